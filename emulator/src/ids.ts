@@ -1,0 +1,88 @@
+/**
+ * Salesforce record ids: a 3-character key prefix naming the object, a 2-character pod/instance part,
+ * a 10-character sequence (base 62), and for the 18-character form a 3-character suffix that makes
+ * the id case-insensitive. The suffix encodes, for each 5-character chunk of the 15-character id,
+ * which of its characters are upper-case letters.
+ * See https://help.salesforce.com/s/articleView?id=000385008 (What is a Salesforce ID).
+ */
+
+const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[A-Z0-5]{3})?$/;
+
+/** The 3-character case-safe suffix of a 15-character id. */
+export function checksumSuffix(id15: string): string {
+  if (id15.length !== 15) throw new RangeError(`expected a 15-character id, got ${id15.length} characters`);
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let flags = 0;
+    for (let i = 0; i < 5; i++) {
+      const c = id15.charCodeAt(chunk * 5 + i);
+      if (c >= 65 && c <= 90) flags |= 1 << i;
+    }
+    suffix += SUFFIX_ALPHABET[flags];
+  }
+  return suffix;
+}
+
+/** The 18-character form of a 15- or 18-character id, or undefined when it is not a well-formed id. */
+export function to18(id: string): string | undefined {
+  if (!ID_PATTERN.test(id)) return undefined;
+  const id15 = id.slice(0, 15);
+  const expected = id15 + checksumSuffix(id15);
+  // An 18-character id whose suffix does not match its first 15 characters is malformed
+  // (Salesforce answers MALFORMED_ID).
+  if (id.length === 18 && id.slice(15) !== expected.slice(15)) return undefined;
+  return expected;
+}
+
+/** The key prefix (the object's 3-character code) of an id. */
+export function keyPrefixOf(id: string): string {
+  return id.slice(0, 3);
+}
+
+/** Encodes a sequence number as a fixed-width base-62 string. */
+function base62(n: number, width: number): string {
+  let out = '';
+  let rest = n;
+  for (let i = 0; i < width; i++) {
+    out = BASE62[rest % 62] + out;
+    rest = Math.floor(rest / 62);
+  }
+  if (rest > 0) throw new RangeError('id sequence exhausted');
+  return out;
+}
+
+/**
+ * Makes ids for one org: prefix + a 2-character instance part + a 10-character sequence,
+ * then the checksum suffix. Sequences are per key prefix so ids of one object sort by creation.
+ */
+export class IdFactory {
+  readonly #instance: string;
+  readonly #next = new Map<string, number>();
+
+  constructor(instance = '5g') {
+    if (!/^[a-zA-Z0-9]{2}$/.test(instance)) throw new RangeError('instance part must be 2 alphanumerics');
+    this.#instance = instance;
+  }
+
+  next(keyPrefix: string): string {
+    if (!/^[a-zA-Z0-9]{3}$/.test(keyPrefix)) throw new RangeError(`bad key prefix ${keyPrefix}`);
+    const seq = (this.#next.get(keyPrefix) ?? 0) + 1;
+    this.#next.set(keyPrefix, seq);
+    // Real sequences start well above zero; keep that shape (e.g. 0015g00000ABCDE).
+    const id15 = keyPrefix + this.#instance + base62(seq + 62 ** 4, 10);
+    return id15 + checksumSuffix(id15);
+  }
+
+  /** Makes sure later ids do not collide with ids loaded from a saved org. */
+  observe(id: string): void {
+    const prefix = keyPrefixOf(id);
+    if (id.slice(3, 5) !== this.#instance) return;
+    const seqPart = id.slice(5, 15);
+    let n = 0;
+    for (const ch of seqPart) n = n * 62 + BASE62.indexOf(ch);
+    const seq = n - 62 ** 4;
+    if (seq > (this.#next.get(prefix) ?? 0)) this.#next.set(prefix, seq);
+  }
+}

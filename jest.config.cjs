@@ -1,0 +1,4 @@
+// One Jest (the version @salesforce/sfdx-lwc-jest brings) runs every test, as projects.
+module.exports = {
+  projects: ['<rootDir>/jest.node.config.cjs', '<rootDir>/jest.lwc.config.cjs'],
+};

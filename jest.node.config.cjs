@@ -1,0 +1,20 @@
+// TypeScript tests of the service, the local org and the scripts, run by Node 24 (node_modules/.bin/node).
+// @swc/jest strips the types; the type checker runs separately (npm run typecheck).
+module.exports = {
+  displayName: 'node',
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/service', '<rootDir>/emulator', '<rootDir>/scripts'],
+  testMatch: ['**/?(*.)test.ts'],
+  transform: {
+    '^.+\\.(t|j|mj)s$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  testTimeout: 30000,
+};
