@@ -1,0 +1,17 @@
+import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
+
+/**
+ * What the query engine needs from the org: schemas and records. The org core implements it over its
+ * store; the engine's tests implement it over fixtures. Look-ups by name are case-insensitive, as in
+ * SOQL, and return canonical names.
+ */
+export interface QueryDataSource {
+  /** The object's schema, looked up case-insensitively; undefined for an unknown object. */
+  schema(objectName: string): ObjectSchema | undefined;
+  /** Every record of the object; deleted ones (IsDeleted true, in the recycle bin) only when asked. */
+  records(objectName: string, options: { includeDeleted: boolean }): Iterable<StoredRecord>;
+  /** A record by its 15- or 18-character id, with its object's name; deleted records included. */
+  byId(id: string): { objectName: string; record: StoredRecord } | undefined;
+  /** The running user's id (for `OwnerId = :userId`-style filters the engine may need). */
+  readonly userId: string;
+}
