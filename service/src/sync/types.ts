@@ -1,0 +1,61 @@
+/**
+ * The seam between the service shell (HTTP, store, worker) and the sync core (associations, plan,
+ * Salesforce writes). The worker calls `syncMeeting` (sync-meeting.ts) with what it stored; the core
+ * does the Salesforce work and answers with what the store keeps and the status API shows.
+ */
+import type { Meeting } from '../meetings/schema.ts';
+
+/** What the service knows about the connected org, learnt when connecting (and refreshed on status). */
+export interface OrgProfile {
+  readonly orgId: string;
+  /** The user whose grant the service uses; the fallback owner of what is written. */
+  readonly connectedUserId: string;
+  /** Shared Activities on: up to 50 contacts per Event; off: only the WhoId contact. */
+  readonly sharedActivities: boolean;
+  /**
+   * API names of the package's custom fields found on Activity (with the namespace prefix when the
+   * package is installed managed); a field is absent when the package is not installed.
+   */
+  readonly packageFields: {
+    readonly meetingId?: string;
+    readonly recordingUrl?: string;
+    readonly summaryPreview?: string;
+    readonly attendees?: string;
+  };
+}
+
+/** The Salesforce records written for one meeting, as last synced. Stored by the shell, opaque to it. */
+export interface WrittenRecords {
+  readonly eventId: string | null;
+  readonly noteId: string | null;
+  readonly taskId: string | null;
+}
+
+/** A record or person the meeting could not be linked to, and why. */
+export interface DroppedAssociation {
+  readonly recordId?: string;
+  readonly email?: string;
+  readonly reason: string;
+}
+
+export interface LinkedAssociation {
+  readonly recordId: string;
+  readonly type: 'Contact' | 'Lead' | 'Account' | 'Opportunity';
+  /** why it was linked: 'email_match', 'hand_picked', 'contact_account', ... */
+  readonly why: string;
+}
+
+export type SyncInput =
+  | { readonly kind: 'upsert'; readonly meeting: Meeting }
+  | { readonly kind: 'delete'; readonly meetingId: string; readonly version: number };
+
+export interface SyncOutcome {
+  readonly state: 'synced' | 'skipped' | 'deleted';
+  /** For `skipped`: why (`no_crm_match`). */
+  readonly reason?: string;
+  readonly written: WrittenRecords;
+  readonly linked: readonly LinkedAssociation[];
+  readonly dropped: readonly DroppedAssociation[];
+  /** Salesforce API calls this sync spent (each composite request counts as one). */
+  readonly apiCalls: number;
+}
