@@ -1,0 +1,140 @@
+/**
+ * The service's configuration (CONTRACT.md §3), parsed once from the environment at start-up. Every
+ * bad or missing variable is named on its own line so an operator fixes them all in one go; secrets
+ * have no defaults.
+ */
+import { z } from 'zod';
+
+const DEFAULT_API_VERSION = '66.0';
+
+const secret = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .trim()
+    .min(1, `${name} is required`);
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url('must be a URL')
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+/** 32 random bytes as base64; several keys comma-separated during rotation, the first one encrypts. */
+const encryptionKeys = z
+  .string({ error: 'TOKEN_ENCRYPTION_KEY is required' })
+  .trim()
+  .min(1, 'TOKEN_ENCRYPTION_KEY is required')
+  .transform((value, ctx) => {
+    const keys: Buffer[] = [];
+    for (const part of value.split(',').map((p) => p.trim())) {
+      const key = Buffer.from(part, 'base64');
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(part) || key.length !== 32) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+        });
+        return z.NEVER;
+      }
+      keys.push(key);
+    }
+    return keys;
+  });
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PUBLIC_URL: httpUrl.optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('sqlite:./data/salescaling.db')
+    .refine((u) => /^(sqlite:|postgres(ql)?:\/\/)/.test(u), 'must start with sqlite: or postgres://'),
+  SALESFORCE_LOGIN_URL: httpUrl.default('https://login.salesforce.com'),
+  SALESFORCE_CLIENT_ID: secret('SALESFORCE_CLIENT_ID'),
+  SALESFORCE_CLIENT_SECRET: secret('SALESFORCE_CLIENT_SECRET'),
+  SALESFORCE_API_VERSION: z
+    .string()
+    .trim()
+    .regex(/^\d{2,3}\.0$/, 'must look like 66.0')
+    .default(DEFAULT_API_VERSION),
+  SALESCALING_API_TOKEN: secret('SALESCALING_API_TOKEN').refine(
+    (t) => t.length >= 16,
+    'must be at least 16 characters',
+  ),
+  WEBHOOK_SECRET: secret('WEBHOOK_SECRET').transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  ),
+  TOKEN_ENCRYPTION_KEY: encryptionKeys,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly databaseUrl: string;
+  readonly salesforce: {
+    readonly loginUrl: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly apiVersion: string;
+  };
+  readonly apiToken: string;
+  readonly webhookSecrets: readonly string[];
+  /** The first key encrypts; every key is tried when decrypting (rotation). */
+  readonly tokenEncryptionKeys: readonly Buffer[];
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment; throws a ConfigError listing one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set": `.env` files often carry `NAME=` placeholders.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      if (!lines.has(name)) {
+        const message =
+          issue.code === 'invalid_type' && cleaned[name] === undefined
+            ? `${name} is required`
+            : issue.message;
+        lines.set(name, message.startsWith(name) ? message : `${name} ${message}`);
+      }
+    }
+    throw new ConfigError([...lines.values()]);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    databaseUrl: e.DATABASE_URL,
+    salesforce: {
+      loginUrl: e.SALESFORCE_LOGIN_URL,
+      clientId: e.SALESFORCE_CLIENT_ID,
+      clientSecret: e.SALESFORCE_CLIENT_SECRET,
+      apiVersion: e.SALESFORCE_API_VERSION,
+    },
+    apiToken: e.SALESCALING_API_TOKEN,
+    webhookSecrets: e.WEBHOOK_SECRET,
+    tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEY,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,27 @@
+import type { TokenCipher } from '../crypto/token-cipher.ts';
+import { openPostgres, openSqlite, type Database } from './database.ts';
+import { migrate } from './migrations.ts';
+import { SqlStore } from './sql-store.ts';
+import type { Store } from './types.ts';
+
+export type { Store } from './types.ts';
+
+export function openDatabase(url: string, options: { schema?: string } = {}): Database {
+  return /^postgres(ql)?:\/\//.test(url) ? openPostgres(url, options) : openSqlite(url);
+}
+
+/** Opens the database named by `DATABASE_URL`, brings its schema up to date, and wraps it. */
+export async function openStore(
+  url: string,
+  cipher: TokenCipher,
+  options: { schema?: string } = {},
+): Promise<Store> {
+  const db = openDatabase(url, options);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return new SqlStore(db, cipher);
+}

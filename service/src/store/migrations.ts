@@ -1,0 +1,103 @@
+/**
+ * Schema migrations, applied in order at start-up and recorded in `schema_migrations`. Written in the
+ * SQL both engines share; timestamps are epoch milliseconds (BIGINT), structured values JSON text.
+ * Append new migrations; never edit one that has shipped.
+ */
+import type { Database } from './database.ts';
+
+const MIGRATIONS: readonly { version: number; name: string; sql: readonly string[] }[] = [
+  {
+    version: 1,
+    name: 'connections, oauth states, events inbox, meetings queue',
+    sql: [
+      `CREATE TABLE workspace_connections (
+        workspace_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        broken_reason TEXT,
+        login_url TEXT NOT NULL,
+        instance_url TEXT NOT NULL,
+        identity_url TEXT NOT NULL,
+        org_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        username TEXT,
+        display_name TEXT,
+        access_token_enc TEXT NOT NULL,
+        refresh_token_enc TEXT NOT NULL,
+        profile_json TEXT NOT NULL,
+        check_json TEXT NOT NULL,
+        api_usage_json TEXT,
+        last_sync_at BIGINT,
+        connected_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE oauth_states (
+        state_hash TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        code_verifier_enc TEXT NOT NULL,
+        return_url TEXT NOT NULL,
+        login_url TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE events (
+        event_id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        received_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE meetings (
+        workspace_id TEXT NOT NULL,
+        meeting_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        input_json TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT,
+        claimed_version INTEGER,
+        synced_version INTEGER,
+        written_json TEXT,
+        linked_json TEXT,
+        dropped_json TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        api_calls INTEGER,
+        next_attempt_at BIGINT,
+        lease_owner TEXT,
+        lease_expires_at BIGINT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (workspace_id, meeting_id)
+      )`,
+      `CREATE INDEX meetings_due ON meetings (state, next_attempt_at)`,
+    ],
+  },
+];
+
+export async function migrate(db: Database): Promise<number> {
+  return db.tx(async (q) => {
+    if (db.engine === 'postgres') {
+      // Several instances may start together; one migrates, the others wait for it.
+      await q.all('SELECT pg_advisory_xact_lock(727274)');
+    }
+    await q.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+    );
+    const done = new Set(
+      (await q.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) =>
+        Number(r.version),
+      ),
+    );
+    let applied = 0;
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const statement of m.sql) await q.run(statement);
+      await q.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        m.version,
+        m.name,
+        Date.now(),
+      ]);
+      applied++;
+    }
+    return applied;
+  });
+}

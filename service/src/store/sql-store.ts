@@ -1,0 +1,456 @@
+/**
+ * The Store on either engine. Ordering rules live here because they must hold inside one transaction:
+ * a repeated event id changes nothing; an older or equal version changes nothing; a newer version
+ * arriving while the worker syncs an older one is picked up when that sync completes.
+ */
+import type { TokenCipher } from '../crypto/token-cipher.ts';
+import type { SyncInput, WrittenRecords } from '../sync/types.ts';
+import type { Database, Param, Sql } from './database.ts';
+import type {
+  AcceptResult,
+  ApiUsage,
+  ClaimedMeeting,
+  ConnectionRecord,
+  IncomingEvent,
+  MeetingKey,
+  MeetingRecord,
+  MeetingState,
+  OAuthStateRecord,
+  Store,
+  SyncResult,
+} from './types.ts';
+
+interface ConnectionRow {
+  workspace_id: string;
+  status: string;
+  broken_reason: string | null;
+  login_url: string;
+  instance_url: string;
+  identity_url: string;
+  org_id: string;
+  user_id: string;
+  username: string | null;
+  display_name: string | null;
+  access_token_enc: string;
+  refresh_token_enc: string;
+  profile_json: string;
+  check_json: string;
+  api_usage_json: string | null;
+  last_sync_at: number | null;
+  connected_at: number;
+}
+
+interface MeetingRow {
+  workspace_id: string;
+  meeting_id: string;
+  version: number;
+  input_json: string;
+  state: MeetingState;
+  reason: string | null;
+  synced_version: number | null;
+  written_json: string | null;
+  linked_json: string | null;
+  dropped_json: string | null;
+  attempts: number;
+  last_error: string | null;
+  api_calls: number | null;
+  next_attempt_at: number | null;
+  updated_at: number;
+}
+
+/** Reasons for which a meeting waits for the workspace to (re)connect rather than for the worker. */
+export const WAITING_REASONS = ['not_connected', 'connection_broken'] as const;
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
+const json = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
+
+export class SqlStore implements Store {
+  readonly #db: Database;
+  readonly #cipher: TokenCipher;
+
+  constructor(db: Database, cipher: TokenCipher) {
+    this.#db = db;
+    this.#cipher = cipher;
+  }
+
+  get engine(): 'sqlite' | 'postgres' {
+    return this.#db.engine;
+  }
+
+  async ping(): Promise<void> {
+    await this.#db.all('SELECT 1 AS ok');
+  }
+
+  close(): Promise<void> {
+    return this.#db.close();
+  }
+
+  // --- connections -------------------------------------------------------------------------------
+
+  async saveConnection(r: Omit<ConnectionRecord, 'apiUsage' | 'lastSyncAt'>): Promise<void> {
+    const now = Date.now();
+    const values: Param[] = [
+      r.workspaceId,
+      r.status,
+      r.brokenReason,
+      r.loginUrl,
+      r.instanceUrl,
+      r.identityUrl,
+      r.orgId,
+      r.userId,
+      r.username,
+      r.displayName,
+      this.#cipher.seal(r.accessToken),
+      this.#cipher.seal(r.refreshToken),
+      JSON.stringify(r.profile),
+      JSON.stringify(r.check),
+      Date.parse(r.connectedAt),
+      now,
+    ];
+    await this.#db.run(
+      `INSERT INTO workspace_connections (workspace_id, status, broken_reason, login_url, instance_url, identity_url,
+         org_id, user_id, username, display_name, access_token_enc, refresh_token_enc, profile_json, check_json,
+         connected_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (workspace_id) DO UPDATE SET status = excluded.status, broken_reason = excluded.broken_reason,
+         login_url = excluded.login_url, instance_url = excluded.instance_url, identity_url = excluded.identity_url,
+         org_id = excluded.org_id, user_id = excluded.user_id, username = excluded.username,
+         display_name = excluded.display_name, access_token_enc = excluded.access_token_enc,
+         refresh_token_enc = excluded.refresh_token_enc, profile_json = excluded.profile_json,
+         check_json = excluded.check_json, connected_at = excluded.connected_at, updated_at = excluded.updated_at`,
+      values,
+    );
+  }
+
+  async getConnection(workspaceId: string): Promise<ConnectionRecord | null> {
+    const [row] = await this.#db.all<ConnectionRow>(
+      'SELECT * FROM workspace_connections WHERE workspace_id = ?',
+      [workspaceId],
+    );
+    if (!row) return null;
+    return {
+      workspaceId: row.workspace_id,
+      status: row.status === 'broken' ? 'broken' : 'connected',
+      brokenReason: row.broken_reason,
+      loginUrl: row.login_url,
+      instanceUrl: row.instance_url,
+      identityUrl: row.identity_url,
+      orgId: row.org_id,
+      userId: row.user_id,
+      username: row.username,
+      displayName: row.display_name,
+      accessToken: this.#cipher.open(row.access_token_enc),
+      refreshToken: this.#cipher.open(row.refresh_token_enc),
+      profile: JSON.parse(row.profile_json) as ConnectionRecord['profile'],
+      check: JSON.parse(row.check_json) as ConnectionRecord['check'],
+      apiUsage: json<ApiUsage | null>(row.api_usage_json, null),
+      lastSyncAt: iso(row.last_sync_at),
+      connectedAt: iso(row.connected_at) ?? new Date(0).toISOString(),
+    };
+  }
+
+  async updateTokens(workspaceId: string, accessToken: string, refreshToken: string | null): Promise<void> {
+    const now = Date.now();
+    if (refreshToken) {
+      await this.#db.run(
+        'UPDATE workspace_connections SET access_token_enc = ?, refresh_token_enc = ?, updated_at = ? WHERE workspace_id = ?',
+        [this.#cipher.seal(accessToken), this.#cipher.seal(refreshToken), now, workspaceId],
+      );
+    } else {
+      await this.#db.run(
+        'UPDATE workspace_connections SET access_token_enc = ?, updated_at = ? WHERE workspace_id = ?',
+        [this.#cipher.seal(accessToken), now, workspaceId],
+      );
+    }
+  }
+
+  async markBroken(workspaceId: string, reason: string): Promise<void> {
+    await this.#db.run(
+      `UPDATE workspace_connections SET status = 'broken', broken_reason = ?, updated_at = ? WHERE workspace_id = ?`,
+      [reason, Date.now(), workspaceId],
+    );
+  }
+
+  async recordApiUsage(workspaceId: string, usage: ApiUsage): Promise<void> {
+    await this.#db.run('UPDATE workspace_connections SET api_usage_json = ? WHERE workspace_id = ?', [
+      JSON.stringify(usage),
+      workspaceId,
+    ]);
+  }
+
+  async deleteConnection(workspaceId: string): Promise<boolean> {
+    return (
+      (await this.#db.run('DELETE FROM workspace_connections WHERE workspace_id = ?', [workspaceId])) > 0
+    );
+  }
+
+  // --- OAuth states ------------------------------------------------------------------------------
+
+  async createOAuthState(stateHash: string, r: OAuthStateRecord): Promise<void> {
+    await this.#db.run(
+      'INSERT INTO oauth_states (state_hash, workspace_id, code_verifier_enc, return_url, login_url, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [stateHash, r.workspaceId, this.#cipher.seal(r.codeVerifier), r.returnUrl, r.loginUrl, r.expiresAt],
+    );
+    // Expired states are swept as new ones are made, so the table stays small without a timer.
+    await this.#db.run('DELETE FROM oauth_states WHERE expires_at < ?', [Date.now() - 60 * 60 * 1000]);
+  }
+
+  async consumeOAuthState(stateHash: string, now: number): Promise<OAuthStateRecord | null> {
+    const rows = await this.#db.all<{
+      workspace_id: string;
+      code_verifier_enc: string;
+      return_url: string;
+      login_url: string;
+      expires_at: number;
+    }>('DELETE FROM oauth_states WHERE state_hash = ? RETURNING *', [stateHash]);
+    const row = rows[0];
+    if (!row || Number(row.expires_at) < now) return null;
+    return {
+      workspaceId: row.workspace_id,
+      codeVerifier: this.#cipher.open(row.code_verifier_enc),
+      returnUrl: row.return_url,
+      loginUrl: row.login_url,
+      expiresAt: Number(row.expires_at),
+    };
+  }
+
+  // --- events and meetings -----------------------------------------------------------------------
+
+  acceptEvent(e: IncomingEvent, now: number): Promise<AcceptResult> {
+    return this.#db.tx(async (q) => {
+      const inserted = await q.run(
+        'INSERT INTO events (event_id, workspace_id, meeting_id, type, version, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING',
+        [e.eventId, e.workspaceId, e.meetingId, e.type, e.version, now],
+      );
+      if (inserted === 0) return 'duplicate';
+
+      const waiting = await this.#waitingReason(q, e.workspaceId);
+      const state: MeetingState = waiting ? 'failed' : 'queued';
+      const input = JSON.stringify(e.input);
+      const created = await q.run(
+        `INSERT INTO meetings (workspace_id, meeting_id, version, input_json, state, reason, attempts, next_attempt_at,
+           created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (workspace_id, meeting_id) DO NOTHING`,
+        [e.workspaceId, e.meetingId, e.version, input, state, waiting, now, now, now],
+      );
+      if (created > 0) return 'accepted';
+
+      const lock = this.#db.engine === 'postgres' ? ' FOR UPDATE' : '';
+      const [current] = await q.all<{ version: number; state: MeetingState; input_json: string }>(
+        `SELECT version, state, input_json FROM meetings WHERE workspace_id = ? AND meeting_id = ?${lock}`,
+        [e.workspaceId, e.meetingId],
+      );
+      if (!current) return 'accepted';
+      const currentKind = (JSON.parse(current.input_json) as SyncInput).kind;
+      // A delete may carry the version it deletes; any other event must be strictly newer.
+      const newer =
+        e.version > Number(current.version) ||
+        (e.input.kind === 'delete' && currentKind !== 'delete' && e.version === Number(current.version));
+      if (!newer) return 'accepted';
+      if (current.state === 'syncing') {
+        // The worker holding the lease sees the newer version when it completes and queues it again.
+        await q.run(
+          'UPDATE meetings SET version = ?, input_json = ?, updated_at = ? WHERE workspace_id = ? AND meeting_id = ?',
+          [e.version, input, now, e.workspaceId, e.meetingId],
+        );
+      } else {
+        await q.run(
+          `UPDATE meetings SET version = ?, input_json = ?, state = ?, reason = ?, attempts = 0, last_error = NULL,
+             next_attempt_at = ?, updated_at = ? WHERE workspace_id = ? AND meeting_id = ?`,
+          [e.version, input, state, waiting, now, now, e.workspaceId, e.meetingId],
+        );
+      }
+      return 'accepted';
+    });
+  }
+
+  async #waitingReason(q: Sql, workspaceId: string): Promise<string | null> {
+    const [row] = await q.all<{ status: string }>(
+      'SELECT status FROM workspace_connections WHERE workspace_id = ?',
+      [workspaceId],
+    );
+    if (!row) return 'not_connected';
+    return row.status === 'broken' ? 'connection_broken' : null;
+  }
+
+  async getMeeting(workspaceId: string, meetingId: string): Promise<MeetingRecord | null> {
+    const [row] = await this.#db.all<MeetingRow>(
+      'SELECT * FROM meetings WHERE workspace_id = ? AND meeting_id = ?',
+      [workspaceId, meetingId],
+    );
+    if (!row) return null;
+    return {
+      workspaceId: row.workspace_id,
+      meetingId: row.meeting_id,
+      version: Number(row.version),
+      syncedVersion: row.synced_version === null ? null : Number(row.synced_version),
+      state: row.state,
+      reason: row.reason,
+      written: json<WrittenRecords | null>(row.written_json, null),
+      linked: json(row.linked_json, []),
+      dropped: json(row.dropped_json, []),
+      attempts: Number(row.attempts),
+      lastError: row.last_error,
+      apiCalls: row.api_calls === null ? null : Number(row.api_calls),
+      nextAttemptAt: row.state === 'queued' ? iso(row.next_attempt_at) : null,
+      updatedAt: iso(row.updated_at) ?? '',
+    };
+  }
+
+  requeueMeeting(workspaceId: string, meetingId: string, now: number): Promise<boolean> {
+    return this.#db.tx(async (q) => {
+      const lock = this.#db.engine === 'postgres' ? ' FOR UPDATE' : '';
+      const [row] = await q.all<{ state: MeetingState }>(
+        `SELECT state FROM meetings WHERE workspace_id = ? AND meeting_id = ?${lock}`,
+        [workspaceId, meetingId],
+      );
+      if (!row) return false;
+      if (row.state === 'syncing') return true; // already on its way
+      const waiting = await this.#waitingReason(q, workspaceId);
+      await q.run(
+        `UPDATE meetings SET state = ?, reason = ?, attempts = 0, last_error = NULL, next_attempt_at = ?, updated_at = ?
+         WHERE workspace_id = ? AND meeting_id = ?`,
+        [waiting ? 'failed' : 'queued', waiting, now, now, workspaceId, meetingId],
+      );
+      return true;
+    });
+  }
+
+  requeueWaiting(workspaceId: string, now: number): Promise<number> {
+    return this.#db.run(
+      `UPDATE meetings SET state = 'queued', reason = NULL, attempts = 0, last_error = NULL, next_attempt_at = ?, updated_at = ?
+       WHERE workspace_id = ? AND state = 'failed' AND reason IN (?, ?)`,
+      [now, now, workspaceId, ...WAITING_REASONS],
+    );
+  }
+
+  async claimMeetings(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedMeeting[]> {
+    const due = `(state = 'queued' AND next_attempt_at <= ?) OR (state = 'syncing' AND lease_expires_at < ?)`;
+    const set = `state = 'syncing', lease_owner = ?, lease_expires_at = ?, claimed_version = version, updated_at = ?`;
+    const returning = 'workspace_id, meeting_id, version, input_json, written_json, attempts';
+    type Row = Pick<
+      MeetingRow,
+      'workspace_id' | 'meeting_id' | 'version' | 'input_json' | 'written_json' | 'attempts'
+    >;
+    const rows =
+      this.#db.engine === 'postgres'
+        ? // SKIP LOCKED: instances sharing the database each take different meetings, none waits.
+          await this.#db.all<Row>(
+            `UPDATE meetings m SET ${set}
+             FROM (SELECT workspace_id, meeting_id FROM meetings WHERE ${due}
+                   ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) due
+             WHERE m.workspace_id = due.workspace_id AND m.meeting_id = due.meeting_id
+             RETURNING m.workspace_id, m.meeting_id, m.version, m.input_json, m.written_json, m.attempts`,
+            [owner, now + leaseMs, now, now, now, limit],
+          )
+        : await this.#db.all<Row>(
+            `UPDATE meetings SET ${set}
+             WHERE rowid IN (SELECT rowid FROM meetings WHERE ${due} ORDER BY next_attempt_at LIMIT ?)
+             RETURNING ${returning}`,
+            [owner, now + leaseMs, now, now, now, limit],
+          );
+    return rows.map((r) => ({
+      workspaceId: r.workspace_id,
+      meetingId: r.meeting_id,
+      version: Number(r.version),
+      input: JSON.parse(r.input_json) as SyncInput,
+      previous: json<WrittenRecords | null>(r.written_json, null),
+      attempts: Number(r.attempts),
+    }));
+  }
+
+  completeMeeting(
+    owner: string,
+    key: MeetingKey,
+    claimedVersion: number,
+    r: SyncResult,
+    now: number,
+  ): Promise<boolean> {
+    return this.#db.tx(async (q) => {
+      const changed = await q.run(
+        `UPDATE meetings SET
+           state = CASE WHEN version > ? THEN 'queued' ELSE ? END,
+           reason = CASE WHEN version > ? THEN NULL ELSE ? END,
+           attempts = CASE WHEN version > ? THEN 0 ELSE attempts + 1 END,
+           synced_version = ?, written_json = ?, linked_json = ?, dropped_json = ?, api_calls = ?,
+           last_error = NULL, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+         WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
+        [
+          claimedVersion,
+          r.state,
+          claimedVersion,
+          r.reason,
+          claimedVersion,
+          claimedVersion,
+          JSON.stringify(r.written),
+          JSON.stringify(r.linked),
+          JSON.stringify(r.dropped),
+          r.apiCalls,
+          now,
+          now,
+          key.workspaceId,
+          key.meetingId,
+          owner,
+        ],
+      );
+      if (changed > 0) {
+        await q.run('UPDATE workspace_connections SET last_sync_at = ? WHERE workspace_id = ?', [
+          now,
+          key.workspaceId,
+        ]);
+      }
+      return changed > 0;
+    });
+  }
+
+  async retryMeeting(
+    owner: string,
+    key: MeetingKey,
+    error: string,
+    nextAttemptAt: number,
+    now: number,
+  ): Promise<boolean> {
+    const changed = await this.#db.run(
+      `UPDATE meetings SET state = 'queued', attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+         lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+       WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
+      [error, nextAttemptAt, now, key.workspaceId, key.meetingId, owner],
+    );
+    return changed > 0;
+  }
+
+  async failMeeting(
+    owner: string,
+    key: MeetingKey,
+    reason: string,
+    error: string,
+    now: number,
+  ): Promise<boolean> {
+    const changed = await this.#db.run(
+      `UPDATE meetings SET
+         state = CASE WHEN version > claimed_version THEN 'queued' ELSE 'failed' END,
+         reason = CASE WHEN version > claimed_version THEN NULL ELSE ? END,
+         attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+         lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+       WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
+      [reason, error, now, now, key.workspaceId, key.meetingId, owner],
+    );
+    return changed > 0;
+  }
+
+  async countMeetings(): Promise<Record<MeetingState, number>> {
+    const counts: Record<MeetingState, number> = {
+      queued: 0,
+      syncing: 0,
+      synced: 0,
+      skipped: 0,
+      failed: 0,
+      deleted: 0,
+    };
+    const rows = await this.#db.all<{ state: MeetingState; n: number }>(
+      'SELECT state, COUNT(*) AS n FROM meetings GROUP BY state',
+    );
+    for (const r of rows) counts[r.state] = Number(r.n);
+    return counts;
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The store: one interface over the embedded database (node:sqlite) and PostgreSQL. It holds the
+ * connected orgs (tokens sealed with AES-256-GCM before they reach the database), the single-use
+ * OAuth states, the events inbox and the meetings queue the worker drains.
+ */
+import type {
+  DroppedAssociation,
+  LinkedAssociation,
+  OrgProfile,
+  SyncInput,
+  WrittenRecords,
+} from '../sync/types.ts';
+
+export type MeetingState = 'queued' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'deleted';
+
+/** What the connect-time checks found about the org (CONTRACT §4, the status endpoint). */
+export interface OrgCheck {
+  /** Object permissions the connected user lacks, by name (`Event.create`, `Contact.read`, …). */
+  readonly missingPermissions: readonly string[];
+  readonly sharedActivities: boolean;
+  /** The package's custom fields found on Activity, and those missing (package not installed). */
+  readonly packageFieldsFound: readonly string[];
+  readonly packageFieldsMissing: readonly string[];
+  readonly checkedAt: string;
+}
+
+export interface ApiUsage {
+  readonly used: number;
+  readonly max: number;
+  readonly at: string;
+}
+
+export interface ConnectionRecord {
+  readonly workspaceId: string;
+  readonly status: 'connected' | 'broken';
+  readonly brokenReason: string | null;
+  /** The authorization server this grant came from (login, test, My Domain or the local org). */
+  readonly loginUrl: string;
+  readonly instanceUrl: string;
+  readonly identityUrl: string;
+  readonly orgId: string;
+  readonly userId: string;
+  readonly username: string | null;
+  readonly displayName: string | null;
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly profile: OrgProfile;
+  readonly check: OrgCheck;
+  readonly apiUsage: ApiUsage | null;
+  readonly lastSyncAt: string | null;
+  readonly connectedAt: string;
+}
+
+export interface OAuthStateRecord {
+  readonly workspaceId: string;
+  readonly codeVerifier: string;
+  readonly returnUrl: string;
+  readonly loginUrl: string;
+  readonly expiresAt: number;
+}
+
+export interface IncomingEvent {
+  readonly eventId: string;
+  readonly workspaceId: string;
+  readonly type: string;
+  readonly meetingId: string;
+  readonly version: number;
+  readonly input: SyncInput;
+}
+
+export type AcceptResult = 'accepted' | 'duplicate';
+
+export interface MeetingRecord {
+  readonly workspaceId: string;
+  readonly meetingId: string;
+  /** The latest version received. */
+  readonly version: number;
+  readonly syncedVersion: number | null;
+  readonly state: MeetingState;
+  readonly reason: string | null;
+  readonly written: WrittenRecords | null;
+  readonly linked: readonly LinkedAssociation[];
+  readonly dropped: readonly DroppedAssociation[];
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly apiCalls: number | null;
+  readonly nextAttemptAt: string | null;
+  readonly updatedAt: string;
+}
+
+export interface ClaimedMeeting {
+  readonly workspaceId: string;
+  readonly meetingId: string;
+  readonly version: number;
+  readonly input: SyncInput;
+  readonly previous: WrittenRecords | null;
+  readonly attempts: number;
+}
+
+export interface MeetingKey {
+  readonly workspaceId: string;
+  readonly meetingId: string;
+}
+
+export interface SyncResult {
+  readonly state: 'synced' | 'skipped' | 'deleted';
+  readonly reason: string | null;
+  readonly written: WrittenRecords;
+  readonly linked: readonly LinkedAssociation[];
+  readonly dropped: readonly DroppedAssociation[];
+  readonly apiCalls: number;
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Reachability, for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  saveConnection(record: Omit<ConnectionRecord, 'apiUsage' | 'lastSyncAt'>): Promise<void>;
+  getConnection(workspaceId: string): Promise<ConnectionRecord | null>;
+  /** A refresh gave a new access token, and perhaps a rotated refresh token. */
+  updateTokens(workspaceId: string, accessToken: string, refreshToken: string | null): Promise<void>;
+  markBroken(workspaceId: string, reason: string): Promise<void>;
+  recordApiUsage(workspaceId: string, usage: ApiUsage): Promise<void>;
+  deleteConnection(workspaceId: string): Promise<boolean>;
+
+  createOAuthState(stateHash: string, record: OAuthStateRecord): Promise<void>;
+  /** Returns the state once: it is deleted as it is read, and only if it has not expired. */
+  consumeOAuthState(stateHash: string, now: number): Promise<OAuthStateRecord | null>;
+
+  /** Stores the event and the meeting's latest version in one transaction. */
+  acceptEvent(event: IncomingEvent, now: number): Promise<AcceptResult>;
+  getMeeting(workspaceId: string, meetingId: string): Promise<MeetingRecord | null>;
+  /** Queues the latest version again; false when the meeting is unknown. */
+  requeueMeeting(workspaceId: string, meetingId: string, now: number): Promise<boolean>;
+  /** Meetings that waited for a connection (not_connected, connection_broken) are queued again. */
+  requeueWaiting(workspaceId: string, now: number): Promise<number>;
+
+  /** Leases up to `limit` meetings due now (queued, or syncing with an expired lease). */
+  claimMeetings(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedMeeting[]>;
+  /** Stores a sync's outcome; false when the lease was lost meanwhile (nothing is changed then). */
+  completeMeeting(
+    owner: string,
+    key: MeetingKey,
+    claimedVersion: number,
+    result: SyncResult,
+    now: number,
+  ): Promise<boolean>;
+  /** Puts the meeting back in the queue for a later attempt. */
+  retryMeeting(
+    owner: string,
+    key: MeetingKey,
+    error: string,
+    nextAttemptAt: number,
+    now: number,
+  ): Promise<boolean>;
+  /** Gives up on this version: `failed` with the reason and Salesforce's message. */
+  failMeeting(owner: string, key: MeetingKey, reason: string, error: string, now: number): Promise<boolean>;
+  /** Counts by state, for the metrics. */
+  countMeetings(): Promise<Record<MeetingState, number>>;
+}

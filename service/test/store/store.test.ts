@@ -1,0 +1,199 @@
+import { openDatabase } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/types.ts';
+import { engines, testCipher } from '../support/engines.ts';
+import { connection, incoming, meeting } from '../support/fixtures.ts';
+
+jest.setTimeout(30_000);
+
+describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, engine) => {
+  let store: Store;
+  let url: string;
+  let schema: string | undefined;
+  let dispose: () => Promise<void>;
+  const now = Date.now();
+
+  beforeEach(async () => {
+    ({ store, url, schema, dispose } = await engine.open());
+  });
+  afterEach(async () => {
+    await dispose();
+  });
+
+  const raw = async (sql: string) => {
+    const db = openDatabase(url, schema ? { schema } : {});
+    try {
+      return await db.all<Record<string, unknown>>(sql);
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('when a connection is saved, then the database holds the tokens only sealed and reads them back', async () => {
+    await store.saveConnection(connection());
+    const rows = await raw('SELECT * FROM workspace_connections');
+    const dump = JSON.stringify(rows);
+    expect(dump).not.toContain('access-token-plain');
+    expect(dump).not.toContain('refresh-token-plain');
+    const back = await store.getConnection('ws_1');
+    expect(back?.accessToken).toBe('00D000000000001!access-token-plain');
+    expect(back?.refreshToken).toBe('5Aep-refresh-token-plain');
+
+    await store.updateTokens('ws_1', 'new-access', 'rotated-refresh');
+    const after = await store.getConnection('ws_1');
+    expect([after?.accessToken, after?.refreshToken]).toEqual(['new-access', 'rotated-refresh']);
+    expect(testCipher.open(String(rows[0]?.['access_token_enc']))).toBe('00D000000000001!access-token-plain');
+  });
+
+  it('when the same event id arrives twice, then the second is a duplicate and changes nothing', async () => {
+    await store.saveConnection(connection());
+    expect(await store.acceptEvent(incoming(meeting()), now)).toBe('accepted');
+    const first = await store.getMeeting('ws_1', 'mtg_1');
+    expect(await store.acceptEvent(incoming(meeting({ title: 'changed' })), now + 1000)).toBe('duplicate');
+    expect(await store.getMeeting('ws_1', 'mtg_1')).toEqual(first);
+    expect(await raw('SELECT event_id FROM events')).toHaveLength(1);
+  });
+
+  it('when an older or equal version arrives after a newer one, then the newer version stays', async () => {
+    await store.saveConnection(connection());
+    await store.acceptEvent(incoming(meeting({ version: 3, title: 'v3' })), now);
+    await store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now);
+    await store.acceptEvent(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now);
+    const [claimed] = await store.claimMeetings('w1', 10, 60_000, now);
+    expect(claimed?.version).toBe(3);
+    expect(claimed?.input.kind === 'upsert' && claimed.input.meeting.title).toBe('v3');
+  });
+
+  it('when the workspace is not connected, then the meeting waits as failed/not_connected until it connects', async () => {
+    await store.acceptEvent(incoming(meeting()), now);
+    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+      state: 'failed',
+      reason: 'not_connected',
+    });
+    expect(await store.claimMeetings('w1', 10, 60_000, now)).toHaveLength(0);
+    await store.saveConnection(connection());
+    expect(await store.requeueWaiting('ws_1', now)).toBe(1);
+    expect(await store.claimMeetings('w1', 10, 60_000, now)).toHaveLength(1);
+  });
+
+  it('when two workers claim at once, then each meeting goes to exactly one of them', async () => {
+    await store.saveConnection(connection());
+    for (let i = 0; i < 20; i++) await store.acceptEvent(incoming(meeting({ id: `m${i}` })), now);
+    const [a, b] = await Promise.all([
+      store.claimMeetings('a', 15, 60_000, now),
+      store.claimMeetings('b', 15, 60_000, now),
+    ]);
+    const ids = [...(a ?? []), ...(b ?? [])].map((m) => m.meetingId);
+    expect(ids).toHaveLength(20);
+    expect(new Set(ids).size).toBe(20);
+  });
+
+  it('when a lease expires (the worker died), then another worker claims the meeting again', async () => {
+    await store.saveConnection(connection());
+    await store.acceptEvent(incoming(meeting()), now);
+    expect(await store.claimMeetings('dead', 10, 1_000, now)).toHaveLength(1);
+    expect(await store.claimMeetings('alive', 10, 1_000, now + 500)).toHaveLength(0);
+    expect(await store.claimMeetings('alive', 10, 1_000, now + 1_500)).toHaveLength(1);
+    // the dead worker's late answer is fenced off
+    const result = {
+      state: 'synced',
+      reason: null,
+      written: { eventId: 'x', noteId: null, taskId: null },
+      linked: [],
+      dropped: [],
+      apiCalls: 1,
+    } as const;
+    expect(
+      await store.completeMeeting('dead', { workspaceId: 'ws_1', meetingId: 'mtg_1' }, 1, result, now),
+    ).toBe(false);
+    expect(
+      await store.completeMeeting('alive', { workspaceId: 'ws_1', meetingId: 'mtg_1' }, 1, result, now),
+    ).toBe(true);
+    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+      state: 'synced',
+      written: result.written,
+    });
+  });
+
+  it('when a newer version arrives during a sync, then completing the older one queues the newer with the written ids', async () => {
+    await store.saveConnection(connection());
+    await store.acceptEvent(incoming(meeting()), now);
+    const [claimed] = await store.claimMeetings('w', 10, 60_000, now);
+    await store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now);
+    const written = { eventId: '00U000000000001AAA', noteId: null, taskId: null };
+    await store.completeMeeting(
+      'w',
+      { workspaceId: 'ws_1', meetingId: 'mtg_1' },
+      claimed?.version ?? 0,
+      {
+        state: 'synced',
+        reason: null,
+        written,
+        linked: [],
+        dropped: [],
+        apiCalls: 2,
+      },
+      now,
+    );
+    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+      state: 'queued',
+      version: 2,
+      syncedVersion: 1,
+    });
+    const [again] = await store.claimMeetings('w', 10, 60_000, now);
+    expect(again).toMatchObject({ version: 2, previous: written });
+  });
+
+  it('when a retry is scheduled, then the meeting is not claimed before its time', async () => {
+    await store.saveConnection(connection());
+    await store.acceptEvent(incoming(meeting()), now);
+    await store.claimMeetings('w', 10, 60_000, now);
+    await store.retryMeeting(
+      'w',
+      { workspaceId: 'ws_1', meetingId: 'mtg_1' },
+      'UNABLE_TO_LOCK_ROW',
+      now + 5_000,
+      now,
+    );
+    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+      state: 'queued',
+      attempts: 1,
+      lastError: 'UNABLE_TO_LOCK_ROW',
+    });
+    expect(await store.claimMeetings('w', 10, 60_000, now + 4_000)).toHaveLength(0);
+    expect(await store.claimMeetings('w', 10, 60_000, now + 5_000)).toHaveLength(1);
+  });
+
+  it('when an OAuth state is consumed, then it works once and never after expiry', async () => {
+    const rec = {
+      workspaceId: 'ws_1',
+      codeVerifier: 'verifier-secret',
+      returnUrl: 'https://app/x',
+      loginUrl: 'https://login',
+      expiresAt: now + 600_000,
+    };
+    await store.createOAuthState('h1', rec);
+    await store.createOAuthState('h2', { ...rec, expiresAt: now - 1 });
+    expect(JSON.stringify(await raw('SELECT * FROM oauth_states'))).not.toContain('verifier-secret');
+    expect(await store.consumeOAuthState('h1', now)).toEqual(rec);
+    expect(await store.consumeOAuthState('h1', now)).toBeNull();
+    expect(await store.consumeOAuthState('h2', now)).toBeNull();
+  });
+
+  it('when a delete arrives for the version synced, then the meeting is queued for deletion', async () => {
+    await store.saveConnection(connection());
+    await store.acceptEvent(incoming(meeting()), now);
+    await store.acceptEvent(
+      {
+        eventId: 'evt_del',
+        workspaceId: 'ws_1',
+        type: 'meeting.deleted',
+        meetingId: 'mtg_1',
+        version: 1,
+        input: { kind: 'delete', meetingId: 'mtg_1', version: 1 },
+      },
+      now,
+    );
+    const [claimed] = await store.claimMeetings('w', 10, 60_000, now);
+    expect(claimed?.input.kind).toBe('delete');
+  });
+});

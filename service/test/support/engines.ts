@@ -1,0 +1,74 @@
+/**
+ * The database engines the store tests run on: the embedded one always, PostgreSQL when
+ * TEST_DATABASE_URL names a server (each run gets its own schema, dropped afterwards).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { TokenCipher } from '../../src/crypto/token-cipher.ts';
+import { openStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/types.ts';
+
+export const testKey = Buffer.alloc(32, 7);
+export const testCipher = new TokenCipher([testKey]);
+
+export interface Engine {
+  readonly name: 'sqlite' | 'postgres';
+  /** A fresh, empty, migrated store, and how to throw it away. */
+  open(): Promise<{ store: Store; url: string; schema?: string; dispose(): Promise<void> }>;
+}
+
+export const sqliteEngine: Engine = {
+  name: 'sqlite',
+  async open() {
+    const dir = mkdtempSync(join(tmpdir(), 'salescaling-store-'));
+    const url = `sqlite:${join(dir, 'test.db')}`;
+    const store = await openStore(url, testCipher);
+    return {
+      store,
+      url,
+      async dispose() {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+const pgUrl = process.env.TEST_DATABASE_URL;
+
+export const postgresEngine: Engine | null = pgUrl
+  ? {
+      name: 'postgres',
+      async open() {
+        const schema = `t_${randomBytes(6).toString('hex')}`;
+        const admin = new pg.Client({ connectionString: pgUrl });
+        await admin.connect();
+        await admin.query(`CREATE SCHEMA ${schema}`);
+        await admin.end();
+        const store = await openStore(pgUrl, testCipher, { schema });
+        return {
+          store,
+          url: pgUrl,
+          schema,
+          async dispose() {
+            await store.close();
+            const c = new pg.Client({ connectionString: pgUrl });
+            await c.connect();
+            await c.query(`DROP SCHEMA ${schema} CASCADE`);
+            await c.end();
+          },
+        };
+      },
+    }
+  : null;
+
+if (!postgresEngine) {
+  console.warn(
+    'PostgreSQL store tests skipped: set TEST_DATABASE_URL=postgres://user:pass@127.0.0.1:5432/db to run them on PostgreSQL too.',
+  );
+}
+
+export const engines: readonly Engine[] = postgresEngine ? [sqliteEngine, postgresEngine] : [sqliteEngine];
