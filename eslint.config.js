@@ -46,9 +46,26 @@ export default tseslint.config(
     files: ['scripts/**', '**/src/cli.ts', '**/src/main.ts', '**/bench/**', '**/demo/**'],
     rules: { 'no-console': 'off' },
   },
+  // LWC: the Salesforce rules plus typescript-eslint, as the sf CLI's TypeScript project template
+  // sets them up (@salesforce/templates project/typescript/project.eslint.config.js). TypeScript
+  // itself reports undefined names, so the JavaScript-only no-undef and no-unused-vars give way.
   ...scope(lwcConfig.configs.recommendedTs, lwcFiles),
+  ...scope(tseslint.configs.recommended, lwcFiles),
+  {
+    files: lwcFiles,
+    rules: {
+      'no-undef': 'off',
+      'no-unused-vars': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
   {
     files: ['force-app/**/lwc/**/__tests__/**/*.{js,ts}'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
+    rules: {
+      '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+    },
   },
 );

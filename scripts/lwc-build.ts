@@ -1,0 +1,115 @@
+// Compiles the Lightning web components' TypeScript to the .js the platform deploys, next to each
+// source, as the sf CLI's TypeScript LWC template does (`tsc` with force-app/tsconfig.json).
+// Before compiling it removes every .js that a .ts in the same bundle would produce or used to
+// produce, so a deploy, a test or the preview never picks up JavaScript older than its source.
+//
+//   npx node scripts/lwc-build.ts            compile
+//   npx node scripts/lwc-build.ts --check    fail when a compiled .js is missing or out of date
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { findProjectRoot } from './lib/project-root.ts';
+
+export type LwcBuildResult = { emitted: string[]; removed: string[] };
+
+function lwcDir(root: string): string {
+  return path.join(root, 'force-app', 'main', 'default', 'lwc');
+}
+
+/** Component bundles that have TypeScript sources, with those sources (tests and .d.ts excluded). */
+function typeScriptBundles(root: string): Map<string, string[]> {
+  const bundles = new Map<string, string[]>();
+  const base = lwcDir(root);
+  if (!existsSync(base)) return bundles;
+  for (const name of readdirSync(base)) {
+    const dir = path.join(base, name);
+    if (!statSync(dir).isDirectory()) continue;
+    const sources = readdirSync(dir)
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+      .map((file) => path.join(dir, file));
+    if (sources.length > 0) bundles.set(dir, sources);
+  }
+  return bundles;
+}
+
+/** Removes the .js files of bundles written in TypeScript: all of them are build outputs. */
+function removeCompiled(root: string): string[] {
+  const removed: string[] = [];
+  for (const dir of typeScriptBundles(root).keys()) {
+    for (const file of readdirSync(dir)) {
+      if (file.endsWith('.js')) {
+        rmSync(path.join(dir, file));
+        removed.push(path.join(dir, file));
+      }
+    }
+  }
+  return removed;
+}
+
+function formatDiagnostics(diagnostics: readonly ts.Diagnostic[], root: string): string {
+  return ts.formatDiagnostics(diagnostics, {
+    getCanonicalFileName: (name) => name,
+    getCurrentDirectory: () => root,
+    getNewLine: () => '\n',
+  });
+}
+
+/** Compiles every component's TypeScript; throws with the compiler's messages when it fails. */
+export function buildLwc(root: string = findProjectRoot()): LwcBuildResult {
+  const configPath = path.join(root, 'force-app', 'tsconfig.json');
+  const config = ts.readConfigFile(configPath, (file) => readFileSync(file, 'utf8'));
+  if (config.error) throw new Error(formatDiagnostics([config.error], root));
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, path.dirname(configPath));
+  if (parsed.errors.length > 0) throw new Error(formatDiagnostics(parsed.errors, root));
+
+  const removed = removeCompiled(root);
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+  const emitted: string[] = [];
+  const result = program.emit(undefined, (fileName, text) => {
+    ts.sys.writeFile(fileName, text);
+    emitted.push(path.resolve(fileName));
+  });
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
+  if (diagnostics.length > 0 || result.emitSkipped) {
+    throw new Error(`LWC TypeScript did not compile:\n${formatDiagnostics(diagnostics, root)}`);
+  }
+  return { emitted: emitted.sort(), removed };
+}
+
+/** The sources whose compiled .js is missing or older than the source. */
+export function staleSources(root: string = findProjectRoot()): string[] {
+  const stale: string[] = [];
+  for (const sources of typeScriptBundles(root).values()) {
+    for (const source of sources) {
+      const compiled = source.replace(/\.ts$/, '.js');
+      if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(source).mtimeMs) stale.push(source);
+    }
+  }
+  return stale;
+}
+
+function main(): void {
+  const root = findProjectRoot();
+  if (process.argv.includes('--check')) {
+    const stale = staleSources(root);
+    if (stale.length > 0) {
+      console.error(`Compiled LWC JavaScript is missing or stale for:\n  ${stale.join('\n  ')}`);
+      console.error('Run: npm run lwc:build');
+      process.exit(1);
+    }
+    return;
+  }
+  const { emitted } = buildLwc(root);
+  console.log(
+    `Compiled ${emitted.length} LWC module(s): ${emitted.map((f) => path.relative(root, f)).join(', ')}`,
+  );
+}
+
+if (process.argv[1] && path.basename(process.argv[1]) === 'lwc-build.ts') {
+  try {
+    main();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
