@@ -1,0 +1,4 @@
+/** The local org's query engine: SOQL and SOSL over a QueryDataSource. */
+export { QueryError } from './errors.ts';
+export { executeSoql, type SoqlOptions, type SoqlResult } from './soql.ts';
+export type { QueryDataSource } from './data-source.ts';

@@ -1,0 +1,639 @@
+/**
+ * SOQL over a QueryDataSource, with results in the REST API's JSON shape.
+ * SELECT reference: https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select.htm
+ */
+import { parseQuery, type FieldType, type Query, type OrderByClause } from '@jetstreamapp/soql-parser-js';
+import type { FieldSchema, FieldValue, ObjectSchema } from '../schema/types.ts';
+import type { QueryDataSource } from './data-source.ts';
+import { QueryError, invalidField, locate, located, malformed } from './errors.ts';
+import {
+  buildTree,
+  compileCondition,
+  compileTree,
+  kindOf,
+  normalize,
+  type FilterContext,
+  type Operand,
+  type Pred,
+  type RawCondition,
+} from './filter.ts';
+import { aggregate, isAggregateQuery } from './aggregate.ts';
+import {
+  NAME_SCHEMA,
+  RecordResolver,
+  findField,
+  findRelationship,
+  resolvePath,
+  type Hop,
+  type Located,
+  type PathScope,
+  type ResolvedPath,
+} from './schema-paths.ts';
+
+export interface SoqlOptions {
+  readonly includeDeleted: boolean;
+  readonly apiVersion: string;
+  /** The clock for date literals (TODAY, LAST_N_DAYS:n); the current time when absent. */
+  readonly now?: Date;
+}
+
+export interface SoqlResult {
+  totalSize: number;
+  records: Record<string, unknown>[];
+}
+
+/** Everything one query execution shares: the text (for error positions), the data and the clock. */
+export interface Run extends FilterContext {
+  readonly ds: QueryDataSource;
+  readonly includeDeleted: boolean;
+  readonly version: string;
+  readonly resolver: RecordResolver;
+}
+
+const MAX_OFFSET = 2000;
+const FIELDS_LIMIT = 200;
+
+/** Parses with @jetstreamapp/soql-parser-js, turning its errors into Salesforce's MALFORMED_QUERY. */
+export function parseSoql(soql: string): Query {
+  try {
+    return parseQuery(soql);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const found = /but found: '([^']*)'/.exec(message) ?? /but found: (\S+)/.exec(message);
+    const offset = /at offset: (\d+)/.exec(message);
+    if (offset) {
+      const at = Number(offset[1]);
+      throw malformed(soql, at, `unexpected token: '${soql[at] ?? ''}'`);
+    }
+    if (found && found[1] !== undefined && found[1] !== '') {
+      throw malformed(soql, locate(soql, found[1]), `unexpected token: '${found[1]}'`);
+    }
+    throw malformed(soql, soql.length, 'unexpected token: <EOF>');
+  }
+}
+
+export function recordUrl(version: string, objectName: string, id: FieldValue): string {
+  return `/services/data/v${version}/sobjects/${objectName}/${String(id)}`;
+}
+
+function attributes(run: Run, type: string, at: Located): { type: string; url: string } {
+  return { type, url: recordUrl(run.version, at.objectName, at.record['Id'] ?? null) };
+}
+
+export function schemaOrThrow(run: Run, name: string | undefined): ObjectSchema {
+  const schema = name ? run.ds.schema(name) : undefined;
+  if (!schema || !schema.queryable) {
+    const shown = name ?? '';
+    throw new QueryError(
+      'INVALID_TYPE',
+      located(
+        run.soql,
+        locate(run.soql, shown, locate(run.soql, 'FROM')),
+        `sObject type '${shown}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+      ),
+    );
+  }
+  return schema;
+}
+
+/** One entry of the output shape: a field, a parent relationship, a child subquery or a TYPEOF. */
+type Node =
+  | { readonly kind: 'field'; readonly key: string; readonly fromName: boolean }
+  | { readonly kind: 'rel'; readonly key: string; readonly hop: Hop; readonly children: Node[] }
+  | { readonly kind: 'sub'; readonly key: string; readonly run: (parent: Located) => SoqlResult }
+  | {
+      readonly kind: 'typeof';
+      readonly key: string;
+      readonly hop: Hop;
+      readonly cases: ReadonlyMap<string, readonly FieldSchema[]>;
+      readonly otherwise: readonly string[];
+    };
+
+function duplicate(name: string): QueryError {
+  return new QueryError('INVALID_FIELD', `duplicate field selected: ${name}`);
+}
+
+function addPath(nodes: Node[], path: ResolvedPath): void {
+  let list = nodes;
+  for (const hop of path.hops) {
+    const lower = hop.relationshipName.toLowerCase();
+    let rel = list.find((n) => n.kind === 'rel' && n.key.toLowerCase() === lower);
+    if (!rel) {
+      rel = { kind: 'rel', key: hop.relationshipName, hop, children: [] };
+      list.push(rel);
+    }
+    list = (rel as { children: Node[] }).children;
+  }
+  const key = path.field.name;
+  if (list.some((n) => n.kind === 'field' && n.key === key)) throw duplicate(path.text);
+  const last = path.hops[path.hops.length - 1];
+  list.push({ kind: 'field', key, fromName: last?.polymorphic === true });
+}
+
+/** The fields FIELDS(ALL|STANDARD|CUSTOM) stands for, in describe order. */
+function fieldsMacro(schema: ObjectSchema, which: string): FieldSchema[] {
+  const custom = (f: FieldSchema): boolean => f.name.endsWith('__c');
+  switch (which.toUpperCase()) {
+    case 'ALL':
+      return [...schema.fields];
+    case 'CUSTOM':
+      return schema.fields.filter(custom);
+    case 'STANDARD':
+      return schema.fields.filter((f) => !custom(f));
+    default:
+      throw new QueryError('MALFORMED_QUERY', `unexpected token: '${which}'`);
+  }
+}
+
+interface Plan {
+  readonly nodes: Node[];
+}
+
+/** Validates the select list against the schema and builds the output shape. */
+function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathScope, isSub: boolean): Plan {
+  const nodes: Node[] = [];
+  for (const f of query.fields ?? []) {
+    switch (f.type) {
+      case 'Field':
+      case 'FieldRelationship': {
+        const text = f.type === 'Field' ? f.field : (f.rawValue ?? [...f.relationships, f.field].join('.'));
+        addPath(nodes, resolvePath(scope, text));
+        break;
+      }
+      case 'FieldFunctionExpression': {
+        if (f.functionName.toUpperCase() === 'FIELDS') {
+          const which = String(f.parameters[0] ?? '');
+          const bounded = which.toUpperCase() === 'STANDARD';
+          // FIELDS(ALL) and FIELDS(CUSTOM) are unbounded: the API wants LIMIT ≤ 200.
+          // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_fields.htm
+          if (!bounded && (query.limit === undefined || query.limit > FIELDS_LIMIT)) {
+            throw malformed(
+              run.soql,
+              locate(run.soql, 'FIELDS'),
+              `The SOQL FIELDS function must have a LIMIT of at most ${FIELDS_LIMIT}`,
+            );
+          }
+          for (const field of fieldsMacro(schema, which)) {
+            if (nodes.some((n) => n.kind === 'field' && n.key === field.name)) throw duplicate(field.name);
+            nodes.push({ kind: 'field', key: field.name, fromName: false });
+          }
+          break;
+        }
+        if (f.functionName.toLowerCase() === 'tolabel' || f.functionName.toUpperCase() === 'FORMAT') {
+          // Labels equal values and formatting is the identity in this org (one locale, one currency).
+          const param = f.parameters[0];
+          if (typeof param !== 'string')
+            throw malformed(run.soql, locate(run.soql, f.functionName), 'unexpected token');
+          addPath(nodes, resolvePath(scope, param));
+          break;
+        }
+        throw malformed(
+          run.soql,
+          locate(run.soql, f.functionName),
+          `Field must be grouped or aggregated: ${f.rawValue ?? f.functionName}`,
+        );
+      }
+      case 'FieldSubquery': {
+        if (isSub) {
+          throw malformed(run.soql, locate(run.soql, 'SELECT', 1), `unexpected token: '('`);
+        }
+        const sub = f.subquery;
+        const relName = sub.relationshipName;
+        const lower = relName.toLowerCase();
+        const rel = schema.childRelationships.find((c) => c.relationshipName?.toLowerCase() === lower);
+        const child = rel ? run.ds.schema(rel.childSObject) : undefined;
+        if (!rel || !child || !rel.relationshipName) {
+          throw new QueryError(
+            'INVALID_TYPE',
+            located(
+              run.soql,
+              locate(run.soql, relName),
+              `Didn't understand relationship '${relName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+            ),
+          );
+        }
+        if (nodes.some((n) => n.kind === 'sub' && n.key === rel.relationshipName)) throw duplicate(relName);
+        const { relationshipName: _rel, sObjectPrefix: _prefix, ...rest } = sub;
+        const childQuery: Query = { ...rest, sObject: child.name };
+        const refField = rel.field;
+        const compiled = compileRows(run, childQuery, child, true);
+        nodes.push({
+          kind: 'sub',
+          key: rel.relationshipName,
+          run: (parent) => {
+            const parentId = normalize('id', parent.record['Id']);
+            return compiled((row) => normalize('id', row.record[refField]) === parentId);
+          },
+        });
+        break;
+      }
+      case 'FieldTypeof': {
+        const ref = findRelationship(schema, f.field);
+        if (!ref || !ref.relationshipName || (ref.referenceTo?.length ?? 0) < 2) {
+          throw invalidField(
+            run.soql,
+            f.field,
+            `Didn't understand relationship '${f.field}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+          );
+        }
+        const cases = new Map<string, FieldSchema[]>();
+        let otherwise: string[] = [];
+        for (const c of f.conditions) {
+          if (c.type === 'ELSE') {
+            otherwise = c.fieldList.map((name) => {
+              const field = findField(NAME_SCHEMA, name);
+              if (!field) throw invalidField(run.soql, name, `No such column '${name}' on entity 'Name'.`);
+              return field.name;
+            });
+            continue;
+          }
+          const target = run.ds.schema(c.objectType ?? '');
+          const allowed = (ref.referenceTo ?? []).map((r) => r.toLowerCase());
+          if (!target || !allowed.includes(target.name.toLowerCase())) {
+            throw new QueryError(
+              'INVALID_TYPE',
+              located(
+                run.soql,
+                locate(run.soql, c.objectType ?? ''),
+                `sObject type '${c.objectType ?? ''}' is not supported.`,
+              ),
+            );
+          }
+          const targetScope: PathScope = { ...scope, root: target, alias: undefined };
+          cases.set(
+            target.name.toLowerCase(),
+            c.fieldList.map((name) => resolvePath(targetScope, name).field),
+          );
+        }
+        nodes.push({
+          kind: 'typeof',
+          key: ref.relationshipName,
+          hop: { field: ref, relationshipName: ref.relationshipName, target: NAME_SCHEMA, polymorphic: true },
+          cases,
+          otherwise,
+        });
+        break;
+      }
+    }
+  }
+  return { nodes };
+}
+
+function materialize(run: Run, at: Located, type: string, nodes: readonly Node[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { attributes: attributes(run, type, at) };
+  for (const node of nodes) {
+    switch (node.kind) {
+      case 'field':
+        out[node.key] = RecordResolver.read(at, node.key, node.fromName);
+        break;
+      case 'rel': {
+        const parent = run.resolver.byId(RecordResolver.read(at, node.hop.field.name, false));
+        // A polymorphic parent is typed `Name` in the result; its URL names the real object.
+        out[node.key] = parent
+          ? materialize(run, parent, node.hop.polymorphic ? 'Name' : parent.objectName, node.children)
+          : null;
+        break;
+      }
+      case 'sub': {
+        const result = node.run(at);
+        out[node.key] = result.totalSize === 0 ? null : { ...result, done: true };
+        break;
+      }
+      case 'typeof': {
+        const parent = run.resolver.byId(RecordResolver.read(at, node.hop.field.name, false));
+        if (!parent) {
+          out[node.key] = null;
+          break;
+        }
+        const fields = node.cases.get(parent.objectName.toLowerCase());
+        const o: Record<string, unknown> = { attributes: attributes(run, parent.objectName, parent) };
+        if (fields) for (const f of fields) o[f.name] = RecordResolver.read(parent, f.name, false);
+        else for (const name of node.otherwise) o[name] = RecordResolver.read(parent, name, true);
+        out[node.key] = o;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Builds the WHERE predicate over located records. */
+export function compileWhere(run: Run, query: Query, scope: PathScope): Pred<Located> | undefined {
+  const tree = buildTree(query.where, run.soql);
+  if (!tree) return undefined;
+  const leaf = (cond: RawCondition): Pred<Located> => {
+    const operand = whereOperand(run, scope, cond);
+    return compileCondition(run, cond, operand, (sub) => semiJoin(run, sub));
+  };
+  return compileTree(tree, leaf, run.soql);
+}
+
+const DATE_FUNCTIONS: Readonly<Record<string, (t: Date) => number | string>> = {
+  CALENDAR_YEAR: (t) => t.getUTCFullYear(),
+  CALENDAR_MONTH: (t) => t.getUTCMonth() + 1,
+  CALENDAR_QUARTER: (t) => Math.floor(t.getUTCMonth() / 3) + 1,
+  FISCAL_YEAR: (t) => t.getUTCFullYear(),
+  FISCAL_MONTH: (t) => t.getUTCMonth() + 1,
+  FISCAL_QUARTER: (t) => Math.floor(t.getUTCMonth() / 3) + 1,
+  DAY_IN_MONTH: (t) => t.getUTCDate(),
+  DAY_IN_WEEK: (t) => t.getUTCDay() + 1,
+  DAY_IN_YEAR: (t) => Math.floor((t.getTime() - Date.UTC(t.getUTCFullYear(), 0, 1)) / 86_400_000) + 1,
+  HOUR_IN_DAY: (t) => t.getUTCHours(),
+  DAY_ONLY: (t) => t.toISOString().slice(0, 10),
+};
+
+/** A date function (CALENDAR_YEAR(CreatedDate), DAY_ONLY(…)) applied to a path; the org runs in UTC. */
+export function dateFunctionOperand<T>(
+  run: Run,
+  fnName: string,
+  path: ResolvedPath,
+  read: (row: T) => FieldValue,
+): Operand<T> {
+  const upper = fnName.toUpperCase();
+  const fn = DATE_FUNCTIONS[upper];
+  const kind = kindOf(path.field.type);
+  if (!fn) throw malformed(run.soql, locate(run.soql, fnName), `unexpected token: '${fnName}'`);
+  if (kind !== 'date' && kind !== 'datetime') {
+    throw invalidField(
+      run.soql,
+      fnName,
+      `${path.field.name} is not a date or dateTime field and cannot be used with ${upper}`,
+    );
+  }
+  if (upper === 'HOUR_IN_DAY' && kind !== 'datetime') {
+    throw invalidField(run.soql, fnName, `HOUR_IN_DAY can only be used with dateTime fields`);
+  }
+  return {
+    name: `${upper}(${path.field.name})`,
+    type: upper === 'DAY_ONLY' ? 'date' : 'int',
+    filterable: true,
+    get: (row) => {
+      const v = read(row);
+      const t = normalize(kind, v);
+      return typeof t === 'number' ? fn(new Date(t)) : null;
+    },
+  };
+}
+
+function whereOperand(run: Run, scope: PathScope, cond: RawCondition): Operand<Located> {
+  if (cond.fn) {
+    const name = cond.fn.functionName ?? '';
+    const param = cond.fn.parameters?.[0];
+    if (
+      cond.fn.parameters?.length !== 1 ||
+      typeof param !== 'string' ||
+      !(name.toUpperCase() in DATE_FUNCTIONS)
+    ) {
+      throw malformed(run.soql, locate(run.soql, name), `unexpected token: '${name}'`);
+    }
+    const path = resolvePath(scope, param);
+    return dateFunctionOperand(run, name, path, (row) => run.resolver.value(row, path));
+  }
+  const path = resolvePath(scope, cond.field ?? '');
+  return {
+    name: path.field.name,
+    type: path.field.type,
+    filterable: path.field.filterable,
+    get: (row) => run.resolver.value(row, path),
+  };
+}
+
+/** Evaluates a semi-join or anti-join subquery to the set of (18-character) ids it selects. */
+function semiJoin(run: Run, sub: Query): Set<string> {
+  const schema = schemaOrThrow(run, sub.sObject);
+  const fields = sub.fields ?? [];
+  const only = fields[0];
+  if (fields.length !== 1 || !only || (only.type !== 'Field' && only.type !== 'FieldRelationship')) {
+    throw malformed(
+      run.soql,
+      locate(run.soql, 'SELECT', 1),
+      'Semi join sub-selects can only select one field',
+    );
+  }
+  if (containsSemiJoin(sub)) {
+    throw malformed(
+      run.soql,
+      locate(run.soql, 'SELECT', 1),
+      'Nesting of semi join sub-selects is not supported',
+    );
+  }
+  const scope: PathScope = { soql: run.soql, ds: run.ds, root: schema, alias: sub.sObjectAlias };
+  const text = only.type === 'Field' ? only.field : (only.rawValue ?? only.field);
+  const path = resolvePath(scope, text);
+  if (kindOf(path.field.type) !== 'id') {
+    throw invalidField(
+      run.soql,
+      text,
+      `Invalid field for semi/anti join: ${path.field.name}. The selected field in the subquery must be an Id or reference field.`,
+    );
+  }
+  const rows = compileRows(run, sub, schema, true)(() => true);
+  const ids = new Set<string>();
+  for (const r of rows.records) {
+    const v = r[path.field.name] as FieldValue;
+    const n = normalize('id', path.hops.length > 0 ? null : v);
+    if (typeof n === 'string') ids.add(n);
+  }
+  if (path.hops.length > 0) {
+    for (const at of rowsOf(run, sub, schema)) {
+      const n = normalize('id', run.resolver.value(at, path));
+      if (typeof n === 'string') ids.add(n);
+    }
+  }
+  return ids;
+}
+
+function containsSemiJoin(q: Query): boolean {
+  let found = false;
+  const walk = (c: unknown): void => {
+    if (!c || typeof c !== 'object') return;
+    const o = c as { left?: { valueQuery?: unknown }; right?: unknown };
+    if (o.left?.valueQuery) found = true;
+    walk(o.right);
+  };
+  walk(q.where);
+  return found;
+}
+
+/** The located records of a (sub)query that pass its WHERE, unsorted. */
+function rowsOf(run: Run, query: Query, schema: ObjectSchema): Located[] {
+  const scope: PathScope = { soql: run.soql, ds: run.ds, root: schema, alias: query.sObjectAlias };
+  const where = compileWhere(run, query, scope);
+  const out: Located[] = [];
+  for (const record of run.ds.records(schema.name, { includeDeleted: run.includeDeleted })) {
+    const at: Located = { objectName: schema.name, record };
+    if (!where || where(at)) out.push(at);
+  }
+  return out;
+}
+
+/** A sort key reader and its direction for ORDER BY. */
+export interface SortKey<T> {
+  readonly get: (row: T) => unknown;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/** Compares two normalized values: text case-insensitively (already lower-cased), numbers, booleans. */
+function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  const sa = Array.isArray(a) ? a.join(';') : String(a);
+  const sb = Array.isArray(b) ? b.join(';') : String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/**
+ * Sorts stably by the keys. Nulls come first ascending and last descending unless NULLS says otherwise.
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm
+ */
+export function sortRows<T>(rows: T[], keys: readonly SortKey<T>[]): T[] {
+  if (keys.length === 0) return rows;
+  const decorated = rows.map((row, i) => ({ row, i, ks: keys.map((k) => k.get(row)) }));
+  decorated.sort((x, y) => {
+    for (let j = 0; j < keys.length; j++) {
+      const key = keys[j] as SortKey<T>;
+      const a = x.ks[j];
+      const b = y.ks[j];
+      const an = a === null || a === undefined;
+      const bn = b === null || b === undefined;
+      if (an && bn) continue;
+      if (an || bn) return (an ? -1 : 1) * (key.nullsFirst ? 1 : -1);
+      const c = compareValues(a, b);
+      if (c !== 0) return key.desc ? -c : c;
+    }
+    return x.i - y.i;
+  });
+  return decorated.map((d) => d.row);
+}
+
+export function orderClauses(query: Query): OrderByClause[] {
+  const o = query.orderBy;
+  return o === undefined ? [] : Array.isArray(o) ? o : [o];
+}
+
+function sortKeys(run: Run, query: Query, scope: PathScope): SortKey<Located>[] {
+  return orderClauses(query).map((clause) => {
+    const desc = clause.order === 'DESC';
+    const nullsFirst = clause.nulls ? clause.nulls === 'FIRST' : !desc;
+    if ('fn' in clause) {
+      const name = clause.fn.functionName ?? '';
+      const param = clause.fn.parameters?.[0];
+      if (typeof param === 'string' && name.toUpperCase() in DATE_FUNCTIONS) {
+        const path = resolvePath(scope, param);
+        const operand = dateFunctionOperand(run, name, path, (row: Located) => run.resolver.value(row, path));
+        return { get: (row: Located) => operand.get(row), desc, nullsFirst };
+      }
+      throw malformed(run.soql, locate(run.soql, name), `unexpected token: '${name}'`);
+    }
+    const path = resolvePath(scope, clause.field);
+    if (!path.field.sortable) {
+      throw invalidField(
+        run.soql,
+        clause.field,
+        `field '${path.field.name}' can not be sorted in a query call`,
+      );
+    }
+    const kind = kindOf(path.field.type);
+    return { get: (row: Located) => normalize(kind, run.resolver.value(row, path)), desc, nullsFirst };
+  });
+}
+
+function checkLimits(run: Run, query: Query): void {
+  if (query.offset !== undefined && query.offset > MAX_OFFSET) {
+    // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_offset.htm
+    throw new QueryError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+  }
+  if (query.withDataCategory) {
+    throw malformed(run.soql, locate(run.soql, 'DATA'), `unexpected token: 'DATA'`);
+  }
+}
+
+/** Applies USING SCOPE: `mine` keeps the running user's records; `everything` and others keep all. */
+function scopeFilter(run: Run, query: Query): Pred<Located> | undefined {
+  const using = query.usingScope?.toLowerCase();
+  if (using === undefined || using === 'everything' || using === 'team' || using === 'delegated')
+    return undefined;
+  if (using === 'mine' || using === 'mineandmyqueues') {
+    const me = normalize('id', run.ds.userId);
+    return (row) => normalize('id', row.record['OwnerId']) === me;
+  }
+  throw malformed(
+    run.soql,
+    locate(run.soql, query.usingScope ?? ''),
+    `unexpected token: '${query.usingScope ?? ''}'`,
+  );
+}
+
+/**
+ * Compiles a (sub)query into a function that, given an extra row filter (the parent link of a child
+ * subquery), yields its result. Validation happens once, at compile time, so an invalid subquery
+ * fails even when no parent row exists.
+ */
+export function compileRows(
+  run: Run,
+  query: Query,
+  schema: ObjectSchema,
+  isSub: boolean,
+): (extra: Pred<Located>) => SoqlResult {
+  checkLimits(run, query);
+  const scope: PathScope = { soql: run.soql, ds: run.ds, root: schema, alias: query.sObjectAlias };
+  if (isAggregateQuery(query)) {
+    if (isSub)
+      throw malformed(
+        run.soql,
+        locate(run.soql, 'GROUP'),
+        'Aggregate queries are not supported in subqueries',
+      );
+    return (extra) => aggregate(run, query, schema, scope, rowsWith(run, query, schema, scope, extra));
+  }
+  const plan = planSelect(run, query, schema, scope, isSub);
+  const keys = sortKeys(run, query, scope);
+  const where = compileWhere(run, query, scope);
+  const using = scopeFilter(run, query);
+  return (extra) => {
+    let rows: Located[] = [];
+    for (const record of run.ds.records(schema.name, { includeDeleted: run.includeDeleted })) {
+      const at: Located = { objectName: schema.name, record };
+      if (extra(at) && (!where || where(at)) && (!using || using(at))) rows.push(at);
+    }
+    rows = sortRows(rows, keys);
+    const start = query.offset ?? 0;
+    const end = query.limit === undefined ? undefined : start + query.limit;
+    rows = rows.slice(start, end);
+    return { totalSize: rows.length, records: rows.map((r) => materialize(run, r, schema.name, plan.nodes)) };
+  };
+}
+
+function rowsWith(
+  run: Run,
+  query: Query,
+  schema: ObjectSchema,
+  scope: PathScope,
+  extra: Pred<Located>,
+): Located[] {
+  const where = compileWhere(run, query, scope);
+  const using = scopeFilter(run, query);
+  const out: Located[] = [];
+  for (const record of run.ds.records(schema.name, { includeDeleted: run.includeDeleted })) {
+    const at: Located = { objectName: schema.name, record };
+    if (extra(at) && (!where || where(at)) && (!using || using(at))) out.push(at);
+  }
+  return out;
+}
+
+export function executeSoql(soql: string, ds: QueryDataSource, options: SoqlOptions): SoqlResult {
+  const query = parseSoql(soql);
+  const run: Run = {
+    soql,
+    ds,
+    now: options.now ?? new Date(),
+    includeDeleted: options.includeDeleted,
+    version: options.apiVersion.replace(/^v/i, ''),
+    resolver: new RecordResolver(ds, options.includeDeleted),
+  };
+  const schema = schemaOrThrow(run, query.sObject);
+  return compileRows(run, query, schema, false)(() => true);
+}
+
+export type { FieldType };
