@@ -1,0 +1,427 @@
+/**
+ * The HTTP front of the local org: /services/oauth2 (OAuth), /id (identity), /services/data (REST),
+ * and /__control (knobs and counters for tests; not part of Salesforce).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { writeFileSync, renameSync, existsSync, readFileSync } from 'node:fs';
+import { ApiError } from './errors.ts';
+import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
+import {
+  OAuthServer,
+  type OAuthConfig,
+  type OAuthReply,
+  type PersistedGrants,
+  type Session,
+} from './oauth.ts';
+import { Org } from './org/org.ts';
+import type { MutableRecord } from './org/store.ts';
+import { MAX_VERSION, MIN_VERSION, Rest, versions, type QueryEngine, type Reply } from './rest/router.ts';
+
+export interface AppOptions extends OAuthConfig {
+  dataFile: string | undefined;
+  knobs: Knobs;
+  projectRoot?: string;
+  queryEngine: () => QueryEngine | undefined;
+}
+
+interface SavedOrg {
+  version: 1;
+  tables: Record<string, MutableRecord[]>;
+  blobs: Record<string, string>;
+  grants: PersistedGrants;
+  counters: Record<string, number>;
+}
+
+const MAX_BODY = 50 * 1024 * 1024;
+const JSON_TYPE = 'application/json;charset=UTF-8';
+
+export class App {
+  readonly org: Org;
+  readonly oauth: OAuthServer;
+  readonly rest: Rest;
+  knobs: Knobs;
+  readonly #counters = new Map<string, number>();
+  readonly #dataFile: string | undefined;
+  #inFlight = 0;
+  #dirty = false;
+  #saveTimer: NodeJS.Timeout | undefined;
+  server: Server | undefined;
+
+  constructor(options: AppOptions) {
+    this.knobs = { ...options.knobs };
+    this.#dataFile = options.dataFile;
+    const saved =
+      this.#dataFile && existsSync(this.#dataFile)
+        ? (JSON.parse(readFileSync(this.#dataFile, 'utf8')) as SavedOrg)
+        : undefined;
+    this.org = new Org({
+      settings: {
+        sharedActivities: this.knobs.sharedActivities,
+        packageInstalled: this.knobs.packageInstalled,
+      },
+      adminUsername: options.username,
+      ...(options.projectRoot !== undefined ? { projectRoot: options.projectRoot } : {}),
+      ...(saved ? { data: { tables: saved.tables, blobs: saved.blobs } } : {}),
+    });
+    this.oauth = new OAuthServer(this.org, options, () => this.knobs.accessTokenLifetimeSec);
+    this.oauth.importGrants(saved?.grants);
+    for (const [k, v] of Object.entries(saved?.counters ?? {})) this.#counters.set(k, v);
+    this.rest = new Rest(this.org, options.queryEngine, () => ({
+      used: this.#counters.get('total') ?? 0,
+      max: this.knobs.dailyApiLimit,
+    }));
+  }
+
+  setKnobs(partial: Partial<Knobs>): void {
+    this.knobs = { ...this.knobs, ...partial };
+    this.org.setSettings({
+      sharedActivities: this.knobs.sharedActivities,
+      packageInstalled: this.knobs.packageInstalled,
+    });
+  }
+
+  counters(): Record<string, number> {
+    return { total: 0, ...Object.fromEntries(this.#counters) };
+  }
+
+  resetCounters(): void {
+    this.#counters.clear();
+  }
+
+  #count(kind: string): void {
+    this.#counters.set(kind, (this.#counters.get(kind) ?? 0) + 1);
+    this.#counters.set('total', (this.#counters.get('total') ?? 0) + 1);
+  }
+
+  markDirty(): void {
+    if (!this.#dataFile) return;
+    this.#dirty = true;
+    this.#saveTimer ??= setTimeout(() => {
+      this.#saveTimer = undefined;
+      this.save();
+    }, 200);
+  }
+
+  save(): void {
+    if (!this.#dataFile || !this.#dirty) return;
+    this.#dirty = false;
+    const data: SavedOrg = {
+      version: 1,
+      ...this.org.store.dump(),
+      grants: this.oauth.exportGrants(),
+      counters: Object.fromEntries(this.#counters),
+    };
+    const tmp = `${this.#dataFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(data));
+    renameSync(tmp, this.#dataFile);
+  }
+
+  close(): void {
+    if (this.#saveTimer) clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    this.save();
+  }
+
+  handler = (req: IncomingMessage, res: ServerResponse): void => {
+    this.#handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) {
+        send(res, 500, [
+          {
+            message:
+              'An unexpected error occurred. Please include this ErrorId if you contact support: local',
+            errorCode: 'UNKNOWN_EXCEPTION',
+          },
+        ]);
+      } else res.end();
+      console.error('local org: unexpected error', e instanceof Error ? e.stack : e);
+    });
+  };
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The sf CLI sometimes asks for `//services/data`; Salesforce tolerates repeated slashes (and a
+    // leading `//` must not be read as a host).
+    const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'http://local');
+    const path = url.pathname.replace(/\/{2,}/g, '/');
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (path.startsWith('/__control/')) return this.#control(method, path, req, res);
+    if (path.startsWith('/services/oauth2/')) return this.#oauth(method, path, url.searchParams, req, res);
+    if (path.startsWith('/id/')) return this.#identity(method, path, req, res);
+    if (path === '/services/data' || path === '/services/data/') {
+      if (method !== 'GET') return send(res, 405, [methodNotAllowed(method, ['GET'])]);
+      return send(res, 200, versions());
+    }
+    if (path.startsWith('/services/data/')) return this.#data(method, path, url.searchParams, req, res);
+    send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+  }
+
+  async #data(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const m = /^\/services\/data\/v(\d+)\.(\d)(?:\/(.*))?$/.exec(path);
+    const major = m ? Number(m[1]) : NaN;
+    if (!m || m[2] !== '0' || major < MIN_VERSION || major > MAX_VERSION) {
+      return send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    }
+    const version = `${major}.0`;
+    const session = this.#authenticate(req);
+    if (!session)
+      return send(res, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+    const parts = (m[3] ?? '').split('/').map((p) => decodeURIComponent(p));
+    if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+    const kind = Rest.kindOf(method, parts);
+    const limitHeader = () => ({
+      'Sforce-Limit-Info': `api-usage=${this.#counters.get('total') ?? 0}/${this.knobs.dailyApiLimit}`,
+    });
+    const used = this.#counters.get('total') ?? 0;
+    if (used >= this.knobs.dailyApiLimit) {
+      return send(
+        res,
+        403,
+        [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+        limitHeader(),
+      );
+    }
+    if (this.#inFlight >= this.knobs.concurrentRequestLimit) {
+      return send(
+        res,
+        403,
+        [{ message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+        limitHeader(),
+      );
+    }
+    this.#inFlight++;
+    try {
+      this.#count(kind);
+      const body = await readBody(req);
+      if (this.knobs.latencyMs > 0) await new Promise((r) => setTimeout(r, this.knobs.latencyMs));
+      const injected = this.#injectFailure(method);
+      if (injected) return send(res, injected.status, injected.body, limitHeader());
+      let parsed: unknown;
+      if (body.length > 0) {
+        try {
+          parsed = JSON.parse(body.toString('utf8'));
+        } catch (e) {
+          return send(
+            res,
+            400,
+            [{ message: e instanceof Error ? e.message : 'Malformed JSON', errorCode: 'JSON_PARSER_ERROR' }],
+            limitHeader(),
+          );
+        }
+      }
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.headers))
+        headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+      const reply = this.rest.dispatch(method, version, parts, query, parsed, headers);
+      if (method !== 'GET' && reply.status < 400) this.markDirty();
+      else if (kind === 'composite' || kind === 'graph' || kind === 'collections' || kind === 'tree')
+        this.markDirty();
+      sendReply(res, reply, limitHeader());
+      void session;
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  #injectFailure(method: string): Reply | undefined {
+    if (this.knobs.failureRate <= 0 || Math.random() >= this.knobs.failureRate) return undefined;
+    const kinds = this.knobs.failureKinds.filter((k) => k !== 'UNABLE_TO_LOCK_ROW' || method !== 'GET');
+    const kind = kinds[Math.floor(Math.random() * kinds.length)] ?? '503';
+    switch (kind) {
+      case 'UNABLE_TO_LOCK_ROW':
+        return {
+          status: 400,
+          body: [
+            {
+              message: 'unable to obtain exclusive access to this record or 1 records',
+              errorCode: 'UNABLE_TO_LOCK_ROW',
+              fields: [],
+            },
+          ],
+        };
+      case 'REQUEST_LIMIT_EXCEEDED':
+        return {
+          status: 403,
+          body: [{ message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+        };
+      default:
+        return {
+          status: 503,
+          body: [
+            {
+              message: 'Server temporarily unavailable, please try again later.',
+              errorCode: 'SERVER_UNAVAILABLE',
+            },
+          ],
+        };
+    }
+  }
+
+  #bearer(req: IncomingMessage): string | undefined {
+    const h = req.headers.authorization;
+    const m = h ? /^(?:Bearer|OAuth)\s+(.+)$/i.exec(h) : null;
+    return m?.[1]?.trim();
+  }
+
+  #authenticate(req: IncomingMessage): Session | undefined {
+    const token = this.#bearer(req);
+    if (!token) return undefined;
+    const s = this.oauth.session(token);
+    return s === 'expired' ? undefined : s;
+  }
+
+  async #oauth(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const endpoint = path.slice('/services/oauth2/'.length).replace(/\/$/, '');
+    const form = async (): Promise<URLSearchParams> => {
+      const body = (await readBody(req)).toString('utf8');
+      const params = new URLSearchParams(body);
+      // Parameters may come in the query string too, as Salesforce accepts.
+      for (const [k, v] of query) if (!params.has(k)) params.set(k, v);
+      return params;
+    };
+    let reply: OAuthReply;
+    switch (endpoint) {
+      case 'token':
+        if (method !== 'POST')
+          return send(res, 405, { error: 'invalid_request', error_description: 'must use HTTP POST' });
+        reply = this.oauth.token(await form());
+        if (reply.status === 200) this.markDirty();
+        break;
+      case 'authorize':
+        reply =
+          method === 'POST' ? this.oauth.authorizeSubmit(await form()) : this.oauth.authorizePage(query);
+        break;
+      case 'revoke':
+        reply = this.oauth.revoke(method === 'POST' ? await form() : query);
+        this.markDirty();
+        break;
+      case 'userinfo': {
+        const token = this.#bearer(req) ?? query.get('access_token') ?? '';
+        const s = this.oauth.session(token);
+        if (!s || s === 'expired') return sendText(res, 403, 'Bad_OAuth_Token');
+        reply = { status: 200, json: this.oauth.userInfo(s) };
+        break;
+      }
+      default:
+        return send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    }
+    if (reply.redirect) {
+      res.writeHead(302, {
+        Location: reply.redirect,
+        'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private',
+      });
+      res.end();
+    } else if (reply.html !== undefined) {
+      res.writeHead(reply.status, { 'Content-Type': 'text/html;charset=UTF-8', 'Cache-Control': 'no-store' });
+      res.end(reply.html);
+    } else if (reply.text !== undefined) sendText(res, reply.status, reply.text);
+    else
+      send(res, reply.status, reply.json, {
+        'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private',
+      });
+  }
+
+  async #identity(method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const m = /^\/id\/([A-Za-z0-9]{15,18})\/([A-Za-z0-9]{15,18})\/?$/.exec(path);
+    if (!m || (method !== 'GET' && method !== 'POST')) return sendText(res, 404, 'Not Found');
+    const token =
+      this.#bearer(req) ?? new URL(req.url ?? '/', 'http://local').searchParams.get('oauth_token') ?? '';
+    const s = this.oauth.session(token);
+    if (!s || s === 'expired') return sendText(res, 403, 'Bad_OAuth_Token');
+    const body = this.oauth.identity(s, m[1]!, m[2]!);
+    if (!body) return sendText(res, 404, 'Bad_Id');
+    send(res, 200, body);
+  }
+
+  async #control(method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if (path === '/__control/knobs') {
+        if (method === 'POST' || method === 'PATCH') {
+          const raw = (await readBody(req)).toString('utf8');
+          this.setKnobs(parseKnobs(raw ? (JSON.parse(raw) as Record<string, unknown>) : {}));
+        } else if (method !== 'GET') return send(res, 405, { error: 'method not allowed' });
+        return send(res, 200, this.knobs);
+      }
+      if (path === '/__control/counters' && method === 'GET') return send(res, 200, this.counters());
+      if (path === '/__control/counters/reset' && method === 'POST') {
+        this.resetCounters();
+        return send(res, 200, this.counters());
+      }
+      if (path === '/__control/tokens/expire' && method === 'POST') {
+        this.oauth.expireAll();
+        return send(res, 200, { expired: true });
+      }
+      send(res, 404, { error: 'unknown control endpoint' });
+    } catch (e) {
+      send(res, 400, { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}
+
+export const DEFAULTS = DEFAULT_KNOBS;
+
+function methodNotAllowed(method: string, allowed: string[]): { errorCode: string; message: string } {
+  return {
+    errorCode: 'METHOD_NOT_ALLOWED',
+    message: `HTTP Method '${method}' not allowed. Allowed are ${allowed.join(',')}`,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new ApiError('JSON_PARSER_ERROR', 'Request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const data = status === 204 || body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { ...(data ? { 'Content-Type': JSON_TYPE } : {}), ...headers });
+  res.end(data);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain;charset=UTF-8' });
+  res.end(text);
+}
+
+function sendReply(res: ServerResponse, reply: Reply, headers: Record<string, string>): void {
+  if (reply.raw) {
+    res.writeHead(reply.status, { 'Content-Type': reply.raw.contentType, ...headers, ...reply.headers });
+    res.end(reply.raw.data);
+    return;
+  }
+  send(res, reply.status, reply.body, { ...headers, ...reply.headers });
+}
+
+export function listen(app: App, port: number, host: string): Promise<Server> {
+  const server = createServer(app.handler);
+  server.keepAliveTimeout = 5000;
+  app.server = server;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * Salesforce's REST error shape: a JSON array of `{message, errorCode, fields?}` with the HTTP status
+ * Salesforce uses for that code.
+ * See https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+ */
+
+export interface ErrorItem {
+  message: string;
+  errorCode: string;
+  fields?: string[];
+}
+
+/** The status Salesforce answers with for an error code when the code alone decides it. */
+const STATUS_BY_CODE: Record<string, number> = {
+  NOT_FOUND: 404,
+  ENTITY_IS_DELETED: 404,
+  INVALID_SESSION_ID: 401,
+  REQUEST_LIMIT_EXCEEDED: 403,
+  INSUFFICIENT_ACCESS: 403,
+  API_DISABLED_FOR_ORG: 403,
+  METHOD_NOT_ALLOWED: 405,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SERVER_UNAVAILABLE: 503,
+  UNKNOWN_EXCEPTION: 500,
+  CONFLICT: 409,
+};
+
+export class ApiError extends Error {
+  readonly errorCode: string;
+  readonly status: number;
+  readonly fields: string[] | undefined;
+
+  constructor(errorCode: string, message: string, fields?: string[], status?: number) {
+    super(message);
+    this.errorCode = errorCode;
+    this.fields = fields;
+    this.status = status ?? STATUS_BY_CODE[errorCode] ?? 400;
+  }
+
+  toItem(): ErrorItem {
+    const item: ErrorItem = { message: this.message, errorCode: this.errorCode };
+    if (this.fields !== undefined) item.fields = this.fields;
+    return item;
+  }
+
+  /** The SaveResult error shape used by sObject Collections and composite/tree (`statusCode`, not `errorCode`). */
+  toSaveError(): { statusCode: string; message: string; fields: string[] } {
+    return { statusCode: this.errorCode, message: this.message, fields: this.fields ?? [] };
+  }
+}
+
+export const notFound = (): ApiError => new ApiError('NOT_FOUND', 'The requested resource does not exist');
+
+/** Errors raised by DML carry a status of 400 unless their code says otherwise. */
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}

@@ -1,0 +1,123 @@
+/**
+ * The local org: a Salesforce org in this process, speaking Salesforce's REST and OAuth protocols on
+ * loopback so that jsforce, the sf CLI and the service work against it unchanged.
+ */
+import type { AddressInfo } from 'node:net';
+import { App, listen } from './app.ts';
+import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
+import type { QueryEngine } from './rest/router.ts';
+import { findProjectRoot } from './schema/package-fields.ts';
+import { Org } from './org/org.ts';
+
+export type { Knobs, FailureKind } from './knobs.ts';
+export { DEFAULT_KNOBS } from './knobs.ts';
+
+export interface LocalOrgOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Address to bind; 127.0.0.1 by default. */
+  host?: string;
+  username?: string;
+  password?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Callback URLs the client app accepts in the web-server flow. */
+  redirectUris?: string[];
+  /** Skip the login and consent page: /authorize redirects with a code at once. */
+  autoApprove?: boolean;
+  /** Keep the org's records in this JSON file (loaded at start when it exists). */
+  dataFile?: string;
+  knobs?: Partial<Knobs>;
+  /** The folder holding sfdx-project.json (package fields are read from its force-app); found from the cwd by default. */
+  projectRoot?: string;
+}
+
+export interface LocalOrg {
+  url: string;
+  username: string;
+  password: string;
+  clientId: string;
+  clientSecret: string;
+  orgId: string;
+  userId: string;
+  knobs(): Knobs;
+  setKnobs(partial: Partial<Knobs>): void;
+  /** API calls by kind (query, search, sobject, describe, composite, graph, collections, tree, limits, …) and `total`. */
+  counters(): Record<string, number>;
+  resetCounters(): void;
+  /** Inserts records directly (through the org's rules, but not the API or its counters); returns their ids. */
+  seed(objectName: string, records: Record<string, unknown>[]): string[];
+  /** Makes every access token issued so far expire (to exercise a client's refresh path). */
+  expireTokens(): void;
+  stop(): Promise<void>;
+}
+
+let engine: QueryEngine | undefined;
+let engineLoad: Promise<void> | undefined;
+
+/** Loads the query engine once; the org still serves everything else if it is missing. */
+function loadEngine(): Promise<void> {
+  engineLoad ??= (async () => {
+    try {
+      const spec = './query/index.ts';
+      engine = (await import(spec)) as QueryEngine;
+    } catch (e) {
+      console.error('local org: query engine unavailable:', e instanceof Error ? e.message : e);
+    }
+  })();
+  return engineLoad;
+}
+
+export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<LocalOrg> {
+  await loadEngine();
+  const username = options.username ?? 'admin@salescaling.localorg';
+  const password = options.password ?? Org.secret(12).replace(/[-_]/g, '');
+  const clientId = options.clientId ?? `3MVG9localorg${Org.secret(24).replace(/[-_]/g, '')}`;
+  const clientSecret = options.clientSecret ?? Org.secret(32).replace(/[-_]/g, '');
+  const knobs: Knobs = { ...DEFAULT_KNOBS, ...parseKnobs((options.knobs ?? {}) as Record<string, unknown>) };
+  const projectRoot = options.projectRoot ?? findProjectRoot();
+  const app = new App({
+    username,
+    password,
+    clientId,
+    clientSecret,
+    redirectUris: options.redirectUris ?? ['http://localhost:1717/OauthRedirect'],
+    autoApprove: options.autoApprove ?? false,
+    dataFile: options.dataFile,
+    knobs,
+    ...(projectRoot !== undefined ? { projectRoot } : {}),
+    queryEngine: () => engine,
+  });
+  const host = options.host ?? '127.0.0.1';
+  const server = await listen(app, options.port ?? 0, host);
+  const address = server.address() as AddressInfo;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${address.port}`;
+  app.oauth.baseUrl = url;
+  return {
+    url,
+    username,
+    password,
+    clientId,
+    clientSecret,
+    orgId: app.org.orgId,
+    userId: app.org.userId,
+    knobs: () => ({ ...app.knobs, failureKinds: [...app.knobs.failureKinds] }),
+    setKnobs: (partial) => app.setKnobs(parseKnobs(partial as Record<string, unknown>)),
+    counters: () => app.counters(),
+    resetCounters: () => app.resetCounters(),
+    seed: (objectName, records) => {
+      const ids = app.org.store.transaction(() => records.map((r) => app.org.create(objectName, r)));
+      app.markDirty();
+      return ids;
+    },
+    expireTokens: () => app.oauth.expireAll(),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        app.close();
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

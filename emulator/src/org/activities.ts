@@ -1,0 +1,360 @@
+/**
+ * Event and Task rules: timing fields, the derived AccountId, Who/What restrictions, and the relation
+ * rows (EventRelation, TaskRelation) Shared Activities keeps for every related contact, lead and record.
+ * Event: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm
+ * EventRelation: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventrelation.htm
+ * TaskRelation: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_taskrelation.htm
+ */
+import { ApiError } from '../errors.ts';
+import type { StoredRecord } from '../schema/types.ts';
+import type { ObjectRules, Org } from './org.ts';
+import type { MutableRecord } from './store.ts';
+import { formatDateTime, parseDateTime } from './values.ts';
+
+const MAX_CONTACTS = 50;
+const MAX_EVENT_MINUTES = 14 * 24 * 60;
+const WHO_TYPES = new Set(['Contact', 'Lead']);
+const WHAT_TYPES = new Set(['Account', 'Opportunity']);
+
+type Kind = 'Event' | 'Task';
+const RELATION: Record<Kind, { table: string; parent: string }> = {
+  Event: { table: 'EventRelation', parent: 'EventId' },
+  Task: { table: 'TaskRelation', parent: 'TaskId' },
+};
+
+const integrity = (message: string, fields: string[]): ApiError =>
+  new ApiError('FIELD_INTEGRITY_EXCEPTION', message, fields);
+
+function typeOf(org: Org, id: unknown): string | undefined {
+  return typeof id === 'string' ? org.objectOfId(id) : undefined;
+}
+
+/** AccountId: the What's account (Account, Opportunity), else the Who contact's account, else null. */
+function deriveAccountId(org: Org, record: MutableRecord): void {
+  const what = org.live(record.WhatId as string | null);
+  const who = org.live(record.WhoId as string | null);
+  let accountId: unknown = null;
+  if (what?.objectName === 'Account') accountId = what.record.Id;
+  else if (what?.objectName === 'Opportunity') accountId = what.record.AccountId ?? null;
+  else if (who?.objectName === 'Contact') accountId = who.record.AccountId ?? null;
+  record.AccountId = (accountId as string | null) ?? null;
+}
+
+function checkWhoWhat(org: Org, record: MutableRecord): void {
+  const whoType = typeOf(org, record.WhoId);
+  if (whoType === 'Lead' && record.WhatId) {
+    // A lead can't be related to another record (https://help.salesforce.com/s/articleView?id=sf.activities_fields.htm).
+    throw integrity('Related To ID: You can’t relate a lead to another record.', ['WhatId']);
+  }
+}
+
+function eventTiming(record: MutableRecord, previous: StoredRecord | undefined, changed: Set<string>): void {
+  const has = (f: string): boolean => changed.has(f) && record[f] !== null;
+  // StartDateTime and ActivityDateTime are one value; whichever was written wins.
+  if (has('StartDateTime')) record.ActivityDateTime = record.StartDateTime ?? null;
+  else if (has('ActivityDateTime')) record.StartDateTime = record.ActivityDateTime ?? null;
+  if (record.IsAllDayEvent === true) {
+    if (!record.StartDateTime && record.ActivityDate)
+      record.StartDateTime = `${String(record.ActivityDate)}T00:00:00.000+0000`;
+    if (!record.StartDateTime)
+      throw new ApiError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [ActivityDate]', [
+        'ActivityDate',
+      ]);
+    record.ActivityDateTime = record.StartDateTime;
+    if (record.DurationInMinutes === null && record.EndDateTime === null) record.DurationInMinutes = 1440;
+  }
+  const start = record.StartDateTime ? parseDateTime(String(record.StartDateTime)) : undefined;
+  if (start === undefined) {
+    throw new ApiError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [StartDateTime]', [
+      'StartDateTime',
+    ]);
+  }
+  const endGiven = has('EndDateTime');
+  const durationGiven = has('DurationInMinutes');
+  let minutes: number | undefined;
+  if (endGiven) {
+    const end = parseDateTime(String(record.EndDateTime))!;
+    if (end < start) throw integrity('End Date Time: End time can’t be before start time.', ['EndDateTime']);
+    minutes = Math.round((end - start) / 60000);
+    if (durationGiven && record.DurationInMinutes !== minutes) {
+      throw integrity('Duration: Duration doesn’t match the start and end times.', ['DurationInMinutes']);
+    }
+  } else if (durationGiven) {
+    minutes = Number(record.DurationInMinutes);
+  } else if (previous && record.DurationInMinutes !== null) {
+    // Moving the start keeps the duration, as the calendar does.
+    minutes = Number(record.DurationInMinutes);
+  } else if (record.EndDateTime) {
+    minutes = Math.round((parseDateTime(String(record.EndDateTime))! - start) / 60000);
+  }
+  if (minutes === undefined) {
+    throw new ApiError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [DurationInMinutes]', [
+      'DurationInMinutes',
+    ]);
+  }
+  if (minutes < 0) throw integrity('Duration: Duration must be positive.', ['DurationInMinutes']);
+  if (minutes > MAX_EVENT_MINUTES)
+    throw integrity('Event duration can’t exceed 14 days.', ['DurationInMinutes']);
+  record.StartDateTime = formatDateTime(start);
+  record.ActivityDateTime = record.StartDateTime;
+  record.DurationInMinutes = minutes;
+  record.EndDateTime = formatDateTime(start + minutes * 60000);
+  record.ActivityDate = record.StartDateTime.slice(0, 10);
+  record.EndDate = String(record.EndDateTime).slice(0, 10);
+}
+
+function relations(org: Org, kind: Kind, parentId: unknown): MutableRecord[] {
+  const { table, parent } = RELATION[kind];
+  return [...org.store.table(table).values()].filter((r) => r[parent] === parentId && r.IsDeleted !== true);
+}
+
+function isParentRelation(kind: Kind, r: StoredRecord): boolean {
+  return kind === 'Task' || r.IsParent === true;
+}
+
+/** Writes a relation row directly (the Who/What sync must not re-run the relation rules). */
+function putRelation(org: Org, kind: Kind, fields: MutableRecord): void {
+  const { table } = RELATION[kind];
+  const schema = org.requireSchema(table);
+  const now = org.now();
+  const record: MutableRecord = {};
+  for (const f of schema.fields) record[f.name] = f.type === 'boolean' ? false : null;
+  Object.assign(record, {
+    Id: org.store.ids.next(schema.keyPrefix!),
+    IsDeleted: false,
+    CreatedDate: now,
+    CreatedById: org.userId,
+    LastModifiedDate: now,
+    LastModifiedById: org.userId,
+    SystemModstamp: now,
+    ...(kind === 'Event' ? { Status: 'New' } : {}),
+    ...fields,
+  });
+  org.store.put(table, record);
+}
+
+function recount(org: Org, kind: Kind, parentId: string): void {
+  const row = org.store.get(kind, parentId);
+  if (!row || row.IsDeleted === true) return;
+  const parents = org.settings.sharedActivities
+    ? relations(org, kind, parentId).filter((r) => isParentRelation(kind, r))
+    : [];
+  const whoCount = org.settings.sharedActivities
+    ? parents.filter((r) => WHO_TYPES.has(typeOf(org, r.RelationId) ?? '')).length
+    : row.WhoId
+      ? 1
+      : 0;
+  const whatCount = row.WhatId ? 1 : 0;
+  if (row.WhoCount !== whoCount || row.WhatCount !== whatCount) {
+    org.store.put(kind, { ...row, WhoCount: whoCount, WhatCount: whatCount });
+  }
+}
+
+/** Keeps the relation rows for WhoId and WhatId in step with the activity (Shared Activities only). */
+function syncRelations(org: Org, kind: Kind, record: StoredRecord, previous: StoredRecord | undefined): void {
+  if (!org.settings.sharedActivities) return;
+  const { table, parent } = RELATION[kind];
+  const rows = relations(org, kind, record.Id);
+  for (const slot of ['WhoId', 'WhatId'] as const) {
+    const before = previous?.[slot] ?? null;
+    const after = record[slot] ?? null;
+    if (before === after) continue;
+    if (before) {
+      const old = rows.find((r) => r.RelationId === before);
+      if (old) {
+        if (kind === 'Event' && old.IsInvitee === true) org.store.put(table, { ...old, IsParent: false });
+        else org.store.put(table, { ...old, IsDeleted: true, SystemModstamp: org.now() });
+      }
+    }
+    if (after) {
+      const existing = rows.find((r) => r.RelationId === after && r.IsDeleted !== true);
+      if (existing) {
+        if (kind === 'Event' && existing.IsParent !== true)
+          org.store.put(table, { ...existing, IsParent: true });
+      } else {
+        const isWhat = slot === 'WhatId';
+        putRelation(org, kind, {
+          [parent]: record.Id as string,
+          RelationId: after as string,
+          IsWhat: isWhat,
+          ...(kind === 'Event' ? { IsParent: true, IsInvitee: false } : {}),
+        });
+      }
+    }
+  }
+}
+
+function activity(kind: Kind): ObjectRules {
+  return {
+    beforeWrite(org, record, previous, changed) {
+      if (kind === 'Event') eventTiming(record, previous, changed);
+      else {
+        record.IsClosed = record.Status === 'Completed';
+        record.IsHighPriority = record.Priority === 'High';
+        if (record.IsClosed && !record.CompletedDateTime) record.CompletedDateTime = org.now();
+        if (!record.IsClosed) record.CompletedDateTime = null;
+      }
+      checkWhoWhat(org, record);
+      if (kind === 'Event' && record.IsPrivate === true) {
+        const linked =
+          record.WhoId ||
+          record.WhatId ||
+          (previous && relations(org, kind, record.Id).some((r) => r.IsParent === true));
+        if (linked) throw integrity('You can’t associate a private event with other records.', ['IsPrivate']);
+      }
+      if (
+        org.settings.sharedActivities &&
+        changed.has('WhoId') &&
+        typeOf(org, record.WhoId) === 'Lead' &&
+        previous
+      ) {
+        const others = relations(org, kind, record.Id).filter(
+          (r) =>
+            isParentRelation(kind, r) &&
+            WHO_TYPES.has(typeOf(org, r.RelationId) ?? '') &&
+            r.RelationId !== previous.WhoId,
+        );
+        if (others.length)
+          throw integrity('Name ID: You can’t relate a lead to an activity that has contacts.', ['WhoId']);
+      }
+      deriveAccountId(org, record);
+    },
+    afterWrite(org, record, previous) {
+      syncRelations(org, kind, record, previous);
+      recount(org, kind, record.Id as string);
+    },
+  };
+}
+
+function relationRules(kind: Kind): ObjectRules {
+  const { table, parent } = RELATION[kind];
+  return {
+    beforeWrite(org, record, previous, changed) {
+      if (previous) return;
+      const act = org.live(record[parent] as string);
+      if (!act) throw new ApiError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [parent]);
+      const t = typeOf(org, record.RelationId) ?? '';
+      const shared = org.settings.sharedActivities;
+      if (kind === 'Event') {
+        const flagsGiven = changed.has('IsInvitee') || changed.has('IsParent');
+        if (!flagsGiven) {
+          // A relation inserted without flags is an invitee (IsInvitee defaults to true), unless it is a
+          // record that can't be invited (an account or opportunity), which can only be a parent.
+          record.IsInvitee = !WHAT_TYPES.has(t);
+          if (shared) record.IsParent = WHAT_TYPES.has(t);
+        }
+        if (!shared && !['Contact', 'Lead', 'User'].includes(t)) {
+          throw integrity('Relation ID: id value of incorrect type: ' + String(record.RelationId), [
+            'RelationId',
+          ]);
+        }
+        if (record.IsInvitee === true && !['Contact', 'Lead', 'User'].includes(t)) {
+          throw integrity('Relation ID: Only users, contacts and leads can be invitees.', ['RelationId']);
+        }
+        if (shared && record.IsInvitee !== true && record.IsParent !== true) {
+          throw integrity('An event relation must be an invitee, a parent, or both.', [
+            'IsInvitee',
+            'IsParent',
+          ]);
+        }
+        if (record.IsParent === true && t === 'User') {
+          throw integrity('Relation ID: A user can’t be related to an event as its parent.', ['RelationId']);
+        }
+      }
+      if (shared) record.IsWhat = WHAT_TYPES.has(t);
+      const isParent = kind === 'Task' || record.IsParent === true;
+      const rows = relations(org, kind, act.record.Id);
+      if (rows.some((r) => r.RelationId === record.RelationId)) {
+        throw new ApiError(
+          'DUPLICATE_VALUE',
+          `duplicate value found: RelationId duplicates value on record with id: ${String(rows.find((r) => r.RelationId === record.RelationId)!.Id)}`,
+          ['RelationId'],
+        );
+      }
+      if (!isParent) return;
+      if (kind === 'Event' && act.record.IsPrivate === true) {
+        throw integrity('You can’t associate a private event with other records.', ['RelationId']);
+      }
+      const parents = rows.filter((r) => isParentRelation(kind, r));
+      const whoParents = parents.filter((r) => WHO_TYPES.has(typeOf(org, r.RelationId) ?? ''));
+      if (WHAT_TYPES.has(t)) {
+        if (act.record.WhatId && act.record.WhatId !== record.RelationId) {
+          throw integrity('Related To ID: An activity can be related to only one record.', ['RelationId']);
+        }
+        if (whoParents.some((r) => typeOf(org, r.RelationId) === 'Lead')) {
+          throw integrity('Related To ID: You can’t relate a lead to another record.', ['RelationId']);
+        }
+      } else if (t === 'Lead') {
+        if (whoParents.length)
+          throw integrity('Relation ID: An activity can be related to only one lead and no contacts.', [
+            'RelationId',
+          ]);
+        if (act.record.WhatId)
+          throw integrity('Related To ID: You can’t relate a lead to another record.', ['RelationId']);
+      } else if (t === 'Contact') {
+        if (whoParents.some((r) => typeOf(org, r.RelationId) === 'Lead')) {
+          throw integrity('Relation ID: An activity can be related to only one lead and no contacts.', [
+            'RelationId',
+          ]);
+        }
+        if (!shared && whoParents.length >= 1) {
+          throw integrity(
+            'Relation ID: Without Shared Activities an activity can be related to only one contact.',
+            ['RelationId'],
+          );
+        }
+        if (whoParents.length >= MAX_CONTACTS) {
+          throw integrity(`Relation ID: An activity can be related to up to ${MAX_CONTACTS} contacts.`, [
+            'RelationId',
+          ]);
+        }
+      }
+    },
+    afterWrite(org, record, previous) {
+      const actId = record[parent] as string;
+      const row = org.store.get(kind, actId);
+      if (!previous && row && (kind === 'Task' || record.IsParent === true)) {
+        const t = typeOf(org, record.RelationId) ?? '';
+        const update: MutableRecord = { ...row };
+        if (WHO_TYPES.has(t) && !row.WhoId) update.WhoId = record.RelationId as string;
+        if (WHAT_TYPES.has(t) && !row.WhatId) update.WhatId = record.RelationId as string;
+        if (update.WhoId !== row.WhoId || update.WhatId !== row.WhatId) {
+          deriveAccountId(org, update);
+          org.store.put(kind, update);
+        }
+      }
+      recount(org, kind, actId);
+    },
+    beforeDelete(org, record) {
+      const actId = record[parent] as string;
+      const row = org.store.get(kind, actId);
+      if (!row || row.IsDeleted === true) return;
+      const update: MutableRecord = { ...row };
+      if (row.WhoId === record.RelationId) {
+        // The next related contact, if any, becomes the Who (EventWhoIds promotion).
+        const next = relations(org, kind, actId).find(
+          (r) =>
+            r.Id !== record.Id && isParentRelation(kind, r) && WHO_TYPES.has(typeOf(org, r.RelationId) ?? ''),
+        );
+        update.WhoId = (next?.RelationId as string | undefined) ?? null;
+      }
+      if (row.WhatId === record.RelationId) update.WhatId = null;
+      deriveAccountId(org, update);
+      const whoCount = relations(org, kind, actId).filter(
+        (r) =>
+          r.Id !== record.Id && isParentRelation(kind, r) && WHO_TYPES.has(typeOf(org, r.RelationId) ?? ''),
+      ).length;
+      org.store.put(kind, { ...update, WhoCount: whoCount, WhatCount: update.WhatId ? 1 : 0 });
+      void table;
+    },
+  };
+}
+
+export function activityRules(): Record<string, ObjectRules> {
+  return {
+    Event: activity('Event'),
+    Task: activity('Task'),
+    EventRelation: relationRules('Event'),
+    TaskRelation: relationRules('Task'),
+  };
+}

@@ -1,0 +1,599 @@
+/**
+ * The org: schemas, records and the rules Salesforce applies when records are written. Every write
+ * of the REST API (sObject rows, collections, composite, tree) goes through create/update/remove here.
+ */
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../errors.ts';
+import { IdFactory, keyPrefixOf, to18 } from '../ids.ts';
+import { standardObjects } from '../schema/objects.ts';
+import { readPackageFields, type PackageField } from '../schema/package-fields.ts';
+import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
+import { activityRules } from './activities.ts';
+import { contentRules } from './content.ts';
+import { Store, type MutableRecord } from './store.ts';
+import { coerce, formatDateTime } from './values.ts';
+
+export interface OrgSettings {
+  sharedActivities: boolean;
+  packageInstalled: boolean;
+}
+
+/** Hooks an object's rules plug into the write path. */
+export interface ObjectRules {
+  /** Before a row is stored: derive fields, refuse what Salesforce refuses. `previous` is undefined on insert. */
+  beforeWrite?(
+    org: Org,
+    record: MutableRecord,
+    previous: StoredRecord | undefined,
+    changed: Set<string>,
+  ): void;
+  /** After a row is stored (create related rows). */
+  afterWrite?(org: Org, record: StoredRecord, previous: StoredRecord | undefined, changed: Set<string>): void;
+  /** Before a row goes to the recycle bin. */
+  beforeDelete?(org: Org, record: StoredRecord): void;
+}
+
+export interface SeedUser {
+  FirstName: string;
+  LastName: string;
+  Email: string;
+  Username: string;
+  IsActive: boolean;
+}
+
+export class Org {
+  readonly store: Store;
+  readonly orgId: string;
+  readonly userId: string;
+  readonly profileId: string;
+  settings: OrgSettings;
+  readonly #packageFields: PackageField[];
+  readonly #rules = new Map<string, ObjectRules>();
+  #fieldMaps = new Map<string, Map<string, FieldSchema>>();
+
+  constructor(options: {
+    settings: OrgSettings;
+    adminUsername: string;
+    projectRoot?: string;
+    data?: { tables: Record<string, MutableRecord[]>; blobs?: Record<string, string> };
+  }) {
+    this.store = new Store(new IdFactory('5g'));
+    this.profileId = this.store.ids.next('00e');
+    this.settings = { ...options.settings };
+    this.#packageFields = readPackageFields(options.projectRoot);
+    for (const [name, rules] of Object.entries({ ...activityRules(), ...contentRules() }))
+      this.#rules.set(name, rules);
+    this.rebuildSchemas();
+    if (options.data) {
+      this.store.load(options.data);
+      const org = [...this.store.table('Organization').values()][0];
+      const admin = [...this.store.table('User').values()].find((u) => u.Username === options.adminUsername);
+      this.orgId = (org?.Id as string | undefined) ?? this.store.ids.next('00D');
+      this.userId = (admin?.Id as string | undefined) ?? this.#seedUsers(options.adminUsername);
+    } else {
+      this.orgId = this.store.ids.next('00D');
+      this.userId = this.#seedUsers(options.adminUsername);
+      this.#seedOrganization();
+    }
+    this.store.userId = this.userId;
+  }
+
+  /** The package fields the org knows (installed or not). */
+  get packageFields(): readonly PackageField[] {
+    return this.#packageFields;
+  }
+
+  /** Recomputes every describe from the settings (Shared Activities changes objects and fields; the package adds fields). */
+  rebuildSchemas(): void {
+    let schemas = standardObjects();
+    if (this.settings.packageInstalled) {
+      schemas = schemas.map((s) => {
+        const extra = this.#packageFields.filter((p) => p.objectName === s.name).map((p) => p.schema);
+        return extra.length ? { ...s, fields: [...s.fields, ...extra] } : s;
+      });
+    }
+    if (!this.settings.sharedActivities) {
+      // Without Shared Activities, EventRelation holds invitees only (no IsParent/IsWhat), and
+      // TaskRelation and the Who-relation views do not exist
+      // (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventrelation.htm).
+      const absent = new Set(['TaskRelation', 'EventWhoRelation', 'TaskWhoRelation']);
+      schemas = schemas
+        .filter((s) => !absent.has(s.name))
+        .map((s) => ({
+          ...s,
+          fields:
+            s.name === 'EventRelation'
+              ? s.fields.filter((f) => f.name !== 'IsParent' && f.name !== 'IsWhat')
+              : s.fields,
+          childRelationships: s.childRelationships.filter((c) => !absent.has(c.childSObject)),
+        }));
+    }
+    this.store.setSchemas(schemas);
+    this.#fieldMaps = new Map(
+      schemas.map((s) => [s.name, new Map(s.fields.map((f) => [f.name.toLowerCase(), f]))]),
+    );
+    this.store.setView('EventWhoRelation', (store, del) => whoView(store, 'EventRelation', 'EventId', del));
+    this.store.setView('TaskWhoRelation', (store, del) => whoView(store, 'TaskRelation', 'TaskId', del));
+    this.store.setView('ContentDocument', (store, del) => documentView(store, del));
+  }
+
+  setSettings(partial: Partial<OrgSettings>): void {
+    const before = JSON.stringify(this.settings);
+    this.settings = { ...this.settings, ...partial };
+    if (JSON.stringify(this.settings) !== before) this.rebuildSchemas();
+  }
+
+  schema(type: string): ObjectSchema | undefined {
+    return this.store.schema(type);
+  }
+
+  /** The schema, or NOT_FOUND as Salesforce answers for an unknown sObject in a URL. */
+  requireSchema(type: string): ObjectSchema {
+    const s = this.store.schema(type);
+    if (!s) throw new ApiError('NOT_FOUND', 'The requested resource does not exist');
+    return s;
+  }
+
+  field(objectName: string, fieldName: string): FieldSchema | undefined {
+    return this.#fieldMaps.get(objectName)?.get(fieldName.toLowerCase());
+  }
+
+  /** The object an id belongs to by its key prefix (ContentNote ids are ContentDocument ids). */
+  objectOfId(id: string): string | undefined {
+    const found = this.store.byId(id);
+    if (found) return found.objectName;
+    const prefix = keyPrefixOf(id);
+    return this.store.allSchemas().find((s) => s.keyPrefix === prefix)?.name;
+  }
+
+  /** A live (not deleted) record by id, or undefined. */
+  live(id: string | null | undefined): { objectName: string; record: StoredRecord } | undefined {
+    if (!id) return undefined;
+    const found = this.store.byId(id);
+    return found && found.record.IsDeleted !== true ? found : undefined;
+  }
+
+  now(): string {
+    return formatDateTime(Date.now());
+  }
+
+  /** Validates and converts a request body's fields to canonical names and stored values. */
+  #input(
+    schema: ObjectSchema,
+    body: Record<string, unknown>,
+    mode: 'create' | 'update',
+  ): Map<string, FieldValue> {
+    const out = new Map<string, FieldValue>();
+    const notWritable: string[] = [];
+    for (const [key, value] of Object.entries(body)) {
+      if (key === 'attributes') continue;
+      const f = this.field(schema.name, key);
+      if (!f) {
+        throw new ApiError('INVALID_FIELD', `No such column '${key}' on sobject of type ${schema.name}`, []);
+      }
+      if (f.name === 'Id' && mode === 'update') continue;
+      const writable = mode === 'create' ? f.createable : f.updateable;
+      if (!writable) {
+        notWritable.push(f.name);
+        continue;
+      }
+      if (value !== null && typeof value === 'object' && f.type !== 'address') {
+        throw new ApiError(
+          'JSON_PARSER_ERROR',
+          `Cannot deserialize instance of ${f.type} from START_OBJECT value { or request may be missing a required field`,
+        );
+      }
+      out.set(f.name, coerce(f, value));
+    }
+    if (notWritable.length) {
+      throw new ApiError(
+        'INVALID_FIELD_FOR_INSERT_UPDATE',
+        `Unable to create/update fields: ${notWritable.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+        notWritable,
+      );
+    }
+    return out;
+  }
+
+  #checkReferences(schema: ObjectSchema, record: MutableRecord, changed: Set<string>): void {
+    for (const name of changed) {
+      const f = this.field(schema.name, name);
+      const v = record[name];
+      if (!f || f.type !== 'reference' || typeof v !== 'string') continue;
+      const target = this.objectOfId(v);
+      const allowed = f.referenceTo ?? [];
+      // Objects the org does not model (Profile, ContentVersion) are not checked.
+      if (!allowed.some((name) => this.schema(name))) continue;
+      const ok =
+        target !== undefined &&
+        (allowed.includes(target) || (target === 'ContentNote' && allowed.includes('ContentDocument')));
+      if (!ok) {
+        throw new ApiError('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${v}`, [
+          f.name,
+        ]);
+      }
+      const found = this.store.byId(v);
+      if (!found) throw new ApiError('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
+      if (found.record.IsDeleted === true)
+        throw new ApiError('ENTITY_IS_DELETED', 'entity is deleted', [f.name]);
+    }
+  }
+
+  #checkRequired(schema: ObjectSchema, record: MutableRecord): void {
+    const missing = schema.fields
+      .filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean')
+      .filter((f) => record[f.name] === null || record[f.name] === undefined)
+      .map((f) => f.name);
+    if (missing.length) {
+      throw new ApiError(
+        'REQUIRED_FIELD_MISSING',
+        `Required fields are missing: [${missing.join(', ')}]`,
+        missing,
+      );
+    }
+  }
+
+  #checkUnique(schema: ObjectSchema, record: MutableRecord, changed: Set<string>): void {
+    for (const name of changed) {
+      const f = this.field(schema.name, name);
+      const v = record[name];
+      if (!f?.unique || v === null || v === undefined) continue;
+      const norm = String(v).toLowerCase();
+      for (const other of this.store.records(schema.name, { includeDeleted: false })) {
+        if (other.Id !== record.Id && String(other[name] ?? '').toLowerCase() === norm) {
+          throw new ApiError(
+            'DUPLICATE_VALUE',
+            `duplicate value found: ${f.name} duplicates value on record with id: ${String(other.Id)}`,
+            [f.name],
+          );
+        }
+      }
+    }
+  }
+
+  create(type: string, body: Record<string, unknown>): string {
+    const schema = this.requireSchema(type);
+    if (!schema.createable) {
+      throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${schema.name}`);
+    }
+    const input = this.#input(schema, body, 'create');
+    return this.insertRecord(schema, input);
+  }
+
+  /** Inserts already-validated values (used by rules creating related rows, and by seed). */
+  insertRecord(
+    schema: ObjectSchema,
+    input: Map<string, FieldValue>,
+    options: { checkRequired?: boolean } = {},
+  ): string {
+    const now = this.now();
+    const record: MutableRecord = {};
+    for (const f of schema.fields) record[f.name] = f.type === 'boolean' ? false : null;
+    for (const f of schema.fields) {
+      const def = f.picklistValues?.find((p) => p.defaultValue);
+      if (def && f.defaultedOnCreate) record[f.name] = def.value;
+    }
+    const keyPrefix = schema.keyPrefix ?? '000';
+    const id = this.store.ids.next(keyPrefix);
+    Object.assign(record, {
+      Id: id,
+      IsDeleted: false,
+      CreatedDate: now,
+      CreatedById: this.userId,
+      LastModifiedDate: now,
+      LastModifiedById: this.userId,
+      SystemModstamp: now,
+    });
+    if ('OwnerId' in record) record.OwnerId = this.userId;
+    if (schema.name === 'User') record.IsActive = true;
+    for (const [k, v] of input) record[k] = v;
+    const changed = new Set(input.keys());
+    this.#derive(schema, record);
+    this.#checkReferences(schema, record, changed);
+    const rules = this.#rules.get(schema.name);
+    rules?.beforeWrite?.(this, record, undefined, changed);
+    if (options.checkRequired !== false) this.#checkRequired(schema, record);
+    this.#checkUnique(schema, record, changed);
+    this.store.put(schema.name, record);
+    rules?.afterWrite?.(this, record, undefined, changed);
+    return id;
+  }
+
+  /** The stored row of `type` with this id, or Salesforce's error for a missing or deleted one. */
+  requireRecord(schema: ObjectSchema, id: string): MutableRecord {
+    const id18 = to18(id);
+    if (!id18) {
+      throw new ApiError('MALFORMED_ID', `${schema.label} ID: id value of incorrect type: ${id}`, ['Id']);
+    }
+    const found = this.store.byId(id18);
+    // ContentNote rows are also ContentDocuments (one id for both).
+    const sameObject =
+      found &&
+      (found.objectName === schema.name ||
+        (schema.name === 'ContentDocument' && found.objectName === 'ContentNote'));
+    if (!found || !sameObject) {
+      if (keyPrefixOf(id18) !== schema.keyPrefix) {
+        throw new ApiError('MALFORMED_ID', `${schema.label} ID: id value of incorrect type: ${id}`, ['Id']);
+      }
+      throw new ApiError('NOT_FOUND', 'The requested resource does not exist');
+    }
+    if (found.record.IsDeleted === true) throw new ApiError('ENTITY_IS_DELETED', 'entity is deleted', []);
+    return found.record as MutableRecord;
+  }
+
+  update(type: string, id: string, body: Record<string, unknown>): void {
+    const schema = this.requireSchema(type);
+    if (!schema.updateable) {
+      throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${schema.name}`);
+    }
+    const previous = this.requireRecord(schema, id);
+    const input = this.#input(schema, body, 'update');
+    this.updateRecord(schema, previous, input);
+  }
+
+  updateRecord(schema: ObjectSchema, previous: StoredRecord, input: Map<string, FieldValue>): void {
+    const record: MutableRecord = { ...previous };
+    const changed = new Set<string>();
+    for (const [k, v] of input) {
+      record[k] = v;
+      changed.add(k);
+    }
+    const now = this.now();
+    record.LastModifiedDate = now;
+    record.LastModifiedById = this.userId;
+    record.SystemModstamp = now;
+    this.#derive(schema, record);
+    this.#checkReferences(schema, record, changed);
+    const rules = this.#rules.get(schema.name);
+    rules?.beforeWrite?.(this, record, previous, changed);
+    for (const k of changed) {
+      const f = this.field(schema.name, k);
+      if (f && !f.nillable && f.type !== 'boolean' && (record[k] === null || record[k] === undefined)) {
+        throw new ApiError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${f.name}]`, [f.name]);
+      }
+    }
+    this.#checkUnique(schema, record, changed);
+    this.store.put(schema.name, record);
+    rules?.afterWrite?.(this, record, previous, changed);
+  }
+
+  /** Sends a record (and what Salesforce deletes with it) to the recycle bin. */
+  remove(type: string | undefined, id: string): void {
+    const objectName = type ?? this.objectOfId(id);
+    const schema = objectName ? this.schema(objectName) : undefined;
+    if (!schema) {
+      throw new ApiError('MALFORMED_ID', `malformed id ${id}`, []);
+    }
+    if (!schema.deletable) {
+      throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be deleted: ${schema.name}`);
+    }
+    const record = this.requireRecord(schema, id);
+    this.deleteRecord(schema.name === 'ContentDocument' ? this.requireSchema('ContentNote') : schema, record);
+  }
+
+  deleteRecord(schema: ObjectSchema, record: StoredRecord): void {
+    if (record.IsDeleted === true) return;
+    this.#rules.get(schema.name)?.beforeDelete?.(this, record);
+    const now = this.now();
+    this.store.put(schema.name, { ...record, IsDeleted: true, SystemModstamp: now, LastModifiedDate: now });
+    // Children Salesforce deletes with their parent (contacts, opportunities and activities of an
+    // account; relations of an event) follow it into the recycle bin.
+    for (const rel of schema.childRelationships) {
+      if (!rel.cascadeDelete) continue;
+      const childSchema = this.schema(rel.childSObject);
+      if (!childSchema || this.#isView(childSchema.name)) continue;
+      for (const c of [...this.store.records(childSchema.name, { includeDeleted: false })]) {
+        if (c[rel.field] === record.Id) this.deleteRecord(childSchema, c);
+      }
+    }
+  }
+
+  #isView(name: string): boolean {
+    return name === 'EventWhoRelation' || name === 'TaskWhoRelation' || name === 'ContentDocument';
+  }
+
+  upsert(
+    type: string,
+    fieldName: string,
+    value: string,
+    body: Record<string, unknown>,
+  ): { id: string; created: boolean } {
+    const schema = this.requireSchema(type);
+    const f = this.field(schema.name, fieldName);
+    if (!f || (!f.externalId && f.name !== 'Id')) {
+      throw new ApiError(
+        'NOT_FOUND',
+        `Provided external ID field does not exist or is not accessible: ${fieldName}`,
+      );
+    }
+    if (f.name === 'Id') {
+      const existing = to18(value) ? this.store.byId(value) : undefined;
+      if (existing && existing.objectName === schema.name && existing.record.IsDeleted !== true) {
+        this.update(schema.name, value, body);
+        return { id: existing.record.Id as string, created: false };
+      }
+      return { id: this.create(schema.name, body), created: true };
+    }
+    const norm = value.toLowerCase();
+    const matches = [...this.store.records(schema.name, { includeDeleted: false })].filter(
+      (r) => String(r[f.name] ?? '').toLowerCase() === norm,
+    );
+    if (matches.length > 1) {
+      throw new ApiError(
+        'MULTIPLE_CHOICES',
+        `The value '${value}' for field '${f.name}' matches multiple records`,
+        undefined,
+        300,
+      );
+    }
+    const match = matches[0];
+    const bodyWithKey = { ...body };
+    for (const k of Object.keys(bodyWithKey))
+      if (k.toLowerCase() === f.name.toLowerCase()) delete bodyWithKey[k];
+    if (match) {
+      this.update(schema.name, match.Id as string, bodyWithKey);
+      return { id: match.Id as string, created: false };
+    }
+    return { id: this.create(schema.name, { ...bodyWithKey, [f.name]: value }), created: true };
+  }
+
+  /** Fields Salesforce computes on every write (names, closed flags). */
+  #derive(schema: ObjectSchema, record: MutableRecord): void {
+    switch (schema.name) {
+      case 'Contact':
+      case 'Lead':
+      case 'User':
+        record.Name = [record.FirstName, record.LastName].filter((x) => typeof x === 'string' && x).join(' ');
+        break;
+      case 'Opportunity': {
+        const stage = String(record.StageName ?? '');
+        record.IsClosed = stage.startsWith('Closed');
+        record.IsWon = stage === 'Closed Won';
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  #seedUsers(adminUsername: string): string {
+    const schema = this.requireSchema('User');
+    const users: SeedUser[] = [
+      {
+        FirstName: 'Ada',
+        LastName: 'Admin',
+        Email: adminUsername.includes('@')
+          ? adminUsername.replace(/\.local(org)?$/, '')
+          : 'admin@example.com',
+        Username: adminUsername,
+        IsActive: true,
+      },
+      {
+        FirstName: 'Sam',
+        LastName: 'Seller',
+        Email: 'sam.seller@example.com',
+        Username: 'sam.seller@example.com.localorg',
+        IsActive: true,
+      },
+      {
+        FirstName: 'Rita',
+        LastName: 'Rep',
+        Email: 'rita.rep@example.com',
+        Username: 'rita.rep@example.com.localorg',
+        IsActive: true,
+      },
+      {
+        FirstName: 'Otto',
+        LastName: 'Former',
+        Email: 'otto.former@example.com',
+        Username: 'otto.former@example.com.localorg',
+        IsActive: false,
+      },
+    ];
+    let adminId = '';
+    for (const u of users) {
+      const id = this.insertRecord(
+        schema,
+        new Map<string, FieldValue>([
+          ['FirstName', u.FirstName],
+          ['LastName', u.LastName],
+          ['Email', u.Email],
+          ['Username', u.Username],
+          ['Alias', (u.FirstName.slice(0, 1) + u.LastName.slice(0, 4)).toLowerCase()],
+          ['TimeZoneSidKey', 'America/Los_Angeles'],
+          ['LocaleSidKey', 'en_US'],
+          ['LanguageLocaleKey', 'en_US'],
+          ['EmailEncodingKey', 'UTF-8'],
+          ['ProfileId', this.profileId],
+          ['UserType', 'Standard'],
+        ]),
+        { checkRequired: false },
+      );
+      if (!u.IsActive) this.store.put('User', { ...this.store.get('User', id)!, IsActive: false });
+      if (!adminId) adminId = id;
+    }
+    // Rows written before the admin existed name it as creator.
+    for (const u of this.store.table('User').values()) {
+      this.store.put('User', { ...u, CreatedById: adminId, LastModifiedById: adminId });
+    }
+    return adminId;
+  }
+
+  #seedOrganization(): void {
+    const now = this.now();
+    this.store.put('Organization', {
+      Id: this.orgId,
+      Name: 'Local Org',
+      Division: null,
+      OrganizationType: 'Developer Edition',
+      InstanceName: 'LOCAL',
+      IsSandbox: false,
+      TrialExpirationDate: null,
+      NamespacePrefix: null,
+      DefaultLocaleSidKey: 'en_US',
+      LanguageLocaleKey: 'en_US',
+      TimeZoneSidKey: 'America/Los_Angeles',
+      CreatedDate: now,
+      CreatedById: this.userId,
+      LastModifiedDate: now,
+      LastModifiedById: this.userId,
+      SystemModstamp: now,
+    });
+  }
+
+  /** A fresh random secret (tokens, codes). */
+  static secret(bytes = 32): string {
+    return randomBytes(bytes).toString('base64url');
+  }
+}
+
+function* whoView(
+  store: Store,
+  table: string,
+  parentField: string,
+  includeDeleted: boolean,
+): Iterable<StoredRecord> {
+  for (const r of store.table(table).values()) {
+    if (!includeDeleted && r.IsDeleted === true) continue;
+    if (r.IsWhat === true) continue;
+    const rel = store.byId(String(r.RelationId));
+    if (!rel || (rel.objectName !== 'Contact' && rel.objectName !== 'Lead')) continue;
+    if (table === 'EventRelation' && r.IsParent !== true) continue;
+    yield {
+      Id: r.Id as string,
+      IsDeleted: r.IsDeleted as boolean,
+      [parentField]: r[parentField] as string,
+      RelationId: r.RelationId as string,
+      Type: rel.objectName,
+      CreatedDate: r.CreatedDate as string,
+      CreatedById: r.CreatedById as string,
+      LastModifiedDate: r.LastModifiedDate as string,
+      LastModifiedById: r.LastModifiedById as string,
+      SystemModstamp: r.SystemModstamp as string,
+    };
+  }
+}
+
+function* documentView(store: Store, includeDeleted: boolean): Iterable<StoredRecord> {
+  for (const r of store.table('ContentNote').values()) {
+    if (!includeDeleted && r.IsDeleted === true) continue;
+    yield {
+      Id: r.Id as string,
+      IsDeleted: r.IsDeleted as boolean,
+      OwnerId: r.OwnerId as string,
+      Title: r.Title as string,
+      FileType: 'SNOTE',
+      FileExtension: 'snote',
+      ContentSize: r.ContentSize as number,
+      LatestPublishedVersionId: r.LatestPublishedVersionId as string,
+      Description: null,
+      IsArchived: false,
+      PublishStatus: 'P',
+      CreatedDate: r.CreatedDate as string,
+      CreatedById: r.CreatedById as string,
+      LastModifiedDate: r.LastModifiedDate as string,
+      LastModifiedById: r.LastModifiedById as string,
+      SystemModstamp: r.SystemModstamp as string,
+    };
+  }
+}

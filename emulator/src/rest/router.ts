@@ -1,0 +1,468 @@
+/**
+ * The REST API under /services/data/vXX.X/: resources, describe, sObject rows, upsert by external id,
+ * query/queryAll with paging, search, limits, and the composite family (in composite.ts).
+ * Resource list: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_list.htm
+ */
+import { ApiError, isApiError, notFound } from '../errors.ts';
+import { to18 } from '../ids.ts';
+import type { Org } from '../org/org.ts';
+import type { QueryDataSource } from '../query/data-source.ts';
+import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
+import { Composite } from './composite.ts';
+import { describeObject, globalDescribe, objectSummary } from './describe.ts';
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  raw?: { contentType: string; data: string };
+}
+
+/** The query engine's module (emulator/src/query/index.ts), loaded when it is present. */
+export interface QueryEngine {
+  executeSoql(
+    soql: string,
+    ds: QueryDataSource,
+    options: { includeDeleted: boolean; apiVersion: string },
+  ): { totalSize: number; records: object[] };
+  executeSosl(
+    sosl: string,
+    ds: QueryDataSource,
+    options: { apiVersion: string },
+  ): { searchRecords: object[] };
+}
+
+export const MIN_VERSION = 31;
+export const MAX_VERSION = 66;
+
+/** Versions list (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm). */
+export function versions(): { label: string; url: string; version: string }[] {
+  const out = [];
+  for (let v = MIN_VERSION; v <= MAX_VERSION; v++) {
+    // 31.0 was Summer '14; three releases a year since (Winter carries the next year's number).
+    const k = v - MIN_VERSION;
+    const season = ['Summer', 'Winter', 'Spring'][k % 3]!;
+    const year = 14 + Math.floor((k + 2) / 3);
+    out.push({ label: `${season} '${year}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
+  }
+  return out;
+}
+
+/** Query cursors (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm). */
+interface Cursor {
+  records: object[];
+  totalSize: number;
+  touchedAt: number;
+}
+
+/** Cursors not used for 15 minutes expire, as Salesforce's do. */
+const CURSOR_IDLE_MS = 15 * 60 * 1000;
+const DEFAULT_BATCH = 2000;
+
+export class Rest {
+  readonly org: Org;
+  readonly #engine: () => QueryEngine | undefined;
+  readonly #cursors = new Map<string, Cursor>();
+  readonly composite: Composite;
+  limits: () => { used: number; max: number };
+
+  constructor(org: Org, engine: () => QueryEngine | undefined, limits: () => { used: number; max: number }) {
+    this.org = org;
+    this.#engine = engine;
+    this.limits = limits;
+    this.composite = new Composite(this);
+  }
+
+  /** The counter kind of a request path (after /services/data/vXX.X/). */
+  static kindOf(method: string, parts: string[]): string {
+    const [head, second, third] = parts;
+    switch (head) {
+      case undefined:
+      case '':
+        return 'resources';
+      case 'query':
+      case 'queryAll':
+        return 'query';
+      case 'search':
+      case 'parameterizedSearch':
+        return 'search';
+      case 'limits':
+        return 'limits';
+      case 'composite':
+        if (second === 'graph') return 'graph';
+        if (second === 'sobjects') return 'collections';
+        if (second === 'tree') return 'tree';
+        if (second === 'batch') return 'batch';
+        return 'composite';
+      case 'sobjects':
+        if (second === undefined || third === 'describe' || (third === undefined && method === 'GET'))
+          return 'describe';
+        return 'sobject';
+      default:
+        return 'other';
+    }
+  }
+
+  /** Runs one request; errors become Salesforce's error body. */
+  dispatch(
+    method: string,
+    version: string,
+    parts: string[],
+    query: URLSearchParams,
+    body: unknown,
+    headers: Record<string, string | undefined>,
+    inComposite = false,
+  ): Reply {
+    try {
+      // A request that fails part-way leaves nothing behind (rules may write related rows first).
+      return this.org.store.transaction(() =>
+        this.#route(method, version, parts, query, body, headers, inComposite),
+      );
+    } catch (e) {
+      if (isApiError(e)) return { status: e.status, body: [e.toItem()] };
+      const q = e as { errorCode?: unknown; statusCode?: unknown; message?: unknown };
+      if (typeof q?.errorCode === 'string') {
+        return {
+          status: typeof q.statusCode === 'number' ? q.statusCode : 400,
+          body: [{ message: String(q.message), errorCode: q.errorCode }],
+        };
+      }
+      throw e;
+    }
+  }
+
+  #route(
+    method: string,
+    version: string,
+    parts: string[],
+    query: URLSearchParams,
+    body: unknown,
+    headers: Record<string, string | undefined>,
+    inComposite: boolean,
+  ): Reply {
+    const [head, ...rest] = parts;
+    switch (head) {
+      case undefined:
+      case '':
+        allow(method, ['GET']);
+        return { status: 200, body: this.#resources(version) };
+      case 'sobjects':
+        return this.#sobjects(method, version, rest, query, body);
+      case 'query':
+      case 'queryAll':
+        allow(method, ['GET']);
+        return this.#query(version, head === 'queryAll', rest, query, headers);
+      case 'search':
+        allow(method, ['GET']);
+        return this.#search(version, query);
+      case 'limits':
+        allow(method, ['GET']);
+        return { status: 200, body: this.#limits() };
+      case 'composite':
+        if (inComposite && rest[0] !== 'sobjects') throw notFound();
+        return this.composite.route(method, version, rest, query, body, headers);
+      default:
+        throw notFound();
+    }
+  }
+
+  #resources(version: string): Record<string, string> {
+    const base = `/services/data/v${version}`;
+    return {
+      sobjects: `${base}/sobjects`,
+      query: `${base}/query`,
+      queryAll: `${base}/queryAll`,
+      search: `${base}/search`,
+      composite: `${base}/composite`,
+      limits: `${base}/limits`,
+      identity: `${base.replace(/\/services\/data\/.*/, '')}/id/${this.org.orgId}/${this.org.userId}`,
+    };
+  }
+
+  #limits(): Record<string, unknown> {
+    const { used, max } = this.limits();
+    const pair = (m: number, r = m) => ({ Max: m, Remaining: r });
+    return {
+      ConcurrentAsyncGetReportInstances: pair(200),
+      ConcurrentSyncReportRuns: pair(20),
+      DailyApiRequests: pair(max, Math.max(0, max - used)),
+      DailyAsyncApexExecutions: pair(250000),
+      DailyBulkApiBatches: pair(15000),
+      DailyBulkV2QueryFileStorageMB: pair(976562),
+      DailyBulkV2QueryJobs: pair(10000),
+      DailyGenericStreamingApiEvents: pair(10000),
+      DailyStreamingApiEvents: pair(10000),
+      DataStorageMB: pair(5),
+      FileStorageMB: pair(20),
+      HourlyODataCallout: pair(10000),
+      HourlyTimeBasedWorkflow: pair(50),
+      MassEmail: pair(10),
+      SingleEmail: pair(15),
+    };
+  }
+
+  renderRecord(
+    version: string,
+    objectName: string,
+    record: StoredRecord,
+    fields?: string[],
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      attributes: {
+        type: objectName,
+        url: `/services/data/v${version}/sobjects/${objectName}/${String(record.Id)}`,
+      },
+    };
+    const schema = this.org.requireSchema(objectName);
+    const names = fields ?? schema.fields.map((f) => f.name);
+    for (const n of names) {
+      const f = this.org.field(objectName, n);
+      if (!f) {
+        throw new ApiError(
+          'INVALID_FIELD',
+          `No such column '${n}' on entity '${objectName}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+        );
+      }
+      let v = record[f.name] ?? null;
+      if (f.type === 'base64' && typeof v === 'string')
+        v = v.replace(/\/services\/data\/v[\d.]+\//, `/services/data/v${version}/`);
+      out[f.name] = v;
+    }
+    return out;
+  }
+
+  /** Finds a record for GET, including ContentDocument's view of notes. */
+  #readable(schema: ObjectSchema, id: string): StoredRecord {
+    if (schema.name === 'ContentDocument') {
+      const id18 = to18(id);
+      const row = [...this.org.store.records('ContentDocument', { includeDeleted: true })].find(
+        (r) => r.Id === id18,
+      );
+      if (!row) throw notFound();
+      if (row.IsDeleted === true) throw new ApiError('ENTITY_IS_DELETED', 'entity is deleted', []);
+      return row;
+    }
+    return this.org.requireRecord(schema, id);
+  }
+
+  #sobjects(method: string, version: string, rest: string[], query: URLSearchParams, body: unknown): Reply {
+    const [type, second, third, ...more] = rest;
+    if (type === undefined || type === '') {
+      allow(method, ['GET']);
+      return { status: 200, body: globalDescribe(version, this.org.store.allSchemas()) };
+    }
+    const schema = this.org.requireSchema(type);
+    if (second === undefined || second === '') {
+      allow(method, ['GET', 'POST']);
+      if (method === 'GET')
+        return { status: 200, body: { objectDescribe: objectSummary(version, schema), recentItems: [] } };
+      const id = this.org.create(schema.name, requireObject(body));
+      return { status: 201, body: { id, success: true, errors: [] } };
+    }
+    if (second === 'describe' && third === undefined) {
+      allow(method, ['GET']);
+      return { status: 200, body: describeObject(version, schema) };
+    }
+    if (third === undefined) return this.#row(method, version, schema, second, query, body);
+    if (more.length > 0) throw notFound();
+    // sobjects/{type}/{id}/{blobField}: a base64 field's content (ContentNote.Content).
+    const blobField = this.org.field(schema.name, third);
+    if (to18(second) && blobField?.type === 'base64') {
+      allow(method, ['GET']);
+      const record = this.#readable(schema, second);
+      const data = this.org.store.blob(record.Id as string) ?? '';
+      return { status: 200, raw: { contentType: 'text/plain;charset=UTF-8', data } };
+    }
+    return this.#byExternalId(method, version, schema, second, decodeURIComponent(third), query, body);
+  }
+
+  #row(
+    method: string,
+    version: string,
+    schema: ObjectSchema,
+    id: string,
+    query: URLSearchParams,
+    body: unknown,
+  ): Reply {
+    allow(method, ['GET', 'PATCH', 'DELETE']);
+    if (method === 'GET') {
+      if (!to18(id)) {
+        throw new ApiError(
+          'NOT_FOUND',
+          `Provided external ID field does not exist or is not accessible: ${id}`,
+        );
+      }
+      const found = this.org.store.byId(id);
+      if (!found && to18(id)!.slice(0, 3) !== schema.keyPrefix) throw notFound();
+      const record = this.#readable(schema, id);
+      const fields = query
+        .get('fields')
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      return { status: 200, body: this.renderRecord(version, schema.name, record, fields) };
+    }
+    if (method === 'PATCH') {
+      this.org.update(schema.name, id, requireObject(body));
+      return { status: 204 };
+    }
+    this.org.remove(schema.name, id);
+    return { status: 204 };
+  }
+
+  #byExternalId(
+    method: string,
+    version: string,
+    schema: ObjectSchema,
+    fieldName: string,
+    value: string,
+    query: URLSearchParams,
+    body: unknown,
+  ): Reply {
+    allow(method, ['GET', 'PATCH', 'DELETE', 'POST']);
+    const f = this.org.field(schema.name, fieldName);
+    if (!f || (!f.externalId && f.name !== 'Id')) {
+      throw new ApiError(
+        'NOT_FOUND',
+        `Provided external ID field does not exist or is not accessible: ${fieldName}`,
+      );
+    }
+    if (method === 'PATCH' || method === 'POST') {
+      const { id, created } = this.org.upsert(schema.name, f.name, value, requireObject(body));
+      if (created) return { status: 201, body: { id, success: true, errors: [], created: true } };
+      // Since API v46.0 an upsert that updates answers 200 with a body; before, 204.
+      if (Number(version) >= 46)
+        return { status: 200, body: { id, success: true, errors: [], created: false } };
+      return { status: 204 };
+    }
+    const norm = value.toLowerCase();
+    const matches = [...this.org.store.records(schema.name, { includeDeleted: false })].filter(
+      (r) => String(r[f.name] ?? '').toLowerCase() === norm,
+    );
+    if (matches.length === 0) throw notFound();
+    if (matches.length > 1) {
+      return {
+        status: 300,
+        body: matches.map((r) => `/services/data/v${version}/sobjects/${schema.name}/${String(r.Id)}`),
+      };
+    }
+    const match = matches[0]!;
+    if (method === 'DELETE') {
+      this.org.remove(schema.name, match.Id as string);
+      return { status: 204 };
+    }
+    const fields = query
+      .get('fields')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    return { status: 200, body: this.renderRecord(version, schema.name, match, fields) };
+  }
+
+  #engineOrFail(): QueryEngine {
+    const engine = this.#engine();
+    if (!engine) throw new ApiError('UNKNOWN_EXCEPTION', 'The query engine is not available', undefined, 500);
+    return engine;
+  }
+
+  runSoql(version: string, soql: string, includeDeleted: boolean): { totalSize: number; records: object[] } {
+    return this.#engineOrFail().executeSoql(soql, this.org.store, { includeDeleted, apiVersion: version });
+  }
+
+  #query(
+    version: string,
+    includeDeleted: boolean,
+    rest: string[],
+    query: URLSearchParams,
+    headers: Record<string, string | undefined>,
+  ): Reply {
+    const resource = includeDeleted ? 'queryAll' : 'query';
+    const batch = batchSize(headers['sforce-query-options']);
+    if (rest.length > 0 && rest[0]) {
+      if (rest.length > 1) throw notFound();
+      const m = /^(.+)-(\d+)$/.exec(rest[0]);
+      const cursor = m ? this.#cursors.get(m[1]!) : undefined;
+      if (!m || !cursor || Date.now() - cursor.touchedAt > CURSOR_IDLE_MS) {
+        if (m) this.#cursors.delete(m[1]!);
+        throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator');
+      }
+      cursor.touchedAt = Date.now();
+      return { status: 200, body: this.#page(version, resource, m[1]!, cursor, Number(m[2]), batch) };
+    }
+    const q = query.get('q');
+    if (q === null || q.trim() === '') {
+      throw new ApiError('MALFORMED_QUERY', 'A query string has to be specified');
+    }
+    const result = this.runSoql(version, q, includeDeleted);
+    const cursor: Cursor = { records: result.records, totalSize: result.totalSize, touchedAt: Date.now() };
+    if (result.records.length <= batch) {
+      return { status: 200, body: { totalSize: result.totalSize, done: true, records: result.records } };
+    }
+    const locator = this.org.store.ids.next('01g');
+    this.#cursors.set(locator, cursor);
+    this.#sweep();
+    return { status: 200, body: this.#page(version, resource, locator, cursor, 0, batch) };
+  }
+
+  #page(
+    version: string,
+    resource: string,
+    locator: string,
+    cursor: Cursor,
+    offset: number,
+    batch: number,
+  ): Record<string, unknown> {
+    const records = cursor.records.slice(offset, offset + batch);
+    const next = offset + records.length;
+    const done = next >= cursor.records.length;
+    if (done) this.#cursors.delete(locator);
+    return {
+      totalSize: cursor.totalSize,
+      done,
+      ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/${resource}/${locator}-${next}` }),
+      records,
+    };
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [k, c] of this.#cursors) if (now - c.touchedAt > CURSOR_IDLE_MS) this.#cursors.delete(k);
+  }
+
+  #search(version: string, query: URLSearchParams): Reply {
+    const q = query.get('q');
+    if (q === null || q.trim() === '') {
+      throw new ApiError(
+        'MALFORMED_SEARCH',
+        'No search term found. The search term must be at least 2 characters long.',
+      );
+    }
+    const result = this.#engineOrFail().executeSosl(q, this.org.store, { apiVersion: version });
+    return { status: 200, body: result };
+  }
+}
+
+/** `Sforce-Query-Options: batchSize=N`: 200 to 2,000, default 2,000. */
+function batchSize(header: string | undefined): number {
+  const m = header ? /batchSize\s*=\s*(\d+)/i.exec(header) : null;
+  if (!m) return DEFAULT_BATCH;
+  return Math.min(2000, Math.max(200, Number(m[1])));
+}
+
+export function allow(method: string, methods: string[]): void {
+  if (!methods.includes(method)) {
+    throw new ApiError(
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${method}' not allowed. Allowed are ${methods.join(',')}`,
+      undefined,
+      405,
+    );
+  }
+}
+
+export function requireObject(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ApiError('JSON_PARSER_ERROR', 'The request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
