@@ -438,6 +438,24 @@ export class SqlStore implements Store {
     return changed > 0;
   }
 
+  async extendLease(owner: string, key: MeetingKey, until: number): Promise<boolean> {
+    const changed = await this.#db.run(
+      `UPDATE meetings SET lease_expires_at = ? WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
+      [until, key.workspaceId, key.meetingId, owner],
+    );
+    return changed > 0;
+  }
+
+  async releaseOrphanedLeases(now: number): Promise<number> {
+    // With PostgreSQL other live instances may hold leases; only their expiry tells they died.
+    if (this.#db.engine !== 'sqlite') return 0;
+    return this.#db.run(
+      `UPDATE meetings SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?
+       WHERE state = 'syncing'`,
+      [now],
+    );
+  }
+
   async countMeetings(): Promise<Record<MeetingState, number>> {
     const counts: Record<MeetingState, number> = {
       queued: 0,

@@ -157,6 +157,13 @@ export interface Store {
   ): Promise<boolean>;
   /** Gives up on this version: `failed` with the reason and Salesforce's message. */
   failMeeting(owner: string, key: MeetingKey, reason: string, error: string, now: number): Promise<boolean>;
+  /** Keeps a long sync's lease alive; false when it was lost. */
+  extendLease(owner: string, key: MeetingKey, until: number): Promise<boolean>;
+  /**
+   * Embedded engine only (one process owns the file): leases left by a killed process are released
+   * at start-up instead of waiting for them to expire. Returns how many.
+   */
+  releaseOrphanedLeases(now: number): Promise<number>;
   /** Counts by state, for the metrics. */
   countMeetings(): Promise<Record<MeetingState, number>>;
 }

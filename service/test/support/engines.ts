@@ -7,12 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { TokenCipher } from '../../src/crypto/token-cipher.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
+import { testCipher } from './keys.ts';
 
-export const testKey = Buffer.alloc(32, 7);
-export const testCipher = new TokenCipher([testKey]);
+export { testCipher, testKey } from './keys.ts';
 
 export interface Engine {
   readonly name: 'sqlite' | 'postgres';

@@ -1,0 +1,192 @@
+/**
+ * Use-cases of connecting a workspace to a Salesforce org: start (authorize URL with PKCE and a
+ * single-use state), finish (the callback), status, disconnect.
+ */
+import { createHash } from 'node:crypto';
+import { Connection } from 'jsforce';
+import type { Logger } from '../logger.ts';
+import type { ConnectionManager } from '../salesforce/connection.ts';
+import { checkOrg } from '../salesforce/org-check.ts';
+import {
+  OAuthError,
+  buildAuthorizeUrl,
+  createPkce,
+  exchangeCode,
+  fetchIdentity,
+  randomToken,
+  revokeToken,
+  verifyTokenSignature,
+  type OAuthClient,
+} from '../salesforce/oauth.ts';
+import type { Store } from '../store/types.ts';
+import { AppError, notFound } from '../http/errors.ts';
+
+export const STATE_TTL_MS = 10 * 60 * 1000;
+
+export interface ConnectServiceOptions {
+  readonly store: Store;
+  readonly connections: ConnectionManager;
+  readonly client: OAuthClient;
+  readonly defaultLoginUrl: string;
+  readonly apiVersion: string;
+  readonly logger: Logger;
+  /** Called once a workspace is connected, so queued meetings are picked up at once. */
+  readonly onConnected?: (workspaceId: string) => void;
+}
+
+const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
+
+function withParams(url: string, params: Record<string, string>): string {
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+export class ConnectService {
+  readonly #o: ConnectServiceOptions;
+  constructor(options: ConnectServiceOptions) {
+    this.#o = options;
+  }
+
+  async start(
+    workspaceId: string,
+    body: { returnUrl: string; loginUrl?: string | undefined },
+    now = Date.now(),
+  ) {
+    const loginUrl = (body.loginUrl ?? this.#o.defaultLoginUrl).replace(/\/+$/, '');
+    const { verifier, challenge } = createPkce();
+    const state = randomToken(32);
+    const expiresAt = now + STATE_TTL_MS;
+    // Only a hash of the state is stored: a database reader cannot complete someone's flow.
+    await this.#o.store.createOAuthState(hashState(state), {
+      workspaceId,
+      codeVerifier: verifier,
+      returnUrl: body.returnUrl,
+      loginUrl,
+      expiresAt,
+    });
+    return {
+      authorizeUrl: buildAuthorizeUrl(loginUrl, this.#o.client, { state, codeChallenge: challenge }),
+      expiresAt: new Date(expiresAt).toISOString(),
+    };
+  }
+
+  /** Finishes the flow; returns where to redirect the browser. Throws AppError 400 for a bad state. */
+  async finish(query: {
+    code?: string | undefined;
+    state?: string | undefined;
+    error?: string | undefined;
+  }): Promise<string> {
+    if (!query.state) throw new AppError(400, 'invalid_state', 'the state parameter is missing');
+    const pending = await this.#o.store.consumeOAuthState(hashState(query.state), Date.now());
+    if (!pending) throw new AppError(400, 'invalid_state', 'the state is unknown, already used or expired');
+    const back = (params: Record<string, string>) => withParams(pending.returnUrl, params);
+    const log = this.#o.logger.child({ workspaceId: pending.workspaceId });
+
+    if (query.error)
+      return back({
+        salesforce: 'error',
+        reason: /^[a-z_]{1,64}$/.test(query.error) ? query.error : 'authorization_failed',
+      });
+    if (!query.code) return back({ salesforce: 'error', reason: 'missing_code' });
+
+    try {
+      const token = await exchangeCode(pending.loginUrl, this.#o.client, query.code, pending.codeVerifier);
+      if (!verifyTokenSignature(token, this.#o.client.clientSecret)) {
+        log.warn('token response signature did not verify');
+        return back({ salesforce: 'error', reason: 'invalid_signature' });
+      }
+      if (!token.refresh_token) return back({ salesforce: 'error', reason: 'no_refresh_token' });
+      const identity = await fetchIdentity(token.id, token.access_token);
+      const conn = new Connection({
+        instanceUrl: token.instance_url,
+        accessToken: token.access_token,
+        version: this.#o.apiVersion,
+      });
+      const org = await checkOrg(conn);
+      await this.#o.store.saveConnection({
+        workspaceId: pending.workspaceId,
+        status: 'connected',
+        brokenReason: null,
+        loginUrl: pending.loginUrl,
+        instanceUrl: token.instance_url,
+        identityUrl: token.id,
+        orgId: identity.organization_id,
+        userId: identity.user_id,
+        username: identity.username ?? null,
+        displayName: identity.display_name ?? null,
+        accessToken: token.access_token,
+        refreshToken: token.refresh_token,
+        profile: {
+          orgId: identity.organization_id,
+          connectedUserId: identity.user_id,
+          sharedActivities: org.sharedActivities,
+          packageFields: org.packageFields,
+        },
+        check: org.check,
+        connectedAt: new Date().toISOString(),
+      });
+      this.#o.connections.forget(pending.workspaceId);
+      const requeued = await this.#o.store.requeueWaiting(pending.workspaceId, Date.now());
+      log.info(
+        { orgId: identity.organization_id, requeued, missing: org.check.missingPermissions.length },
+        'workspace connected',
+      );
+      this.#o.onConnected?.(pending.workspaceId);
+      return back({ salesforce: 'connected' });
+    } catch (err) {
+      const reason =
+        err instanceof OAuthError
+          ? err.code === 'invalid_grant'
+            ? 'invalid_grant'
+            : err.code
+          : 'connect_failed';
+      log.warn({ reason, err: (err as Error).message }, 'connecting failed');
+      return back({ salesforce: 'error', reason: /^[a-z_]{1,64}$/.test(reason) ? reason : 'connect_failed' });
+    }
+  }
+
+  async status(workspaceId: string) {
+    const c = await this.#o.store.getConnection(workspaceId);
+    if (!c) return { workspaceId, connected: false, status: 'not_connected' as const };
+    return {
+      workspaceId,
+      connected: c.status === 'connected',
+      status: c.status,
+      brokenReason: c.brokenReason,
+      orgId: c.orgId,
+      instanceUrl: c.instanceUrl,
+      loginUrl: c.loginUrl,
+      user: { id: c.userId, username: c.username, displayName: c.displayName },
+      permissions: { ok: c.check.missingPermissions.length === 0, missing: [...c.check.missingPermissions] },
+      sharedActivities: c.check.sharedActivities,
+      packageFields: {
+        installed: c.check.packageFieldsMissing.length === 0,
+        found: [...c.check.packageFieldsFound],
+        missing: [...c.check.packageFieldsMissing],
+      },
+      apiUsage: c.apiUsage,
+      lastSyncAt: c.lastSyncAt,
+      connectedAt: c.connectedAt,
+      checkedAt: c.check.checkedAt,
+    };
+  }
+
+  /** Revokes at Salesforce first: a grant we forget but Salesforce keeps would be a loose key. */
+  async disconnect(workspaceId: string): Promise<void> {
+    const c = await this.#o.store.getConnection(workspaceId);
+    if (!c) throw notFound('not_connected', `workspace ${workspaceId} has no Salesforce connection`);
+    try {
+      await revokeToken(c.loginUrl, c.refreshToken);
+    } catch (err) {
+      throw new AppError(
+        502,
+        'revoke_failed',
+        `Salesforce did not confirm the revocation: ${(err as Error).message}`,
+      );
+    }
+    await this.#o.store.deleteConnection(workspaceId);
+    this.#o.connections.forget(workspaceId);
+    this.#o.logger.info({ workspaceId }, 'workspace disconnected');
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The Express application. Routes parse and validate, call one use-case, and pass errors on to the
+ * one error middleware.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
+import type { ConnectService } from '../connect/connect-service.ts';
+import type { Logger } from '../logger.ts';
+import type { LookupService } from '../lookups/lookup-service.ts';
+import { acceptMeetingEvent } from '../meetings/ingest.ts';
+import type { MeetingService } from '../meetings/meeting-service.ts';
+import { meetingEventSchema } from '../meetings/schema.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Store } from '../store/types.ts';
+import {
+  callbackQuerySchema,
+  connectRequestSchema,
+  issuesToDetails,
+  meetingIdSchema,
+  searchQuerySchema,
+  suggestRequestSchema,
+  workspaceIdSchema,
+} from './api-schemas.ts';
+import { requireBearer } from './auth.ts';
+import { errorMiddleware, notFoundHandler } from './error-middleware.ts';
+import { AppError, unprocessable } from './errors.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import { SIGNATURE_HEADER, verifySignature } from './webhook-signature.ts';
+
+export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+
+export interface AppDeps {
+  readonly apiToken: string;
+  readonly webhookSecrets: readonly string[];
+  readonly publicUrl: string;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly connect: ConnectService;
+  readonly meetings: MeetingService;
+  readonly lookups: LookupService;
+  /** A meeting was stored: wake the worker. */
+  readonly onAccepted: () => void;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+const route =
+  (fn: Handler): RequestHandler =>
+  (req: Request, res: Response, next: NextFunction) => {
+    fn(req, res).catch(next);
+  };
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw unprocessable(`the ${what} is not valid`, issuesToDetails(result.error));
+  return result.data;
+}
+
+const param = (req: Request, name: string, schema: z.ZodType<string>) =>
+  parse(schema, req.params[name], `path parameter ${name}`);
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  // request id + one log line per request (no bodies, no headers: they carry tokens and people)
+  app.use((req, res, next) => {
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', id);
+    const log = deps.logger.child({ requestId: id });
+    res.locals['log'] = log;
+    const started = performance.now();
+    res.on('finish', () => {
+      const routePath = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const seconds = (performance.now() - started) / 1000;
+      deps.metrics.httpDuration.observe(
+        { method: req.method, route: routePath, status: String(res.statusCode) },
+        seconds,
+      );
+      log.info(
+        { method: req.method, route: routePath, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'request',
+      );
+    });
+    next();
+  });
+
+  // --- operations ---------------------------------------------------------------------------------
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get(
+    '/readyz',
+    route(async (_req, res) => {
+      try {
+        await deps.store.ping();
+      } catch {
+        throw new AppError(503, 'not_ready', 'the database does not answer');
+      }
+      res.json({ status: 'ready' });
+    }),
+  );
+  app.get(
+    '/metrics',
+    route(async (_req, res) => {
+      res.setHeader('content-type', deps.metrics.registry.contentType);
+      res.send(await deps.metrics.registry.metrics());
+    }),
+  );
+  const openapi = buildOpenApiDocument(deps.publicUrl);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  // --- webhook: raw body, signature first, then JSON, then the schema ------------------------------
+  app.post(
+    '/v1/webhooks/meetings',
+    express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES }),
+    route(async (req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const check = verifySignature(req.get(SIGNATURE_HEADER), raw, deps.webhookSecrets);
+      if (!check.ok) {
+        deps.metrics.webhookEvents.inc({ result: 'bad_signature' });
+        throw new AppError(401, 'invalid_signature', `the Salescaling-Signature header is ${check.reason}`);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        deps.metrics.webhookEvents.inc({ result: 'invalid' });
+        throw new AppError(400, 'invalid_json', 'the request body is not valid JSON');
+      }
+      const parsed = meetingEventSchema.safeParse(body);
+      if (!parsed.success) {
+        deps.metrics.webhookEvents.inc({ result: 'invalid' });
+        throw unprocessable('the meeting event does not match the schema', issuesToDetails(parsed.error));
+      }
+      const result = await acceptMeetingEvent(deps.store, parsed.data);
+      deps.metrics.webhookEvents.inc({ result });
+      if (result === 'accepted') deps.onAccepted();
+      res
+        .status(result === 'accepted' ? 202 : 200)
+        .json({ status: result, eventId: parsed.data.id, meetingId: parsed.data.data.meeting.id });
+    }),
+  );
+
+  // --- OAuth callback (authorised by its single-use state) -----------------------------------------
+  app.get(
+    '/oauth/salesforce/callback',
+    route(async (req, res) => {
+      const q = parse(callbackQuerySchema, req.query, 'query');
+      res.redirect(302, await deps.connect.finish(q));
+    }),
+  );
+
+  // --- the Salescaling backend's API ---------------------------------------------------------------
+  const api = express.Router();
+  api.use(requireBearer(deps.apiToken));
+  api.use(express.json({ limit: '1mb' }));
+
+  api.post(
+    '/workspaces/:workspaceId/salesforce/connect',
+    route(async (req, res) => {
+      const ws = param(req, 'workspaceId', workspaceIdSchema);
+      const body = parse(connectRequestSchema, req.body ?? {}, 'request body');
+      res.status(201).json(await deps.connect.start(ws, body));
+    }),
+  );
+  api.get(
+    '/workspaces/:workspaceId/salesforce',
+    route(async (req, res) => {
+      res.json(await deps.connect.status(param(req, 'workspaceId', workspaceIdSchema)));
+    }),
+  );
+  api.delete(
+    '/workspaces/:workspaceId/salesforce',
+    route(async (req, res) => {
+      const ws = param(req, 'workspaceId', workspaceIdSchema);
+      await deps.connect.disconnect(ws);
+      deps.lookups.forget(ws);
+      res.status(204).end();
+    }),
+  );
+  api.get(
+    '/workspaces/:workspaceId/meetings/:meetingId',
+    route(async (req, res) => {
+      res.json(
+        await deps.meetings.status(
+          param(req, 'workspaceId', workspaceIdSchema),
+          param(req, 'meetingId', meetingIdSchema),
+        ),
+      );
+    }),
+  );
+  api.post(
+    '/workspaces/:workspaceId/meetings/:meetingId/resync',
+    route(async (req, res) => {
+      res
+        .status(202)
+        .json(
+          await deps.meetings.resync(
+            param(req, 'workspaceId', workspaceIdSchema),
+            param(req, 'meetingId', meetingIdSchema),
+          ),
+        );
+    }),
+  );
+  api.post(
+    '/workspaces/:workspaceId/associations/suggest',
+    route(async (req, res) => {
+      const ws = param(req, 'workspaceId', workspaceIdSchema);
+      const body = parse(suggestRequestSchema, req.body ?? {}, 'request body');
+      res.json({ suggestions: await deps.lookups.suggest(ws, body.participants) });
+    }),
+  );
+  api.get(
+    '/workspaces/:workspaceId/associations/search',
+    route(async (req, res) => {
+      const ws = param(req, 'workspaceId', workspaceIdSchema);
+      const q = parse(searchQuerySchema, req.query, 'query');
+      res.json({ records: await deps.lookups.search(ws, q.q, q.types) });
+    }),
+  );
+  app.use('/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

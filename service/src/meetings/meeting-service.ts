@@ -1,0 +1,45 @@
+/** Use-cases behind the meeting status and resync endpoints. */
+import { notFound } from '../http/errors.ts';
+import type { Store } from '../store/types.ts';
+
+export class MeetingService {
+  readonly #store: Store;
+  readonly #onQueued: () => void;
+  constructor(store: Store, onQueued: () => void = () => undefined) {
+    this.#store = store;
+    this.#onQueued = onQueued;
+  }
+
+  async status(workspaceId: string, meetingId: string) {
+    const m = await this.#store.getMeeting(workspaceId, meetingId);
+    if (!m) throw notFound('meeting_not_found', `no meeting ${meetingId} in workspace ${workspaceId}`);
+    return {
+      workspaceId: m.workspaceId,
+      meetingId: m.meetingId,
+      state: m.state,
+      reason: m.reason,
+      version: m.version,
+      syncedVersion: m.syncedVersion,
+      salesforce: {
+        eventId: m.written?.eventId ?? null,
+        noteId: m.written?.noteId ?? null,
+        taskId: m.written?.taskId ?? null,
+      },
+      linked: [...m.linked],
+      dropped: [...m.dropped],
+      attempts: m.attempts,
+      lastError: m.lastError,
+      apiCalls: m.apiCalls,
+      nextAttemptAt: m.nextAttemptAt,
+      updatedAt: m.updatedAt,
+    };
+  }
+
+  async resync(workspaceId: string, meetingId: string) {
+    const ok = await this.#store.requeueMeeting(workspaceId, meetingId, Date.now());
+    if (!ok) throw notFound('meeting_not_found', `no meeting ${meetingId} in workspace ${workspaceId}`);
+    this.#onQueued();
+    const m = await this.#store.getMeeting(workspaceId, meetingId);
+    return { meetingId, state: m?.state ?? 'queued' };
+  }
+}

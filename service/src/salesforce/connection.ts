@@ -1,0 +1,143 @@
+/**
+ * One jsforce Connection per connected workspace, built from the stored (sealed) tokens.
+ * - A 401 makes jsforce call our refresh function; concurrent refreshes for one workspace collapse
+ *   into one request, and the new tokens (a rotated refresh token too) are saved on the Connection's
+ *   `refresh` event.
+ * - A dead refresh token (`invalid_grant`: revoked, expired, user deactivated) marks the connection
+ *   broken; it is not tried again until someone connects the workspace anew.
+ */
+import { Connection } from 'jsforce';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../store/types.ts';
+import type { ConnectionRecord } from '../store/types.ts';
+import { OAuthError, refreshAccessToken, type OAuthClient, type TokenResponse } from './oauth.ts';
+
+export class ConnectionBrokenError extends Error {
+  override readonly name = 'ConnectionBrokenError';
+  readonly workspaceId: string;
+  constructor(workspaceId: string, reason: string) {
+    super(`the Salesforce connection of workspace ${workspaceId} is broken (${reason}); reconnect it`);
+    this.workspaceId = workspaceId;
+  }
+}
+
+export class NotConnectedError extends Error {
+  override readonly name = 'NotConnectedError';
+  constructor(workspaceId: string) {
+    super(`workspace ${workspaceId} has no Salesforce connection`);
+  }
+}
+
+export interface ConnectionManagerOptions {
+  readonly store: Store;
+  readonly client: OAuthClient;
+  readonly apiVersion: string;
+  readonly logger: Logger;
+  readonly onRefresh?: (outcome: 'ok' | 'dead' | 'error') => void;
+}
+
+interface Entry {
+  readonly conn: Connection;
+  readonly record: ConnectionRecord;
+}
+
+export class ConnectionManager {
+  readonly #o: ConnectionManagerOptions;
+  readonly #cache = new Map<string, Promise<Entry>>();
+  readonly #refreshing = new Map<string, Promise<TokenResponse>>();
+
+  constructor(options: ConnectionManagerOptions) {
+    this.#o = options;
+  }
+
+  /** The workspace's Connection; throws NotConnectedError or ConnectionBrokenError. */
+  async get(workspaceId: string): Promise<Entry> {
+    let entry = this.#cache.get(workspaceId);
+    if (!entry) {
+      entry = this.#build(workspaceId);
+      this.#cache.set(workspaceId, entry);
+      entry.catch(() => this.#cache.delete(workspaceId));
+    }
+    return entry;
+  }
+
+  /** Drops the cached Connection (after a reconnect or a disconnect). */
+  forget(workspaceId: string): void {
+    this.#cache.delete(workspaceId);
+  }
+
+  /**
+   * Refreshes the access token now (the worker does this once when a sync still meets an auth
+   * error). Throws ConnectionBrokenError when the grant is dead.
+   */
+  async forceRefresh(workspaceId: string): Promise<void> {
+    const { conn } = await this.get(workspaceId);
+    const res = await this.#refresh(workspaceId, conn);
+    conn.accessToken = res.access_token;
+    conn.emit('refresh', res.access_token, res);
+  }
+
+  async #build(workspaceId: string): Promise<Entry> {
+    const record = await this.#o.store.getConnection(workspaceId);
+    if (!record) throw new NotConnectedError(workspaceId);
+    if (record.status === 'broken')
+      throw new ConnectionBrokenError(workspaceId, record.brokenReason ?? 'broken');
+    const conn = new Connection({
+      instanceUrl: record.instanceUrl,
+      accessToken: record.accessToken,
+      refreshToken: record.refreshToken,
+      version: this.#o.apiVersion,
+      refreshFn: (c, callback) => {
+        this.#refresh(workspaceId, c).then(
+          (res) => callback(null, res.access_token, res as never),
+          (err: Error) => callback(err),
+        );
+      },
+    });
+    conn.on('refresh', (accessToken: string, res: Partial<TokenResponse> | undefined) => {
+      const rotated = res?.refresh_token ?? null;
+      this.#o.store.updateTokens(workspaceId, accessToken, rotated).catch((err: unknown) => {
+        this.#o.logger.error({ workspaceId, err: (err as Error).message }, 'could not save refreshed tokens');
+      });
+    });
+    return { conn, record };
+  }
+
+  #refresh(workspaceId: string, conn: Connection): Promise<TokenResponse> {
+    let pending = this.#refreshing.get(workspaceId);
+    if (!pending) {
+      pending = this.#doRefresh(workspaceId, conn).finally(() => this.#refreshing.delete(workspaceId));
+      this.#refreshing.set(workspaceId, pending);
+    }
+    return pending;
+  }
+
+  async #doRefresh(workspaceId: string, conn: Connection): Promise<TokenResponse> {
+    const record = await this.#o.store.getConnection(workspaceId);
+    if (!record) throw new NotConnectedError(workspaceId);
+    if (record.status === 'broken')
+      throw new ConnectionBrokenError(workspaceId, record.brokenReason ?? 'broken');
+    try {
+      const res = await refreshAccessToken(record.loginUrl, this.#o.client, record.refreshToken);
+      if (res.refresh_token) conn.refreshToken = res.refresh_token;
+      if (res.instance_url && res.instance_url !== conn.instanceUrl) conn.instanceUrl = res.instance_url;
+      this.#o.onRefresh?.('ok');
+      this.#o.logger.info({ workspaceId }, 'access token refreshed');
+      return res;
+    } catch (err) {
+      if (err instanceof OAuthError && (err.code === 'invalid_grant' || err.code === 'invalid_client_id')) {
+        // The grant is gone; hammering the token endpoint would not bring it back.
+        await this.#o.store.markBroken(workspaceId, `refresh_failed:${err.code}`);
+        this.forget(workspaceId);
+        this.#o.onRefresh?.('dead');
+        this.#o.logger.warn(
+          { workspaceId, code: err.code },
+          'refresh token is dead; connection marked broken',
+        );
+        throw new ConnectionBrokenError(workspaceId, err.code);
+      }
+      this.#o.onRefresh?.('error');
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Read-only look-ups for people picking records by hand: suggestions for a meeting's participants
+ * (SOQL by email) and a name search (SOSL). Both spend the org's API allowance, so results are
+ * cached briefly per workspace.
+ */
+import type { Connection } from 'jsforce';
+
+export type SuggestionType = 'Contact' | 'Lead' | 'Account' | 'Opportunity';
+
+export interface Suggestion {
+  readonly type: SuggestionType;
+  readonly id: string;
+  readonly name: string;
+  readonly score: number;
+  /** Why it is suggested, as short sentences a person reads. */
+  readonly why: readonly string[];
+  readonly email?: string;
+  readonly accountId?: string;
+  readonly stageName?: string;
+}
+
+export interface SearchHit {
+  readonly type: 'Contact' | 'Account' | 'Opportunity';
+  readonly id: string;
+  readonly name: string;
+  readonly email?: string;
+  readonly accountId?: string;
+  readonly stageName?: string;
+}
+
+/** A SOQL string literal: `'` and `\` escaped (plus the control characters SOQL has escapes for). */
+export function soqlQuote(value: string): string {
+  const escaped = value.replace(
+    /[\\'"\n\r\t\b\f]/g,
+    (c) =>
+      ({
+        '\\': '\\\\',
+        "'": "\\'",
+        '"': '\\"',
+        '\n': '\\n',
+        '\r': '\\r',
+        '\t': '\\t',
+        '\b': '\\b',
+        '\f': '\\f',
+      })[c] ?? c,
+  );
+  return `'${escaped}'`;
+}
+
+/**
+ * A SOSL search term with every reserved character escaped, so input is searched as text and never
+ * read as an operator: ? & | ! { } [ ] ( ) ^ ~ * : \ " ' + -
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_sosl_find.htm
+ */
+export function soslEscape(term: string): string {
+  return term.replace(/[?&|!{}[\]()^~*:\\"'+-]/g, (c) => `\\${c}`);
+}
+
+interface ContactRow {
+  Id: string;
+  Name: string;
+  Email: string | null;
+  AccountId: string | null;
+  Account?: { Name?: string } | null;
+}
+interface LeadRow {
+  Id: string;
+  Name: string;
+  Email: string | null;
+  Company: string | null;
+}
+interface OpportunityRow {
+  Id: string;
+  Name: string;
+  StageName: string | null;
+  AccountId: string | null;
+  CloseDate: string | null;
+}
+
+const inList = (values: readonly string[]) => values.map(soqlQuote).join(', ');
+
+export async function suggestAssociations(
+  conn: Connection,
+  participants: readonly { email: string; name?: string | undefined }[],
+): Promise<Suggestion[]> {
+  const emails = [
+    ...new Set(participants.map((p) => p.email.trim().toLowerCase()).filter((e) => e.includes('@'))),
+  ];
+  if (emails.length === 0) return [];
+  const order = new Map(emails.map((e, i) => [e, i]));
+
+  const [contacts, leads] = await Promise.all([
+    conn.query<ContactRow>(
+      `SELECT Id, Name, Email, AccountId, Account.Name FROM Contact WHERE Email IN (${inList(emails)}) LIMIT 200`,
+    ),
+    conn.query<LeadRow>(
+      `SELECT Id, Name, Email, Company FROM Lead WHERE Email IN (${inList(emails)}) AND IsConverted = false LIMIT 200`,
+    ),
+  ]);
+
+  const out: Suggestion[] = [];
+  const accounts = new Map<string, { name: string; contacts: string[]; first: number }>();
+  for (const c of contacts.records) {
+    const email = (c.Email ?? '').toLowerCase();
+    const position = order.get(email) ?? emails.length;
+    out.push({
+      type: 'Contact',
+      id: c.Id,
+      name: c.Name,
+      email,
+      ...(c.AccountId ? { accountId: c.AccountId } : {}),
+      score: 100 - Math.min(position, 50) / 100,
+      why: [`email matches participant ${email}`],
+    });
+    if (c.AccountId) {
+      const a = accounts.get(c.AccountId) ?? {
+        name: c.Account?.Name ?? c.AccountId,
+        contacts: [],
+        first: position,
+      };
+      a.contacts.push(c.Name);
+      a.first = Math.min(a.first, position);
+      accounts.set(c.AccountId, a);
+    }
+  }
+  for (const [id, a] of accounts) {
+    out.push({
+      type: 'Account',
+      id,
+      name: a.name,
+      score: 80 + a.contacts.length - a.first / 100,
+      why: [`account of ${a.contacts.length} matched contact(s): ${a.contacts.join(', ')}`],
+    });
+  }
+  if (accounts.size > 0) {
+    const opportunities = await conn.query<OpportunityRow>(
+      `SELECT Id, Name, StageName, AccountId, CloseDate FROM Opportunity WHERE AccountId IN (${inList([
+        ...accounts.keys(),
+      ])}) AND IsClosed = false ORDER BY CloseDate ASC LIMIT 50`,
+    );
+    for (const o of opportunities.records) {
+      const a = o.AccountId ? accounts.get(o.AccountId) : undefined;
+      out.push({
+        type: 'Opportunity',
+        id: o.Id,
+        name: o.Name,
+        ...(o.AccountId ? { accountId: o.AccountId } : {}),
+        ...(o.StageName ? { stageName: o.StageName } : {}),
+        score: 60 + (a?.contacts.length ?? 0),
+        why: [
+          `open opportunity on ${a?.name ?? 'a matched account'}${o.StageName ? ` (${o.StageName})` : ''}`,
+          'link by picking it: contacts are not cascaded to opportunities',
+        ],
+      });
+    }
+  }
+  for (const l of leads.records) {
+    const email = (l.Email ?? '').toLowerCase();
+    out.push({
+      type: 'Lead',
+      id: l.Id,
+      name: l.Name,
+      email,
+      score: contacts.records.length > 0 ? 10 : 90,
+      why: [
+        `email matches participant ${email}${l.Company ? ` (${l.Company})` : ''}`,
+        contacts.records.length > 0
+          ? 'not linked automatically: a contact matched'
+          : 'linked when no contact matches and nothing is picked',
+      ],
+    });
+  }
+  return out.sort((a, b) => b.score - a.score);
+}
+
+const SEARCH_FIELDS: Record<SearchHit['type'], string> = {
+  Contact: 'Contact(Id, Name, Email, AccountId LIMIT 20)',
+  Account: 'Account(Id, Name LIMIT 20)',
+  Opportunity: 'Opportunity(Id, Name, StageName, AccountId WHERE IsClosed = false LIMIT 20)',
+};
+
+export async function searchRecords(
+  conn: Connection,
+  q: string,
+  types: readonly SearchHit['type'][],
+): Promise<SearchHit[]> {
+  const sosl = `FIND {${soslEscape(q)}} IN NAME FIELDS RETURNING ${types.map((t) => SEARCH_FIELDS[t]).join(', ')}`;
+  const result = await conn.search(sosl);
+  return (result.searchRecords ?? []).map((r) => {
+    const rec = r as Record<string, unknown> & { attributes?: { type?: string } };
+    const type = (rec.attributes?.type ?? 'Account') as SearchHit['type'];
+    const str = (k: string) => (typeof rec[k] === 'string' ? (rec[k] as string) : undefined);
+    const email = str('Email');
+    const accountId = str('AccountId');
+    const stageName = str('StageName');
+    return {
+      type,
+      id: String(rec['Id']),
+      name: str('Name') ?? '',
+      ...(email ? { email } : {}),
+      ...(accountId ? { accountId } : {}),
+      ...(stageName ? { stageName } : {}),
+    };
+  });
+}
+
+/** A small time-bounded cache of promises (concurrent identical look-ups share one call). */
+export class TtlCache<V> {
+  readonly #ttlMs: number;
+  readonly #max: number;
+  readonly #entries = new Map<string, { expires: number; value: Promise<V> }>();
+  constructor(ttlMs: number, max = 1_000) {
+    this.#ttlMs = ttlMs;
+    this.#max = max;
+  }
+  get(key: string, load: () => Promise<V>, now = Date.now()): Promise<V> {
+    const hit = this.#entries.get(key);
+    if (hit && hit.expires > now) return hit.value;
+    const value = load();
+    this.#entries.set(key, { expires: now + this.#ttlMs, value });
+    value.catch(() => this.#entries.delete(key));
+    if (this.#entries.size > this.#max) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    return value;
+  }
+  clearPrefix(prefix: string): void {
+    for (const k of this.#entries.keys()) if (k.startsWith(prefix)) this.#entries.delete(k);
+  }
+}

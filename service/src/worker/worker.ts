@@ -1,0 +1,298 @@
+/**
+ * The sync worker: claims due meetings with a lease, calls the sync core with what the store holds,
+ * and stores the outcome. What a failure means is decided by its kind (CONTRACT §8):
+ * - transient / limit: back in the queue with exponential backoff and jitter (limit waits longer);
+ * - auth: refresh the token once and try again; a dead grant marks the connection broken and the
+ *   workspace's meetings wait for a reconnect;
+ * - record: this meeting is `failed` with Salesforce's message; no other meeting is affected.
+ * A killed worker loses nothing: its leases expire (or, embedded, are released at start-up) and the
+ * meetings are claimed again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Connection } from 'jsforce';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import {
+  ConnectionBrokenError,
+  NotConnectedError,
+  type ConnectionManager,
+} from '../salesforce/connection.ts';
+import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.ts';
+import type { ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
+import type { OrgProfile, SyncInput, SyncOutcome, WrittenRecords } from '../sync/types.ts';
+
+export type SyncMeetingFn = (
+  conn: Connection,
+  org: OrgProfile,
+  input: SyncInput,
+  previous: WrittenRecords | null,
+) => Promise<SyncOutcome>;
+
+export interface WorkerOptions {
+  readonly store: Store;
+  readonly connections: ConnectionManager;
+  readonly syncMeeting: SyncMeetingFn;
+  readonly logger: Logger;
+  readonly metrics?: Metrics;
+  readonly owner?: string;
+  /** Meetings synced at the same time by this instance. */
+  readonly concurrency?: number;
+  readonly leaseMs?: number;
+  readonly pollMs?: number;
+  readonly backoff?: Partial<BackoffOptions>;
+  /** Attempts after which an error of unknown kind fails the meeting instead of retrying. */
+  readonly maxUnknownAttempts?: number;
+  readonly random?: () => number;
+}
+
+export interface BackoffOptions {
+  readonly baseMs: number;
+  readonly limitBaseMs: number;
+  readonly maxMs: number;
+}
+
+const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 2_000, limitBaseMs: 60_000, maxMs: 30 * 60_000 };
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries of a burst spread out. */
+export function backoffDelay(
+  attempts: number,
+  kind: 'transient' | 'limit',
+  o: BackoffOptions,
+  random = Math.random,
+): number {
+  const base = kind === 'limit' ? o.limitBaseMs : o.baseMs;
+  const ceiling = Math.min(o.maxMs, base * 2 ** Math.min(attempts, 20));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+function kindOf(err: unknown): SalesforceErrorKind | 'unknown' {
+  if (err instanceof SalesforceError) return err.kind;
+  // a SalesforceError from another copy of the module (jsforce-style duck typing, never instanceof only)
+  const e = err as { name?: unknown; kind?: unknown };
+  if (e?.name === 'SalesforceError' && typeof e.kind === 'string') return e.kind as SalesforceErrorKind;
+  return 'unknown';
+}
+
+function describe(err: unknown): string {
+  if (err instanceof SalesforceError) return `${err.errorCode}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class Worker {
+  readonly #o: WorkerOptions;
+  readonly #owner: string;
+  readonly #concurrency: number;
+  readonly #leaseMs: number;
+  readonly #pollMs: number;
+  readonly #backoff: BackoffOptions;
+  readonly #inFlight = new Set<Promise<void>>();
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #kicked = false;
+
+  constructor(options: WorkerOptions) {
+    this.#o = options;
+    this.#owner = options.owner ?? `worker-${randomUUID()}`;
+    this.#concurrency = options.concurrency ?? 4;
+    this.#leaseMs = options.leaseMs ?? 120_000;
+    this.#pollMs = options.pollMs ?? 1_000;
+    this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  }
+
+  get owner(): string {
+    return this.#owner;
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    const released = await this.#o.store.releaseOrphanedLeases(Date.now());
+    if (released > 0) this.#o.logger.warn({ released }, 'released leases left by a stopped process');
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops claiming and waits for the syncs under way to finish and be stored. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.kick();
+    await this.#loop;
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** Something was queued: look now rather than at the next poll. */
+  kick(): void {
+    this.#kicked = true;
+    this.#wake?.();
+  }
+
+  /** Claims what is due (up to the free slots) and syncs it; resolves when those are done. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.#o.store.claimMeetings(
+      this.#owner,
+      this.#concurrency,
+      this.#leaseMs,
+      Date.now(),
+    );
+    await Promise.all(claimed.map((m) => this.#process(m)));
+    return claimed.length;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      this.#kicked = false;
+      const free = this.#concurrency - this.#inFlight.size;
+      let claimed: ClaimedMeeting[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.#o.store.claimMeetings(this.#owner, free, this.#leaseMs, Date.now());
+        } catch (err) {
+          this.#o.logger.error({ err: (err as Error).message }, 'claiming meetings failed');
+        }
+      }
+      for (const m of claimed) {
+        const p: Promise<void> = this.#process(m).finally(() => {
+          this.#inFlight.delete(p);
+          this.kick();
+        });
+        this.#inFlight.add(p);
+      }
+      if (claimed.length === free && free > 0) continue; // there may be more due
+      if (this.#kicked || !this.#running) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#pollMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = null;
+    }
+  }
+
+  async #process(m: ClaimedMeeting): Promise<void> {
+    const key: MeetingKey = { workspaceId: m.workspaceId, meetingId: m.meetingId };
+    const log = this.#o.logger.child({
+      workspaceId: m.workspaceId,
+      meetingId: m.meetingId,
+      version: m.version,
+    });
+    const started = performance.now();
+    const renew = setInterval(
+      () => {
+        this.#o.store.extendLease(this.#owner, key, Date.now() + this.#leaseMs).catch(() => undefined);
+      },
+      Math.max(1_000, this.#leaseMs / 3),
+    );
+    let outcomeLabel = 'failed';
+    try {
+      outcomeLabel = await this.#attempt(m, key, log);
+    } catch (err) {
+      // the store itself failed; the lease expires and the meeting is claimed again
+      log.error({ err: (err as Error).message }, 'could not record the sync outcome');
+      outcomeLabel = 'error';
+    } finally {
+      clearInterval(renew);
+      const seconds = (performance.now() - started) / 1000;
+      this.#o.metrics?.syncs.inc({ outcome: outcomeLabel });
+      this.#o.metrics?.syncDuration.observe({ outcome: outcomeLabel }, seconds);
+    }
+  }
+
+  async #attempt(m: ClaimedMeeting, key: MeetingKey, log: Logger): Promise<string> {
+    const { store, connections } = this.#o;
+    const now = () => Date.now();
+    let entry: Awaited<ReturnType<ConnectionManager['get']>>;
+    try {
+      entry = await connections.get(m.workspaceId);
+    } catch (err) {
+      if (err instanceof NotConnectedError) {
+        await store.failMeeting(this.#owner, key, 'not_connected', err.message, now());
+        return 'waiting';
+      }
+      if (err instanceof ConnectionBrokenError) {
+        await store.failMeeting(this.#owner, key, 'connection_broken', err.message, now());
+        return 'waiting';
+      }
+      throw err;
+    }
+
+    const run = () => this.#o.syncMeeting(entry.conn, entry.record.profile, m.input, m.previous);
+    let outcome: SyncOutcome;
+    try {
+      try {
+        outcome = await run();
+      } catch (err) {
+        if (kindOf(err) !== 'auth' || (await this.#isBroken(m.workspaceId))) throw err;
+        log.info('Salesforce refused the session; refreshing once and trying again');
+        await connections.forceRefresh(m.workspaceId);
+        outcome = await run();
+      }
+    } catch (err) {
+      return this.#failure(m, key, err, log);
+    }
+
+    const usage = entry.conn.limitInfo?.apiUsage;
+    if (usage) {
+      await store.recordApiUsage(m.workspaceId, {
+        used: usage.used,
+        max: usage.limit,
+        at: new Date().toISOString(),
+      });
+    }
+    this.#o.metrics?.salesforceApiCalls.inc(outcome.apiCalls);
+    const stored = await store.completeMeeting(
+      this.#owner,
+      key,
+      m.version,
+      {
+        state: outcome.state,
+        reason: outcome.reason ?? null,
+        written: outcome.written,
+        linked: outcome.linked,
+        dropped: outcome.dropped,
+        apiCalls: outcome.apiCalls,
+      },
+      now(),
+    );
+    if (!stored) log.warn('lease lost before the outcome was stored; another worker has the meeting');
+    log.info({ state: outcome.state, apiCalls: outcome.apiCalls }, 'meeting synced');
+    return outcome.state;
+  }
+
+  async #failure(m: ClaimedMeeting, key: MeetingKey, err: unknown, log: Logger): Promise<string> {
+    const { store } = this.#o;
+    const now = Date.now();
+    const message = describe(err).slice(0, 2_000);
+    if (err instanceof ConnectionBrokenError || (await this.#isBroken(m.workspaceId))) {
+      await store.failMeeting(this.#owner, key, 'connection_broken', message, now);
+      log.warn('connection broken; the meeting waits for a reconnect');
+      return 'waiting';
+    }
+    const kind = kindOf(err);
+    if (kind === 'record') {
+      await store.failMeeting(this.#owner, key, 'salesforce_record_error', message, now);
+      log.warn({ error: message }, 'Salesforce refused the meeting');
+      return 'failed';
+    }
+    if (kind === 'unknown' && m.attempts + 1 >= (this.#o.maxUnknownAttempts ?? 10)) {
+      await store.failMeeting(this.#owner, key, 'internal_error', message, now);
+      log.error({ error: message }, 'giving up after repeated unexpected errors');
+      return 'failed';
+    }
+    const delay = backoffDelay(
+      m.attempts,
+      kind === 'limit' ? 'limit' : 'transient',
+      this.#backoff,
+      this.#o.random,
+    );
+    await store.retryMeeting(this.#owner, key, message, now + delay, now);
+    log.warn({ kind, delayMs: delay, attempts: m.attempts + 1, error: message }, 'sync failed; will retry');
+    return 'retry';
+  }
+
+  async #isBroken(workspaceId: string): Promise<boolean> {
+    const c = await this.#o.store.getConnection(workspaceId);
+    return c === null || c.status === 'broken';
+  }
+}
