@@ -1,0 +1,244 @@
+/**
+ * The association cascade of CONTRACT §7, as a pure function from the meeting and what the org holds
+ * to what the Event, note and task are linked to, and what is not linked and why.
+ *
+ * Salesforce rules it follows (EventRelation, "If Shared Activities Is Enabled"):
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventrelation.htm
+ * - up to 50 contacts, or one lead, per activity; without Shared Activities one contact or lead (WhoId);
+ * - one other record (Account or Opportunity) in WhatId, and no WhatId beside a Lead.
+ *
+ * Fixed rule when one email matches several records: the most recently modified wins, then the lowest
+ * id; the others are reported as `ambiguous_email`.
+ */
+import type { Meeting } from '../meetings/schema.ts';
+import type { DroppedAssociation, LinkedAssociation } from '../sync/types.ts';
+import { normalizeEmail, sameSalesforceId } from './emails.ts';
+import { externalParticipants } from './participants.ts';
+import type { ContactRecord, CrmSnapshot, LeadRecord } from './snapshot.ts';
+
+/** Salesforce's limit of contacts related to one activity with Shared Activities. */
+export const MAX_CONTACTS_PER_ACTIVITY = 50;
+
+export type DropReason =
+  | 'not_found'
+  | 'deleted'
+  | 'over_contact_limit'
+  | 'shared_activities_off'
+  | 'what_id_taken_by_opportunity'
+  | 'ambiguous_email'
+  | 'salesforce_user'
+  | 'lead_not_allowed'
+  | 'missing_email'
+  | 'participant_limit';
+
+export interface Associations {
+  /** `skipped` when nothing in the org matches (CONTRACT §7.7). */
+  readonly outcome: 'linked' | 'skipped';
+  /** The Event's and task's WhoId: the first contact, or the lead. */
+  readonly whoId: string | null;
+  /** The Event's and task's WhatId: the opportunity, else the account; never beside a lead. */
+  readonly whatId: string | null;
+  /** Related contacts, WhoId first, at most 50 (1 without Shared Activities). */
+  readonly contactIds: readonly string[];
+  readonly leadId: string | null;
+  /** The Event's account (hand-picked, or the one most linked contacts belong to). */
+  readonly accountId: string | null;
+  /** Every linked account: the Event's and the linked contacts' accounts. */
+  readonly accountIds: readonly string[];
+  readonly opportunityId: string | null;
+  /** The active User whose email is the organizer's; null means the connected user. */
+  readonly ownerId: string | null;
+  readonly linked: readonly LinkedAssociation[];
+  readonly dropped: readonly DroppedAssociation[];
+}
+
+function byRecency<T extends { id: string; lastModified: string }>(a: T, b: T): number {
+  const ta = Date.parse(a.lastModified);
+  const tb = Date.parse(b.lastModified);
+  const sa = Number.isNaN(ta) ? -Infinity : ta;
+  const sb = Number.isNaN(tb) ? -Infinity : tb;
+  if (sa !== sb) return sb - sa;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Records grouped by normalized email, each group ordered by the fixed rule (winner first). */
+function groupByEmail<T extends { id: string; email: string | null; lastModified: string }>(
+  records: readonly T[],
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  const seen = new Set<string>();
+  for (const r of records) {
+    const email = normalizeEmail(r.email);
+    if (email === null || seen.has(r.id)) continue;
+    seen.add(r.id);
+    const group = groups.get(email) ?? [];
+    group.push(r);
+    groups.set(email, group);
+  }
+  for (const group of groups.values()) group.sort(byRecency);
+  return groups;
+}
+
+function ownerFor(meeting: Meeting, snapshot: CrmSnapshot): string | null {
+  const organizer = normalizeEmail(meeting.organizer.email);
+  const candidates = snapshot.users
+    .filter((u) => u.isActive && normalizeEmail(u.email) === organizer)
+    .map((u) => u.id)
+    .sort();
+  return candidates[0] ?? null;
+}
+
+export function resolveAssociations(meeting: Meeting, snapshot: CrmSnapshot): Associations {
+  const linked: LinkedAssociation[] = [];
+  const dropped: DroppedAssociation[] = [];
+  const picked = meeting.associations ?? {};
+  const participants = externalParticipants(meeting);
+
+  for (let i = 0; i < participants.withoutEmail; i += 1) dropped.push({ reason: 'missing_email' });
+  for (const email of participants.overLimit) dropped.push({ email, reason: 'participant_limit' });
+
+  const userEmails = new Set(
+    snapshot.users.filter((u) => u.isActive).flatMap((u) => normalizeEmail(u.email) ?? []),
+  );
+  const externalEmails: string[] = [];
+  for (const email of participants.emails) {
+    if (userEmails.has(email)) dropped.push({ email, reason: 'salesforce_user' });
+    else externalEmails.push(email);
+  }
+
+  // 1. Contacts: hand-picked first (the person's explicit choice leads, so the first one is the
+  // WhoId), then email matches in participant order.
+  const candidates: { contact: ContactRecord; why: string }[] = [];
+  const taken = (id: string): boolean => candidates.some((c) => sameSalesforceId(c.contact.id, id));
+  for (const id of picked.contactIds ?? []) {
+    if (taken(id)) continue;
+    const contact = snapshot.contacts.find((c) => sameSalesforceId(c.id, id));
+    if (contact === undefined) dropped.push({ recordId: id, reason: 'not_found' });
+    else if (contact.isDeleted) dropped.push({ recordId: contact.id, reason: 'deleted' });
+    else candidates.push({ contact, why: 'hand_picked' });
+  }
+  const contactsByEmail = groupByEmail(snapshot.contacts.filter((c) => !c.isDeleted));
+  const unmatched: string[] = [];
+  for (const email of externalEmails) {
+    const group = contactsByEmail.get(email);
+    if (group === undefined || group.length === 0) {
+      unmatched.push(email);
+      continue;
+    }
+    const [winner, ...others] = group;
+    for (const other of others) {
+      if (!taken(other.id)) dropped.push({ recordId: other.id, email, reason: 'ambiguous_email' });
+    }
+    if (winner !== undefined && !taken(winner.id)) candidates.push({ contact: winner, why: 'email_match' });
+  }
+
+  // 5. The cap: 50 with Shared Activities, only the WhoId without.
+  const cap = snapshot.sharedActivities ? MAX_CONTACTS_PER_ACTIVITY : 1;
+  const kept = candidates.slice(0, cap);
+  for (const { contact } of candidates.slice(cap)) {
+    dropped.push({
+      recordId: contact.id,
+      reason: snapshot.sharedActivities ? 'over_contact_limit' : 'shared_activities_off',
+    });
+  }
+  for (const { contact, why } of kept) linked.push({ recordId: contact.id, type: 'Contact', why });
+
+  // 6. Hand-picked Account and Opportunity, checked against the org.
+  const pickedAccount = snapshot.account;
+  let accountPick: string | null = null;
+  if (picked.accountId !== undefined) {
+    if (pickedAccount === undefined || pickedAccount.state === 'not_found') {
+      dropped.push({ recordId: picked.accountId, reason: 'not_found' });
+    } else if (pickedAccount.state === 'deleted') {
+      dropped.push({ recordId: pickedAccount.id, reason: 'deleted' });
+    } else accountPick = pickedAccount.id;
+  }
+  const pickedOpportunity = snapshot.opportunity;
+  let opportunityId: string | null = null;
+  let opportunityAccount: string | null = null;
+  if (picked.opportunityId !== undefined) {
+    if (pickedOpportunity === undefined || pickedOpportunity.state === 'not_found') {
+      dropped.push({ recordId: picked.opportunityId, reason: 'not_found' });
+    } else if (pickedOpportunity.state === 'deleted') {
+      dropped.push({ recordId: pickedOpportunity.id, reason: 'deleted' });
+    } else {
+      opportunityId = pickedOpportunity.id;
+      opportunityAccount = pickedOpportunity.accountId ?? null;
+    }
+  }
+
+  // 2. Contact → Account: every linked contact's account, and the Event's account.
+  const contactAccounts: string[] = [];
+  const votes = new Map<string, number>();
+  for (const { contact } of kept) {
+    if (contact.accountId === null) continue;
+    if (!contactAccounts.some((a) => sameSalesforceId(a, contact.accountId ?? ''))) {
+      contactAccounts.push(contact.accountId);
+    }
+    votes.set(contact.accountId, (votes.get(contact.accountId) ?? 0) + 1);
+  }
+  let majority: string | null = null;
+  for (const account of contactAccounts) {
+    // contactAccounts is in contact order, so a strict > keeps the earliest on a tie.
+    if (majority === null || (votes.get(account) ?? 0) > (votes.get(majority) ?? 0)) majority = account;
+  }
+  const accountId = accountPick ?? majority;
+
+  // 3. WhatId: the opportunity takes it; otherwise the account.
+  const whatId = opportunityId ?? accountId;
+  const accountIds: string[] = [];
+  const addAccount = (id: string, why: string): void => {
+    if (accountIds.some((a) => sameSalesforceId(a, id))) return;
+    accountIds.push(id);
+    linked.push({ recordId: id, type: 'Account', why });
+  };
+  if (opportunityId !== null)
+    linked.push({ recordId: opportunityId, type: 'Opportunity', why: 'hand_picked' });
+  if (accountPick !== null) {
+    const rollsUp =
+      (opportunityAccount !== null && sameSalesforceId(opportunityAccount, accountPick)) ||
+      contactAccounts.some((a) => sameSalesforceId(a, accountPick));
+    if (opportunityId === null || rollsUp) addAccount(accountPick, 'hand_picked');
+    else dropped.push({ recordId: accountPick, reason: 'what_id_taken_by_opportunity' });
+  }
+  for (const account of contactAccounts) addAccount(account, 'contact_account');
+  if (opportunityAccount !== null) addAccount(opportunityAccount, 'opportunity_account');
+
+  // 4. A lead only when no contact matched and nothing hand-picked remains.
+  const leadsByEmail = groupByEmail<LeadRecord>(snapshot.leads);
+  const leadAllowed = kept.length === 0 && accountPick === null && opportunityId === null;
+  let leadId: string | null = null;
+  for (const email of unmatched) {
+    const group = leadsByEmail.get(email);
+    const [winner, ...others] = group ?? [];
+    if (winner === undefined) {
+      dropped.push({ email, reason: 'not_found' });
+      continue;
+    }
+    if (leadAllowed && leadId === null) {
+      leadId = winner.id;
+      linked.push({ recordId: winner.id, type: 'Lead', why: 'email_match' });
+      for (const other of others) dropped.push({ recordId: other.id, email, reason: 'ambiguous_email' });
+    } else {
+      dropped.push({ recordId: winner.id, email, reason: 'lead_not_allowed' });
+    }
+  }
+
+  const contactIds = kept.map((c) => c.contact.id);
+  const whoId = contactIds[0] ?? leadId;
+  const finalWhat = leadId !== null ? null : whatId;
+  const outcome = whoId === null && finalWhat === null ? 'skipped' : 'linked';
+  return {
+    outcome,
+    whoId,
+    whatId: finalWhat,
+    contactIds,
+    leadId,
+    accountId: leadId !== null ? null : accountId,
+    accountIds,
+    opportunityId,
+    ownerId: ownerFor(meeting, snapshot),
+    linked,
+    dropped,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The meeting summary (Markdown) as the HTML body of an Enhanced Note (ContentNote).
+ *
+ * ContentNote.Content takes "properly formatted HTML or plain text"; special characters in text must be
+ * escaped, and Salesforce strips unsafe HTML and newline characters before saving
+ * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentnote.htm).
+ * The documentation does not list the accepted tags, so the note keeps to what the Enhanced Notes
+ * editor itself produces — paragraphs, line breaks, bold, italic, underline, strikethrough, bulleted
+ * and numbered lists, and links — and turns everything else into one of those or into escaped text.
+ * The result is safe whatever the input: no scripts, no event handlers, no non-web URLs.
+ */
+import sanitizeHtml from 'sanitize-html';
+import { markdownToHtml } from './markdown.ts';
+
+export const NOTE_TAGS = ['p', 'br', 'b', 'i', 'u', 's', 'ul', 'ol', 'li', 'a'] as const;
+
+const heading = (): sanitizeHtml.Transformer => sanitizeHtml.simpleTransform('p', {});
+
+const NOTE_POLICY: sanitizeHtml.IOptions = {
+  allowedTags: [...NOTE_TAGS],
+  allowedAttributes: { a: ['href'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesAppliedToAttributes: ['href'],
+  allowProtocolRelative: false,
+  // Text inside dropped tags stays (escaped); script/style bodies go entirely.
+  disallowedTagsMode: 'discard',
+  nonTextTags: [
+    'script',
+    'style',
+    'textarea',
+    'option',
+    'noscript',
+    'iframe',
+    'object',
+    'embed',
+    'svg',
+    'math',
+  ],
+  transformTags: {
+    strong: 'b',
+    em: 'i',
+    del: 's',
+    strike: 's',
+    h1: heading(),
+    h2: heading(),
+    h3: heading(),
+    h4: heading(),
+    h5: heading(),
+    h6: heading(),
+    blockquote: 'p',
+    pre: 'p',
+    div: 'p',
+    hr: 'br',
+  },
+};
+
+/** Escapes text for an HTML text node or attribute. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** Any HTML reduced to the note subset; newlines removed, since Salesforce strips them anyway. */
+export function sanitizeNoteHtml(html: string): string {
+  const clean = sanitizeHtml(html, NOTE_POLICY)
+    .replace(/<a>(.*?)<\/a>/gs, '$1')
+    .replace(/<p>\s*<\/p>/g, '');
+  return clean
+    .replace(/>\s*\n\s*</g, '><')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+}
+
+export const EMPTY_SUMMARY_HTML = '<p><i>Salescaling produced no summary for this meeting.</i></p>';
+
+/** The note body: the summary as safe HTML, then a link to the recording. */
+export function summaryNoteHtml(summary: string, recordingUrl: string | null): string {
+  const body = summary.trim().length === 0 ? EMPTY_SUMMARY_HTML : sanitizeNoteHtml(markdownToHtml(summary));
+  const link =
+    recordingUrl === null
+      ? ''
+      : `<p><a href="${escapeHtml(recordingUrl)}">Open the recording in Salescaling</a></p>`;
+  return (body.length === 0 ? EMPTY_SUMMARY_HTML : body) + link;
+}
+
+/** Plain text from Markdown: for the Event description's summary opening. */
+export function markdownToText(markdown: string): string {
+  const html = markdownToHtml(markdown).replace(/<\/(p|li|h[1-6]|blockquote|pre|tr)>/g, '$&\n');
+  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

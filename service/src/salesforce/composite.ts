@@ -1,0 +1,180 @@
+/**
+ * Composite and composite/graph requests: many REST operations for one API call each.
+ * - composite: up to 25 subrequests, at most 5 of them queries; with allOrNone false each subrequest
+ *   succeeds or fails alone (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm).
+ * - composite/graph: up to 500 nodes, a graph succeeds or fails as a whole
+ *   (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_limits.htm).
+ */
+import type { Connection } from 'jsforce';
+import { DATA_PATH } from './api-version.ts';
+import { SalesforceError, classifySalesforceError, kindOfErrorCode } from './errors.ts';
+
+export interface Subrequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path under `/services/data/vXX.X`, every variable segment already encoded. */
+  readonly url: string;
+  readonly referenceId: string;
+  readonly body?: Readonly<Record<string, unknown>>;
+}
+
+export interface SubResponse {
+  readonly httpStatusCode: number;
+  readonly body: unknown;
+}
+
+export const COMPOSITE_MAX_SUBREQUESTS = 25;
+export const COMPOSITE_MAX_QUERIES = 5;
+export const GRAPH_MAX_NODES = 500;
+
+/** Counts the REST calls one sync spends; each composite request is one call. */
+export class CallCounter {
+  count = 0;
+}
+
+interface CompositeResponse {
+  compositeResponse?: { referenceId: string; httpStatusCode: number; body: unknown }[];
+}
+
+interface GraphResponse {
+  graphs?: {
+    graphId: string;
+    isSuccessful: boolean;
+    graphResponse?: CompositeResponse;
+  }[];
+}
+
+async function post<T>(conn: Connection, counter: CallCounter, path: string, body: unknown): Promise<T> {
+  counter.count += 1;
+  try {
+    return await conn.request<T>({
+      method: 'POST',
+      url: `${DATA_PATH}${path}`,
+      body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json' },
+    });
+  } catch (err) {
+    throw classifySalesforceError(err);
+  }
+}
+
+function withVersion(sub: Subrequest): Record<string, unknown> {
+  return {
+    method: sub.method,
+    url: `${DATA_PATH}${sub.url}`,
+    referenceId: sub.referenceId,
+    ...(sub.body === undefined ? {} : { body: sub.body }),
+  };
+}
+
+/** One composite call, allOrNone false: every subrequest's own status and body, by reference id. */
+export async function composite(
+  conn: Connection,
+  counter: CallCounter,
+  subrequests: readonly Subrequest[],
+): Promise<Map<string, SubResponse>> {
+  const queries = subrequests.filter((s) => /^\/query(All)?\//.test(s.url)).length;
+  if (subrequests.length > COMPOSITE_MAX_SUBREQUESTS || queries > COMPOSITE_MAX_QUERIES) {
+    throw new Error(`composite request too large: ${subrequests.length} subrequests, ${queries} queries`);
+  }
+  const response = await post<CompositeResponse>(conn, counter, '/composite', {
+    allOrNone: false,
+    compositeRequest: subrequests.map(withVersion),
+  });
+  const out = new Map<string, SubResponse>();
+  for (const r of response.compositeResponse ?? []) {
+    out.set(r.referenceId, { httpStatusCode: r.httpStatusCode, body: r.body });
+  }
+  return out;
+}
+
+/** The first Salesforce error in a subresponse body (`[{errorCode, message, fields}]`). */
+export function subError(
+  response: SubResponse | undefined,
+): { errorCode: string; message: string; fields: string[] } | null {
+  if (response === undefined)
+    return { errorCode: 'NO_RESPONSE', message: 'no response for subrequest', fields: [] };
+  if (response.httpStatusCode < 400) return null;
+  const first: unknown = Array.isArray(response.body) ? response.body[0] : response.body;
+  if (typeof first === 'object' && first !== null) {
+    const e = first as { errorCode?: unknown; message?: unknown; fields?: unknown };
+    return {
+      errorCode: typeof e.errorCode === 'string' ? e.errorCode : `ERROR_HTTP_${response.httpStatusCode}`,
+      message: typeof e.message === 'string' ? e.message : 'Salesforce refused the request',
+      fields: Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === 'string') : [],
+    };
+  }
+  return {
+    errorCode: `ERROR_HTTP_${response.httpStatusCode}`,
+    message: 'Salesforce refused the request',
+    fields: [],
+  };
+}
+
+/** A failed subrequest as a SalesforceError of the right kind. */
+export function subrequestError(referenceId: string, response: SubResponse | undefined): SalesforceError {
+  const e = subError(response) ?? { errorCode: 'UNKNOWN_ERROR', message: 'unknown failure', fields: [] };
+  const status = response?.httpStatusCode;
+  return new SalesforceError(
+    kindOfErrorCode(e.errorCode, status),
+    e.errorCode,
+    `${referenceId}: ${e.message}`,
+    {
+      fields: e.fields,
+      ...(status === undefined ? {} : { statusCode: status }),
+    },
+  );
+}
+
+/**
+ * One composite/graph call holding one graph: every node is written, or none is. Each node's result
+ * is checked; a failed graph throws the error of the node that caused it (the others report
+ * PROCESSING_HALTED), classified like any other Salesforce error.
+ */
+export async function graph(
+  conn: Connection,
+  counter: CallCounter,
+  graphId: string,
+  nodes: readonly Subrequest[],
+): Promise<Map<string, SubResponse>> {
+  if (nodes.length === 0) return new Map();
+  if (nodes.length > GRAPH_MAX_NODES) throw new Error(`graph too large: ${nodes.length} nodes`);
+  const response = await post<GraphResponse>(conn, counter, '/composite/graph', {
+    graphs: [{ graphId, compositeRequest: nodes.map(withVersion) }],
+  });
+  const result = response.graphs?.find((g) => g.graphId === graphId);
+  const subs = result?.graphResponse?.compositeResponse ?? [];
+  const out = new Map<string, SubResponse>();
+  for (const r of subs) out.set(r.referenceId, { httpStatusCode: r.httpStatusCode, body: r.body });
+  const failed = subs.filter((r) => r.httpStatusCode >= 400);
+  if (result === undefined || !result.isSuccessful || failed.length > 0 || subs.length < nodes.length) {
+    const cause = failed.find((r) => subError(r)?.errorCode !== 'PROCESSING_HALTED') ?? failed[0];
+    if (cause === undefined) {
+      throw new SalesforceError(
+        'transient',
+        'GRAPH_INCOMPLETE',
+        `graph ${graphId} did not report every node`,
+      );
+    }
+    throw subrequestError(cause.referenceId, cause);
+  }
+  return out;
+}
+
+/** The id a successful create node returned. */
+export function createdId(responses: Map<string, SubResponse>, referenceId: string): string {
+  const body = responses.get(referenceId)?.body as { id?: unknown } | undefined;
+  if (typeof body?.id !== 'string') {
+    throw new SalesforceError('transient', 'MISSING_ID', `${referenceId}: no id in the create result`);
+  }
+  return body.id;
+}
+
+/** Encodes one URL path segment (ids, object names) so nothing can change the path. */
+export function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+/** `/query/?q=…` or `/queryAll/?q=…` with the SOQL encoded as one query-string value. */
+export function queryUrl(soqlText: string, all = false): string {
+  return `/${all ? 'queryAll' : 'query'}/?q=${encodeURIComponent(soqlText)}`;
+}

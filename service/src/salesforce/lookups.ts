@@ -1,0 +1,330 @@
+/**
+ * Everything the sync needs to read from the org, in as few calls as the platform allows:
+ * 1. one composite call (≤ 5 queries + row reads) for the people and records a meeting may link to —
+ *    Users, Contacts (queryAll: hand-picked ids that sit in the recycle bin are reported `deleted`),
+ *    Leads, the hand-picked Account and Opportunity — and for what this meeting already wrote
+ *    (Event and Task by the meeting's reference, queryAll so a person's deletion is seen);
+ * 2. only when something was already written: one composite call for its relations and note links.
+ * Query and QueryAll: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
+ */
+import type { Connection } from 'jsforce';
+import type {
+  ContactRecord,
+  CrmSnapshot,
+  LeadRecord,
+  PickedRecord,
+  UserRecord,
+} from '../associations/snapshot.ts';
+import { normalizeEmail, sameSalesforceId } from '../associations/emails.ts';
+import { userLookupEmails, externalParticipants } from '../associations/participants.ts';
+import type { Meeting } from '../meetings/schema.ts';
+import type { OrgProfile } from '../sync/types.ts';
+import type { CallCounter, SubResponse, Subrequest } from './composite.ts';
+import { composite, queryUrl, segment, subError, subrequestError } from './composite.ts';
+import { identifier, soql } from './soql.ts';
+
+/** An Event or Task this meeting wrote earlier, as found in the org. */
+export interface FoundActivity {
+  readonly id: string;
+  readonly isDeleted: boolean;
+  readonly whoId: string | null;
+  readonly whatId: string | null;
+  readonly description: string | null;
+}
+
+export interface MeetingLookup {
+  readonly snapshot: CrmSnapshot;
+  readonly event: FoundActivity | null;
+  readonly task: FoundActivity | null;
+}
+
+export interface RelationRow {
+  readonly id: string;
+  readonly relationId: string;
+}
+
+export interface NoteLinkRow {
+  readonly id: string;
+  readonly noteId: string;
+  readonly linkedEntityId: string;
+}
+
+export interface ExistingDetail {
+  /** Contact/lead relations of the Event (IsParent, not the WhatId); empty without Shared Activities. */
+  readonly eventRelations: readonly RelationRow[];
+  readonly taskRelations: readonly RelationRow[];
+  /** The summary note, when it still exists, with its links to the Event and records. */
+  readonly note: { readonly id: string; readonly links: readonly NoteLinkRow[] } | null;
+}
+
+type Row = Record<string, unknown>;
+
+function records(response: SubResponse | undefined, referenceId: string): Row[] {
+  const error = subError(response);
+  if (error !== null) throw subrequestError(referenceId, response);
+  const body = response?.body as { records?: unknown } | undefined;
+  return Array.isArray(body?.records) ? (body.records as Row[]) : [];
+}
+
+const str = (row: Row, key: string): string | null => {
+  const v = row[key];
+  return typeof v === 'string' ? v : null;
+};
+
+/**
+ * How the Event and the task are found again. With the package: its meeting-id field. Without it:
+ * the meeting's reference (plan/marker.ts) in a standard, filterable text field the product otherwise
+ * leaves alone — Event.Location and Task.CallObject
+ * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm).
+ */
+export function referenceField(
+  org: OrgProfile,
+  kind: 'Event' | 'Task',
+): { field: string; byMeetingId: boolean } {
+  if (org.packageFields.meetingId !== undefined)
+    return { field: org.packageFields.meetingId, byMeetingId: true };
+  return { field: kind === 'Event' ? 'Location' : 'CallObject', byMeetingId: false };
+}
+
+function activityQuery(org: OrgProfile, kind: 'Event' | 'Task', meetingId: string, marker: string): string {
+  const { field, byMeetingId } = referenceField(org, kind);
+  const value = byMeetingId ? meetingId : marker;
+  const object = identifier(kind);
+  return soql`SELECT Id, IsDeleted, WhoId, WhatId, Description FROM ${object} WHERE ${identifier(field)} = ${value} ORDER BY CreatedDate ASC, Id ASC LIMIT 10`;
+}
+
+/** The live record first (the one the sync keeps using), else the oldest deleted one. */
+function pickActivity(rows: Row[], previousId: string | null): FoundActivity | null {
+  const found = rows.map((r) => ({
+    id: str(r, 'Id') ?? '',
+    isDeleted: r['IsDeleted'] === true,
+    whoId: str(r, 'WhoId'),
+    whatId: str(r, 'WhatId'),
+    description: str(r, 'Description'),
+  }));
+  const live = found.filter((f) => !f.isDeleted);
+  const preferred = previousId === null ? undefined : live.find((f) => sameSalesforceId(f.id, previousId));
+  return preferred ?? live[0] ?? found[0] ?? null;
+}
+
+function picked(response: SubResponse | undefined, id: string, referenceId: string): PickedRecord {
+  const error = subError(response);
+  if (error === null) {
+    const body = (response?.body ?? {}) as Row;
+    return { id: str(body, 'Id') ?? id, state: 'found', accountId: str(body, 'AccountId') };
+  }
+  if (error.errorCode === 'ENTITY_IS_DELETED') return { id, state: 'deleted' };
+  if (
+    ['NOT_FOUND', 'MALFORMED_ID', 'INVALID_ID_FIELD', 'INVALID_CROSS_REFERENCE_KEY'].includes(error.errorCode)
+  ) {
+    return { id, state: 'not_found' };
+  }
+  throw subrequestError(referenceId, response);
+}
+
+/**
+ * Call 1. For a delete (`meeting` null) only the written records are looked up.
+ */
+export async function lookUpMeeting(
+  conn: Connection,
+  counter: CallCounter,
+  org: OrgProfile,
+  meetingId: string,
+  marker: string,
+  meeting: Meeting | null,
+  previous: { eventId: string | null; taskId: string | null } | null,
+): Promise<MeetingLookup> {
+  const subs: Subrequest[] = [
+    {
+      method: 'GET',
+      referenceId: 'events',
+      url: queryUrl(activityQuery(org, 'Event', meetingId, marker), true),
+    },
+    {
+      method: 'GET',
+      referenceId: 'tasks',
+      url: queryUrl(activityQuery(org, 'Task', meetingId, marker), true),
+    },
+  ];
+  const emails = meeting === null ? [] : externalParticipants(meeting).emails;
+  const userEmails = meeting === null ? [] : userLookupEmails(meeting);
+  const pickedContacts = meeting?.associations?.contactIds ?? [];
+  const accountId = meeting?.associations?.accountId;
+  const opportunityId = meeting?.associations?.opportunityId;
+  if (userEmails.length > 0) {
+    subs.push({
+      method: 'GET',
+      referenceId: 'users',
+      url: queryUrl(soql`SELECT Id, Email, IsActive FROM User WHERE Email IN ${userEmails}`),
+    });
+  }
+  if (emails.length > 0 || pickedContacts.length > 0) {
+    const where =
+      emails.length > 0 && pickedContacts.length > 0
+        ? soql`Email IN ${emails} OR Id IN ${pickedContacts}`
+        : emails.length > 0
+          ? soql`Email IN ${emails}`
+          : soql`Id IN ${pickedContacts}`;
+    subs.push({
+      method: 'GET',
+      referenceId: 'contacts',
+      url: queryUrl(
+        `SELECT Id, Email, AccountId, LastModifiedDate, IsDeleted FROM Contact WHERE ${where}`,
+        true,
+      ),
+    });
+  }
+  if (emails.length > 0) {
+    subs.push({
+      method: 'GET',
+      referenceId: 'leads',
+      url: queryUrl(
+        soql`SELECT Id, Email, LastModifiedDate FROM Lead WHERE Email IN ${emails} AND IsConverted = false`,
+      ),
+    });
+  }
+  // Row reads, not queries: they do not count against the composite's five queries.
+  if (accountId !== undefined) {
+    subs.push({
+      method: 'GET',
+      referenceId: 'account',
+      url: `/sobjects/Account/${segment(accountId)}?fields=Id`,
+    });
+  }
+  if (opportunityId !== undefined) {
+    subs.push({
+      method: 'GET',
+      referenceId: 'opportunity',
+      url: `/sobjects/Opportunity/${segment(opportunityId)}?fields=Id,AccountId`,
+    });
+  }
+
+  const responses = await composite(conn, counter, subs);
+  const users: UserRecord[] = (responses.has('users') ? records(responses.get('users'), 'users') : []).map(
+    (r) => ({
+      id: str(r, 'Id') ?? '',
+      email: str(r, 'Email') ?? '',
+      isActive: r['IsActive'] === true,
+    }),
+  );
+  const contacts: ContactRecord[] = (
+    responses.has('contacts') ? records(responses.get('contacts'), 'contacts') : []
+  ).map((r) => ({
+    id: str(r, 'Id') ?? '',
+    email: normalizeEmail(str(r, 'Email')),
+    accountId: str(r, 'AccountId'),
+    lastModified: str(r, 'LastModifiedDate') ?? '',
+    isDeleted: r['IsDeleted'] === true,
+  }));
+  const leads: LeadRecord[] = (responses.has('leads') ? records(responses.get('leads'), 'leads') : []).map(
+    (r) => ({
+      id: str(r, 'Id') ?? '',
+      email: normalizeEmail(str(r, 'Email')),
+      lastModified: str(r, 'LastModifiedDate') ?? '',
+    }),
+  );
+  const snapshot: CrmSnapshot = {
+    users,
+    contacts,
+    leads,
+    sharedActivities: org.sharedActivities,
+    ...(accountId === undefined ? {} : { account: picked(responses.get('account'), accountId, 'account') }),
+    ...(opportunityId === undefined
+      ? {}
+      : { opportunity: picked(responses.get('opportunity'), opportunityId, 'opportunity') }),
+  };
+  return {
+    snapshot,
+    event: pickActivity(records(responses.get('events'), 'events'), previous?.eventId ?? null),
+    task: pickActivity(records(responses.get('tasks'), 'tasks'), previous?.taskId ?? null),
+  };
+}
+
+/**
+ * Call 2, only for a meeting already written: the Event's and task's relations and the note's links.
+ * ContentDocumentLink must be filtered by ContentDocumentId or LinkedEntityId
+ * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentdocumentlink.htm).
+ * Without a known note id, the note is the document linked to the Event (several: the one linked to
+ * most of the meeting's records, then the lowest id).
+ */
+export async function lookUpExisting(
+  conn: Connection,
+  counter: CallCounter,
+  org: OrgProfile,
+  eventId: string | null,
+  taskId: string | null,
+  knownNoteId: string | null,
+  candidateLinkIds: readonly string[],
+): Promise<ExistingDetail> {
+  const subs: Subrequest[] = [];
+  if (org.sharedActivities && eventId !== null) {
+    subs.push({
+      method: 'GET',
+      referenceId: 'eventRelations',
+      url: queryUrl(
+        soql`SELECT Id, RelationId, IsParent, IsWhat FROM EventRelation WHERE EventId = ${eventId}`,
+      ),
+    });
+  }
+  if (org.sharedActivities && taskId !== null) {
+    subs.push({
+      method: 'GET',
+      referenceId: 'taskRelations',
+      url: queryUrl(soql`SELECT Id, RelationId, IsWhat FROM TaskRelation WHERE TaskId = ${taskId}`),
+    });
+  }
+  if (knownNoteId !== null) {
+    subs.push({
+      method: 'GET',
+      referenceId: 'noteLinks',
+      url: queryUrl(
+        soql`SELECT Id, ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = ${knownNoteId}`,
+      ),
+    });
+  } else if (eventId !== null) {
+    const ids = [...new Set([eventId, ...candidateLinkIds])];
+    subs.push({
+      method: 'GET',
+      referenceId: 'entityLinks',
+      url: queryUrl(
+        soql`SELECT Id, ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE LinkedEntityId IN ${ids}`,
+      ),
+    });
+  }
+  if (subs.length === 0) return { eventRelations: [], taskRelations: [], note: null };
+  const responses = await composite(conn, counter, subs);
+
+  const relations = (ref: string, parentOnly: boolean): RelationRow[] =>
+    responses.has(ref)
+      ? records(responses.get(ref), ref)
+          .filter((r) => r['IsWhat'] !== true && (!parentOnly || r['IsParent'] === true))
+          .map((r) => ({ id: str(r, 'Id') ?? '', relationId: str(r, 'RelationId') ?? '' }))
+      : [];
+  const toLinks = (rows: Row[]): NoteLinkRow[] =>
+    rows.map((r) => ({
+      id: str(r, 'Id') ?? '',
+      noteId: str(r, 'ContentDocumentId') ?? '',
+      linkedEntityId: str(r, 'LinkedEntityId') ?? '',
+    }));
+
+  let note: ExistingDetail['note'] = null;
+  if (responses.has('noteLinks')) {
+    const links = toLinks(records(responses.get('noteLinks'), 'noteLinks'));
+    // A living document always keeps at least its owner's link; none means it was deleted.
+    if (knownNoteId !== null && links.length > 0) note = { id: links[0]?.noteId ?? knownNoteId, links };
+  } else if (responses.has('entityLinks') && eventId !== null) {
+    const links = toLinks(records(responses.get('entityLinks'), 'entityLinks'));
+    const onEvent = [
+      ...new Set(links.filter((l) => sameSalesforceId(l.linkedEntityId, eventId)).map((l) => l.noteId)),
+    ];
+    const score = (id: string): number => links.filter((l) => l.noteId === id).length;
+    onEvent.sort((a, b) => score(b) - score(a) || (a < b ? -1 : a > b ? 1 : 0));
+    const id = onEvent[0];
+    if (id !== undefined) note = { id, links: links.filter((l) => l.noteId === id) };
+  }
+  return {
+    eventRelations: relations('eventRelations', true),
+    taskRelations: relations('taskRelations', false),
+    note,
+  };
+}

@@ -1,0 +1,254 @@
+/**
+ * The meeting plan as Salesforce records, written in one composite/graph call (all or nothing):
+ * - Event with WhoId (the first contact, or the lead) and WhatId; with Shared Activities, Salesforce
+ *   itself keeps the EventRelation rows for WhoId and WhatId, and every other contact gets an
+ *   EventRelation with IsParent true and IsInvitee false: related, not invited, so nobody receives a
+ *   calendar invitation (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventrelation.htm);
+ * - ContentNote with the HTML summary (Content is base64), linked by ContentDocumentLink to the Event
+ *   and to every linked record (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentdocumentlink.htm);
+ * - a completed Task with the consolidated notes, and TaskRelation rows for the other contacts.
+ * Updates patch the same records and add or remove relations and links to match the plan.
+ */
+import type { MeetingPlan } from '../plan/meeting-plan.ts';
+import type { OrgProfile } from '../sync/types.ts';
+import { sameSalesforceId } from '../associations/emails.ts';
+import type { Subrequest } from './composite.ts';
+import { segment } from './composite.ts';
+import type { ExistingDetail, RelationRow } from './lookups.ts';
+import { referenceField } from './lookups.ts';
+
+const ref = (id: string): string => `@{${id}.id}`;
+
+function eventFields(plan: MeetingPlan, org: OrgProfile, creating: boolean): Record<string, unknown> {
+  const reference = referenceField(org, 'Event');
+  return {
+    Subject: plan.event.subject,
+    StartDateTime: plan.event.start,
+    EndDateTime: plan.event.end,
+    Type: 'Meeting',
+    Description: plan.event.description,
+    WhoId: plan.event.whoId,
+    WhatId: plan.event.whatId,
+    // Private events cannot be related to records, and the meeting is for the team to see.
+    IsPrivate: false,
+    ...(reference.byMeetingId ? {} : { [reference.field]: plan.marker }),
+    ...plan.event.packageFields,
+    // A person may have given the Event to someone else since; updates leave the owner alone.
+    ...(creating ? { OwnerId: plan.event.ownerId } : {}),
+  };
+}
+
+function taskFields(plan: MeetingPlan, org: OrgProfile, creating: boolean): Record<string, unknown> {
+  const reference = referenceField(org, 'Task');
+  return {
+    Subject: plan.task.subject,
+    Description: plan.task.description,
+    ActivityDate: plan.task.activityDate,
+    Status: 'Completed',
+    Priority: 'Normal',
+    WhoId: plan.task.whoId,
+    WhatId: plan.task.whatId,
+    ...(reference.byMeetingId ? {} : { [reference.field]: plan.marker }),
+    // The package's fields are on Activity, so the task carries them too.
+    ...plan.event.packageFields,
+    ...(creating ? { OwnerId: plan.task.ownerId } : {}),
+  };
+}
+
+function noteFields(plan: MeetingPlan): Record<string, unknown> {
+  return { Title: plan.note.title, Content: Buffer.from(plan.note.html, 'utf8').toString('base64') };
+}
+
+function linkNode(referenceId: string, noteRef: string, entity: string): Subrequest {
+  return {
+    method: 'POST',
+    referenceId,
+    url: '/sobjects/ContentDocumentLink',
+    // V: viewers of the linked record may read the note; AllUsers: visible to every user with access.
+    body: { ContentDocumentId: noteRef, LinkedEntityId: entity, ShareType: 'V', Visibility: 'AllUsers' },
+  };
+}
+
+/** A new meeting: every record in one graph. */
+export function createNodes(plan: MeetingPlan, org: OrgProfile): Subrequest[] {
+  const nodes: Subrequest[] = [
+    { method: 'POST', referenceId: 'event', url: '/sobjects/Event', body: eventFields(plan, org, true) },
+  ];
+  plan.event.otherContactIds.forEach((contactId, i) => {
+    nodes.push({
+      method: 'POST',
+      referenceId: `eventRelation${i}`,
+      url: '/sobjects/EventRelation',
+      body: { EventId: ref('event'), RelationId: contactId, IsParent: true, IsInvitee: false },
+    });
+  });
+  nodes.push({ method: 'POST', referenceId: 'note', url: '/sobjects/ContentNote', body: noteFields(plan) });
+  nodes.push(linkNode('noteLinkEvent', ref('note'), ref('event')));
+  plan.noteLinkIds.forEach((id, i) => nodes.push(linkNode(`noteLink${i}`, ref('note'), id)));
+  nodes.push({
+    method: 'POST',
+    referenceId: 'task',
+    url: '/sobjects/Task',
+    body: taskFields(plan, org, true),
+  });
+  plan.task.otherContactIds.forEach((contactId, i) => {
+    nodes.push({
+      method: 'POST',
+      referenceId: `taskRelation${i}`,
+      url: '/sobjects/TaskRelation',
+      body: { TaskId: ref('task'), RelationId: contactId, IsWhat: false },
+    });
+  });
+  return nodes;
+}
+
+const has = (ids: readonly string[], id: string): boolean => ids.some((x) => sameSalesforceId(x, id));
+
+/**
+ * Relation changes for one activity. Salesforce replaces the old WhoId's relation when WhoId changes
+ * and refuses a lead beside contacts, so: first remove the relations no longer wanted (never the
+ * current WhoId's), then patch the activity, then add what is missing.
+ */
+function relationDiff(
+  current: readonly RelationRow[],
+  currentWhoId: string | null,
+  wanted: readonly string[],
+  newWhoId: string | null,
+): { remove: RelationRow[]; add: string[] } {
+  const isOldWho = (r: RelationRow): boolean =>
+    currentWhoId !== null && sameSalesforceId(r.relationId, currentWhoId);
+  const remove = current.filter(
+    (r) =>
+      !isOldWho(r) &&
+      !has(wanted, r.relationId) &&
+      !(newWhoId !== null && sameSalesforceId(r.relationId, newWhoId)),
+  );
+  const after = current
+    .filter((r) => !isOldWho(r) && !remove.includes(r))
+    .map((r) => r.relationId)
+    .concat(newWhoId === null ? [] : [newWhoId]);
+  const add = wanted.filter((id) => !has(after, id));
+  return { remove, add };
+}
+
+export interface UpdateTargets {
+  readonly event: { readonly id: string; readonly whoId: string | null } | null;
+  readonly task: { readonly id: string; readonly whoId: string | null } | null;
+  readonly noteId: string | null;
+}
+
+/** An update: patch what still exists, relations and links added and removed to match the plan. */
+export function updateNodes(
+  plan: MeetingPlan,
+  org: OrgProfile,
+  targets: UpdateTargets,
+  detail: ExistingDetail,
+): Subrequest[] {
+  const nodes: Subrequest[] = [];
+  if (targets.event !== null) {
+    const id = targets.event.id;
+    const diff = relationDiff(
+      detail.eventRelations,
+      targets.event.whoId,
+      plan.event.otherContactIds,
+      plan.event.whoId,
+    );
+    diff.remove.forEach((r, i) =>
+      nodes.push({
+        method: 'DELETE',
+        referenceId: `eventRelationOut${i}`,
+        url: `/sobjects/EventRelation/${segment(r.id)}`,
+      }),
+    );
+    nodes.push({
+      method: 'PATCH',
+      referenceId: 'event',
+      url: `/sobjects/Event/${segment(id)}`,
+      body: eventFields(plan, org, false),
+    });
+    if (org.sharedActivities) {
+      diff.add.forEach((contactId, i) =>
+        nodes.push({
+          method: 'POST',
+          referenceId: `eventRelationIn${i}`,
+          url: '/sobjects/EventRelation',
+          body: { EventId: id, RelationId: contactId, IsParent: true, IsInvitee: false },
+        }),
+      );
+    }
+  }
+  if (targets.noteId !== null) {
+    const noteId = targets.noteId;
+    nodes.push({
+      method: 'PATCH',
+      referenceId: 'note',
+      url: `/sobjects/ContentNote/${segment(noteId)}`,
+      body: noteFields(plan),
+    });
+    const wanted = [...(targets.event === null ? [] : [targets.event.id]), ...plan.noteLinkIds];
+    const links = detail.note?.links ?? [];
+    // Only links to records the meeting can link to are managed; the owner's and others stay.
+    const managed = links.filter((l) => /^(003|00Q|001|006|00U)/.test(l.linkedEntityId));
+    managed
+      .filter((l) => !has(wanted, l.linkedEntityId))
+      .forEach((l, i) =>
+        nodes.push({
+          method: 'DELETE',
+          referenceId: `noteLinkOut${i}`,
+          url: `/sobjects/ContentDocumentLink/${segment(l.id)}`,
+        }),
+      );
+    wanted
+      .filter((id) => !links.some((l) => sameSalesforceId(l.linkedEntityId, id)))
+      .forEach((id, i) => nodes.push(linkNode(`noteLinkIn${i}`, noteId, id)));
+  }
+  if (targets.task !== null) {
+    const id = targets.task.id;
+    const diff = relationDiff(
+      detail.taskRelations,
+      targets.task.whoId,
+      plan.task.otherContactIds,
+      plan.task.whoId,
+    );
+    diff.remove.forEach((r, i) =>
+      nodes.push({
+        method: 'DELETE',
+        referenceId: `taskRelationOut${i}`,
+        url: `/sobjects/TaskRelation/${segment(r.id)}`,
+      }),
+    );
+    nodes.push({
+      method: 'PATCH',
+      referenceId: 'task',
+      url: `/sobjects/Task/${segment(id)}`,
+      body: taskFields(plan, org, false),
+    });
+    if (org.sharedActivities) {
+      diff.add.forEach((contactId, i) =>
+        nodes.push({
+          method: 'POST',
+          referenceId: `taskRelationIn${i}`,
+          url: '/sobjects/TaskRelation',
+          body: { TaskId: id, RelationId: contactId, IsWhat: false },
+        }),
+      );
+    }
+  }
+  return nodes;
+}
+
+/** meeting.deleted: the Event (its relations go with it), the note (its links go with it), the task. */
+export function deleteNodes(
+  eventId: string | null,
+  noteId: string | null,
+  taskId: string | null,
+): Subrequest[] {
+  const nodes: Subrequest[] = [];
+  if (eventId !== null)
+    nodes.push({ method: 'DELETE', referenceId: 'event', url: `/sobjects/Event/${segment(eventId)}` });
+  if (noteId !== null)
+    nodes.push({ method: 'DELETE', referenceId: 'note', url: `/sobjects/ContentNote/${segment(noteId)}` });
+  if (taskId !== null)
+    nodes.push({ method: 'DELETE', referenceId: 'task', url: `/sobjects/Task/${segment(taskId)}` });
+  return nodes;
+}

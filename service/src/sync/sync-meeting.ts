@@ -1,0 +1,210 @@
+/**
+ * Syncs one meeting into the org: look up, link, plan, write — exactly once.
+ *
+ * API calls: a new meeting costs 2 (one composite look-up, one composite/graph write); a meeting
+ * already written costs 3 (the look-up, its relations and note links, the graph). Exactly once:
+ * the look-up always searches the org for what this meeting already wrote (by the package's
+ * meeting-id field, or the meeting's reference without the package), so a crash after the write and
+ * before the caller saved the ids never creates a second Event; and the graph is all-or-nothing, so
+ * there is never half a meeting to repair. A record found in the recycle bin, or remembered in
+ * `previous` but gone, was deleted by a person and is not brought back (reported as dropped with
+ * reason `deleted_in_salesforce`).
+ */
+import type { Connection } from 'jsforce';
+import { resolveAssociations } from '../associations/resolve.ts';
+import type { Associations } from '../associations/resolve.ts';
+import type { Meeting } from '../meetings/schema.ts';
+import { meetingMarker } from '../plan/marker.ts';
+import { planMeeting, versionFromDescription } from '../plan/meeting-plan.ts';
+import { CallCounter, createdId, graph } from '../salesforce/composite.ts';
+import { classifySalesforceError } from '../salesforce/errors.ts';
+import type { FoundActivity } from '../salesforce/lookups.ts';
+import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';
+import { createNodes, deleteNodes, updateNodes } from '../salesforce/writes.ts';
+import type { DroppedAssociation, OrgProfile, SyncInput, SyncOutcome, WrittenRecords } from './types.ts';
+
+export const DELETED_IN_SALESFORCE = 'deleted_in_salesforce';
+
+type State = { kind: 'live'; id: string } | { kind: 'deleted'; id: string } | { kind: 'absent' };
+
+/** What became of one record: live, deleted by a person (recycle bin, or remembered but gone), never written. */
+function stateOf(found: FoundActivity | null, previousId: string | null): State {
+  if (found !== null)
+    return found.isDeleted ? { kind: 'deleted', id: found.id } : { kind: 'live', id: found.id };
+  return previousId === null ? { kind: 'absent' } : { kind: 'deleted', id: previousId };
+}
+
+const idOf = (s: State): string | null => (s.kind === 'absent' ? null : s.id);
+
+export async function syncMeeting(
+  conn: Connection,
+  org: OrgProfile,
+  input: SyncInput,
+  previous: WrittenRecords | null,
+): Promise<SyncOutcome> {
+  try {
+    return input.kind === 'delete'
+      ? await deleteMeeting(conn, org, input.meetingId, input.version, previous)
+      : await upsertMeeting(conn, org, input.meeting, previous);
+  } catch (err) {
+    throw classifySalesforceError(err);
+  }
+}
+
+async function upsertMeeting(
+  conn: Connection,
+  org: OrgProfile,
+  meeting: Meeting,
+  previous: WrittenRecords | null,
+): Promise<SyncOutcome> {
+  const counter = new CallCounter();
+  const marker = meetingMarker(meeting.id);
+  const found = await lookUpMeeting(conn, counter, org, meeting.id, marker, meeting, previous);
+  const links = resolveAssociations(meeting, found.snapshot);
+
+  let event = stateOf(found.event, previous?.eventId ?? null);
+  let task = stateOf(found.task, previous?.taskId ?? null);
+  // The three records are written together (one graph): if one of them exists, the others were
+  // written too, and missing ones were removed by a person.
+  const written = event.kind !== 'absent' || task.kind !== 'absent' || (previous?.noteId ?? null) !== null;
+  if (written && event.kind === 'absent') event = { kind: 'deleted', id: '' };
+  if (written && task.kind === 'absent') task = { kind: 'deleted', id: '' };
+
+  if (!written) {
+    if (links.outcome === 'skipped') {
+      return outcome(
+        'skipped',
+        { eventId: null, noteId: null, taskId: null },
+        links,
+        [],
+        counter,
+        'no_crm_match',
+      );
+    }
+    const plan = planMeeting(meeting, links, org);
+    const responses = await graph(conn, counter, 'meeting', createNodes(plan, org));
+    return outcome(
+      'synced',
+      {
+        eventId: createdId(responses, 'event'),
+        noteId: createdId(responses, 'note'),
+        taskId: createdId(responses, 'task'),
+      },
+      links,
+      [],
+      counter,
+    );
+  }
+
+  const plan = planMeeting(meeting, links, org);
+  const liveEvent = event.kind === 'live' ? found.event : null;
+  const liveTask = task.kind === 'live' ? found.task : null;
+  const detail = await lookUpExisting(
+    conn,
+    counter,
+    org,
+    liveEvent?.id ?? null,
+    liveTask?.id ?? null,
+    previous?.noteId ?? null,
+    [
+      ...plan.noteLinkIds,
+      ...(liveEvent?.whoId == null ? [] : [liveEvent.whoId]),
+      ...(liveEvent?.whatId == null ? [] : [liveEvent.whatId]),
+    ],
+  );
+  const noteId = detail.note?.id ?? null;
+  const deletedByPerson: DroppedAssociation[] = [];
+  if (event.kind === 'deleted' && event.id !== '')
+    deletedByPerson.push({ recordId: event.id, reason: DELETED_IN_SALESFORCE });
+  if (task.kind === 'deleted' && task.id !== '')
+    deletedByPerson.push({ recordId: task.id, reason: DELETED_IN_SALESFORCE });
+  const previousNote = previous?.noteId ?? null;
+  if (noteId === null && previousNote !== null)
+    deletedByPerson.push({ recordId: previousNote, reason: DELETED_IN_SALESFORCE });
+  const result: WrittenRecords = {
+    eventId: idOf(event) || null,
+    noteId: noteId ?? previousNote,
+    taskId: idOf(task) || null,
+  };
+
+  // An older or equal version changes nothing (the Event says which version it was written from).
+  const writtenVersion = versionFromDescription(liveEvent?.description ?? null);
+  if (writtenVersion !== null && meeting.version <= writtenVersion) {
+    return outcome('synced', result, links, deletedByPerson, counter);
+  }
+  const nodes = updateNodes(
+    plan,
+    org,
+    {
+      event: liveEvent === null ? null : { id: liveEvent.id, whoId: liveEvent.whoId },
+      task: liveTask === null ? null : { id: liveTask.id, whoId: liveTask.whoId },
+      noteId,
+    },
+    detail,
+  );
+  await graph(conn, counter, 'meeting', nodes);
+  return outcome('synced', result, links, deletedByPerson, counter);
+}
+
+async function deleteMeeting(
+  conn: Connection,
+  org: OrgProfile,
+  meetingId: string,
+  version: number,
+  previous: WrittenRecords | null,
+): Promise<SyncOutcome> {
+  const counter = new CallCounter();
+  const found = await lookUpMeeting(conn, counter, org, meetingId, meetingMarker(meetingId), null, previous);
+  const event = found.event !== null && !found.event.isDeleted ? found.event : null;
+  const task = found.task !== null && !found.task.isDeleted ? found.task : null;
+  // A newer version than the deletion was written meanwhile: the deletion is stale.
+  const writtenVersion = versionFromDescription(event?.description ?? null);
+  if (writtenVersion !== null && writtenVersion > version) {
+    return {
+      state: 'synced',
+      written: { eventId: event?.id ?? null, noteId: previous?.noteId ?? null, taskId: task?.id ?? null },
+      linked: [],
+      dropped: [],
+      apiCalls: counter.count,
+    };
+  }
+  let noteId: string | null = null;
+  if (event !== null || (previous?.noteId ?? null) !== null) {
+    const detail = await lookUpExisting(
+      conn,
+      counter,
+      { ...org, sharedActivities: false },
+      event?.id ?? null,
+      null,
+      previous?.noteId ?? null,
+      [],
+    );
+    noteId = detail.note?.id ?? null;
+  }
+  await graph(conn, counter, 'deletion', deleteNodes(event?.id ?? null, noteId, task?.id ?? null));
+  return {
+    state: 'deleted',
+    written: { eventId: null, noteId: null, taskId: null },
+    linked: [],
+    dropped: [],
+    apiCalls: counter.count,
+  };
+}
+
+function outcome(
+  state: SyncOutcome['state'],
+  written: WrittenRecords,
+  links: Associations,
+  extraDropped: readonly DroppedAssociation[],
+  counter: CallCounter,
+  reason?: string,
+): SyncOutcome {
+  return {
+    state,
+    ...(reason === undefined ? {} : { reason }),
+    written,
+    linked: links.linked,
+    dropped: [...links.dropped, ...extraDropped],
+    apiCalls: counter.count,
+  };
+}
