@@ -14,4 +14,9 @@ export interface QueryDataSource {
   byId(id: string): { objectName: string; record: StoredRecord } | undefined;
   /** The running user's id (for `OwnerId = :userId`-style filters the engine may need). */
   readonly userId: string;
+  /**
+   * Optional: the names of every object in the org, so that SOSL without RETURNING can search all
+   * searchable objects. When absent, the engine tries the standard objects it knows by name.
+   */
+  objectNames?(): Iterable<string>;
 }
