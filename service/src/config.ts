@@ -75,6 +75,7 @@ const envSchema = z.object({
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** Empty when PORT is 0 and PUBLIC_URL unset: the listening URL is used. */
   readonly publicUrl: string;
   readonly databaseUrl: string;
   readonly salesforce: {
@@ -124,7 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    // With PORT=0 the port is known only once listening; the service fills the URL in then.
+    publicUrl: e.PUBLIC_URL ?? (e.PORT === 0 ? '' : `http://localhost:${e.PORT}`),
     databaseUrl: e.DATABASE_URL,
     salesforce: {
       loginUrl: e.SALESFORCE_LOGIN_URL,

@@ -2,7 +2,6 @@
  * The composition root: builds the store, the Salesforce connection manager, the use-cases, the
  * HTTP app and the worker from a Config, and starts and stops them together.
  */
-import type { Server } from 'node:http';
 import type { Config } from './config.ts';
 import { ConnectService } from './connect/connect-service.ts';
 import { TokenCipher } from './crypto/token-cipher.ts';
@@ -34,18 +33,13 @@ export interface ServiceOptions {
 
 export interface RunningService {
   readonly url: string;
+  /** The base URL the OAuth callback is built from. */
+  readonly publicUrl: string;
   readonly store: Store;
   readonly worker: Worker;
   readonly metrics: Metrics;
   readonly connections: ConnectionManager;
   stop(): Promise<void>;
-}
-
-async function defaultSyncMeeting(): Promise<SyncMeetingFn> {
-  // Loaded lazily so the shell starts (and its tests run) even while the sync core is being built.
-  const path = './sync/sync-meeting.ts';
-  const mod = (await import(path)) as { syncMeeting: SyncMeetingFn };
-  return mod.syncMeeting;
 }
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
@@ -58,10 +52,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     options.databaseSchema ? { schema: options.databaseSchema } : {},
   );
   const metrics = createMetrics(store);
+  let web: Awaited<ReturnType<typeof startWebServer>>;
+  try {
+    web = await startWebServer(config.port, config.host);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const { server, url } = web;
+  const publicUrl = config.publicUrl || url;
   const client = {
     clientId: config.salesforce.clientId,
     clientSecret: config.salesforce.clientSecret,
-    redirectUri: `${config.publicUrl}${CALLBACK_PATH}`,
+    redirectUri: `${publicUrl}${CALLBACK_PATH}`,
   };
   const connections = new ConnectionManager({
     store,
@@ -70,11 +73,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger: logger.child({ module: 'connection' }),
     onRefresh: (outcome) => metrics.tokenRefreshes.inc({ outcome }),
   });
-  const syncMeeting = options.syncMeeting ?? (await defaultSyncMeeting());
+  // Loaded only when needed: tests of the HTTP shell pass their own and skip the sync core's
+  // dependencies (sanitize-html, marked).
+  const sync = options.syncMeeting ?? (await import('./sync/sync-meeting.ts')).syncMeeting;
   const worker = new Worker({
     store,
     connections,
-    syncMeeting,
+    syncMeeting: sync,
     logger: logger.child({ module: 'worker' }),
     metrics,
     ...options.worker,
@@ -95,7 +100,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const app = createApp({
     apiToken: config.apiToken,
     webhookSecrets: config.webhookSecrets,
-    publicUrl: config.publicUrl,
+    publicUrl,
     store,
     logger: logger.child({ module: 'http' }),
     metrics,
@@ -105,20 +110,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     onAccepted: () => worker.kick(),
   });
 
-  let server: Server;
-  let url: string;
-  try {
-    ({ server, url } = await startWebServer(app, config.port, config.host));
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
+  web.serve(app);
   if (options.runWorker !== false) await worker.start();
   logger.info({ url, engine: store.engine }, 'service started');
 
   let stopped = false;
   return {
     url,
+    publicUrl,
     store,
     worker,
     metrics,

@@ -1,24 +1,27 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 
-/** Listens; resolves with the server and the URL it answers on (port 0 picks a free port). */
+/**
+ * Listens before the app exists, so that with port 0 the URL (and the OAuth callback built from it)
+ * is known when the app is assembled; `serve` attaches the app.
+ */
 export function startWebServer(
-  app: Express,
   port: number,
   host: string,
-): Promise<{ server: Server; url: string }> {
+): Promise<{ server: Server; url: string; serve(app: RequestListener): void }> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (err?: Error) => {
-      if (err) {
-        reject(err);
-        return;
-      }
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve({ server, url: `http://${shownHost}:${address.port}` });
+      resolve({
+        server,
+        url: `http://${shownHost}:${address.port}`,
+        serve: (app) => server.on('request', app),
+      });
     });
-    server.on('error', reject);
   });
 }
 

@@ -51,7 +51,7 @@ describe('the HTTP API shell', () => {
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
     expect(url.searchParams.get('state')).toMatch(/^[\w-]{40,}$/);
-    expect(url.searchParams.get('redirect_uri')).toBe(`${svc.config.publicUrl}/oauth/salesforce/callback`);
+    expect(url.searchParams.get('redirect_uri')).toBe(`${svc.url}/oauth/salesforce/callback`);
     const expires = Date.parse(String(res.body['expiresAt'])) - Date.now();
     expect(expires).toBeGreaterThan(9 * 60_000);
     expect(expires).toBeLessThanOrEqual(10 * 60_000);
