@@ -136,8 +136,10 @@ export function resolveAssociations(meeting: Meeting, snapshot: CrmSnapshot): As
   const cap = snapshot.sharedActivities ? MAX_CONTACTS_PER_ACTIVITY : 1;
   const kept = candidates.slice(0, cap);
   for (const { contact } of candidates.slice(cap)) {
+    const email = normalizeEmail(contact.email);
     dropped.push({
       recordId: contact.id,
+      ...(email === null ? {} : { email }),
       reason: snapshot.sharedActivities ? 'over_contact_limit' : 'shared_activities_off',
     });
   }

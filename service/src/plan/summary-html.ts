@@ -9,12 +9,11 @@
  * and numbered lists, and links — and turns everything else into one of those or into escaped text.
  * The result is safe whatever the input: no scripts, no event handlers, no non-web URLs.
  */
-import sanitizeHtml from 'sanitize-html';
+import type sanitizeHtml from 'sanitize-html';
 import { markdownToHtml } from './markdown.ts';
+import { sanitizeHtmlModule } from './node-require.ts';
 
 export const NOTE_TAGS = ['p', 'br', 'b', 'i', 'u', 's', 'ul', 'ol', 'li', 'a'] as const;
-
-const heading = (): sanitizeHtml.Transformer => sanitizeHtml.simpleTransform('p', {});
 
 const NOTE_POLICY: sanitizeHtml.IOptions = {
   allowedTags: [...NOTE_TAGS],
@@ -41,12 +40,12 @@ const NOTE_POLICY: sanitizeHtml.IOptions = {
     em: 'i',
     del: 's',
     strike: 's',
-    h1: heading(),
-    h2: heading(),
-    h3: heading(),
-    h4: heading(),
-    h5: heading(),
-    h6: heading(),
+    h1: 'p',
+    h2: 'p',
+    h3: 'p',
+    h4: 'p',
+    h5: 'p',
+    h6: 'p',
     blockquote: 'p',
     pre: 'p',
     div: 'p',
@@ -66,7 +65,7 @@ export function escapeHtml(text: string): string {
 
 /** Any HTML reduced to the note subset; newlines removed, since Salesforce strips them anyway. */
 export function sanitizeNoteHtml(html: string): string {
-  const clean = sanitizeHtml(html, NOTE_POLICY)
+  const clean = sanitizeHtmlModule()(html, NOTE_POLICY)
     .replace(/<a>(.*?)<\/a>/gs, '$1')
     .replace(/<p>\s*<\/p>/g, '');
   return clean
@@ -90,7 +89,7 @@ export function summaryNoteHtml(summary: string, recordingUrl: string | null): s
 /** Plain text from Markdown: for the Event description's summary opening. */
 export function markdownToText(markdown: string): string {
   const html = markdownToHtml(markdown).replace(/<\/(p|li|h[1-6]|blockquote|pre|tr)>/g, '$&\n');
-  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
+  const text = sanitizeHtmlModule()(html, { allowedTags: [], allowedAttributes: {} });
   return text
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
