@@ -275,13 +275,8 @@ export function aggregate(
 
   if (onlyCount) {
     const start = query.offset ?? 0;
-    const total = Math.max(
-      0,
-      Math.min(
-        list.length === 1 && groups.length === 0 ? rows.length : list.length,
-        Number.MAX_SAFE_INTEGER,
-      ) - start,
-    );
+    const counted = groups.length === 0 ? (list.length === 0 ? 0 : rows.length) : list.length;
+    const total = Math.max(0, counted - start);
     return { totalSize: query.limit === undefined ? total : Math.min(total, query.limit), records: [] };
   }
 

@@ -236,9 +236,12 @@ function convert(
   const quoted = literalType === 'STRING';
   switch (kind) {
     case 'text':
-    case 'multi':
+    case 'multi': {
       if (!quoted) throw typeError(ctx, op, false);
-      return { kind: 'value', v: stringValue(raw).toLowerCase() };
+      // An empty string literal means no value: Salesforce stores '' as null.
+      const text = stringValue(raw);
+      return { kind: 'value', v: text === '' ? null : text.toLowerCase() };
+    }
     case 'id': {
       if (!quoted) throw typeError(ctx, op, false);
       const s = stringValue(raw);

@@ -179,6 +179,13 @@ export class RecordResolver {
     if (direct !== undefined) return direct;
     const lower = name.toLowerCase();
     for (const [k, v] of Object.entries(located.record)) if (k.toLowerCase() === lower) return v;
+    // A person's Name is compound: read it from its parts when the store keeps only those.
+    if (name === 'Name' && ('LastName' in located.record || 'FirstName' in located.record)) {
+      const parts = [located.record['FirstName'], located.record['LastName']].filter(
+        (p) => typeof p === 'string' && p !== '',
+      );
+      return parts.length > 0 ? parts.join(' ') : null;
+    }
     return null;
   }
 

@@ -3,7 +3,7 @@
  * SELECT reference: https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select.htm
  */
 import { parseQuery, type FieldType, type Query, type OrderByClause } from '@jetstreamapp/soql-parser-js';
-import type { FieldSchema, FieldValue, ObjectSchema } from '../schema/types.ts';
+import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import type { QueryDataSource } from './data-source.ts';
 import { QueryError, invalidField, locate, located, malformed } from './errors.ts';
 import {
@@ -217,12 +217,27 @@ function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathSco
         const childQuery: Query = { ...rest, sObject: child.name };
         const refField = rel.field;
         const compiled = compileRows(run, childQuery, child, true);
+        // Children are grouped by parent once per query, so a subquery costs one pass over the child object.
+        let byParent: Map<string, Located[]> | undefined;
+        const childrenOf = (parentId: string): Located[] => {
+          if (!byParent) {
+            byParent = new Map();
+            for (const record of run.ds.records(child.name, { includeDeleted: run.includeDeleted })) {
+              const ref = normalize('id', record[refField]);
+              if (typeof ref !== 'string') continue;
+              const list = byParent.get(ref) ?? [];
+              list.push({ objectName: child.name, record });
+              byParent.set(ref, list);
+            }
+          }
+          return byParent.get(parentId) ?? [];
+        };
         nodes.push({
           kind: 'sub',
           key: rel.relationshipName,
           run: (parent) => {
             const parentId = normalize('id', parent.record['Id']);
-            return compiled((row) => normalize('id', row.record[refField]) === parentId);
+            return compiled(() => true, typeof parentId === 'string' ? childrenOf(parentId) : []);
           },
         });
         break;
@@ -427,18 +442,11 @@ function semiJoin(run: Run, sub: Query): Set<string> {
       `Invalid field for semi/anti join: ${path.field.name}. The selected field in the subquery must be an Id or reference field.`,
     );
   }
-  const rows = compileRows(run, sub, schema, true)(() => true);
+  checkLimits(run, sub);
   const ids = new Set<string>();
-  for (const r of rows.records) {
-    const v = r[path.field.name] as FieldValue;
-    const n = normalize('id', path.hops.length > 0 ? null : v);
+  for (const at of rowsOf(run, sub, schema)) {
+    const n = normalize('id', run.resolver.value(at, path));
     if (typeof n === 'string') ids.add(n);
-  }
-  if (path.hops.length > 0) {
-    for (const at of rowsOf(run, sub, schema)) {
-      const n = normalize('id', run.resolver.value(at, path));
-      if (typeof n === 'string') ids.add(n);
-    }
   }
   return ids;
 }
@@ -575,7 +583,7 @@ export function compileRows(
   query: Query,
   schema: ObjectSchema,
   isSub: boolean,
-): (extra: Pred<Located>) => SoqlResult {
+): (extra: Pred<Located>, candidates?: readonly Located[]) => SoqlResult {
   checkLimits(run, query);
   const scope: PathScope = { soql: run.soql, ds: run.ds, root: schema, alias: query.sObjectAlias };
   if (isAggregateQuery(query)) {
@@ -591,10 +599,12 @@ export function compileRows(
   const keys = sortKeys(run, query, scope);
   const where = compileWhere(run, query, scope);
   const using = scopeFilter(run, query);
-  return (extra) => {
+  return (extra, candidates) => {
     let rows: Located[] = [];
-    for (const record of run.ds.records(schema.name, { includeDeleted: run.includeDeleted })) {
-      const at: Located = { objectName: schema.name, record };
+    const source: Iterable<Located> =
+      candidates ??
+      locatedRows(run.ds.records(schema.name, { includeDeleted: run.includeDeleted }), schema.name);
+    for (const at of source) {
       if (extra(at) && (!where || where(at)) && (!using || using(at))) rows.push(at);
     }
     rows = sortRows(rows, keys);
@@ -603,6 +613,10 @@ export function compileRows(
     rows = rows.slice(start, end);
     return { totalSize: rows.length, records: rows.map((r) => materialize(run, r, schema.name, plan.nodes)) };
   };
+}
+
+function* locatedRows(records: Iterable<StoredRecord>, objectName: string): Iterable<Located> {
+  for (const record of records) yield { objectName, record };
 }
 
 function rowsWith(

@@ -234,6 +234,7 @@ describe('SOQL: WHERE', () => {
 
   it('when a field is compared with null, then = null and != null split the rows', () => {
     expect(names(`SELECT Name FROM Account WHERE Industry = null`)).toEqual(['Globex']);
+    expect(names(`SELECT Name FROM Account WHERE Industry = ''`)).toEqual(['Globex']);
     expect(query(`SELECT Id FROM Account WHERE Industry != null`).totalSize).toBe(3);
   });
 
