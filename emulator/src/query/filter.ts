@@ -263,10 +263,24 @@ function convert(
         if (!r) throw malformed(ctx.soql, locate(ctx.soql, name), `unexpected token: '${raw}'`);
         return { kind: 'range', r };
       }
-      if (kind === 'date' && literalType === 'DATE') return { kind: 'value', v: parseDate(raw) ?? null };
+      if (kind === 'date' && literalType === 'DATE') {
+        const t = parseDate(raw);
+        if (t === undefined)
+          throw malformed(
+            ctx.soql,
+            locate(ctx.soql, raw),
+            `line 1:${locate(ctx.soql, raw)} no viable alternative at character '${raw}'`,
+          );
+        return { kind: 'value', v: t };
+      }
       if (kind === 'datetime' && literalType === 'DATETIME') {
         const t = parseDateTime(raw);
-        if (t === undefined) throw typeError(ctx, op, quoted);
+        if (t === undefined)
+          throw malformed(
+            ctx.soql,
+            locate(ctx.soql, raw),
+            `line 1:${locate(ctx.soql, raw)} no viable alternative at character '${raw}'`,
+          );
         return { kind: 'value', v: t };
       }
       throw typeError(ctx, op, quoted);

@@ -180,6 +180,17 @@ export function parseDateTime(text: string): number | undefined {
   );
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, ms, zone] = m;
+  if (
+    Number(mo) < 1 ||
+    Number(mo) > 12 ||
+    Number(d) < 1 ||
+    Number(d) > 31 ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59
+  ) {
+    return undefined;
+  }
   let t = Date.UTC(
     Number(y),
     Number(mo) - 1,
@@ -201,5 +212,7 @@ export function parseDateTime(text: string): number | undefined {
 export function parseDate(text: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) return undefined;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // Reject dates that roll over (2026-02-30), which Date.UTC would quietly accept.
+  return new Date(t).toISOString().slice(0, 10) === text ? t : undefined;
 }

@@ -63,6 +63,20 @@ export const NAME_SCHEMA: ObjectSchema = {
   custom: false,
 };
 
+/** `Name` fields that hold a value only when the related record is a User (per the Name object reference). */
+const USER_ONLY = new Set([
+  'Alias',
+  'Email',
+  'IsActive',
+  'Phone',
+  'Title',
+  'Username',
+  'UserRoleId',
+  'ProfileId',
+  'CommunityNickname',
+  'SmallPhotoUrl',
+]);
+
 export function findField(schema: ObjectSchema, name: string): FieldSchema | undefined {
   const lower = name.toLowerCase();
   return schema.fields.find((f) => f.name.toLowerCase() === lower);
@@ -108,10 +122,10 @@ export function findRelationship(schema: ObjectSchema, name: string): FieldSchem
   return schema.fields.find((f) => f.type === 'reference' && f.relationshipName?.toLowerCase() === lower);
 }
 
-function relationshipError(scope: PathScope, name: string): Error {
+function relationshipError(scope: PathScope, name: string, text: string): Error {
   return invalidField(
     scope.soql,
-    name,
+    text,
     `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
   );
 }
@@ -124,11 +138,11 @@ export function resolvePath(scope: PathScope, text: string): ResolvedPath {
   for (const segment of segments.slice(0, -1)) {
     const ref = findRelationship(current, segment);
     if (!ref || !ref.referenceTo || ref.referenceTo.length === 0 || !ref.relationshipName) {
-      throw relationshipError(scope, segment);
+      throw relationshipError(scope, segment, text);
     }
     const polymorphic = ref.referenceTo.length > 1;
     const target = polymorphic ? NAME_SCHEMA : scope.ds.schema(ref.referenceTo[0] as string);
-    if (!target) throw relationshipError(scope, segment);
+    if (!target) throw relationshipError(scope, segment, text);
     hops.push({ field: ref, relationshipName: ref.relationshipName, target, polymorphic });
     current = target;
   }
@@ -141,7 +155,7 @@ export function resolvePath(scope: PathScope, text: string): ResolvedPath {
   }
   const last = segments[segments.length - 1] ?? '';
   const f = findField(current, last);
-  if (!f) throw noSuchColumn(scope.soql, last, last, current.name);
+  if (!f) throw noSuchColumn(scope.soql, text, last, current.name);
   return { hops, field: f, text };
 }
 
@@ -172,9 +186,13 @@ export class RecordResolver {
     return result ?? null;
   }
 
-  /** The value of `name` on a record, matching the name case-insensitively; Type reads the object name. */
+  /**
+   * The value of `name` on a record, matching the name case-insensitively. Through the `Name` object,
+   * Type reads the object name and the user-only fields (Email, Phone, Alias, …) are empty for others.
+   */
   static read(located: Located, name: string, fromNameSchema: boolean): FieldValue {
     if (fromNameSchema && name === 'Type') return located.objectName;
+    if (fromNameSchema && USER_ONLY.has(name) && located.objectName !== 'User') return null;
     const direct = located.record[name];
     if (direct !== undefined) return direct;
     const lower = name.toLowerCase();

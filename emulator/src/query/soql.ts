@@ -311,7 +311,10 @@ function materialize(run: Run, at: Located, type: string, nodes: readonly Node[]
       }
       case 'sub': {
         const result = node.run(at);
-        out[node.key] = result.totalSize === 0 ? null : { ...result, done: true };
+        out[node.key] =
+          result.totalSize === 0
+            ? null
+            : { totalSize: result.totalSize, done: true, records: result.records };
         break;
       }
       case 'typeof': {

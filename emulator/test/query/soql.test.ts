@@ -73,6 +73,15 @@ describe('SOQL: selecting fields', () => {
     expect(rows[2]?.['Who']).toMatchObject({ Name: 'Lara Lead', Type: 'Lead' });
   });
 
+  it('when a polymorphic path reads a user-only Name field of a contact, then it is null; of a user, it has the value', () => {
+    const rows = query(
+      `SELECT Who.Email, Who.FirstName FROM Event WHERE WhoId != null ORDER BY Subject`,
+    ).records;
+    expect(rows[0]?.['Who']).toMatchObject({ Email: null, FirstName: 'Jane' });
+    const rel = query(`SELECT Relation.Email FROM EventRelation WHERE IsInvitee = true`).records[0];
+    expect(rel?.['Relation']).toMatchObject({ Email: 'ada@example.com' });
+  });
+
   it('when a polymorphic path names a field the Name object lacks, then INVALID_FIELD names entity Name', () => {
     const e = failure('SELECT What.Industry FROM Event');
     expect(e.errorCode).toBe('INVALID_FIELD');
@@ -103,6 +112,7 @@ describe('SOQL: selecting fields', () => {
     const discovery = rows[1]?.['EventRelations'] as { totalSize: number; done: boolean; records: unknown[] };
     expect(discovery.totalSize).toBe(2);
     expect(discovery.done).toBe(true);
+    expect(Object.keys(discovery)).toEqual(['totalSize', 'done', 'records']);
     expect(discovery.records[0]).toEqual({
       attributes: {
         type: 'EventRelation',
@@ -163,6 +173,10 @@ describe('SOQL: unknown objects and fields', () => {
     const e = failure('SELECT Acount.Name FROM Contact');
     expect(e.errorCode).toBe('INVALID_FIELD');
     expect(e.message).toContain("Didn't understand relationship 'Acount' in field path.");
+    expect(e.message).toContain('ERROR at Row:1:Column:8');
+    expect(failure('SELECT Id, Account.Nmae FROM Contact').message).toMatch(
+      /^\nSELECT Id, Account.Nmae FROM Contact\n {11}\^\nERROR at Row:1:Column:12\nNo such column 'Nmae' on entity 'Account'/,
+    );
   });
 
   it('when the text is not SOQL, then MALFORMED_QUERY', () => {
@@ -312,6 +326,13 @@ describe('SOQL: WHERE', () => {
     ]);
     expect(query(`SELECT Id FROM Event WHERE StartDateTime > 2026-11-23T15:00:00Z`).totalSize).toBe(1);
     expect(query(`SELECT Id FROM Event WHERE StartDateTime >= 2026-11-23T16:00:00+01:00`).totalSize).toBe(2);
+  });
+
+  it('when a date or datetime literal is not a real date, then MALFORMED_QUERY', () => {
+    expect(failure(`SELECT Id FROM Contact WHERE Birthdate = 2026-02-30`).errorCode).toBe('MALFORMED_QUERY');
+    expect(failure(`SELECT Id FROM Event WHERE StartDateTime > 2026-11-23T25:00:00Z`).errorCode).toBe(
+      'MALFORMED_QUERY',
+    );
   });
 
   it('when date literals are used, then they are ranges around today (24 November 2026, UTC)', () => {
