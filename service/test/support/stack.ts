@@ -2,6 +2,7 @@
 import { startLocalOrg, type LocalOrg, type LocalOrgOptions } from '../../../emulator/src/index.ts';
 import { connectThroughBrowser, type BrowserConnectResult } from '../../demo/browser-connect.ts';
 import type { ServiceOptions } from '../../src/service.ts';
+import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { API_TOKEN, api, startTestService, type TestService } from './service.ts';
 
 export const CLIENT_ID = '3MVG9serviceTestClientId000000000000';
@@ -30,7 +31,7 @@ export async function startStack(
 ): Promise<Stack> {
   const svc = await startTestService(
     { SALESFORCE_CLIENT_ID: CLIENT_ID, SALESFORCE_CLIENT_SECRET: CLIENT_SECRET, ...options.env },
-    options.service ?? {},
+    { syncMeeting, ...options.service },
   );
   let org: LocalOrg;
   try {
