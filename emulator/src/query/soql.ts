@@ -213,6 +213,15 @@ function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathSco
           );
         }
         if (nodes.some((n) => n.kind === 'sub' && n.key === rel.relationshipName)) throw duplicate(relName);
+        // A child subquery may skip rows only when its parent asks for one row.
+        // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_offset.htm
+        if (sub.offset !== undefined && query.limit !== 1) {
+          throw malformed(
+            run.soql,
+            locate(run.soql, 'OFFSET'),
+            'OFFSET is only allowed in a subquery when the outer query has LIMIT 1',
+          );
+        }
         const { relationshipName: _rel, sObjectPrefix: _prefix, ...rest } = sub;
         const childQuery: Query = { ...rest, sObject: child.name };
         const refField = rel.field;
@@ -445,7 +454,9 @@ function semiJoin(run: Run, sub: Query): Set<string> {
       `Invalid field for semi/anti join: ${path.field.name}. The selected field in the subquery must be an Id or reference field.`,
     );
   }
-  checkLimits(run, sub);
+  if (sub.offset !== undefined) {
+    throw malformed(run.soql, locate(run.soql, 'OFFSET'), 'OFFSET is not allowed in a semi join sub-select');
+  }
   const ids = new Set<string>();
   for (const at of rowsOf(run, sub, schema)) {
     const n = normalize('id', run.resolver.value(at, path));

@@ -519,6 +519,15 @@ export function executeSosl(sosl: string, ds: QueryDataSource, options: SoslOpti
     }
     if (isAggregateQuery(query))
       throw searchError(sosl, target.at, 'Aggregate functions are not supported in SOSL');
+    // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_sosl_offset.htm
+    if (query.offset !== undefined) {
+      if (query.offset > 2000) {
+        throw new QueryError('MALFORMED_SEARCH', 'SOSL offset should be between 0 to 2000');
+      }
+      if (targets.length > 1) {
+        throw searchError(sosl, target.at, 'OFFSET can be used only when searching a single object');
+      }
+    }
     const searched = schema.fields.filter((f) => inScope(schema, f, scope));
     const run1 = compileRows(run, query, schema, true);
     const result = run1((row: Located) => matches(tree, recordTokens(searched, row.record)));

@@ -447,6 +447,21 @@ describe('SOQL: ORDER BY, LIMIT, OFFSET', () => {
     expect(e.errorCode).toBe('NUMBER_OUTSIDE_VALID_RANGE');
   });
 
+  it('when a child subquery uses OFFSET, then it needs an outer LIMIT 1; a semi-join may not use it at all', () => {
+    expect(failure(`SELECT Name, (SELECT Id FROM Contacts OFFSET 1) FROM Account`).errorCode).toBe(
+      'MALFORMED_QUERY',
+    );
+    const rows = query(
+      `SELECT Name, (SELECT LastName FROM Contacts ORDER BY LastName OFFSET 1) FROM Account WHERE Name = 'Acme' LIMIT 1`,
+    ).records;
+    expect(
+      (rows[0]?.['Contacts'] as { records: { LastName: string }[] }).records.map((r) => r.LastName),
+    ).toEqual(['Smith']);
+    expect(
+      failure(`SELECT Id FROM Contact WHERE AccountId IN (SELECT Id FROM Account OFFSET 1)`).errorCode,
+    ).toBe('MALFORMED_QUERY');
+  });
+
   it('when ordering by a long text area, then INVALID_FIELD says it can not be sorted', () => {
     expect(failure(`SELECT Id FROM Account ORDER BY Description`).message).toContain('can not be sorted');
   });

@@ -117,6 +117,18 @@ describe('SOSL: FIND … RETURNING', () => {
     });
   });
 
+  it('when OFFSET is given for one object, then rows are skipped; beyond 2000 or over several objects, MALFORMED_SEARCH', () => {
+    expect(
+      search('FIND {acme} RETURNING Account(Name ORDER BY Name LIMIT 1 OFFSET 1)').map((r) => r['Name']),
+    ).toEqual(['acme subsidiary']);
+    expect(failure('FIND {acme} RETURNING Account(Name OFFSET 2001)').message).toBe(
+      'SOSL offset should be between 0 to 2000',
+    );
+    expect(failure('FIND {acme} RETURNING Account(Name OFFSET 1), Contact').errorCode).toBe(
+      'MALFORMED_SEARCH',
+    );
+  });
+
   it('when an overall LIMIT is given, then it caps all rows together', () => {
     expect(search('FIND {acme} RETURNING Account, Contact, Opportunity LIMIT 3')).toHaveLength(3);
   });
