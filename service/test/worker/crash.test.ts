@@ -1,0 +1,108 @@
+/**
+ * The service killed with SIGKILL in the middle of syncing, then started again on the same database:
+ * every accepted meeting ends up in the org exactly once.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalOrg, type LocalOrg } from '../../../emulator/src/index.ts';
+import { connectThroughBrowser } from '../../demo/browser-connect.ts';
+import { startChildService, type ChildService } from '../support/child-service.ts';
+import { meeting, processedEvent } from '../support/fixtures.ts';
+import { testKey } from '../support/keys.ts';
+import { API_TOKEN, WEBHOOK_SECRET, api, sendWebhook } from '../support/service.ts';
+import { orgQuery } from '../support/stack.ts';
+
+jest.setTimeout(120_000);
+
+const CLIENT_ID = '3MVG9crashTestClient00000000000000';
+const CLIENT_SECRET = 'crashTestSecret000000000000000000000';
+
+describe('the service killed mid-sync', () => {
+  let dir: string;
+  let org: LocalOrg | undefined;
+  let child: ChildService | undefined;
+
+  afterEach(async () => {
+    await child?.kill('SIGKILL');
+    await org?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when it is SIGKILLed while syncing and restarted, then every meeting is in the org exactly once', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'salescaling-crash-'));
+    const env = {
+      PORT: '0',
+      DATABASE_URL: `sqlite:${join(dir, 'service.db')}`,
+      SALESFORCE_CLIENT_ID: CLIENT_ID,
+      SALESFORCE_CLIENT_SECRET: CLIENT_SECRET,
+      SALESCALING_API_TOKEN: API_TOKEN,
+      WEBHOOK_SECRET,
+      TOKEN_ENCRYPTION_KEY: testKey.toString('base64'),
+      LOG_LEVEL: 'warn',
+    };
+    child = await startChildService(env);
+    org = await startLocalOrg({
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectUris: [`${child.url}/oauth/salesforce/callback`],
+      autoApprove: true,
+      knobs: { latencyMs: 120 },
+    });
+    const [acme] = org.seed('Account', [{ Name: 'Acme' }]);
+    org.seed('Contact', [
+      { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example', AccountId: acme },
+    ]);
+    const connected = await connectThroughBrowser({
+      serviceUrl: child.url,
+      apiToken: API_TOKEN,
+      workspaceId: 'ws_1',
+      loginUrl: org.url,
+      username: org.username,
+      password: org.password,
+    });
+    expect(connected.outcome).toBe('connected');
+
+    const ids = Array.from({ length: 12 }, (_, i) => `crash${i}`);
+    for (const id of ids) {
+      const res = await sendWebhook(
+        child.url,
+        processedEvent(meeting({ id, participants: [{ email: 'bea@acme.example', internal: false }] })),
+      );
+      expect(res.status).toBe(202);
+    }
+    // kill as soon as the first meeting is written, while others are being written
+    const states = async (url: string) =>
+      Promise.all(
+        ids.map(async (id) =>
+          String((await api(url, 'GET', `/v1/workspaces/ws_1/meetings/${id}`)).body['state']),
+        ),
+      );
+    const until = Date.now() + 30_000;
+    let before: string[] = [];
+    while (Date.now() < until) {
+      before = await states(child.url);
+      if (before.includes('synced')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await child.kill('SIGKILL');
+    expect(before.filter((s) => s === 'synced').length).toBeLessThan(ids.length);
+    expect(before.some((s) => s === 'syncing')).toBe(true);
+
+    child = await startChildService(env);
+    const deadline = Date.now() + 60_000;
+    let after: string[] = [];
+    while (Date.now() < deadline) {
+      after = await states(child.url);
+      if (after.every((s) => s === 'synced')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(after).toEqual(ids.map(() => 'synced'));
+
+    const events = await orgQuery<{ Salescaling_Meeting_Id__c: string }>(
+      org,
+      `SELECT Id, Salescaling_Meeting_Id__c FROM Event WHERE Salescaling_Meeting_Id__c LIKE 'crash%'`,
+    );
+    expect(events.map((e) => e.Salescaling_Meeting_Id__c).sort()).toEqual([...ids].sort());
+  });
+});
