@@ -358,9 +358,9 @@ export function compileCondition<T>(
         `Invalid field for semi/anti join: ${operand.name}. The field must be an Id or reference field.`,
       );
     }
-    let ids: Set<string> | undefined;
+    // Evaluated once, up front, so an invalid sub-select fails even when no outer row exists.
+    const ids = semiJoin(cond.valueQuery);
     const has = (row: T): boolean => {
-      ids ??= semiJoin(cond.valueQuery as Query);
       const v = get(row);
       return typeof v === 'string' && ids.has(v);
     };

@@ -53,8 +53,21 @@ export interface Run extends FilterContext {
 const MAX_OFFSET = 2000;
 const FIELDS_LIMIT = 200;
 
+/** Parsed queries by text: clients repeat the same few queries, and parsing costs more than running them. */
+const parsed = new Map<string, Query>();
+const PARSE_CACHE_SIZE = 500;
+
 /** Parses with @jetstreamapp/soql-parser-js, turning its errors into Salesforce's MALFORMED_QUERY. */
 export function parseSoql(soql: string): Query {
+  const cached = parsed.get(soql);
+  if (cached) return cached;
+  const query = parseUncached(soql);
+  if (parsed.size >= PARSE_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(soql, query);
+  return query;
+}
+
+function parseUncached(soql: string): Query {
   try {
     return parseQuery(soql);
   } catch (e) {
@@ -179,7 +192,7 @@ function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathSco
           }
           break;
         }
-        if (f.functionName.toLowerCase() === 'tolabel' || f.functionName.toUpperCase() === 'FORMAT') {
+        if (['tolabel', 'format', 'convertcurrency'].includes(f.functionName.toLowerCase())) {
           // Labels equal values and formatting is the identity in this org (one locale, one currency).
           const param = f.parameters[0];
           if (typeof param !== 'string')
@@ -350,7 +363,7 @@ export function compileWhere(run: Run, query: Query, scope: PathScope): Pred<Loc
   if (!tree) return undefined;
   const leaf = (cond: RawCondition): Pred<Located> => {
     const operand = whereOperand(run, scope, cond);
-    return compileCondition(run, cond, operand, (sub) => semiJoin(run, sub));
+    return compileCondition(run, cond, operand, (sub) => semiJoin(run, sub, scope.root));
   };
   return compileTree(tree, leaf, run.soql);
 }
@@ -426,8 +439,15 @@ function whereOperand(run: Run, scope: PathScope, cond: RawCondition): Operand<L
 }
 
 /** Evaluates a semi-join or anti-join subquery to the set of (18-character) ids it selects. */
-function semiJoin(run: Run, sub: Query): Set<string> {
+function semiJoin(run: Run, sub: Query, outer: ObjectSchema): Set<string> {
   const schema = schemaOrThrow(run, sub.sObject);
+  if (schema.name === outer.name) {
+    throw malformed(
+      run.soql,
+      locate(run.soql, 'SELECT', 1),
+      'The inner and outer selects should not be on the same object type',
+    );
+  }
   const fields = sub.fields ?? [];
   const only = fields[0];
   if (fields.length !== 1 || !only || (only.type !== 'Field' && only.type !== 'FieldRelationship')) {

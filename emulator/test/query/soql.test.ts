@@ -395,6 +395,12 @@ describe('SOQL: semi-joins and anti-joins', () => {
     expect(failure(`SELECT Id FROM Contact WHERE Id IN (SELECT Subject FROM Event)`).errorCode).toBe(
       'INVALID_FIELD',
     );
+    expect(failure(`SELECT Id FROM Account WHERE ParentId IN (SELECT Id FROM Account)`).message).toContain(
+      'The inner and outer selects should not be on the same object type',
+    );
+    expect(failure(`SELECT Id FROM Lead WHERE Id IN (SELECT WhoId FROM Event WHERE Foo = 1)`).errorCode).toBe(
+      'INVALID_FIELD',
+    );
   });
 });
 
