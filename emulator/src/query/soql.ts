@@ -200,11 +200,17 @@ function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathSco
           addPath(nodes, resolvePath(scope, param));
           break;
         }
-        throw malformed(
-          run.soql,
-          locate(run.soql, f.functionName),
-          `Field must be grouped or aggregated: ${f.rawValue ?? f.functionName}`,
-        );
+        // A field of an unsupported function is checked first, so an unknown one reads as on the platform.
+        const first = f.parameters[0];
+        if (typeof first === 'string' && /^[A-Za-z_][\w.]*$/.test(first)) resolvePath(scope, first);
+        if (f.functionName.toUpperCase() in DATE_FUNCTIONS) {
+          throw malformed(
+            run.soql,
+            locate(run.soql, f.functionName),
+            `Field must be grouped or aggregated: ${f.rawValue ?? f.functionName}`,
+          );
+        }
+        throw malformed(run.soql, locate(run.soql, f.functionName), `unexpected token: '${f.functionName}'`);
       }
       case 'FieldSubquery': {
         if (isSub) {

@@ -104,6 +104,27 @@ describe('SOQL: selecting fields', () => {
     });
   });
 
+  it('when TYPEOF has an ELSE branch, then other types get the ELSE fields', () => {
+    const rows = query(
+      `SELECT TYPEOF Who WHEN Contact THEN Email ELSE Name END FROM Event WHERE WhoId != null ORDER BY Subject`,
+    ).records;
+    expect(rows[0]?.['Who']).toEqual({
+      attributes: { type: 'Contact', url: `/services/data/v66.0/sobjects/Contact/${ids['jane']}` },
+      Email: 'jane.doe@acme.example.com',
+    });
+    expect(rows[1]?.['Who']).toEqual({
+      attributes: { type: 'Lead', url: `/services/data/v66.0/sobjects/Lead/${ids['lara']}` },
+      Name: 'Lara Lead',
+    });
+  });
+
+  it('when TYPEOF names a field the WHEN type lacks or a type the field cannot point to, then the query fails', () => {
+    expect(failure(`SELECT TYPEOF What WHEN Account THEN Amount END FROM Event`).errorCode).toBe(
+      'INVALID_FIELD',
+    );
+    expect(failure(`SELECT TYPEOF What WHEN Lead THEN Name END FROM Event`).errorCode).toBe('INVALID_TYPE');
+  });
+
   it('when a child subquery is selected, then each parent carries its children or null when it has none', () => {
     const rows = query(
       `SELECT Subject, (SELECT RelationId, IsParent FROM EventRelations WHERE IsParent = true ORDER BY RelationId) FROM Event ORDER BY Subject`,
@@ -279,6 +300,24 @@ describe('SOQL: WHERE', () => {
     );
     expect(failure(`SELECT Id FROM Event WHERE StartDateTime > 2026-01-01`).message).toContain(
       'must be of type dateTime',
+    );
+  });
+
+  it('when an operator does not suit the field type, then INVALID_QUERY_FILTER_OPERATOR', () => {
+    expect(failure(`SELECT Id FROM Account WHERE Industry INCLUDES ('Retail')`).errorCode).toBe(
+      'INVALID_QUERY_FILTER_OPERATOR',
+    );
+    expect(failure(`SELECT Id FROM Account WHERE NumberOfEmployees LIKE '5%'`).errorCode).toBe(
+      'INVALID_QUERY_FILTER_OPERATOR',
+    );
+    expect(failure(`SELECT Id FROM Contact WHERE HasOptedOutOfEmail > false`).errorCode).toBe(
+      'INVALID_QUERY_FILTER_OPERATOR',
+    );
+  });
+
+  it('when an IN list holds something that is not an id for an id field, then invalid ID field', () => {
+    expect(failure(`SELECT Id FROM Contact WHERE AccountId IN ('${ids['acme']}', 'x')`).message).toBe(
+      'invalid ID field: x',
     );
   });
 
@@ -514,6 +553,37 @@ describe('SOQL: aggregates', () => {
     const e = failure(`SELECT Name, COUNT(Id) FROM Account`);
     expect(e.errorCode).toBe('MALFORMED_QUERY');
     expect(e.message).toContain('Field must be grouped or aggregated: Name');
+  });
+
+  it('when grouped by a date function, then the group is named exprN like other expressions', () => {
+    expect(
+      query(
+        `SELECT CALENDAR_MONTH(StartDateTime), COUNT(Id) FROM Event GROUP BY CALENDAR_MONTH(StartDateTime) ORDER BY CALENDAR_MONTH(StartDateTime)`,
+      ).records,
+    ).toEqual([
+      { attributes: { type: 'AggregateResult' }, expr0: 10, expr1: 1 },
+      { attributes: { type: 'AggregateResult' }, expr0: 11, expr1: 2 },
+    ]);
+  });
+
+  it('when HAVING filters on a grouped field and AVG is asked, then groups are kept by that field', () => {
+    expect(
+      query(
+        `SELECT StageName, AVG(Probability) p FROM Opportunity GROUP BY StageName HAVING StageName = 'prospecting'`,
+      ).records,
+    ).toEqual([{ attributes: { type: 'AggregateResult' }, StageName: 'Prospecting', p: 15 }]);
+  });
+
+  it('when GROUP BY ROLLUP or an unsupported function is asked, then the query fails rather than inventing rows', () => {
+    expect(failure(`SELECT Industry, COUNT(Id) FROM Account GROUP BY ROLLUP(Industry)`).errorCode).toBe(
+      'MALFORMED_QUERY',
+    );
+    expect(failure(`SELECT Name, DISTANCE(Loc__c, GEOLOCATION(1,2), 'mi') FROM Account`).errorCode).toBe(
+      'INVALID_FIELD',
+    );
+    expect(failure(`SELECT Id FROM Account WITH DATA CATEGORY Geography__c AT asia__c`).errorCode).toBe(
+      'MALFORMED_QUERY',
+    );
   });
 
   it('when SUM is applied to a text field, then INVALID_FIELD', () => {
