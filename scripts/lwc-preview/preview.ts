@@ -1,0 +1,205 @@
+// A real-browser preview of the salescalingRecordings component: the compiled component (the same
+// .js that deploys, from scripts/lwc-build.ts) bundled with the open-source LWC compiler and
+// lightning-base-components, styled by SLDS, fed sample GraphQL data through a stub of the wire
+// adapter, served on 127.0.0.1.
+//
+//   npm run lwc:preview                  serve it on http://127.0.0.1:8787 (PORT to change)
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import lwcRollupPlugin from '@lwc/rollup-plugin';
+import type { RollupLwcOptions } from '@lwc/rollup-plugin';
+import type { Plugin } from 'rollup';
+import { rollup } from 'rollup';
+import { buildLwc } from '../lwc-build.ts';
+import { findProjectRoot } from '../lib/project-root.ts';
+
+export type PreviewData = {
+  /** What the GraphQL adapter answers: `data` (the query's result) or `errors`. */
+  data?: unknown;
+  errors?: unknown[];
+  /** Milliseconds before the answer, to show the loading state. */
+  delayMs?: number;
+  recordId?: string;
+  objectApiName?: string;
+  maxMeetings?: number;
+};
+
+export type PreviewServer = { url: string; close(): Promise<void> };
+
+// The plugin is CommonJS with an ES default export: Node's ESM loader and Jest's CommonJS
+// transform hand it over differently.
+const lwc = ((lwcRollupPlugin as unknown as { default?: unknown }).default ?? lwcRollupPlugin) as (
+  options: RollupLwcOptions,
+) => Plugin;
+
+const COMPONENTS = ['salescalingRecordings', 'salescalingErrorPanel', 'salescalingUtils'];
+
+const bundles = new Map<string, Promise<string>>();
+
+/** Bundles the component for the browser, once per project root in a process. */
+export function bundlePreview(root: string = findProjectRoot()): Promise<string> {
+  let bundle = bundles.get(root);
+  if (!bundle) {
+    bundle = bundleOnce(root);
+    bundles.set(root, bundle);
+    bundle.catch(() => bundles.delete(root));
+  }
+  return bundle;
+}
+
+async function bundleOnce(root: string): Promise<string> {
+  buildLwc(root);
+  const entry = path.join(root, 'scripts', 'lwc-preview', 'entry.js');
+  const lwcDir = path.join(root, 'force-app', 'main', 'default', 'lwc');
+  const stubs = path.join(root, 'scripts', 'lwc-preview', 'stubs');
+  const bundle = await rollup({
+    input: entry,
+    plugins: [
+      lwc({
+        rootDir: root,
+        modules: [
+          ...COMPONENTS.map((name) => ({ name: `c/${name}`, path: path.join(lwcDir, name, `${name}.js`) })),
+          { name: 'lightning/graphql', path: path.join(stubs, 'graphql.js') },
+          { name: 'lightning/navigation', path: path.join(stubs, 'navigation.js') },
+          { npm: 'lightning-base-components' },
+        ],
+      }),
+      {
+        // What the platform's bundler settles at build time: the LWC engine's
+        // process.env.NODE_ENV and lightning-base-components' import.meta.env.SSR.
+        name: 'build-constants',
+        transform: (code: string) =>
+          code.includes('import.meta.env')
+            ? { code: code.replaceAll('import.meta.env.SSR', 'false'), map: null }
+            : null,
+        renderChunk: (code: string) => ({
+          code: code.replaceAll('process.env.NODE_ENV', JSON.stringify('production')),
+          map: null,
+        }),
+      },
+    ],
+    onwarn: (warning, warn) => {
+      // lightning-base-components is full of `this` at module level and circular imports.
+      if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
+      if (`${warning.id ?? ''} ${warning.message}`.includes('lightning-base-components')) return;
+      warn(warning);
+    },
+  });
+  const { output } = await bundle.generate({
+    format: 'iife',
+    name: 'salescalingPreview',
+    inlineDynamicImports: true,
+  });
+  await bundle.close();
+  const [chunk] = output;
+  if (!chunk || chunk.type !== 'chunk') throw new Error('rollup produced no bundle');
+  return chunk.code;
+}
+
+function page(preview: PreviewData): string {
+  // JSON in a <script>: escape "<" so sample text can never close the tag.
+  const data = JSON.stringify(preview).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en" dir="ltr">
+<head>
+<meta charset="utf-8">
+<title>Salescaling Recordings — preview</title>
+<link rel="stylesheet" href="/slds/styles/salesforce-lightning-design-system.min.css">
+<style>
+  body { background: #f3f2f2; margin: 0; }
+  #record-page-column { width: 440px; padding: 16px; }
+</style>
+</head>
+<body>
+<main id="record-page-column" aria-label="Record page"></main>
+<script>window.process = { env: { NODE_ENV: 'production' } };</script>
+<script>window.__SALESCALING_PREVIEW__ = ${data};</script>
+<script src="/app.js"></script>
+</body>
+</html>
+`;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.css': 'text/css',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** Builds the preview and serves it on 127.0.0.1 (port 0 picks a free one). */
+export async function startPreviewServer(
+  preview: PreviewData,
+  options: { root?: string; port?: number } = {},
+): Promise<PreviewServer> {
+  const root = options.root ?? findProjectRoot();
+  const app = await bundlePreview(root);
+  const sldsAssets = path.join(root, 'node_modules', '@salesforce-ux', 'design-system', 'assets');
+  const html = page({ recordId: '001Dn00000Nw7hQIAR', objectApiName: 'Account', maxMeetings: 5, ...preview });
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      response.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === '/app.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(app);
+      return;
+    }
+    if (url.pathname.startsWith('/slds/')) {
+      const file = path.resolve(sldsAssets, `.${decodeURIComponent(url.pathname.slice('/slds'.length))}`);
+      if (file.startsWith(sldsAssets + path.sep)) {
+        try {
+          const body = readFileSync(file);
+          response
+            .writeHead(200, {
+              'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+            })
+            .end(body);
+          return;
+        } catch {
+          // fall through to 404
+        }
+      }
+    }
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
+async function main(): Promise<void> {
+  const root = findProjectRoot();
+  const fixture = path.join(
+    root,
+    'force-app/main/default/lwc/salescalingRecordings/__tests__/data/meetings.json',
+  );
+  const server = await startPreviewServer(
+    { data: JSON.parse(readFileSync(fixture, 'utf8')) },
+    { root, port: Number(process.env.PORT ?? 8787) },
+  );
+  console.log(`Salescaling Recordings preview: ${server.url}  (Ctrl+C to stop)`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && path.basename(process.argv[1]) === 'preview.ts') {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,141 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startPreviewServer } from '../lwc-preview/preview.ts';
+import type { PreviewServer } from '../lwc-preview/preview.ts';
+import { findProjectRoot } from '../lib/project-root.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/** The little of the browser's window these checks use (the repo's TypeScript has no DOM lib). */
+type BrowserWindow = { getComputedStyle(element: unknown): { backgroundColor: string } };
+const root = findProjectRoot();
+const fixtures = path.join(root, 'force-app/main/default/lwc/salescalingRecordings/__tests__/data');
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(fixtures, name), 'utf8'));
+const screenshot = path.join(root, 'docs/images/salescaling-recordings.png');
+
+describe('the component in a real browser', () => {
+  let browser: BrowserContext;
+  let profile: string;
+  let server: PreviewServer | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is not installed at ${CHROMIUM}; the component preview test needs Debian's chromium package (apt-get install chromium).`,
+      );
+    }
+    profile = mkdtempSync(path.join(tmpdir(), 'salescaling-chromium-'));
+    // A fresh profile each run (playwright passes it to Chromium as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      viewport: { width: 472, height: 760 },
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      // Debian's Chromium, launched as the environment notes prescribe: no sandbox (root in a
+      // container), no GPU, and nothing that reaches for the network on its own.
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 60_000);
+
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function open(preview: Parameters<typeof startPreviewServer>[0]): Promise<Page> {
+    server = await startPreviewServer(preview, { root });
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    return page;
+  }
+
+  it('when a record has recorded meetings, then a person sees them in an SLDS card, newest first, with working links', async () => {
+    const page = await open({ data: fixture('meetings.json') });
+
+    const rows = page.locator('c-salescaling-recordings [data-id="meeting"]');
+    await rows.first().waitFor({ timeout: 20_000 });
+    expect(await rows.count()).toBe(3);
+    expect(await page.locator('c-salescaling-recordings [data-id="event-link"]').allInnerTexts()).toEqual([
+      'Discovery call: Northwind rollout',
+      'Pricing follow-up',
+      'Untitled meeting',
+    ]);
+    await expect(
+      page.locator('lightning-card').getByText('Salescaling Recordings (3)').innerText(),
+    ).resolves.toBe('Salescaling Recordings (3)');
+
+    const first = rows.first();
+    expect(await first.locator('[data-id="when"]').innerText()).toMatch(/Nov 20, 2026.*04:00\s?PM/);
+    expect(await first.locator('[data-id="duration"]').innerText()).toBe('45 min');
+    expect(await first.locator('[data-id="attendees"]').innerText()).toBe(
+      'Attendees: Ana Ruiz, Bob Lee and 3 more',
+    );
+    const recording = first.locator('[data-id="recording-link"]');
+    expect(await recording.getAttribute('href')).toBe('https://app.salescaling.com/meetings/mtg_8f2k1');
+    expect(await recording.getAttribute('target')).toBe('_blank');
+
+    // SLDS is applied: the card has the SLDS card look, not the browser's defaults.
+    const cardBackground = await page
+      .locator('lightning-card article.slds-card')
+      .evaluate((card) => (globalThis as unknown as BrowserWindow).getComputedStyle(card).backgroundColor);
+    expect(cardBackground).toBe('rgb(255, 255, 255)');
+
+    // The picture in docs/admin-guide.md, taken before anything has focus.
+    mkdirSync(path.dirname(screenshot), { recursive: true });
+    await page.locator('#record-page-column').screenshot({ path: screenshot });
+    expect(statSync(screenshot).size).toBeGreaterThan(10_000);
+
+    // Keyboard: Tab reaches the first meeting's title link, and Enter opens the Event.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.tagName')).toBe('C-SALESCALING-RECORDINGS');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('window.__SALESCALING_PREVIEW_NAVIGATED__')).toEqual({
+      type: 'standard__recordPage',
+      attributes: { recordId: '00UDn00000Sc4lQMAR', objectApiName: 'Event', actionName: 'view' },
+    });
+
+    await page.close();
+  }, 90_000);
+
+  it('when the record has none, then the card says so', async () => {
+    const page = await open({ data: fixture('noMeetings.json') });
+
+    const empty = page.locator('c-salescaling-recordings [data-id="empty"]');
+    await empty.waitFor({ timeout: 20_000 });
+    expect(await empty.innerText()).toBe(
+      'No recorded meetings yet. Meetings recorded with Salescaling appear here once they are processed.',
+    );
+    await page.close();
+  }, 90_000);
+
+  it('when the query fails, then the error panel shows and its details open from the keyboard', async () => {
+    const page = await open({ errors: fixture('graphqlErrors.json') });
+
+    const message = page.locator('c-salescaling-error-panel [data-id="error-message"]');
+    await message.waitFor({ timeout: 20_000 });
+    expect(await message.innerText()).toBe('Recorded meetings could not be loaded');
+    await page.locator('c-salescaling-error-panel [data-id="error-toggle"]').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('c-salescaling-error-panel [data-id="error-details"]').innerText()).toBe(
+      "Field 'Salescaling_Meeting_Id__c' in type 'Event' is undefined",
+    );
+    await page.close();
+  }, 90_000);
+});
