@@ -32,6 +32,9 @@ interface SavedOrg {
   counters: Record<string, number>;
 }
 
+/** LOCAL_ORG_TRACE=1 logs each request's method, path and status (to see what a client asks for). */
+const TRACE = process.env.LOCAL_ORG_TRACE === '1' || process.env.LOCAL_ORG_TRACE === '2';
+const TRACE_QUERY = process.env.LOCAL_ORG_TRACE === '2';
 const MAX_BODY = 50 * 1024 * 1024;
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -123,6 +126,11 @@ export class App {
   }
 
   handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (TRACE) {
+      // Paths only by default: query strings may carry personal data (SOQL literals); level 2 shows them.
+      const shown = TRACE_QUERY ? req.url : (req.url ?? '').split('?')[0];
+      res.on('finish', () => console.error(`local org: ${req.method} ${shown} -> ${res.statusCode}`));
+    }
     this.#handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) {
         send(res, 500, [

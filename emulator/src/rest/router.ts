@@ -8,6 +8,7 @@ import { to18 } from '../ids.ts';
 import type { Org } from '../org/org.ts';
 import type { QueryDataSource } from '../query/data-source.ts';
 import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
+import { queryColumns } from './columns.ts';
 import { Composite } from './composite.ts';
 import { describeObject, globalDescribe, objectSummary } from './describe.ts';
 
@@ -394,6 +395,7 @@ export class Rest {
       throw new ApiError('MALFORMED_QUERY', 'A query string has to be specified');
     }
     const result = this.runSoql(version, q, includeDeleted);
+    if (query.get('columns') === 'true') return { status: 200, body: queryColumns(this.org, q) };
     const cursor: Cursor = { records: result.records, totalSize: result.totalSize, touchedAt: Date.now() };
     if (result.records.length <= batch) {
       return { status: 200, body: { totalSize: result.totalSize, done: true, records: result.records } };

@@ -1,0 +1,51 @@
+/** Small helpers for tests that talk to a local org over HTTP, as any client would. */
+import type { LocalOrg } from '../../src/index.ts';
+
+export const V = '/services/data/v66.0';
+
+/** A parsed response body; tests check its shape with matchers, so it stays loosely typed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface Response<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** Logs in with the username-password flow and returns the access token. */
+export async function passwordToken(org: LocalOrg): Promise<string> {
+  const res = await fetch(`${org.url}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: org.clientId,
+      client_secret: org.clientSecret,
+      username: org.username,
+      password: org.password,
+    }),
+  });
+  const json = (await res.json()) as { access_token: string };
+  return json.access_token;
+}
+
+/** A REST client bound to one org and token. */
+export function client(org: LocalOrg, token: string) {
+  return async function call<T = Json>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response<T>> {
+    const res = await fetch(`${org.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+}
+
+export type Call = ReturnType<typeof client>;
