@@ -180,8 +180,10 @@ type Normal = string | number | boolean | null;
 export function normalize(kind: Kind, v: FieldValue | undefined): Normal | string[] {
   if (v === null || v === undefined || v === '') return null;
   switch (kind) {
+    // English-locale SOQL compares the upper-cased UTF-8 values: case-insensitive, and '_' after 'Z'.
+    // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm
     case 'text':
-      return String(v).toLowerCase();
+      return String(v).toUpperCase();
     case 'id':
       return to18(String(v)) ?? String(v);
     case 'number':
@@ -240,7 +242,8 @@ function convert(
       if (!quoted) throw typeError(ctx, op, false);
       // An empty string literal means no value: Salesforce stores '' as null.
       const text = stringValue(raw);
-      return { kind: 'value', v: text === '' ? null : text.toLowerCase() };
+      if (text === '') return { kind: 'value', v: null };
+      return { kind: 'value', v: kind === 'multi' ? text.toLowerCase() : text.toUpperCase() };
     }
     case 'id': {
       if (!quoted) throw typeError(ctx, op, false);

@@ -583,8 +583,30 @@ function sortKeys(run: Run, query: Query, scope: PathScope): SortKey<Located>[] 
       );
     }
     const kind = kindOf(path.field.type);
-    return { get: (row: Located) => normalize(kind, run.resolver.value(row, path)), desc, nullsFirst };
+    const rank = picklistRank(path.field);
+    return {
+      get: (row: Located) => {
+        const v = normalize(kind, run.resolver.value(row, path));
+        return rank && typeof v === 'string' ? rank(v) : v;
+      },
+      desc,
+      nullsFirst,
+    };
   });
+}
+
+/**
+ * Picklists sort in the order their values are defined, not alphabetically; values outside the list
+ * come after the defined ones.
+ */
+function picklistRank(field: FieldSchema): ((upper: string) => string) | undefined {
+  if (field.type !== 'picklist' || !field.picklistValues || field.picklistValues.length === 0)
+    return undefined;
+  const index = new Map(field.picklistValues.map((p, i) => [p.value.toUpperCase(), i]));
+  return (upper) => {
+    const i = index.get(upper);
+    return i === undefined ? `~${upper}` : String(i).padStart(6, '0');
+  };
 }
 
 function checkLimits(run: Run, query: Query): void {

@@ -143,7 +143,18 @@ export const SCHEMAS: readonly ObjectSchema[] = [
   ]),
   schema('Opportunity', '006', [
     ['Name', 'string', { nameField: true }],
-    ['StageName', 'picklist'],
+    [
+      'StageName',
+      'picklist',
+      {
+        picklistValues: ['Prospecting', 'Qualification', 'Closed Won', 'Closed Lost'].map((value, i) => ({
+          value,
+          label: value,
+          active: true,
+          defaultValue: i === 0,
+        })),
+      },
+    ],
     ['Amount', 'currency'],
     ['Probability', 'percent'],
     ['CloseDate', 'date'],

@@ -62,8 +62,9 @@ describe('SOQL properties', () => {
           const na = x.row.name === '' ? null : x.row.name;
           const nb = y.row.name === '' ? null : y.row.name;
           if (na === null || nb === null) return na === nb ? x.i - y.i : na === null ? 1 : -1;
-          const la = na.toLowerCase();
-          const lb = nb.toLowerCase();
+          // English-locale SOQL sorts on upper-cased values.
+          const la = na.toUpperCase();
+          const lb = nb.toUpperCase();
           return la < lb ? -1 : la > lb ? 1 : x.i - y.i;
         });
         const expected = indexed.slice(offset, offset + limit).map(({ i }) => ids[i]);

@@ -471,6 +471,15 @@ describe('SOQL: ORDER BY, LIMIT, OFFSET', () => {
     );
   });
 
+  it('when ordering by a picklist, then values follow the picklist order, not the alphabet', () => {
+    expect(names(`SELECT Name FROM Opportunity ORDER BY StageName, Name`)).toEqual([
+      'Acme Renewal',
+      'Acme Upsell',
+      'Globex Deal',
+    ]);
+    expect(names(`SELECT Name FROM Opportunity ORDER BY StageName DESC, Name`)[0]).toBe('Globex Deal');
+  });
+
   it('when ordering by a parent field, then rows sort by it', () => {
     expect(
       query(
