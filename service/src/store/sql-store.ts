@@ -128,6 +128,19 @@ export class SqlStore implements Store {
       [workspaceId],
     );
     if (!row) return null;
+    if (this.#cipher.isStale(row.access_token_enc) || this.#cipher.isStale(row.refresh_token_enc)) {
+      // Sealed with an older key (TOKEN_ENCRYPTION_KEY rotation): seal again with the current one, so
+      // the old key can be dropped once every workspace has been read.
+      await this.#db.run(
+        'UPDATE workspace_connections SET access_token_enc = ?, refresh_token_enc = ? WHERE workspace_id = ? AND access_token_enc = ?',
+        [
+          this.#cipher.seal(this.#cipher.open(row.access_token_enc)),
+          this.#cipher.seal(this.#cipher.open(row.refresh_token_enc)),
+          row.workspace_id,
+          row.access_token_enc,
+        ],
+      );
+    }
     return {
       workspaceId: row.workspace_id,
       status: row.status === 'broken' ? 'broken' : 'connected',

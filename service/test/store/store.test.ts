@@ -1,4 +1,8 @@
-import { openDatabase } from '../../src/store/index.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TokenCipher } from '../../src/crypto/token-cipher.ts';
+import { openDatabase, openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { engines, testCipher } from '../support/engines.ts';
 import { connection, incoming, meeting } from '../support/fixtures.ts';
@@ -195,5 +199,25 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
     );
     const [claimed] = await store.claimMeetings('w', 10, 60_000, now);
     expect(claimed?.input.kind).toBe('delete');
+  });
+});
+
+describe('token encryption key rotation', () => {
+  it('when a new key is put first, then tokens sealed with the old key still open and are sealed again with the new one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'salescaling-rotate-'));
+    const url = `sqlite:${join(dir, 'db.sqlite')}`;
+    const oldKey = Buffer.alloc(32, 1);
+    const newKey = Buffer.alloc(32, 2);
+    const before = await openStore(url, new TokenCipher([oldKey]));
+    await before.saveConnection(connection());
+    await before.close();
+
+    const after = await openStore(url, new TokenCipher([newKey, oldKey]));
+    expect((await after.getConnection('ws_1'))?.refreshToken).toBe('5Aep-refresh-token-plain');
+    await after.close();
+    const onlyNew = await openStore(url, new TokenCipher([newKey]));
+    expect((await onlyNew.getConnection('ws_1'))?.accessToken).toBe('00D000000000001!access-token-plain');
+    await onlyNew.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
