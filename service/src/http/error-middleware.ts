@@ -26,15 +26,13 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       e = new AppError(500, 'internal_error', 'something went wrong on our side');
     }
     if (res.headersSent) return;
-    res
-      .status(e.status)
-      .json({
-        error: {
-          code: e.code,
-          message: e.message,
-          ...(e.details === undefined ? {} : { details: e.details }),
-        },
-      });
+    res.status(e.status).json({
+      error: {
+        code: e.code,
+        message: e.message,
+        ...(e.details === undefined ? {} : { details: e.details }),
+      },
+    });
   };
 }
 
