@@ -194,6 +194,14 @@ export function aggregate(
     f.type === 'FieldFunctionExpression' &&
     f.functionName.toUpperCase() === 'COUNT' &&
     f.parameters.length === 0;
+  // COUNT() stands alone: no ORDER BY, no GROUP BY (API 19.0 and later).
+  // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm
+  if (onlyCount && query.orderBy !== undefined) {
+    throw malformed(run.soql, locate(run.soql, 'ORDER'), 'COUNT() and ORDER BY may not be used together');
+  }
+  if (onlyCount && query.groupBy !== undefined) {
+    throw malformed(run.soql, locate(run.soql, 'GROUP'), 'COUNT() and GROUP BY may not be used together');
+  }
   if (!onlyCount && fields.some(isCountStar)) {
     throw malformed(run.soql, locate(run.soql, 'COUNT'), 'COUNT() can only be used alone in the select list');
   }

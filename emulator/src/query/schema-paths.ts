@@ -103,6 +103,8 @@ export interface PathScope {
   readonly ds: QueryDataSource;
   readonly root: ObjectSchema;
   readonly alias: string | undefined;
+  /** Relationship aliases from an old-style FROM list (`FROM Contact c, c.Account a`): alias to path. */
+  readonly relationshipAliases?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The segments of a path with the query's alias or object-name prefix removed. */
@@ -112,6 +114,8 @@ function segmentsOf(scope: PathScope, text: string): string[] {
     const first = (segments[0] ?? '').toLowerCase();
     const isRelationship = scope.root.fields.some((f) => f.relationshipName?.toLowerCase() === first);
     if (scope.alias !== undefined && first === scope.alias.toLowerCase()) return segments.slice(1);
+    const aliased = scope.relationshipAliases?.get(first);
+    if (aliased) return [...aliased, ...segments.slice(1)];
     if (!isRelationship && first === scope.root.name.toLowerCase()) return segments.slice(1);
   }
   return segments;

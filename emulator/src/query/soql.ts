@@ -44,6 +44,8 @@ export interface SoqlResult {
 
 /** Everything one query execution shares: the text (for error positions), the data and the clock. */
 export interface Run extends FilterContext {
+  /** Relationship aliases declared in the top-level FROM list. */
+  readonly relationshipAliases?: ReadonlyMap<string, readonly string[]>;
   readonly ds: QueryDataSource;
   readonly includeDeleted: boolean;
   readonly version: string;
@@ -647,7 +649,13 @@ export function compileRows(
   isSub: boolean,
 ): (extra: Pred<Located>, candidates?: readonly Located[]) => SoqlResult {
   checkLimits(run, query);
-  const scope: PathScope = { soql: run.soql, ds: run.ds, root: schema, alias: query.sObjectAlias };
+  const scope: PathScope = {
+    soql: run.soql,
+    ds: run.ds,
+    root: schema,
+    alias: query.sObjectAlias,
+    ...(isSub || !run.relationshipAliases ? {} : { relationshipAliases: run.relationshipAliases }),
+  };
   if (isAggregateQuery(query)) {
     if (isSub)
       throw malformed(
@@ -698,9 +706,85 @@ function rowsWith(
   return out;
 }
 
+const CLAUSE_KEYWORDS = new Set([
+  'WHERE',
+  'WITH',
+  'GROUP',
+  'ORDER',
+  'LIMIT',
+  'OFFSET',
+  'FOR',
+  'UPDATE',
+  'USING',
+  'HAVING',
+]);
+
+/**
+ * The relationship-alias FROM list (`SELECT COUNT() FROM Contact, Contact.Account WHERE …`,
+ * `FROM Contact c, c.Account a`), which the parser does not read: the extra items only name paths,
+ * so they are cut from the text and kept as aliases.
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm
+ */
+export function splitFromList(soql: string): { text: string; aliases: Map<string, string[]> } | undefined {
+  let depth = 0;
+  let fromAt = -1;
+  for (let i = 0; i < soql.length && fromAt < 0; i++) {
+    const c = soql[i] as string;
+    if (c === "'") {
+      for (i++; i < soql.length && soql[i] !== "'"; i++) if (soql[i] === '\\') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /^from\b/i.test(soql.slice(i, i + 5)) && !/[\w.]/.test(soql[i - 1] ?? ' '))
+      fromAt = i + 4;
+  }
+  if (fromAt < 0) return undefined;
+  const ident = /^\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)/;
+  const aliasOf = (rest: string): { alias?: string; length: number } => {
+    const m = /^\s+(?:AS\s+)?([A-Za-z_]\w*)/i.exec(rest);
+    if (!m || CLAUSE_KEYWORDS.has((m[1] as string).toUpperCase())) return { length: 0 };
+    return { alias: m[1] as string, length: m[0].length };
+  };
+  let pos = fromAt;
+  const first = ident.exec(soql.slice(pos));
+  if (!first) return undefined;
+  pos += first[0].length;
+  const objectName = (first[1] as string).toLowerCase();
+  const mainAlias = aliasOf(soql.slice(pos));
+  pos += mainAlias.length;
+  const cutFrom = pos;
+  const aliases = new Map<string, string[]>();
+  let any = false;
+  for (;;) {
+    const comma = /^\s*,/.exec(soql.slice(pos));
+    if (!comma) break;
+    const item = ident.exec(soql.slice(pos + comma[0].length));
+    if (!item) return undefined;
+    any = true;
+    pos += comma[0].length + item[0].length;
+    const segments = (item[1] as string).split('.');
+    const head = (segments[0] ?? '').toLowerCase();
+    if (head === objectName || head === mainAlias.alias?.toLowerCase()) segments.shift();
+    const a = aliasOf(soql.slice(pos));
+    pos += a.length;
+    if (a.alias) aliases.set(a.alias.toLowerCase(), segments);
+  }
+  if (!any) return undefined;
+  return { text: soql.slice(0, cutFrom) + soql.slice(pos), aliases };
+}
+
 export function executeSoql(soql: string, ds: QueryDataSource, options: SoqlOptions): SoqlResult {
-  const query = parseSoql(soql);
+  let query: Query;
+  let relationshipAliases: Map<string, string[]> | undefined;
+  try {
+    query = parseSoql(soql);
+  } catch (e) {
+    const list = splitFromList(soql);
+    if (!list) throw e;
+    query = parseSoql(list.text);
+    relationshipAliases = list.aliases;
+  }
   const run: Run = {
+    ...(relationshipAliases ? { relationshipAliases } : {}),
     soql,
     ds,
     now: options.now ?? new Date(),

@@ -531,6 +531,12 @@ describe('SOQL: aggregates', () => {
     expect(query(`SELECT COUNT() FROM Contact LIMIT 3`).totalSize).toBe(3);
   });
 
+  it('when COUNT() is combined with other fields, ORDER BY or GROUP BY, then MALFORMED_QUERY', () => {
+    expect(failure(`SELECT COUNT(), Name FROM Contact`).errorCode).toBe('MALFORMED_QUERY');
+    expect(failure(`SELECT COUNT() FROM Contact ORDER BY Name`).errorCode).toBe('MALFORMED_QUERY');
+    expect(failure(`SELECT COUNT() FROM Contact GROUP BY AccountId`).errorCode).toBe('MALFORMED_QUERY');
+  });
+
   it('when COUNT(field) and MAX are selected without GROUP BY, then one AggregateResult row with expr0, expr1', () => {
     expect(query(`SELECT COUNT(Id), MAX(Amount), MIN(CloseDate) FROM Opportunity`)).toEqual({
       totalSize: 1,
@@ -622,6 +628,23 @@ describe('SOQL: deleted records and clauses accepted as no-ops', () => {
 
   it("when USING SCOPE mine is given, then only the running user's records come back", () => {
     expect(names(`SELECT Name FROM Account USING SCOPE mine`)).toEqual(['Globex']);
+  });
+
+  it('when the FROM list names relationship aliases, then they stand for those paths', () => {
+    expect(query(`SELECT COUNT() FROM Contact, Contact.Account WHERE Account.Name = 'Acme'`).totalSize).toBe(
+      2,
+    );
+    expect(
+      query(
+        `SELECT c.LastName, a.Name FROM Contact c, c.Account a WHERE a.Name = 'Acme' ORDER BY c.LastName`,
+      ).records.map((r) => [r['LastName'], (r['Account'] as { Name: string }).Name]),
+    ).toEqual([
+      ['Doe', 'Acme'],
+      ['Smith', 'Acme'],
+    ]);
+    expect(failure(`SELECT Id FROM Contact, Contact.Acount a WHERE a.Name = 'x'`).errorCode).toBe(
+      'INVALID_FIELD',
+    );
   });
 
   it('when the object prefix or an alias qualifies fields, then they resolve as plain fields', () => {
