@@ -58,6 +58,10 @@ describe('the worker against the local org', () => {
     );
     const [written] = await eventsOf(stack, 'm1');
     expect(written?.Id).toBe((status['salesforce'] as { eventId: string }).eventId);
+    // the connection status shows the org's API usage as last seen and the last sync
+    const conn = await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/salesforce');
+    expect(conn.body['apiUsage']).toMatchObject({ used: expect.any(Number), max: 15000 });
+    expect(conn.body['lastSyncAt']).toEqual(expect.any(String));
 
     // an update: same Event, new subject; an older version afterwards changes nothing
     await sendWebhook(stack.svc.url, processedEvent({ ...m1, version: 2, title: 'Pricing call' }));
