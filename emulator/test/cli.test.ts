@@ -1,0 +1,89 @@
+/** `npm run emulator` as a person or a script starts it: quick, printing exactly what CONTRACT §9 promises. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { findProjectRoot } from '../src/schema/package-fields.ts';
+
+const ROOT = findProjectRoot()!;
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+
+/** Starts the CLI and resolves with its first output line and the time it took to print it. */
+function firstLine(
+  args: string[],
+): Promise<{ line: string; ms: number; stop: () => Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn(NODE, [join(ROOT, 'emulator', 'src', 'cli.ts'), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const stop = () =>
+      new Promise<number | null>((done) => {
+        child.once('exit', (code) => done(code));
+        child.kill('SIGTERM');
+      });
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve({ line: out.slice(0, nl), ms: Date.now() - t0, stop });
+    });
+    child.once('exit', (code) => reject(new Error(`exited early with ${String(code)}`)));
+    child.once('error', reject);
+  });
+}
+
+describe('the emulator command', () => {
+  it('when started with --json and flags, then the first line is exactly the connection object and the org answers', async () => {
+    const { line, stop } = await firstLine([
+      '--port',
+      '0',
+      '--json',
+      '--username',
+      'ops@local.test',
+      '--password',
+      'pw-1',
+      '--client-id',
+      'cid-1',
+      '--client-secret',
+      'sec-1',
+      '--redirect-uri',
+      'http://localhost:9/cb',
+    ]);
+    try {
+      const details = JSON.parse(line) as Record<string, string>;
+      expect(Object.keys(details)).toEqual(['url', 'username', 'password', 'clientId', 'clientSecret']);
+      expect(details).toMatchObject({
+        username: 'ops@local.test',
+        password: 'pw-1',
+        clientId: 'cid-1',
+        clientSecret: 'sec-1',
+      });
+      const token = await fetch(`${details.url!}/services/oauth2/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: 'cid-1',
+          client_secret: 'sec-1',
+          username: 'ops@local.test',
+          password: 'pw-1',
+        }),
+      });
+      expect(token.status).toBe(200);
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+  });
+
+  it('when started, then it is listening in under a second (after Node itself is up)', async () => {
+    const { line, ms, stop } = await firstLine(['--port', '0', '--json']);
+    try {
+      const { url } = JSON.parse(line) as { url: string };
+      const res = await fetch(`${url}/services/data`);
+      expect(res.status).toBe(200);
+      // Node's own start-up is included here; allow for a loaded machine.
+      expect(ms).toBeLessThan(3000);
+    } finally {
+      await stop();
+    }
+  });
+});
