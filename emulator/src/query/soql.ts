@@ -172,6 +172,14 @@ function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathSco
       case 'Field':
       case 'FieldRelationship': {
         const text = f.type === 'Field' ? f.field : (f.rawValue ?? [...f.relationships, f.field].join('.'));
+        const alias = (f as { alias?: string }).alias;
+        if (alias !== undefined) {
+          throw malformed(
+            run.soql,
+            locate(run.soql, alias, locate(run.soql, text)),
+            'only aggregate expressions use field aliasing',
+          );
+        }
         addPath(nodes, resolvePath(scope, text));
         break;
       }

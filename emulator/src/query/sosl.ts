@@ -254,8 +254,8 @@ function inScope(schema: ObjectSchema, field: FieldSchema, scope: Scope): boolea
     case 'NAME':
       return (
         field.nameField === true ||
-        (['FirstName', 'LastName', 'MiddleName', 'Subject', 'Title'].includes(field.name) &&
-          !schema.fields.some((f) => f.nameField === true && f.name === field.name)) ||
+        // A person's name parts, and an activity's Subject, are searched as names too.
+        ['FirstName', 'LastName', 'MiddleName', 'Subject'].includes(field.name) ||
         (schema.name === 'Lead' && field.name === 'Company')
       );
     case 'EMAIL':

@@ -208,6 +208,12 @@ describe('SOQL: unknown objects and fields', () => {
     );
   });
 
+  it('when a plain field gets an alias (a missing comma), then MALFORMED_QUERY: only aggregates take aliases', () => {
+    const e = failure('SELECT Id Name FROM Account');
+    expect(e.errorCode).toBe('MALFORMED_QUERY');
+    expect(e.message).toContain('only aggregate expressions use field aliasing');
+  });
+
   it('when AND and OR are mixed without parentheses, then MALFORMED_QUERY, as SOQL gives them no precedence', () => {
     const e = failure("SELECT Id FROM Account WHERE Name = 'a' AND Name = 'b' OR Name = 'c'");
     expect(e.errorCode).toBe('MALFORMED_QUERY');
