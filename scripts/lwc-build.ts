@@ -1,11 +1,21 @@
 // Compiles the Lightning web components' TypeScript to the .js the platform deploys, next to each
 // source, as the sf CLI's TypeScript LWC template does (`tsc` with force-app/tsconfig.json).
-// Before compiling it removes every .js that a .ts in the same bundle would produce or used to
-// produce, so a deploy, a test or the preview never picks up JavaScript older than its source.
+// It removes every .js in those bundles that no source produces any more, and all of them when the
+// source does not compile, so a deploy, a test or the preview never picks up JavaScript older than
+// its source.
 //
 //   npx node scripts/lwc-build.ts            compile
 //   npx node scripts/lwc-build.ts --check    fail when a compiled .js is missing or out of date
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { findProjectRoot } from './lib/project-root.ts';
@@ -32,18 +42,29 @@ function typeScriptBundles(root: string): Map<string, string[]> {
   return bundles;
 }
 
-/** Removes the .js files of bundles written in TypeScript: all of them are build outputs. */
-function removeCompiled(root: string): string[] {
-  const removed: string[] = [];
-  for (const dir of typeScriptBundles(root).keys()) {
-    for (const file of readdirSync(dir)) {
-      if (file.endsWith('.js')) {
-        rmSync(path.join(dir, file));
-        removed.push(path.join(dir, file));
-      }
-    }
+/** The .js files in bundles written in TypeScript: all of them are build outputs. */
+function compiledFiles(root: string): string[] {
+  return [...typeScriptBundles(root).keys()].flatMap((dir) =>
+    readdirSync(dir)
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => path.join(dir, file)),
+  );
+}
+
+/**
+ * Writes a compiled file so that a reader running at the same time (a deploy, a test, the
+ * preview) sees the old file or the new one, never half of one: unchanged files are only touched,
+ * changed ones are written beside and renamed over.
+ */
+function writeAtomically(file: string, text: string): void {
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) {
+    const now = new Date();
+    utimesSync(file, now, now);
+    return;
   }
-  return removed;
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
 }
 
 function formatDiagnostics(diagnostics: readonly ts.Diagnostic[], root: string): string {
@@ -62,17 +83,19 @@ export function buildLwc(root: string = findProjectRoot()): LwcBuildResult {
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, path.dirname(configPath));
   if (parsed.errors.length > 0) throw new Error(formatDiagnostics(parsed.errors, root));
 
-  const removed = removeCompiled(root);
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
-  const emitted: string[] = [];
-  const result = program.emit(undefined, (fileName, text) => {
-    ts.sys.writeFile(fileName, text);
-    emitted.push(path.resolve(fileName));
-  });
+  const outputs = new Map<string, string>();
+  const result = program.emit(undefined, (fileName, text) => outputs.set(path.resolve(fileName), text));
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
   if (diagnostics.length > 0 || result.emitSkipped) {
+    // Whatever was compiled before no longer matches the source: leave nothing to deploy.
+    compiledFiles(root).forEach((file) => rmSync(file, { force: true }));
     throw new Error(`LWC TypeScript did not compile:\n${formatDiagnostics(diagnostics, root)}`);
   }
+  for (const [file, text] of outputs) writeAtomically(file, text);
+  const removed = compiledFiles(root).filter((file) => !outputs.has(file));
+  removed.forEach((file) => rmSync(file, { force: true }));
+  const emitted = [...outputs.keys()];
   return { emitted: emitted.sort(), removed };
 }
 
