@@ -97,7 +97,8 @@ describe('SOSL: FIND … RETURNING', () => {
   });
 
   it('when searching IN PHONE FIELDS, then digits match whatever the punctuation', () => {
-    expect(found('FIND {4155550101} IN PHONE FIELDS RETURNING Contact')).toEqual([]);
+    expect(found('FIND {4155550199} IN PHONE FIELDS RETURNING Account')).toEqual([ids['acme']]);
+    expect(found('FIND {415-555-0199} IN PHONE FIELDS RETURNING Account, Contact')).toEqual([ids['acme']]);
     expect(found('FIND {14155550101} IN PHONE FIELDS RETURNING Contact')).toEqual([ids['jane']]);
     expect(found('FIND {"555 0101"} IN PHONE FIELDS RETURNING Contact')).toEqual([ids['jane']]);
   });
