@@ -42,6 +42,28 @@ function withParams(url: string, params: Record<string, string>): string {
   return u.toString();
 }
 
+/**
+ * Where an authorization server may live: the configured login URL's origin, Salesforce's login and
+ * My Domain hosts over https (production, sandboxes, Government Cloud), or this machine (the local org).
+ */
+export function isAllowedLoginUrl(loginUrl: string, configured: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(loginUrl);
+  } catch {
+    return false;
+  }
+  if (u.username || u.password) return false;
+  if (u.origin === new URL(configured).origin) return true;
+  const host = u.hostname.toLowerCase();
+  if (['127.0.0.1', 'localhost', '[::1]'].includes(host))
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  return (
+    u.protocol === 'https:' &&
+    /(^|\.)(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com)$/.test(host)
+  );
+}
+
 export class ConnectService {
   readonly #o: ConnectServiceOptions;
   constructor(options: ConnectServiceOptions) {
@@ -54,6 +76,15 @@ export class ConnectService {
     now = Date.now(),
   ) {
     const loginUrl = (body.loginUrl ?? this.#o.defaultLoginUrl).replace(/\/+$/, '');
+    if (!isAllowedLoginUrl(loginUrl, this.#o.defaultLoginUrl)) {
+      // The code exchange sends the client secret to this host: only Salesforce's own hosts qualify.
+      throw new AppError(
+        422,
+        'login_url_not_allowed',
+        'loginUrl must be a Salesforce login or My Domain URL',
+        [{ path: 'loginUrl', message: 'not a Salesforce login host' }],
+      );
+    }
     const { verifier, challenge } = createPkce();
     const state = randomToken(32);
     const expiresAt = now + STATE_TTL_MS;

@@ -57,6 +57,35 @@ describe('the HTTP API shell', () => {
     expect(expires).toBeLessThanOrEqual(10 * 60_000);
   });
 
+  it('when loginUrl is not a Salesforce host, then 422 and no flow starts', async () => {
+    for (const loginUrl of [
+      'https://evil.example',
+      'http://login.salesforce.com',
+      'https://salesforce.com.evil.example',
+    ]) {
+      const res = await api(svc.url, 'POST', '/v1/workspaces/ws_1/salesforce/connect', {
+        returnUrl: 'https://app.example/x',
+        loginUrl,
+      });
+      expect([loginUrl, res.status, (res.body['error'] as { code: string }).code]).toEqual([
+        loginUrl,
+        422,
+        'login_url_not_allowed',
+      ]);
+    }
+    for (const loginUrl of [
+      'https://acme.my.salesforce.com',
+      'https://acme--uat.sandbox.my.salesforce.com',
+      'http://127.0.0.1:8484',
+    ]) {
+      const res = await api(svc.url, 'POST', '/v1/workspaces/ws_1/salesforce/connect', {
+        returnUrl: 'https://app.example/x',
+        loginUrl,
+      });
+      expect([loginUrl, res.status]).toEqual([loginUrl, 201]);
+    }
+  });
+
   it('when the callback has an unknown state, then 400 invalid_state', async () => {
     const res = await api(svc.url, 'GET', '/oauth/salesforce/callback?code=x&state=forged');
     expect(res.status).toBe(400);
