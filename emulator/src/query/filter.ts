@@ -422,16 +422,11 @@ export function compileCondition<T>(
         return v !== null && v !== undefined && v !== '' && match(String(v));
       };
     }
+    // A null row value is in the list only when the list holds null; NOT IN keeps it otherwise.
     case 'IN':
-      return (row) => {
-        const v = get(row);
-        return v !== null && lits.some((l) => equals(v, l));
-      };
+      return (row) => lits.some((l) => equals(get(row), l));
     case 'NOT IN':
-      return (row) => {
-        const v = get(row);
-        return v === null || !lits.some((l) => equals(v, l));
-      };
+      return (row) => !lits.some((l) => equals(get(row), l));
     case 'INCLUDES':
     case 'EXCLUDES': {
       if (kind !== 'multi') {

@@ -6,7 +6,7 @@
  * The search index is emulated by exact, case-insensitive token matching (no stemming, synonyms or
  * relevance ranking): rows come per RETURNING object, in the order asked or the records' order.
  */
-import type { FieldSchema, ObjectSchema, StoredRecord } from '../schema/types.ts';
+import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
 import type { QueryDataSource } from './data-source.ts';
 import { QueryError, located } from './errors.ts';
 import { isAggregateQuery } from './aggregate.ts';
@@ -268,10 +268,10 @@ function inScope(schema: ObjectSchema, field: FieldSchema, scope: Scope): boolea
 }
 
 /** The token lists a record offers to the search, one per searched field. */
-function recordTokens(fields: readonly FieldSchema[], record: StoredRecord): string[][] {
+function recordTokens(fields: readonly FieldSchema[], at: Located): string[][] {
   const out: string[][] = [];
   for (const f of fields) {
-    const v = record[f.name];
+    const v = RecordResolver.read(at, f.name, false);
     if (typeof v !== 'string' || v === '') continue;
     out.push(tokenize(v));
     // Phone numbers are found by their digits whatever the punctuation.
@@ -530,7 +530,7 @@ export function executeSosl(sosl: string, ds: QueryDataSource, options: SoslOpti
     }
     const searched = schema.fields.filter((f) => inScope(schema, f, scope));
     const run1 = compileRows(run, query, schema, true);
-    const result = run1((row: Located) => matches(tree, recordTokens(searched, row.record)));
+    const result = run1((row: Located) => matches(tree, recordTokens(searched, row)));
     for (const r of result.records) {
       if (searchRecords.length >= cap) break;
       searchRecords.push(r);

@@ -273,6 +273,14 @@ describe('SOQL: WHERE', () => {
     ]);
   });
 
+  it('when an IN list holds null, then rows without a value are in it', () => {
+    expect(names(`SELECT Name FROM Account WHERE Industry IN (null, 'Retail') ORDER BY Name`)).toEqual([
+      'Globex',
+      "O'Brien & Sons",
+    ]);
+    expect(query(`SELECT Id FROM Account WHERE Industry NOT IN (null, 'Retail')`).totalSize).toBe(2);
+  });
+
   it('when a field is compared with null, then = null and != null split the rows', () => {
     expect(names(`SELECT Name FROM Account WHERE Industry = null`)).toEqual(['Globex']);
     expect(names(`SELECT Name FROM Account WHERE Industry = ''`)).toEqual(['Globex']);
