@@ -34,8 +34,9 @@ case "${1:-}" in
   version)
     "$NODE_BIN" scripts/lwc-build.ts
     if [[ -n "${PACKAGE_INSTALLATION_KEY:-}" ]]; then key=(--installation-key "$PACKAGE_INSTALLATION_KEY"); else key=(--installation-key-bypass); fi
+    # The build org's features come from the package directory's definitionFile (sfdx-project.json).
     sf package version create --package "$PACKAGE_NAME" "${key[@]}" --code-coverage \
-      --definition-file config/project-scratch-def.json --target-dev-hub "$DEV_HUB_ALIAS" --wait 60
+      --target-dev-hub "$DEV_HUB_ALIAS" --wait 60
     ;;
   promote)
     version="${2:?usage: scripts/package.sh promote <04t package version id or alias>}"

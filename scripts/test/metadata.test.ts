@@ -99,7 +99,7 @@ describe('the package metadata', () => {
       path.join(converted, 'lwc/salescalingRecordings/salescalingRecordings.js'),
       'utf8',
     );
-    expect(compiled).toContain("@wire(graphql, { query: '$query', variables: '$variables' })");
+    expect(compiled).toContain("@wire(graphql, { query: MEETINGS_QUERY, variables: '$variables'");
     expect(compiled).not.toMatch(/:\s*(string|number|boolean)\b[;,)]/);
   });
 

@@ -8,7 +8,7 @@ export class graphql {
   update(config) {
     const preview = window.__SALESCALING_PREVIEW__ || {};
     window.__SALESCALING_PREVIEW_LAST_CONFIG__ = config;
-    if (!config || !config.query) return;
+    if (!config || !config.query || !config.variables) return;
     setTimeout(() => {
       if (preview.errors) this.dataCallback({ data: undefined, errors: preview.errors });
       else this.dataCallback({ data: preview.data, errors: undefined });

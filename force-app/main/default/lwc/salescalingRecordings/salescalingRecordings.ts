@@ -70,7 +70,9 @@ export default class SalescalingRecordings extends NavigationMixin(LightningElem
 
   result?: GraphQLResult;
 
-  @wire(graphql, { query: '$query', variables: '$variables' })
+  // gql is not reactive (https://developer.salesforce.com/docs/platform/lwc/guide/reference-graphql-wire.html):
+  // the query is fixed and only the variables follow the page.
+  @wire(graphql, { query: MEETINGS_QUERY, variables: '$variables', operationName: 'salescalingMeetings' })
   wiredMeetings(result: GraphQLResult): void {
     this.result = result;
   }
@@ -81,11 +83,7 @@ export default class SalescalingRecordings extends NavigationMixin(LightningElem
     return Math.min(wanted, MAX_MEETINGS);
   }
 
-  /** Undefined until the page has given the record, so the wire waits instead of querying. */
-  get query(): unknown {
-    return this.variables ? MEETINGS_QUERY : undefined;
-  }
-
+  /** Undefined until the page has given a supported record, so the wire has nothing to ask. */
   get variables(): Record<string, unknown> | undefined {
     if (!this.recordId) return undefined;
     const filters = meetingFilters(this.objectApiName, this.recordId);
