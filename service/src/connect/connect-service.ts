@@ -177,7 +177,8 @@ export class ConnectService {
     }
   }
 
-  async status(workspaceId: string) {
+  async status(workspaceId: string, options: { recheck?: boolean } = {}) {
+    if (options.recheck) await this.#recheck(workspaceId);
     const c = await this.#o.store.getConnection(workspaceId);
     if (!c) return { workspaceId, connected: false, status: 'not_connected' as const };
     return {
@@ -201,6 +202,27 @@ export class ConnectService {
       connectedAt: c.connectedAt,
       checkedAt: c.check.checkedAt,
     };
+  }
+
+  /** Runs the describe checks again (after an admin installed the package or granted a permission). */
+  async #recheck(workspaceId: string): Promise<void> {
+    let entry;
+    try {
+      entry = await this.#o.connections.get(workspaceId);
+    } catch {
+      return; // not connected or broken: the status says so
+    }
+    try {
+      const org = await checkOrg(entry.conn);
+      await this.#o.store.updateOrgCheck(
+        workspaceId,
+        { ...entry.record.profile, sharedActivities: org.sharedActivities, packageFields: org.packageFields },
+        org.check,
+      );
+      this.#o.connections.forget(workspaceId);
+    } catch (err) {
+      throw new AppError(502, 'salesforce_error', `Salesforce refused the check: ${(err as Error).message}`);
+    }
   }
 
   /** Revokes at Salesforce first: a grant we forget but Salesforce keeps would be a loose key. */

@@ -172,7 +172,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.get(
     '/workspaces/:workspaceId/salesforce',
     route(async (req, res) => {
-      res.json(await deps.connect.status(param(req, 'workspaceId', workspaceIdSchema)));
+      const recheck = req.query['recheck'] === 'true';
+      res.json(await deps.connect.status(param(req, 'workspaceId', workspaceIdSchema), { recheck }));
     }),
   );
   api.delete(

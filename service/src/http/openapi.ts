@@ -57,7 +57,12 @@ export function buildOpenApiDocument(publicUrl: string): object {
     path: '/v1/workspaces/{workspaceId}/salesforce',
     summary: 'Connection status and what the grant lacks',
     security: secured,
-    request: { params: ws },
+    request: {
+      params: ws,
+      query: z.object({
+        recheck: z.enum(['true', 'false']).optional().describe('run the describe checks again first'),
+      }),
+    },
     responses: { 200: json(connectionStatusSchema, 'the status'), 401: error('no or wrong bearer token') },
   });
   registry.registerPath({

@@ -16,6 +16,7 @@ import type {
   MeetingRecord,
   MeetingState,
   OAuthStateRecord,
+  OrgCheck,
   Store,
   SyncResult,
 } from './types.ts';
@@ -181,6 +182,17 @@ export class SqlStore implements Store {
     await this.#db.run(
       `UPDATE workspace_connections SET status = 'broken', broken_reason = ?, updated_at = ? WHERE workspace_id = ?`,
       [reason, Date.now(), workspaceId],
+    );
+  }
+
+  async updateOrgCheck(
+    workspaceId: string,
+    profile: ConnectionRecord['profile'],
+    check: OrgCheck,
+  ): Promise<void> {
+    await this.#db.run(
+      'UPDATE workspace_connections SET profile_json = ?, check_json = ?, updated_at = ? WHERE workspace_id = ?',
+      [JSON.stringify(profile), JSON.stringify(check), Date.now(), workspaceId],
     );
   }
 

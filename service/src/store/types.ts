@@ -122,6 +122,8 @@ export interface Store {
   /** A refresh gave a new access token, and perhaps a rotated refresh token. */
   updateTokens(workspaceId: string, accessToken: string, refreshToken: string | null): Promise<void>;
   markBroken(workspaceId: string, reason: string): Promise<void>;
+  /** A fresh look at the org's permissions, fields and Shared Activities. */
+  updateOrgCheck(workspaceId: string, profile: ConnectionRecord['profile'], check: OrgCheck): Promise<void>;
   recordApiUsage(workspaceId: string, usage: ApiUsage): Promise<void>;
   deleteConnection(workspaceId: string): Promise<boolean>;
 

@@ -60,6 +60,17 @@ describe('connecting a workspace to the local org', () => {
         ],
       },
     });
+
+    // the admin installs the package and turns Shared Activities on; a recheck sees it without reconnecting
+    stack.org.setKnobs({ sharedActivities: true, packageInstalled: true });
+    const rechecked = await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/salesforce?recheck=true');
+    expect(rechecked.body).toMatchObject({
+      sharedActivities: true,
+      packageFields: { installed: true, missing: [] },
+    });
+    expect((await stack.svc.store.getConnection('ws_1'))?.profile.packageFields.meetingId).toBe(
+      'Salescaling_Meeting_Id__c',
+    );
   });
 
   it('when the admin denies, then the browser returns with an error reason and nothing is stored', async () => {
