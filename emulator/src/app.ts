@@ -15,6 +15,7 @@ import {
 } from './oauth.ts';
 import { Org } from './org/org.ts';
 import type { MutableRecord } from './org/store.ts';
+import { FORCE_ALL_OR_NONE } from './rest/composite.ts';
 import { MAX_VERSION, MIN_VERSION, Rest, versions, type QueryEngine, type Reply } from './rest/router.ts';
 
 export interface AppOptions extends OAuthConfig {

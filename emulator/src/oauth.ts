@@ -233,7 +233,8 @@ export class OAuthServer {
       return { status: 200, text: '' };
     }
     if (this.#sessions.delete(token)) return { status: 200, text: '' };
-    return oauthError('unsupported_token_type', 'this token type is not supported');
+    // Salesforce answers 400 with invalid_token (or unsupported_token_type) for anything else.
+    return oauthError('invalid_token', 'invalid token');
   }
 
   #authorizeParams(params: URLSearchParams): { error?: OAuthReply; redirectUri?: string } {

@@ -252,6 +252,62 @@ describe('sObject Collections and composite', () => {
     expect(q.body.totalSize).toBe(0);
   });
 
+  it('when an all-or-none composite holds a collection with a bad record, then the collection is all-or-none too', async () => {
+    const res = await call('POST', `${V}/composite`, {
+      allOrNone: true,
+      compositeRequest: [
+        {
+          method: 'POST',
+          url: `${V}/composite/sobjects`,
+          referenceId: 'coll',
+          body: {
+            allOrNone: false,
+            records: [
+              { attributes: { type: 'Account' }, Name: 'Inner Ok' },
+              { attributes: { type: 'Account' } },
+            ],
+          },
+        },
+        { method: 'POST', url: `${V}/sobjects/Account`, referenceId: 'after', body: { Name: 'After Coll' } },
+      ],
+    });
+    expect(res.body.compositeResponse[1].body[0].errorCode).toBe('PROCESSING_HALTED');
+    const q = await call(
+      'GET',
+      `${V}/query?q=${encodeURIComponent("SELECT Id FROM Account WHERE Name IN ('Inner Ok', 'After Coll')")}`,
+    );
+    expect(q.body.totalSize).toBe(0);
+  });
+
+  it('when a subrequest sets the Authorization header or a lower-case method, then the composite is refused whole', async () => {
+    const header = await call('POST', `${V}/composite`, {
+      compositeRequest: [
+        { method: 'GET', url: `${V}/limits`, referenceId: 'a', httpHeaders: { Authorization: 'Bearer x' } },
+      ],
+    });
+    expect(header.status).toBe(400);
+    const lower = await call('POST', `${V}/composite`, {
+      compositeRequest: [{ method: 'get', url: `${V}/limits`, referenceId: 'a' }],
+    });
+    expect(lower.status).toBe(400);
+  });
+
+  it('when an upsert says updateOnly and nothing matches, then 404 and nothing is created', async () => {
+    const res = await call(
+      'PATCH',
+      `${V}/sobjects/Event/Salescaling_Meeting_Id__c/none-such?updateOnly=true`,
+      { Subject: 'x' },
+    );
+    expect(res.status).toBe(404);
+    const q = await call(
+      'GET',
+      `${V}/query?q=${encodeURIComponent("SELECT Id FROM Event WHERE Salescaling_Meeting_Id__c = 'none-such'")}`,
+    );
+    expect(q.body.totalSize).toBe(0);
+    const notExternal = await call('PATCH', `${V}/sobjects/Account/Name/Acme`, { Phone: '1' });
+    expect(notExternal.status).toBe(404);
+  });
+
   it('when a tree insert has an invalid child, then nothing is written and the reference is named', async () => {
     const res = await call('POST', `${V}/composite/tree/Account`, {
       records: [
@@ -385,6 +441,9 @@ describe('OAuth', () => {
       headers: { authorization: `Bearer ${login.access_token}` },
     });
     expect(after.status).toBe(401);
+    const unknown = await form('/services/oauth2/revoke', { token: 'never-issued' });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: string }).error).toBe('invalid_token');
   });
 });
 

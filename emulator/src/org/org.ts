@@ -401,10 +401,7 @@ export class Org {
     const schema = this.requireSchema(type);
     const f = this.field(schema.name, fieldName);
     if (!f || (!f.externalId && f.name !== 'Id')) {
-      throw new ApiError(
-        'NOT_FOUND',
-        `Provided external ID field does not exist or is not accessible: ${fieldName}`,
-      );
+      throw new ApiError('NOT_FOUND', 'The requested resource does not exist');
     }
     if (f.name === 'Id') {
       const existing = to18(value) ? this.store.byId(value) : undefined;

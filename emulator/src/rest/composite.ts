@@ -26,6 +26,8 @@ interface SubResponse {
 }
 
 const MAX_COMPOSITE = 25;
+/** Of the 25, at most 5 may be query or sObject Collections subrequests. */
+const MAX_COMPOSITE_HEAVY = 5;
 const MAX_GRAPHS = 75;
 const MAX_GRAPH_NODES = 500;
 const MAX_GRAPH_DEPTH = 15;
@@ -37,6 +39,9 @@ const ROLLED_BACK = {
   errorCode: 'PROCESSING_HALTED',
   message: 'The transaction was rolled back since another operation in the same transaction failed.',
 };
+
+/** Internal marker (never accepted from clients) that an enclosing composite is all-or-none. */
+export const FORCE_ALL_OR_NONE = 'x-localorg-force-all-or-none';
 
 const invalidRequest = (message: string): ApiError => new ApiError('INVALID_REQUEST', message);
 
@@ -66,8 +71,9 @@ export class Composite {
       allow(method, ['POST']);
       return this.#graph(version, requireObject(body), headers);
     }
-    if (kind === 'sobjects' && more.length === 0)
-      return this.#collections(method, version, type, query, body);
+    if (kind === 'sobjects' && more.length === 0) {
+      return this.#collections(method, version, type, query, body, headers[FORCE_ALL_OR_NONE] === 'true');
+    }
     if (kind === 'tree' && type && more.length === 0) {
       allow(method, ['POST']);
       return this.#tree(version, type, requireObject(body));
@@ -97,16 +103,25 @@ export class Composite {
       if (seen.has(referenceId))
         throw invalidRequest(`Duplicate referenceId provided in the request: ${referenceId}`);
       seen.add(referenceId);
-      if (
-        typeof method !== 'string' ||
-        !['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD'].includes(method.toUpperCase())
-      ) {
+      // Methods are case-sensitive (POST, PUT, PATCH, GET, DELETE).
+      if (typeof method !== 'string' || !['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].includes(method)) {
         throw invalidRequest(`Invalid HTTP method for subrequest ${referenceId}.`);
+      }
+      const headers = (r.httpHeaders ?? {}) as Record<string, unknown>;
+      // Accept, Authorization and Content-Type are inherited from the top-level request and may not be set.
+      if (
+        Object.keys(headers).some((h) =>
+          ['accept', 'authorization', 'content-type'].includes(h.toLowerCase()),
+        )
+      ) {
+        throw invalidRequest(
+          `Subrequest ${referenceId} may not set the Accept, Authorization or Content-Type header.`,
+        );
       }
       if (typeof url !== 'string' || !/^\/services\/data\/v\d+\.\d+\//.test(url)) {
         throw invalidRequest(`The url for subrequest ${referenceId} must start with /services/data/vXX.X/.`);
       }
-      const out: Subrequest = { method: method.toUpperCase(), url, referenceId };
+      const out: Subrequest = { method, url, referenceId };
       if (r.body !== undefined) out.body = r.body;
       if (r.httpHeaders && typeof r.httpHeaders === 'object')
         out.httpHeaders = r.httpHeaders as Record<string, string>;
@@ -122,6 +137,7 @@ export class Composite {
     haltOnError: boolean,
     allowed: (method: string, parts: string[]) => boolean,
   ): { responses: SubResponse[]; failed: number } {
+    const forced = haltOnError;
     const results = new Map<string, { ok: boolean; body: unknown }>();
     const responses: SubResponse[] = [];
     let failed = -1;
@@ -145,6 +161,10 @@ export class Composite {
         }
         const subHeaders = { ...headers };
         for (const [k, v] of Object.entries(sub.httpHeaders ?? {})) subHeaders[k.toLowerCase()] = v;
+        // An all-or-none composite makes its sObject Collections subrequests all-or-none too
+        // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_allornone.htm).
+        if (forced) subHeaders[FORCE_ALL_OR_NONE] = 'true';
+        else delete subHeaders[FORCE_ALL_OR_NONE];
         reply = this.#rest.dispatch(
           sub.method,
           subVersion,
@@ -158,7 +178,7 @@ export class Composite {
         if (!isApiError(e)) throw e;
         reply = { status: e.status, body: [e.toItem()] };
       }
-      const ok = reply.status < 400;
+      const ok = reply.status < 400 && !reply.partialFailure;
       results.set(sub.referenceId, { ok, body: reply.body });
       const httpHeaders: Record<string, string> = {};
       if (ok && sub.method === 'POST' && reply.status === 201) {
@@ -222,6 +242,12 @@ export class Composite {
     headers: Record<string, string | undefined>,
   ): Reply {
     const subs = this.#parseSubrequests(body.compositeRequest, MAX_COMPOSITE);
+    const heavy = subs.filter((s) => /\/(query|queryAll|composite\/sobjects)(\/|\?|$)/.test(s.url)).length;
+    if (heavy > MAX_COMPOSITE_HEAVY) {
+      throw invalidRequest(
+        `A composite request may contain up to ${MAX_COMPOSITE_HEAVY} query or sObject Collections subrequests.`,
+      );
+    }
     const allOrNone = body.allOrNone === true;
     const allowed = (_m: string, parts: string[]) =>
       parts[0] === 'sobjects' ||
@@ -326,6 +352,7 @@ export class Composite {
     type: string | undefined,
     query: URLSearchParams,
     body: unknown,
+    forceAllOrNone: boolean,
   ): Reply {
     const org = this.#rest.org;
     if (type !== undefined) {
@@ -363,13 +390,13 @@ export class Composite {
     let items: { id?: string; run: () => string }[];
     if (method === 'DELETE') {
       const ids = (query.get('ids') ?? '').split(',').filter(Boolean);
-      allOrNone = query.get('allOrNone') === 'true';
+      allOrNone = forceAllOrNone || query.get('allOrNone') === 'true';
       if (ids.length === 0) throw new ApiError('MALFORMED_ID', 'ids are required');
       checkCount(ids.length);
       items = ids.map((id) => ({ id, run: () => (org.remove(undefined, id), to18(id) ?? id) }));
     } else {
       const input = requireObject(body);
-      allOrNone = input.allOrNone === true;
+      allOrNone = forceAllOrNone || input.allOrNone === true;
       const records = input.records;
       if (!Array.isArray(records)) throw new ApiError('JSON_PARSER_ERROR', 'records must be an array');
       checkCount(records.length);
@@ -419,6 +446,7 @@ export class Composite {
     if (allOrNone && anyFailed) {
       return {
         status: 200,
+        partialFailure: true,
         body: results.map((r) =>
           r.success
             ? {
@@ -437,7 +465,7 @@ export class Composite {
         ),
       };
     }
-    return { status: 200, body: results };
+    return { status: 200, body: results, partialFailure: anyFailed && forceAllOrNone };
   }
 
   #tree(version: string, type: string, body: Record<string, unknown>): Reply {

@@ -17,6 +17,8 @@ export interface Reply {
   body?: unknown;
   headers?: Record<string, string>;
   raw?: { contentType: string; data: string };
+  /** An sObject Collections reply where some record failed (an all-or-none composite rolls back on it). */
+  partialFailure?: boolean;
 }
 
 /** The query engine's module (emulator/src/query/index.ts), loaded when it is present. */
@@ -322,13 +324,18 @@ export class Rest {
   ): Reply {
     allow(method, ['GET', 'PATCH', 'DELETE', 'POST']);
     const f = this.org.field(schema.name, fieldName);
-    if (!f || (!f.externalId && f.name !== 'Id')) {
-      throw new ApiError(
-        'NOT_FOUND',
-        `Provided external ID field does not exist or is not accessible: ${fieldName}`,
-      );
-    }
+    // An incorrect external ID field answers NOT_FOUND
+    // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm).
+    if (!f || (!f.externalId && f.name !== 'Id')) throw notFound();
     if (method === 'PATCH' || method === 'POST') {
+      // updateOnly=true updates a match and never creates.
+      if (query.get('updateOnly') === 'true') {
+        const norm = value.toLowerCase();
+        const exists = [...this.org.store.records(schema.name, { includeDeleted: false })].some(
+          (r) => String(r[f.name] ?? '').toLowerCase() === norm,
+        );
+        if (!exists) throw notFound();
+      }
       const { id, created } = this.org.upsert(schema.name, f.name, value, requireObject(body));
       if (created) return { status: 201, body: { id, success: true, errors: [], created: true } };
       // Since API v46.0 an upsert that updates answers 200 with a body; before, 204.
