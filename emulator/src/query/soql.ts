@@ -532,7 +532,7 @@ export interface SortKey<T> {
   readonly nullsFirst: boolean;
 }
 
-/** Compares two normalized values: text case-insensitively (already lower-cased), numbers, booleans. */
+/** Compares two normalized values: text (already upper-cased), numbers, booleans. */
 function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
@@ -623,6 +623,14 @@ function checkLimits(run: Run, query: Query): void {
   if (query.offset !== undefined && query.offset > MAX_OFFSET) {
     // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_offset.htm
     throw new QueryError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+  }
+  // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_for_update.htm
+  if (query.for === 'UPDATE' && query.orderBy !== undefined) {
+    throw malformed(
+      run.soql,
+      locate(run.soql, 'ORDER'),
+      'ORDER BY is not allowed in a query that uses locking (FOR UPDATE)',
+    );
   }
   if (query.withDataCategory) {
     throw malformed(run.soql, locate(run.soql, 'DATA'), `unexpected token: 'DATA'`);
