@@ -640,6 +640,10 @@ describe('SOQL: deleted records and clauses accepted as no-ops', () => {
     }
   });
 
+  it('when FOR UPDATE comes with ORDER BY, then MALFORMED_QUERY, as locking queries cannot sort', () => {
+    expect(failure(`SELECT Id FROM Account ORDER BY Name FOR UPDATE`).errorCode).toBe('MALFORMED_QUERY');
+  });
+
   it("when USING SCOPE mine is given, then only the running user's records come back", () => {
     expect(names(`SELECT Name FROM Account USING SCOPE mine`)).toEqual(['Globex']);
   });
