@@ -112,12 +112,20 @@ export class Worker {
     this.#loop = this.#run();
   }
 
-  /** Stops claiming and waits for the syncs under way to finish and be stored. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits for the syncs under way to finish and be stored, at most `graceMs`: a
+   * sync still hanging then keeps its lease, which expires (or is released at the next start).
+   */
+  async stop(graceMs = 30_000): Promise<void> {
     this.#running = false;
     this.kick();
     await this.#loop;
-    await Promise.allSettled([...this.#inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#inFlight]),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Something was queued: look now rather than at the next poll. */
