@@ -44,6 +44,8 @@ export interface SoqlResult {
 
 /** Everything one query execution shares: the text (for error positions), the data and the clock. */
 export interface Run extends FilterContext {
+  /** Per-query tallies of limited constructs. */
+  readonly counters: { childRelationships: number };
   /** Relationship aliases declared in the top-level FROM list. */
   readonly relationshipAliases?: ReadonlyMap<string, readonly string[]>;
   readonly ds: QueryDataSource;
@@ -53,6 +55,13 @@ export interface Run extends FilterContext {
 }
 
 const MAX_OFFSET = 2000;
+const MAX_CHILD_RELATIONSHIPS = 20;
+/** A depth at which no child subquery is allowed at all (SOSL's RETURNING lists). */
+export const NO_CHILDREN = 1000;
+
+function maxChildDepth(run: Run): number {
+  return Number.parseFloat(run.version) >= 58 ? 4 : 1;
+}
 const FIELDS_LIMIT = 200;
 
 /** Parsed queries by text: clients repeat the same few queries, and parsing costs more than running them. */
@@ -165,7 +174,7 @@ interface Plan {
 }
 
 /** Validates the select list against the schema and builds the output shape. */
-function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathScope, isSub: boolean): Plan {
+function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathScope, depth: number): Plan {
   const nodes: Node[] = [];
   for (const f of query.fields ?? []) {
     switch (f.type) {
@@ -223,8 +232,23 @@ function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathSco
         throw malformed(run.soql, locate(run.soql, f.functionName), `unexpected token: '${f.functionName}'`);
       }
       case 'FieldSubquery': {
-        if (isSub) {
-          throw malformed(run.soql, locate(run.soql, 'SELECT', 1), `unexpected token: '('`);
+        // From API 58.0 a query may nest child subqueries four levels below its root; before, one.
+        // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_query_limits.htm
+        if (depth >= maxChildDepth(run)) {
+          throw malformed(
+            run.soql,
+            locate(run.soql, f.subquery.relationshipName),
+            depth >= NO_CHILDREN
+              ? `unexpected token: '('`
+              : `SOQL statements cannot query more than ${maxChildDepth(run) + 1} levels of parent-to-child relationships`,
+          );
+        }
+        if (++run.counters.childRelationships > MAX_CHILD_RELATIONSHIPS) {
+          throw malformed(
+            run.soql,
+            locate(run.soql, f.subquery.relationshipName),
+            `No more than ${MAX_CHILD_RELATIONSHIPS} parent-to-child relationships can be specified in a query`,
+          );
         }
         const sub = f.subquery;
         const relName = sub.relationshipName;
@@ -254,7 +278,7 @@ function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathSco
         const { relationshipName: _rel, sObjectPrefix: _prefix, ...rest } = sub;
         const childQuery: Query = { ...rest, sObject: child.name };
         const refField = rel.field;
-        const compiled = compileRows(run, childQuery, child, true);
+        const compiled = compileRows(run, childQuery, child, depth + 1);
         // Children are grouped by parent once per query, so a subquery costs one pass over the child object.
         let byParent: Map<string, Located[]> | undefined;
         const childrenOf = (parentId: string): Located[] => {
@@ -662,8 +686,9 @@ export function compileRows(
   run: Run,
   query: Query,
   schema: ObjectSchema,
-  isSub: boolean,
+  depth: number,
 ): (extra: Pred<Located>, candidates?: readonly Located[]) => SoqlResult {
+  const isSub = depth > 0;
   checkLimits(run, query);
   const scope: PathScope = {
     soql: run.soql,
@@ -681,7 +706,7 @@ export function compileRows(
       );
     return (extra) => aggregate(run, query, schema, scope, rowsWith(run, query, schema, scope, extra));
   }
-  const plan = planSelect(run, query, schema, scope, isSub);
+  const plan = planSelect(run, query, schema, scope, depth);
   const keys = sortKeys(run, query, scope);
   const where = compileWhere(run, query, scope);
   const using = scopeFilter(run, query);
@@ -801,6 +826,7 @@ export function executeSoql(soql: string, ds: QueryDataSource, options: SoqlOpti
   }
   const run: Run = {
     ...(relationshipAliases ? { relationshipAliases } : {}),
+    counters: { childRelationships: 0 },
     soql,
     ds,
     now: options.now ?? new Date(),
@@ -809,7 +835,7 @@ export function executeSoql(soql: string, ds: QueryDataSource, options: SoqlOpti
     resolver: new RecordResolver(ds, options.includeDeleted),
   };
   const schema = schemaOrThrow(run, query.sObject);
-  return compileRows(run, query, schema, false)(() => true);
+  return compileRows(run, query, schema, 0)(() => true);
 }
 
 export type { FieldType };

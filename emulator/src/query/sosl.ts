@@ -11,7 +11,7 @@ import type { QueryDataSource } from './data-source.ts';
 import { QueryError, located } from './errors.ts';
 import { isAggregateQuery } from './aggregate.ts';
 import { RecordResolver, type Located } from './schema-paths.ts';
-import { compileRows, parseSoql, schemaOrThrow, type Run } from './soql.ts';
+import { NO_CHILDREN, compileRows, parseSoql, schemaOrThrow, type Run } from './soql.ts';
 
 export interface SoslOptions {
   readonly apiVersion: string;
@@ -483,6 +483,7 @@ export function executeSosl(sosl: string, ds: QueryDataSource, options: SoslOpti
   if (s.pos < sosl.length) throw s.unexpected();
 
   const run: Run = {
+    counters: { childRelationships: 0 },
     soql: sosl,
     ds,
     now: options.now ?? new Date(),
@@ -529,7 +530,7 @@ export function executeSosl(sosl: string, ds: QueryDataSource, options: SoslOpti
       }
     }
     const searched = schema.fields.filter((f) => inScope(schema, f, scope));
-    const run1 = compileRows(run, query, schema, true);
+    const run1 = compileRows(run, query, schema, NO_CHILDREN);
     const result = run1((row: Located) => matches(tree, recordTokens(searched, row)));
     for (const r of result.records) {
       if (searchRecords.length >= cap) break;

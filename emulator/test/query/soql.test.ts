@@ -145,6 +145,34 @@ describe('SOQL: selecting fields', () => {
     expect((rows[2]?.['EventRelations'] as { totalSize: number }).totalSize).toBe(1);
   });
 
+  it('when child subqueries nest (API 58.0 and later), then each level carries its own children', () => {
+    const rows = query(
+      `SELECT Name, (SELECT LastName, (SELECT Subject, (SELECT RelationId FROM EventRelations ORDER BY RelationId) FROM Events) FROM Contacts ORDER BY LastName) FROM Account WHERE Name = 'Acme'`,
+    ).records;
+    const contacts = rows[0]?.['Contacts'] as { records: Record<string, unknown>[] };
+    expect(contacts.records.map((c) => c['LastName'])).toEqual(['Doe', 'Smith']);
+    const events = contacts.records[0]?.['Events'] as {
+      totalSize: number;
+      records: Record<string, unknown>[];
+    };
+    expect(events.totalSize).toBe(1);
+    expect((events.records[0]?.['EventRelations'] as { totalSize: number }).totalSize).toBe(2);
+    expect(contacts.records[1]?.['Events']).toBeNull();
+  });
+
+  it('when child subqueries nest under API 57.0, then the query fails as it did then', () => {
+    expect(() =>
+      executeSoql(
+        `SELECT Name, (SELECT LastName, (SELECT Subject FROM Events) FROM Contacts) FROM Account`,
+        ds,
+        {
+          includeDeleted: false,
+          apiVersion: '57.0',
+        },
+      ),
+    ).toThrow(QueryError);
+  });
+
   it('when a child subquery names an unknown relationship, then INVALID_TYPE says it did not understand it', () => {
     const e = failure('SELECT Id, (SELECT Id FROM Foos) FROM Account');
     expect(e.errorCode).toBe('INVALID_TYPE');
