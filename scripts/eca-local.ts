@@ -1,66 +1,51 @@
 // The External Client App's org-side settings, which are not packaged and never committed:
-//  - ExtlClntAppGlobalOauthSettings (callback URL, PKCE, secret rules). Salesforce keeps the
-//    consumer key and secret in it; they "can't be packaged and must not be added to source
+//  - ExtlClntAppGlobalOauthSettings: the OAuth consumer (callback URL, PKCE, secret rules; Salesforce
+//    adds the consumer key and secret). It "can't be packaged and must not be added to source
 //    control". https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_extlclntappglobaloauthsettings.htm
+//    Deployed together with the app's header and OAuth settings (which carry no oauthLink), it
+//    gives the org an OAuth consumer of its own and Salesforce generates the link.
+//    https://help.salesforce.com/s/articleView?id=xcloud.deploy_external_client_app_with_global_settings_file.htm
 //  - the admin's policies (ExtlClntAppConfigurablePolicies, ExtlClntAppOauthConfigurablePolicies),
-//    which belong to the org that installs the app, not to the package.
+//    which belong to the org that uses the app, not to the package.
 //    https://help.salesforce.com/s/articleView?id=xcloud.meta_enable_oauth_plugin.htm
-// This writes them as a Metadata API (mdapi) folder for `sf project deploy start --metadata-dir`,
-// which scripts/scratch-org.sh does for a scratch org. In a customer's org the admin sets the same
-// values in Setup (docs/admin-guide.md).
+// scripts/scratch-org.sh uses both for a scratch org; in a customer's org the admin sets the
+// policies in Setup (docs/admin-guide.md).
 //
-//   npx node scripts/eca-local.ts --public-url https://salescaling.example.com --out DIR [--permission-set-id 0PS…]
-import { mkdirSync, writeFileSync } from 'node:fs';
+//   npx node scripts/eca-local.ts --public-url URL --into MDAPI_DIR      add the OAuth consumer to a converted package
+//   npx node scripts/eca-local.ts --permission-set-id 0PS… --out DIR    write the OAuth policies as a deployable folder
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ECA_NAME = 'Salescaling_for_Salesforce';
 export const CALLBACK_PATH = '/oauth/salesforce/callback';
 const API_VERSION = '66.0';
+const HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
 
-export type EcaLocalOptions = {
-  /** The service's PUBLIC_URL; the callback is PUBLIC_URL + /oauth/salesforce/callback. */
-  publicUrl: string;
-  /** Id of the Salescaling_Integration_User permission set: only its holders may connect. */
-  integrationPermissionSetId?: string;
-};
+/** Metadata API files (path inside an mdapi folder → content) and the package.xml members they add. */
+export type MetadataFiles = { files: Record<string, string>; types: { name: string; member: string }[] };
 
 const xmlEscape = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** PUBLIC_URL + /oauth/salesforce/callback, exactly as the service builds its redirect_uri. */
 export function callbackUrl(publicUrl: string): string {
   const base = new URL(publicUrl);
   if (base.protocol !== 'https:' && base.hostname !== 'localhost' && base.hostname !== '127.0.0.1') {
     throw new Error(`PUBLIC_URL must be https (or localhost for development): ${publicUrl}`);
   }
-  // PUBLIC_URL + /oauth/salesforce/callback, exactly as the service builds its redirect_uri.
   return `${base.href.replace(/\/+$/, '')}${CALLBACK_PATH}`;
 }
 
-/** File path (inside the mdapi folder) → content. */
-export function ecaLocalMetadata(options: EcaLocalOptions): Record<string, string> {
-  const header = '<?xml version="1.0" encoding="UTF-8"?>\n';
-  const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
-  const permissionSet = options.integrationPermissionSetId
-    ? `    <commaSeparatedPermissionSet>${xmlEscape(options.integrationPermissionSetId)}</commaSeparatedPermissionSet>\n`
-    : '';
+/** The OAuth consumer and the plugin switch, to deploy with the app itself. */
+export function ecaConsumerMetadata(options: { publicUrl: string }): MetadataFiles {
   return {
-    'package.xml': `${header}<Package ${ns}>
-    <types>
-        <members>${ECA_NAME}_glbloauth</members>
-        <name>ExtlClntAppGlobalOauthSettings</name>
-    </types>
-    <types>
-        <members>${ECA_NAME}_plcy</members>
-        <name>ExtlClntAppConfigurablePolicies</name>
-    </types>
-    <types>
-        <members>${ECA_NAME}_oauthPlcy</members>
-        <name>ExtlClntAppOauthConfigurablePolicies</name>
-    </types>
-    <version>${API_VERSION}</version>
-</Package>
-`,
-    [`extlClntAppGlobalOauthSets/${ECA_NAME}_glbloauth.ecaGlblOauth`]: `${header}<ExtlClntAppGlobalOauthSettings ${ns}>
+    types: [
+      { name: 'ExtlClntAppGlobalOauthSettings', member: `${ECA_NAME}_glbloauth` },
+      { name: 'ExtlClntAppConfigurablePolicies', member: `${ECA_NAME}_plcy` },
+    ],
+    files: {
+      [`extlClntAppGlobalOauthSets/${ECA_NAME}_glbloauth.ecaGlblOauth`]: `${HEADER}<ExtlClntAppGlobalOauthSettings ${NS}>
     <callbackUrl>${xmlEscape(callbackUrl(options.publicUrl))}</callbackUrl>
     <externalClientApplication>${ECA_NAME}</externalClientApplication>
     <isClientCredentialsFlowEnabled>false</isClientCredentialsFlowEnabled>
@@ -71,32 +56,66 @@ export function ecaLocalMetadata(options: EcaLocalOptions): Record<string, strin
     <label>Salescaling for Salesforce</label>
 </ExtlClntAppGlobalOauthSettings>
 `,
-    [`extlClntAppPolicies/${ECA_NAME}_plcy.ecaPlcy`]: `${header}<ExtlClntAppConfigurablePolicies ${ns}>
+      [`extlClntAppPolicies/${ECA_NAME}_plcy.ecaPlcy`]: `${HEADER}<ExtlClntAppConfigurablePolicies ${NS}>
     <externalClientApplication>${ECA_NAME}</externalClientApplication>
     <isEnabled>true</isEnabled>
     <isOauthPluginEnabled>true</isOauthPluginEnabled>
     <label>Salescaling for Salesforce</label>
 </ExtlClntAppConfigurablePolicies>
 `,
-    [`extlClntAppOauthPolicies/${ECA_NAME}_oauthPlcy.ecaOauthPlcy`]: `${header}<ExtlClntAppOauthConfigurablePolicies ${ns}>
-${permissionSet}    <externalClientApplication>${ECA_NAME}</externalClientApplication>
-    <ipRelaxationPolicyType>Enforce</ipRelaxationPolicyType>
-    <label>Salescaling for Salesforce</label>
-    <permittedUsersPolicyType>${options.integrationPermissionSetId ? 'AdminApprovedPreAuthorized' : 'AllSelfAuthorized'}</permittedUsersPolicyType>
-    <refreshTokenPolicyType>Infinite</refreshTokenPolicyType>
-</ExtlClntAppOauthConfigurablePolicies>
-`,
+    },
   };
 }
 
-export function writeEcaLocalMetadata(outDir: string, options: EcaLocalOptions): string[] {
-  const files = ecaLocalMetadata(options);
-  return Object.entries(files).map(([name, content]) => {
-    const file = path.join(outDir, name);
+/**
+ * The admin's OAuth policies: only holders of Salescaling_Integration_User may connect (they are
+ * pre-authorized), and the refresh token lasts until revoked so meetings keep syncing.
+ */
+export function ecaOauthPoliciesMetadata(options: { integrationPermissionSetId: string }): MetadataFiles {
+  return {
+    types: [{ name: 'ExtlClntAppOauthConfigurablePolicies', member: `${ECA_NAME}_oauthPlcy` }],
+    files: {
+      [`extlClntAppOauthPolicies/${ECA_NAME}_oauthPlcy.ecaOauthPlcy`]: `${HEADER}<ExtlClntAppOauthConfigurablePolicies ${NS}>
+    <commaSeparatedPermissionSet>${xmlEscape(options.integrationPermissionSetId)}</commaSeparatedPermissionSet>
+    <externalClientApplication>${ECA_NAME}</externalClientApplication>
+    <ipRelaxationPolicyType>Enforce</ipRelaxationPolicyType>
+    <label>Salescaling for Salesforce</label>
+    <permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>
+    <refreshTokenPolicyType>Infinite</refreshTokenPolicyType>
+</ExtlClntAppOauthConfigurablePolicies>
+`,
+    },
+  };
+}
+
+function typesXml(types: MetadataFiles['types']): string {
+  return types
+    .map(
+      ({ name, member }) =>
+        `    <types>\n        <members>${member}</members>\n        <name>${name}</name>\n    </types>\n`,
+    )
+    .join('');
+}
+
+/**
+ * Writes the files into an mdapi folder: into its package.xml when there is one (as
+ * `sf project convert source` leaves it), else a new package.xml.
+ */
+export function writeMetadata(dir: string, metadata: MetadataFiles): string[] {
+  const written = Object.entries(metadata.files).map(([name, content]) => {
+    const file = path.join(dir, name);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, content);
     return file;
   });
+  const manifest = path.join(dir, 'package.xml');
+  const existing = existsSync(manifest)
+    ? readFileSync(manifest, 'utf8')
+    : `${HEADER}<Package ${NS}>\n    <version>${API_VERSION}</version>\n</Package>\n`;
+  const at = existing.indexOf('    <version>');
+  if (at < 0) throw new Error(`${manifest} has no <version> element`);
+  writeFileSync(manifest, existing.slice(0, at) + typesXml(metadata.types) + existing.slice(at));
+  return [...written, manifest];
 }
 
 function argument(name: string): string | undefined {
@@ -104,17 +123,31 @@ function argument(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-if (process.argv[1] && path.basename(process.argv[1]) === 'eca-local.ts') {
+function main(): void {
   const publicUrl = argument('--public-url');
-  const outDir = argument('--out');
-  if (!publicUrl || !outDir) {
-    console.error('Usage: npx node scripts/eca-local.ts --public-url URL --out DIR [--permission-set-id ID]');
+  const into = argument('--into');
+  const permissionSetId = argument('--permission-set-id');
+  const out = argument('--out');
+  if (publicUrl && into) {
+    writeMetadata(into, ecaConsumerMetadata({ publicUrl }));
+    console.log(`Added the OAuth consumer (callback ${callbackUrl(publicUrl)}) to ${into}`);
+  } else if (permissionSetId && out) {
+    writeMetadata(out, ecaOauthPoliciesMetadata({ integrationPermissionSetId: permissionSetId }));
+    console.log(`Wrote the OAuth policies to ${out}`);
+  } else {
+    console.error(
+      'Usage: npx node scripts/eca-local.ts --public-url URL --into MDAPI_DIR\n' +
+        '       npx node scripts/eca-local.ts --permission-set-id ID --out DIR',
+    );
     process.exit(2);
   }
-  const permissionSetId = argument('--permission-set-id');
-  const written = writeEcaLocalMetadata(outDir, {
-    publicUrl,
-    ...(permissionSetId ? { integrationPermissionSetId: permissionSetId } : {}),
-  });
-  console.log(`Wrote ${written.length} files to ${outDir}`);
+}
+
+if (process.argv[1] && path.basename(process.argv[1]) === 'eca-local.ts') {
+  try {
+    main();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
 }

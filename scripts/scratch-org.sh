@@ -41,21 +41,23 @@ step "3. Scratch org ($SCRATCH_ORG_ALIAS, Shared Activities and Enhanced Notes o
 sf org create scratch --definition-file config/project-scratch-def.json --alias "$SCRATCH_ORG_ALIAS" \
   --target-dev-hub "$DEV_HUB_ALIAS" --duration-days "$SCRATCH_DAYS" --set-default --wait 15
 
-step "4. Deploy the package"
-sf project deploy start --source-dir force-app --target-org "$SCRATCH_ORG_ALIAS" --wait 30
+step "4. Deploy the package, with an OAuth consumer of this org's own (callback $PUBLIC_URL/oauth/salesforce/callback, PKCE)"
+WORK_DIR="$(mktemp -d)"
+trap 'rm -rf "$WORK_DIR"' EXIT
+sf project convert source --source-dir force-app --output-dir "$WORK_DIR/package"
+"$NODE_BIN" scripts/eca-local.ts --public-url "$PUBLIC_URL" --into "$WORK_DIR/package"
+sf project deploy start --metadata-dir "$WORK_DIR/package" --target-org "$SCRATCH_ORG_ALIAS" --wait 30
 
 step "5. Assign the permission sets to the scratch org's admin"
 sf org assign permset --name Salescaling_Integration_User --name Salescaling_Recordings_Viewer \
   --target-org "$SCRATCH_ORG_ALIAS"
 
-step "6. External Client App: callback $PUBLIC_URL/oauth/salesforce/callback, PKCE, admin-approved users"
+step "6. App policies: holders of Salescaling Integration User are pre-authorized"
 PERMISSION_SET_ID="$(sf data query --target-org "$SCRATCH_ORG_ALIAS" --json \
   --query "SELECT Id FROM PermissionSet WHERE Name = 'Salescaling_Integration_User'" |
   "$NODE_BIN" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s).result.records;if(!r.length)process.exit(1);console.log(r[0].Id)})')"
-ECA_DIR="$(mktemp -d)"
-trap 'rm -rf "$ECA_DIR"' EXIT
-"$NODE_BIN" scripts/eca-local.ts --public-url "$PUBLIC_URL" --permission-set-id "$PERMISSION_SET_ID" --out "$ECA_DIR"
-sf project deploy start --metadata-dir "$ECA_DIR" --target-org "$SCRATCH_ORG_ALIAS" --wait 30
+"$NODE_BIN" scripts/eca-local.ts --permission-set-id "$PERMISSION_SET_ID" --out "$WORK_DIR/policies"
+sf project deploy start --metadata-dir "$WORK_DIR/policies" --target-org "$SCRATCH_ORG_ALIAS" --wait 30
 
 step "7. Sample data (accounts, contacts, an opportunity, recorded meetings)"
 sf data tree import --plan scripts/data/sample-data-plan.json --target-org "$SCRATCH_ORG_ALIAS"

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ecaLocalMetadata } from '../eca-local.ts';
+import { ecaConsumerMetadata, ecaOauthPoliciesMetadata, writeMetadata } from '../eca-local.ts';
 import { buildLwc } from '../lwc-build.ts';
 import { checkMetadataFile, checkMetadataXml, checkScratchSettings } from '../lib/metadata-types.ts';
 import { findProjectRoot } from '../lib/project-root.ts';
@@ -192,18 +192,20 @@ describe('the package metadata', () => {
   });
 
   it('when the org-side External Client App settings are generated, then they are valid, require PKCE and call back to the service', () => {
-    const files = ecaLocalMetadata({
-      publicUrl: 'https://sync.example.com',
-      integrationPermissionSetId: '0PSDn000001abcdEAA',
-    });
-    for (const [name, xml] of Object.entries(files)) {
-      if (name !== 'package.xml')
-        expect({ name, problems: checkMetadataXml(xml) }).toEqual({ name, problems: [] });
+    const consumer = ecaConsumerMetadata({ publicUrl: 'https://sync.example.com' });
+    const policies = ecaOauthPoliciesMetadata({ integrationPermissionSetId: '0PSDn000001abcdEAA' });
+    for (const [name, xml] of Object.entries({ ...consumer.files, ...policies.files })) {
+      expect({ name, problems: checkMetadataXml(xml) }).toEqual({ name, problems: [] });
     }
-    const global = files['extlClntAppGlobalOauthSets/Salescaling_for_Salesforce_glbloauth.ecaGlblOauth']!;
+    const global =
+      consumer.files['extlClntAppGlobalOauthSets/Salescaling_for_Salesforce_glbloauth.ecaGlblOauth']!;
     expect(global).toContain('<callbackUrl>https://sync.example.com/oauth/salesforce/callback</callbackUrl>');
     expect(global).toContain('<isPkceRequired>true</isPkceRequired>');
     expect(global).not.toMatch(/consumer(Key|Secret)/);
+    expect(consumer.types.map((t) => t.name)).toEqual([
+      'ExtlClntAppGlobalOauthSettings',
+      'ExtlClntAppConfigurablePolicies',
+    ]);
   });
 
   it('when the package is searched for Apex, then there is none', () => {
@@ -215,5 +217,22 @@ describe('the package metadata', () => {
     expect(
       sources.filter((file) => readFileSync(file, 'utf8').includes('@salesforce/apex')).map(relative),
     ).toEqual([]);
+  });
+
+  it('when the OAuth consumer is added to the converted package for a scratch org, then its manifest lists the package and the consumer', () => {
+    writeMetadata(converted, ecaConsumerMetadata({ publicUrl: 'http://localhost:3000' }));
+
+    const manifest = readFileSync(path.join(converted, 'package.xml'), 'utf8');
+    expect(XMLValidator.validate(manifest)).toBe(true);
+    const types = new XMLParser().parse(manifest).Package.types as { name: string }[];
+    expect(types.map((t) => t.name)).toEqual([
+      'CustomField',
+      'ExternalClientApplication',
+      'ExtlClntAppOauthSettings',
+      'LightningComponentBundle',
+      'PermissionSet',
+      'ExtlClntAppGlobalOauthSettings',
+      'ExtlClntAppConfigurablePolicies',
+    ]);
   });
 });

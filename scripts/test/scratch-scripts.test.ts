@@ -101,9 +101,17 @@ printf '%s\\n' "$*" >> "${log}"
 case "$1 $2" in
   "org display") exit 1 ;;
   "data query") echo '{"status":0,"result":{"records":[{"Id":"0PSDn000001abcdEAA"}]}}' ;;
+  "project convert")
+    while [[ $# -gt 0 ]]; do
+      if [[ "$1" == "--output-dir" ]]; then
+        mkdir -p "$2"
+        printf '<?xml version="1.0" encoding="UTF-8"?>\\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\\n    <version>66.0</version>\\n</Package>\\n' > "$2/package.xml"
+      fi
+      shift
+    done ;;
   "project deploy")
     while [[ $# -gt 0 ]]; do
-      if [[ "$1" == "--metadata-dir" ]]; then cp -r "$2" "${captured}"; fi
+      if [[ "$1" == "--metadata-dir" ]]; then mkdir -p "${captured}"; cp -r "$2" "${captured}/$(basename "$2")"; fi
       shift
     done ;;
 esac
@@ -125,21 +133,37 @@ esac
       'org display --target-org SalescalingDevHub --json',
       'org login web --set-default-dev-hub --alias SalescalingDevHub',
       'org create scratch --definition-file config/project-scratch-def.json --alias salescaling --target-dev-hub SalescalingDevHub --duration-days 7 --set-default --wait 15',
-      'project deploy start --source-dir force-app --target-org salescaling --wait 30',
+      expect.stringMatching(/^project convert source --source-dir force-app --output-dir \S+\/package$/),
+      expect.stringMatching(
+        /^project deploy start --metadata-dir \S+\/package --target-org salescaling --wait 30$/,
+      ),
       'org assign permset --name Salescaling_Integration_User --name Salescaling_Recordings_Viewer --target-org salescaling',
       "data query --target-org salescaling --json --query SELECT Id FROM PermissionSet WHERE Name = 'Salescaling_Integration_User'",
-      expect.stringMatching(/^project deploy start --metadata-dir \S+ --target-org salescaling --wait 30$/),
+      expect.stringMatching(
+        /^project deploy start --metadata-dir \S+\/policies --target-org salescaling --wait 30$/,
+      ),
       'data tree import --plan scripts/data/sample-data-plan.json --target-org salescaling',
     ]);
 
+    // The package deploy carries the OAuth consumer, built on PUBLIC_URL, listed in its manifest.
     const global = readFileSync(
-      path.join(captured, 'extlClntAppGlobalOauthSets/Salescaling_for_Salesforce_glbloauth.ecaGlblOauth'),
+      path.join(
+        captured,
+        'package/extlClntAppGlobalOauthSets/Salescaling_for_Salesforce_glbloauth.ecaGlblOauth',
+      ),
       'utf8',
     );
     expect(global).toContain('<callbackUrl>https://sync.example.com/oauth/salesforce/callback</callbackUrl>');
     expect(checkMetadataXml(global)).toEqual([]);
+    const manifest = readFileSync(path.join(captured, 'package/package.xml'), 'utf8');
+    expect(manifest).toContain('<members>Salescaling_for_Salesforce_glbloauth</members>');
+    expect(manifest.indexOf('<types>')).toBeLessThan(manifest.indexOf('<version>'));
+    // The policies deploy pre-authorizes the integration permission set it looked up.
     const policies = readFileSync(
-      path.join(captured, 'extlClntAppOauthPolicies/Salescaling_for_Salesforce_oauthPlcy.ecaOauthPlcy'),
+      path.join(
+        captured,
+        'policies/extlClntAppOauthPolicies/Salescaling_for_Salesforce_oauthPlcy.ecaOauthPlcy',
+      ),
       'utf8',
     );
     expect(policies).toContain(
@@ -148,6 +172,7 @@ esac
     expect(policies).toContain(
       '<permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>',
     );
+    expect(checkMetadataXml(policies)).toEqual([]);
     // the component's compiled JavaScript was built before the deploy
     expect(
       existsSync(
