@@ -194,6 +194,10 @@ function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathSco
       }
       case 'FieldFunctionExpression': {
         if (f.functionName.toUpperCase() === 'FIELDS') {
+          // FIELDS() arrived in API 51.0; earlier versions do not know the word.
+          if (Number.parseFloat(run.version) < 51) {
+            throw malformed(run.soql, locate(run.soql, 'FIELDS'), `unexpected token: '('`);
+          }
           const which = String(f.parameters[0] ?? '');
           const bounded = which.toUpperCase() === 'STANDARD';
           // FIELDS(ALL) and FIELDS(CUSTOM) are unbounded: the API wants LIMIT ≤ 200.

@@ -194,6 +194,12 @@ describe('SOQL: selecting fields', () => {
     expect(Object.keys(row)).toEqual(['attributes', 'Regions__c', 'Salescaling_Score__c']);
   });
 
+  it('when FIELDS() is used before API 51.0, then MALFORMED_QUERY', () => {
+    expect(() =>
+      executeSoql('SELECT FIELDS(STANDARD) FROM Account', ds, { includeDeleted: false, apiVersion: '50.0' }),
+    ).toThrow(expect.objectContaining({ errorCode: 'MALFORMED_QUERY' }));
+  });
+
   it('when Id is selected beside FIELDS(ALL), then it is a duplicate field', () => {
     expect(failure('SELECT Id, FIELDS(ALL) FROM Account LIMIT 200').message).toBe(
       'duplicate field selected: Id',
