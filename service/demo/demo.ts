@@ -15,6 +15,7 @@ import { startLocalOrg, type LocalOrg } from '../../emulator/src/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { signPayload } from '../src/http/webhook-signature.ts';
 import { silentLogger } from '../src/logger.ts';
+import { soql } from '../src/salesforce/soql.ts';
 import type { Meeting, MeetingEvent } from '../src/meetings/schema.ts';
 import { startService, type RunningService } from '../src/service.ts';
 import { connectThroughBrowser } from './browser-connect.ts';
@@ -98,7 +99,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     });
     const admin = await adminConnection(org);
     const [profile] = (
-      await admin.query<{ ProfileId: string }>(`SELECT ProfileId FROM User WHERE Id = '${org.userId}'`)
+      await admin.query<{ ProfileId: string }>(soql`SELECT ProfileId FROM User WHERE Id = ${org.userId}`)
     ).records;
     const ids = seed(org, profile?.ProfileId ?? '');
     say('Salescaling for Salesforce — demo');
@@ -183,7 +184,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       );
       if (r.state === 'deleted') {
         const was = firstEventIds.get(r.meetingId);
-        const left = was ? await conn.query(`SELECT Id FROM Event WHERE Id = '${was}'`) : { totalSize: 0 };
+        const left = was ? await conn.query(soql`SELECT Id FROM Event WHERE Id = ${was}`) : { totalSize: 0 };
         say(
           `     Event ${was ?? '?'} was written, then deleted: ${left.totalSize === 0 ? 'the Event, its note and task are gone from the org' : 'the Event is still there!'}`,
         );
@@ -204,7 +205,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           OwnerId: string;
           Type: string | null;
         }>(
-          `SELECT Id, Subject, StartDateTime, EndDateTime, WhoId, WhatId, OwnerId, Type FROM Event WHERE Id = '${r.eventId}'`,
+          soql`SELECT Id, Subject, StartDateTime, EndDateTime, WhoId, WhatId, OwnerId, Type FROM Event WHERE Id = ${r.eventId}`,
         )
       ).records;
       if (!ev) {
@@ -213,7 +214,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       }
       const relations = (
         await conn.query<{ RelationId: string }>(
-          `SELECT RelationId FROM EventRelation WHERE EventId = '${ev.Id}' AND IsParent = true AND IsWhat = false`,
+          soql`SELECT RelationId FROM EventRelation WHERE EventId = ${ev.Id} AND IsParent = true AND IsWhat = false`,
         )
       ).records;
       say(
@@ -224,11 +225,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       );
       if (r.noteId) {
         const [note] = (
-          await conn.query<{ Title: string }>(`SELECT Id, Title FROM ContentNote WHERE Id = '${r.noteId}'`)
+          await conn.query<{ Title: string }>(soql`SELECT Id, Title FROM ContentNote WHERE Id = ${r.noteId}`)
         ).records;
         const links = (
           await conn.query<{ LinkedEntityId: string }>(
-            `SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '${r.noteId}'`,
+            soql`SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = ${r.noteId}`,
           )
         ).records.filter((l) => l.LinkedEntityId !== ev.OwnerId && !l.LinkedEntityId.startsWith('005'));
         say(
@@ -238,7 +239,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       if (r.taskId) {
         const [task] = (
           await conn.query<{ Subject: string; Status: string; Description: string | null }>(
-            `SELECT Subject, Status, Description FROM Task WHERE Id = '${r.taskId}'`,
+            soql`SELECT Subject, Status, Description FROM Task WHERE Id = ${r.taskId}`,
           )
         ).records;
         const wanted = [...new Set([...(m?.notes ?? []), ...(m?.clips ?? [])].map((n) => n.category))];

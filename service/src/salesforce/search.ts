@@ -4,6 +4,7 @@
  * cached briefly per workspace.
  */
 import type { Connection } from 'jsforce';
+import { soql } from './soql.ts';
 
 export type SuggestionType = 'Contact' | 'Lead' | 'Account' | 'Opportunity';
 
@@ -26,25 +27,6 @@ export interface SearchHit {
   readonly email?: string;
   readonly accountId?: string;
   readonly stageName?: string;
-}
-
-/** A SOQL string literal: `'` and `\` escaped (plus the control characters SOQL has escapes for). */
-export function soqlQuote(value: string): string {
-  const escaped = value.replace(
-    /[\\'"\n\r\t\b\f]/g,
-    (c) =>
-      ({
-        '\\': '\\\\',
-        "'": "\\'",
-        '"': '\\"',
-        '\n': '\\n',
-        '\r': '\\r',
-        '\t': '\\t',
-        '\b': '\\b',
-        '\f': '\\f',
-      })[c] ?? c,
-  );
-  return `'${escaped}'`;
 }
 
 /**
@@ -77,8 +59,6 @@ interface OpportunityRow {
   CloseDate: string | null;
 }
 
-const inList = (values: readonly string[]) => values.map(soqlQuote).join(', ');
-
 export async function suggestAssociations(
   conn: Connection,
   participants: readonly { email: string; name?: string | undefined }[],
@@ -91,10 +71,10 @@ export async function suggestAssociations(
 
   const [contacts, leads] = await Promise.all([
     conn.query<ContactRow>(
-      `SELECT Id, Name, Email, AccountId, Account.Name FROM Contact WHERE Email IN (${inList(emails)}) LIMIT 200`,
+      soql`SELECT Id, Name, Email, AccountId, Account.Name FROM Contact WHERE Email IN ${emails} LIMIT 200`,
     ),
     conn.query<LeadRow>(
-      `SELECT Id, Name, Email, Company FROM Lead WHERE Email IN (${inList(emails)}) AND IsConverted = false LIMIT 200`,
+      soql`SELECT Id, Name, Email, Company FROM Lead WHERE Email IN ${emails} AND IsConverted = false LIMIT 200`,
     ),
   ]);
 
@@ -133,10 +113,9 @@ export async function suggestAssociations(
     });
   }
   if (accounts.size > 0) {
+    const accountIds = [...accounts.keys()];
     const opportunities = await conn.query<OpportunityRow>(
-      `SELECT Id, Name, StageName, AccountId, CloseDate FROM Opportunity WHERE AccountId IN (${inList([
-        ...accounts.keys(),
-      ])}) AND IsClosed = false ORDER BY CloseDate ASC LIMIT 50`,
+      soql`SELECT Id, Name, StageName, AccountId, CloseDate FROM Opportunity WHERE AccountId IN ${accountIds} AND IsClosed = false ORDER BY CloseDate ASC LIMIT 50`,
     );
     for (const o of opportunities.records) {
       const a = o.AccountId ? accounts.get(o.AccountId) : undefined;
