@@ -225,12 +225,10 @@ export class App {
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers))
         headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+      delete headers[FORCE_ALL_OR_NONE];
       const reply = this.rest.dispatch(method, version, parts, query, parsed, headers);
-      if (method !== 'GET' && reply.status < 400) this.markDirty();
-      else if (kind === 'composite' || kind === 'graph' || kind === 'collections' || kind === 'tree')
-        this.markDirty();
+      if (method !== 'GET') this.markDirty();
       sendReply(res, reply, limitHeader());
-      void session;
     } finally {
       this.#inFlight--;
     }

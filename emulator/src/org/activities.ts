@@ -2,7 +2,7 @@
  * Event and Task rules: timing fields, the derived AccountId, Who/What restrictions, and the relation
  * rows (EventRelation, TaskRelation) Shared Activities keeps for every related contact, lead and record.
  * Event: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm
- * EventRelation: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventrelation.htm
+ * EventRelation: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventattendee.htm
  * TaskRelation: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_taskrelation.htm
  */
 import { ApiError } from '../errors.ts';
@@ -27,6 +27,16 @@ const integrity = (message: string, fields: string[]): ApiError =>
 
 function typeOf(org: Org, id: unknown): string | undefined {
   return typeof id === 'string' ? org.objectOfId(id) : undefined;
+}
+
+/** The account a relation's record belongs to (the relation's AccountId). */
+function accountOf(org: Org, id: unknown): string | null {
+  const found = org.live(typeof id === 'string' ? id : null);
+  if (!found) return null;
+  if (found.objectName === 'Account') return found.record.Id as string;
+  if (found.objectName === 'Contact' || found.objectName === 'Opportunity')
+    return (found.record.AccountId as string | null) ?? null;
+  return null;
 }
 
 /** AccountId: the What's account (Account, Opportunity), else the Who contact's account, else null. */
@@ -130,6 +140,7 @@ function putRelation(org: Org, kind: Kind, fields: MutableRecord): void {
     ...(kind === 'Event' ? { Status: 'New' } : {}),
     ...fields,
   });
+  record.AccountId = accountOf(org, record.RelationId);
   org.store.put(table, record);
 }
 
@@ -262,6 +273,7 @@ function relationRules(kind: Kind): ObjectRules {
         }
       }
       if (shared) record.IsWhat = WHAT_TYPES.has(t);
+      record.AccountId = accountOf(org, record.RelationId);
       const isParent = kind === 'Task' || record.IsParent === true;
       const rows = relations(org, kind, act.record.Id);
       if (rows.some((r) => r.RelationId === record.RelationId)) {

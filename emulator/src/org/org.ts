@@ -95,7 +95,7 @@ export class Org {
     if (!this.settings.sharedActivities) {
       // Without Shared Activities, EventRelation holds invitees only (no IsParent/IsWhat), and
       // TaskRelation and the Who-relation views do not exist
-      // (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventrelation.htm).
+      // (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventattendee.htm).
       const absent = new Set(['TaskRelation', 'EventWhoRelation', 'TaskWhoRelation']);
       schemas = schemas
         .filter((s) => !absent.has(s.name))
@@ -561,6 +561,7 @@ function* whoView(
       IsDeleted: r.IsDeleted as boolean,
       [parentField]: r[parentField] as string,
       RelationId: r.RelationId as string,
+      AccountId: (r.AccountId as string | null) ?? null,
       Type: rel.objectName,
       CreatedDate: r.CreatedDate as string,
       CreatedById: r.CreatedById as string,

@@ -518,6 +518,7 @@ export function standardObjects(): ObjectSchema[] {
       fields: [
         ...systemFields(),
         field('EventId', 'reference', { ...required, ...createOnly, referenceTo: ['Event'] }),
+        field('AccountId', 'reference', { ...readOnly, referenceTo: ['Account'] }),
         field('RelationId', 'reference', {
           ...required,
           ...createOnly,
@@ -545,6 +546,7 @@ export function standardObjects(): ObjectSchema[] {
       fields: [
         ...systemFields(),
         field('EventId', 'reference', { ...readOnly, referenceTo: ['Event'] }),
+        field('AccountId', 'reference', { ...readOnly, referenceTo: ['Account'] }),
         field('RelationId', 'reference', { ...readOnly, referenceTo: ['Contact', 'Lead'] }),
         field('Type', 'string', { ...readOnly, length: 255 }),
       ],
@@ -553,9 +555,12 @@ export function standardObjects(): ObjectSchema[] {
       label: 'Task Relation',
       labelPlural: 'Task Relations',
       keyPrefix: '0RT',
+      // TaskRelation supports create and delete, not update.
+      updateable: false,
       fields: [
         ...systemFields(),
         field('TaskId', 'reference', { ...required, ...createOnly, referenceTo: ['Task'] }),
+        field('AccountId', 'reference', { ...readOnly, referenceTo: ['Account'] }),
         field('RelationId', 'reference', {
           ...required,
           ...createOnly,
@@ -574,6 +579,7 @@ export function standardObjects(): ObjectSchema[] {
       fields: [
         ...systemFields(),
         field('TaskId', 'reference', { ...readOnly, referenceTo: ['Task'] }),
+        field('AccountId', 'reference', { ...readOnly, referenceTo: ['Account'] }),
         field('RelationId', 'reference', { ...readOnly, referenceTo: ['Contact', 'Lead'] }),
         field('Type', 'string', { ...readOnly, length: 255 }),
       ],
