@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { executeSoql } from '../../src/query/index.ts';
+import { executeSoql, QueryError } from '../../src/query/index.ts';
 import type { StoredRecord } from '../../src/schema/types.ts';
 import { IdFactory } from '../../src/ids.ts';
-import { FixtureDataSource, SCHEMAS } from './fixture.ts';
+import { FixtureDataSource, SCHEMAS, makeFixture } from './fixture.ts';
 
 interface Row {
   name: string | null;
@@ -107,6 +107,135 @@ describe('SOQL properties', () => {
         expect(hits).toEqual(want);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('SOQL robustness', () => {
+  const { ds } = makeFixture();
+  const words = [
+    'SELECT',
+    'Id',
+    'Name',
+    'Account.Name',
+    'Who.Name',
+    'COUNT()',
+    'COUNT(Id)',
+    'MAX(Amount)',
+    'FIELDS(ALL)',
+    'FROM',
+    'Account',
+    'Contact',
+    'Event',
+    'Opportunity',
+    'Foo',
+    'WHERE',
+    'AND',
+    'OR',
+    'NOT',
+    '(',
+    ')',
+    ',',
+    '=',
+    '!=',
+    '<',
+    '>',
+    'LIKE',
+    'IN',
+    'NOT IN',
+    'INCLUDES',
+    "'a%'",
+    "'x\\''",
+    "'\\q'",
+    'null',
+    'true',
+    '5',
+    '2026-11-24',
+    'TODAY',
+    'LAST_N_DAYS:3',
+    'ORDER BY',
+    'ASC',
+    'DESC',
+    'NULLS LAST',
+    'LIMIT',
+    'OFFSET',
+    '3',
+    '2001',
+    'GROUP BY',
+    'HAVING',
+    'TYPEOF',
+    'WHEN',
+    'THEN',
+    'END',
+    '(SELECT Id FROM Contacts)',
+    '(SELECT WhoId FROM Event)',
+    ':x',
+  ];
+  const prefix = fc.constantFrom(
+    'SELECT',
+    'SELECT Id FROM Account',
+    'SELECT Id FROM Account WHERE',
+    'SELECT Name, (SELECT Id FROM Contacts',
+    'SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry',
+  );
+  const soql = fc
+    .tuple(prefix, fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 14 }))
+    .map(([p, ws]) => `${p} ${ws.join(' ')}`);
+
+  it('when any token soup is sent, then the engine answers rows or a QueryError, never another exception', () => {
+    fc.assert(
+      fc.property(soql, (text) => {
+        try {
+          const result = executeSoql(text, ds, { includeDeleted: false, apiVersion: '66.0' });
+          expect(Array.isArray(result.records)).toBe(true);
+        } catch (e) {
+          expect(e).toBeInstanceOf(QueryError);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('when a well-formed filter is built from random parts, then it runs or fails with a Salesforce error code', () => {
+    const field = fc.constantFrom(
+      'Name',
+      'Industry',
+      'NumberOfEmployees',
+      'AnnualRevenue',
+      'CreatedDate',
+      'Owner.Alias',
+      'ParentId',
+      'Regions__c',
+      'Description',
+    );
+    const op = fc.constantFrom('=', '!=', '<', '>=', 'LIKE', 'IN', 'NOT IN', 'INCLUDES');
+    const value = fc.constantFrom(
+      "'Acme'",
+      "('a','b')",
+      '5',
+      '5.5',
+      'null',
+      'TRUE',
+      'TODAY',
+      '2026-11-24T00:00:00Z',
+      "'%e%'",
+      "('EMEA')",
+    );
+    fc.assert(
+      fc.property(field, op, value, (f, o, v) => {
+        try {
+          executeSoql(`SELECT Id FROM Account WHERE ${f} ${o} ${v}`, ds, {
+            includeDeleted: false,
+            apiVersion: '66.0',
+          });
+        } catch (e) {
+          expect(e).toBeInstanceOf(QueryError);
+          expect((e as QueryError).errorCode).toMatch(
+            /^(MALFORMED_QUERY|INVALID_FIELD|INVALID_QUERY_FILTER_OPERATOR)$/,
+          );
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { executeSosl, QueryError } from '../../src/query/index.ts';
 import { makeFixture, NOW } from './fixture.ts';
 
@@ -176,5 +177,56 @@ describe('SOSL: escaping and errors', () => {
     expect(failure("FIND 'acme' RETURNING Account").errorCode).toBe('MALFORMED_SEARCH');
     expect(failure('FIND {acme RETURNING Account').errorCode).toBe('MALFORMED_SEARCH');
     expect(failure('FIND {acme} RETURNING Account GARBAGE').errorCode).toBe('MALFORMED_SEARCH');
+  });
+});
+
+describe('SOSL robustness', () => {
+  it('when any search text is sent, then the engine answers rows or a QueryError, never another exception', () => {
+    const term = fc.string({
+      unit: fc.constantFrom(
+        'a',
+        'c',
+        'm',
+        'e',
+        ' ',
+        '*',
+        '?',
+        '"',
+        '(',
+        ')',
+        '\\',
+        '{',
+        '}',
+        '|',
+        '&',
+        "'",
+        '-',
+        'AND ',
+        'OR ',
+        'NOT ',
+      ),
+      maxLength: 12,
+    });
+    const tail = fc.constantFrom(
+      '',
+      ' IN NAME FIELDS',
+      ' IN FOO FIELDS',
+      ' RETURNING Account',
+      ' RETURNING Account(Name',
+      ' RETURNING Contact(Name WHERE Email != null LIMIT 2), Lead',
+      ' LIMIT 2',
+      ' RETURNING Nope',
+    );
+    fc.assert(
+      fc.property(term, tail, (t, rest) => {
+        try {
+          const result = search(`FIND {${t}}${rest}`);
+          expect(Array.isArray(result)).toBe(true);
+        } catch (e) {
+          expect(e).toBeInstanceOf(QueryError);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 });
