@@ -16,5 +16,4 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
-  testTimeout: 30000,
 };
