@@ -9,16 +9,20 @@ import type { OrgCheck } from '../store/types.ts';
 
 type Capability = 'createable' | 'updateable' | 'deletable' | 'queryable';
 
-/** The object permissions the product needs (CONTRACT §6): written activities, read CRM records. */
+/**
+ * The object permissions the product needs (CONTRACT §6): it writes activities and notes, and only reads
+ * CRM records. Relating an Event, Task or note to a Contact, Account or Opportunity needs read access to
+ * that record, not edit, so read is all the permission set grants and all this asks for.
+ */
 export const REQUIRED: Readonly<Record<string, readonly Capability[]>> = {
   Event: ['createable', 'updateable', 'deletable', 'queryable'],
   EventRelation: ['createable', 'deletable', 'queryable'],
   Task: ['createable', 'updateable', 'deletable', 'queryable'],
   ContentNote: ['createable', 'updateable', 'queryable'],
   ContentDocumentLink: ['createable', 'queryable'],
-  Contact: ['queryable', 'updateable'],
-  Account: ['queryable', 'updateable'],
-  Opportunity: ['queryable', 'updateable'],
+  Contact: ['queryable'],
+  Account: ['queryable'],
+  Opportunity: ['queryable'],
   Lead: ['queryable'],
   User: ['queryable'],
 };
