@@ -25,13 +25,29 @@ function rowColumn(text: string, offset: number): { row: number; column: number;
   return { row, column, line };
 }
 
+const isSeparator = (c: string | undefined): boolean => c === undefined || /[\s,]/.test(c);
+
+/**
+ * The excerpt Salesforce prints above the caret: about 30 characters before the error and 35 after,
+ * widened to whole words (as in "select Id, Company,Email,LastName,SF_date__c, ConvertedContactId from"
+ * with the caret under SF_date__c).
+ */
+export function excerpt(line: string, at: number): { text: string; caret: number } {
+  let start = Math.max(0, at - 30);
+  while (start > 0 && !isSeparator(line[start - 1])) start--;
+  let end = Math.min(line.length, at + 35);
+  while (end < line.length && !isSeparator(line[end - 1]) && !isSeparator(line[end])) end++;
+  return { text: line.slice(start, end), caret: at - start };
+}
+
 /**
  * A message pointing at a place in the query, e.g.
  * "\nSELECT Foo FROM Account\n       ^\nERROR at Row:1:Column:8\nNo such column 'Foo' on entity 'Account'. …".
  */
 export function located(text: string, offset: number, message: string): string {
   const { row, column, line } = rowColumn(text, offset);
-  return `\n${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${message}`;
+  const shown = excerpt(line, column - 1);
+  return `\n${shown.text}\n${' '.repeat(shown.caret)}^\nERROR at Row:${row}:Column:${column}\n${message}`;
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
 import type { QueryDataSource } from './data-source.ts';
-import { QueryError, located } from './errors.ts';
+import { QueryError, excerpt, located } from './errors.ts';
 import { isAggregateQuery } from './aggregate.ts';
 import { RecordResolver, type Located } from './schema-paths.ts';
 import { NO_CHILDREN, compileRows, parseSoql, schemaOrThrow, type Run } from './soql.ts';
@@ -56,9 +56,10 @@ type TermTree =
 function searchError(sosl: string, at: number, message: string): QueryError {
   // The search grammar reports ANTLR's 0-based column, and the caret sits one place before it.
   const line = sosl.split('\n')[0] ?? sosl;
+  const shown = excerpt(line, Math.max(0, at - 1));
   return new QueryError(
     'MALFORMED_SEARCH',
-    `\n${line}\n${' '.repeat(Math.max(0, at - 1))}^\nERROR at Row:1:Column:${at}\n${message}`,
+    `\n${shown.text}\n${' '.repeat(shown.caret)}^\nERROR at Row:1:Column:${at}\n${message}`,
   );
 }
 

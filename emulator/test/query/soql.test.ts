@@ -704,3 +704,14 @@ describe('SOQL: deleted records and clauses accepted as no-ops', () => {
     expect(names(`SELECT Account.Name FROM Account WHERE Name = 'Globex'`)).toEqual(['Globex']);
   });
 });
+
+describe('SOQL: error excerpts', () => {
+  it('when the query is long, then the message shows the words around the error, as Salesforce does', () => {
+    const soql =
+      'select Id, Company,Email,LastName,SF_date__c, ConvertedContactId from Lead where Email != null and IsConverted = false';
+    const e = failure(soql);
+    expect(e.message).toBe(
+      "\nselect Id, Company,Email,LastName,SF_date__c, ConvertedContactId from\n                                  ^\nERROR at Row:1:Column:35\nNo such column 'SF_date__c' on entity 'Lead'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
+    );
+  });
+});
