@@ -226,8 +226,15 @@ export class App {
       for (const [k, v] of Object.entries(req.headers))
         headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
       delete headers[FORCE_ALL_OR_NONE];
-      const reply = this.rest.dispatch(method, version, parts, query, parsed, headers);
-      if (method !== 'GET') this.markDirty();
+      // HEAD answers as GET would, without the body (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_resources.htm).
+      const asMethod = method === 'HEAD' ? 'GET' : method;
+      const reply = this.rest.dispatch(asMethod, version, parts, query, parsed, headers);
+      if (asMethod !== 'GET') this.markDirty();
+      if (method === 'HEAD') {
+        res.writeHead(reply.status, { 'Content-Type': JSON_TYPE, ...limitHeader() });
+        res.end();
+        return;
+      }
       sendReply(res, reply, limitHeader());
     } finally {
       this.#inFlight--;
