@@ -142,13 +142,16 @@ export function kindOf(type: FieldSchema['type']): Kind {
   }
 }
 
-/** The type name Salesforce uses in "must be of type …" messages. */
+/** The SOAP type name Salesforce uses in "must be of type …" messages (xsd:double for currency). */
 function soapType(type: FieldSchema['type']): string {
   switch (type) {
     case 'datetime':
       return 'dateTime';
     case 'int':
-      return 'integer';
+      return 'int';
+    case 'currency':
+    case 'percent':
+      return 'double';
     case 'reference':
     case 'id':
       return 'id';

@@ -338,7 +338,7 @@ describe('SOQL: WHERE', () => {
 
   it('when a literal has the wrong type for its field, then INVALID_FIELD says what type it must be', () => {
     expect(failure(`SELECT Id FROM Opportunity WHERE Amount = '5'`).message).toContain(
-      "value of filter criterion for field 'Amount' must be of type currency and should not be enclosed in quotes",
+      "value of filter criterion for field 'Amount' must be of type double and should not be enclosed in quotes",
     );
     expect(failure(`SELECT Id FROM Account WHERE Name = 5`).message).toContain(
       "value of filter criterion for field 'Name' must be of type string and should be enclosed in quotes",
