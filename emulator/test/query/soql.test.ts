@@ -662,6 +662,18 @@ describe('SOQL: deleted records and clauses accepted as no-ops', () => {
     expect(query(`SELECT COUNT() FROM Account WHERE IsDeleted = true`, true).totalSize).toBe(1);
   });
 
+  it('when queryAll follows relationships, then deleted parents and children are read too', () => {
+    const gone = query(`SELECT LastName, Account.Name FROM Contact WHERE LastName = 'Gone'`, true).records[0];
+    expect(gone?.['Account']).toMatchObject({ Name: 'Initech' });
+    const initech = query(
+      `SELECT Name, (SELECT LastName, IsDeleted FROM Contacts) FROM Account WHERE Name = 'Initech'`,
+      true,
+    ).records[0];
+    expect((initech?.['Contacts'] as { records: unknown[] }).records).toEqual([
+      expect.objectContaining({ LastName: 'Gone', IsDeleted: true }),
+    ]);
+  });
+
   it('when FOR VIEW, FOR UPDATE, WITH SECURITY_ENFORCED or WITH USER_MODE is given, then the query runs as usual', () => {
     for (const tail of [
       'FOR VIEW',
