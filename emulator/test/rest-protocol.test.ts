@@ -109,6 +109,41 @@ describe('sObject errors', () => {
     });
   });
 
+  it('when describe is asked If-Modified-Since its Last-Modified, then 304 and no body', async () => {
+    const first = await call('GET', `${V}/sobjects/Account/describe`);
+    const lastModified = first.headers.get('last-modified')!;
+    expect(lastModified).toBeTruthy();
+    const again = await fetch(`${org.url}${V}/sobjects/Account/describe`, {
+      headers: { authorization: `Bearer ${token}`, 'If-Modified-Since': lastModified },
+    });
+    expect(again.status).toBe(304);
+    const older = await fetch(`${org.url}${V}/sobjects`, {
+      headers: { authorization: `Bearer ${token}`, 'If-Modified-Since': 'Mon, 01 Jan 2024 00:00:00 GMT' },
+    });
+    expect(older.status).toBe(200);
+  });
+
+  it('when deleted and updated records are asked for a time span, then the replication resources list their ids', async () => {
+    const [gone, kept] = org.seed('Lead', [
+      { LastName: 'Gone', Company: 'R' },
+      { LastName: 'Kept', Company: 'R' },
+    ]);
+    await call('DELETE', `${V}/sobjects/Lead/${gone!}`);
+    const start = new Date(Date.now() - 5 * 60000).toISOString();
+    const end = new Date(Date.now() + 5 * 60000).toISOString();
+    const span = `start=${encodeURIComponent(start)}&end=${encodeURIComponent(end)}`;
+    const deleted = await call('GET', `${V}/sobjects/Lead/deleted/?${span}`);
+    expect(deleted.body.deletedRecords.map((r: { id: string }) => r.id)).toEqual([gone]);
+    const updated = await call('GET', `${V}/sobjects/Lead/updated/?${span}`);
+    expect(updated.body.ids).toContain(kept);
+    expect(updated.body.ids).not.toContain(gone);
+    const bad = await call(
+      'GET',
+      `${V}/sobjects/Lead/deleted/?start=yesterday&end=${encodeURIComponent(end)}`,
+    );
+    expect(bad.status).toBe(400);
+  });
+
   it('when a query is malformed, then the query error is Salesforce’s', async () => {
     const res = await call('GET', `${V}/query?q=${encodeURIComponent('SELECT FROM Account')}`);
     expect(res.status).toBe(400);

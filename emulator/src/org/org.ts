@@ -47,6 +47,10 @@ export class Org {
   readonly userId: string;
   readonly profileId: string;
   settings: OrgSettings;
+  /** When the describe results last changed (start-up, or a knob that changes objects or fields). */
+  schemasChangedAt = 0;
+  /** When the org was created; the earliest date the replication resources cover. */
+  readonly createdAt = Date.now();
   readonly #packageFields: PackageField[];
   readonly #rules = new Map<string, ObjectRules>();
   #fieldMaps = new Map<string, Map<string, FieldSchema>>();
@@ -85,6 +89,8 @@ export class Org {
 
   /** Recomputes every describe from the settings (Shared Activities changes objects and fields; the package adds fields). */
   rebuildSchemas(): void {
+    // Whole seconds: If-Modified-Since compares HTTP dates, which carry no milliseconds.
+    this.schemasChangedAt = Math.floor(Date.now() / 1000) * 1000;
     let schemas = standardObjects();
     if (this.settings.packageInstalled) {
       schemas = schemas.map((s) => {

@@ -150,7 +150,7 @@ export class Rest {
         allow(method, ['GET']);
         return { status: 200, body: this.#resources(version) };
       case 'sobjects':
-        return this.#sobjects(method, version, rest, query, body);
+        return this.#sobjects(method, version, rest, query, body, headers);
       case 'query':
       case 'queryAll':
         allow(method, ['GET']);
@@ -248,11 +248,78 @@ export class Rest {
     return this.org.requireRecord(schema, id);
   }
 
-  #sobjects(method: string, version: string, rest: string[], query: URLSearchParams, body: unknown): Reply {
+  /** Describe answers 304 when nothing changed since If-Modified-Since (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_ifmodifiedsince.htm). */
+  #notModified(headers: Record<string, string | undefined>): boolean {
+    const since = headers['if-modified-since'];
+    if (!since) return false;
+    const t = Date.parse(since);
+    return !Number.isNaN(t) && this.org.schemasChangedAt <= t;
+  }
+
+  #lastModified(): Record<string, string> {
+    return { 'Last-Modified': new Date(this.org.schemasChangedAt).toUTCString() };
+  }
+
+  /**
+   * sObject Get Deleted / Get Updated: ids deleted or changed between start and end (seconds ignored).
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getupdated.htm
+   */
+  #replication(
+    kind: 'deleted' | 'updated',
+    schema: ObjectSchema,
+    query: URLSearchParams,
+  ): Record<string, unknown> {
+    const parse = (name: string): number => {
+      const raw = query.get(name);
+      const ms = raw ? Date.parse(raw) : NaN;
+      if (Number.isNaN(ms))
+        throw new ApiError('INVALID_REPLICATION_DATE', `${name} must be a valid dateTime`);
+      return Math.floor(ms / 60000) * 60000;
+    };
+    const start = parse('start');
+    const end = parse('end');
+    if (end < start) throw new ApiError('INVALID_REPLICATION_DATE', 'end date must be after start date');
+    const earliest = Math.floor(this.org.createdAt / 60000) * 60000;
+    const latest = Math.min(end, Math.floor(Date.now() / 60000) * 60000);
+    const fmt = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+    const inRange = (stamp: unknown) => {
+      const t = typeof stamp === 'string' ? Date.parse(stamp.replace('+0000', 'Z')) : NaN;
+      return t >= start && t < end;
+    };
+    const rows = [...this.org.store.records(schema.name, { includeDeleted: true })];
+    if (kind === 'deleted') {
+      return {
+        deletedRecords: rows
+          .filter((r) => r.IsDeleted === true && inRange(r.SystemModstamp))
+          .map((r) => ({ id: r.Id, deletedDate: r.SystemModstamp })),
+        earliestDateAvailable: fmt(earliest),
+        latestDateCovered: fmt(latest),
+      };
+    }
+    return {
+      ids: rows.filter((r) => r.IsDeleted !== true && inRange(r.SystemModstamp)).map((r) => r.Id),
+      latestDateCovered: fmt(latest),
+    };
+  }
+
+  #sobjects(
+    method: string,
+    version: string,
+    rest: string[],
+    query: URLSearchParams,
+    body: unknown,
+    headers: Record<string, string | undefined>,
+  ): Reply {
     const [type, second, third, ...more] = rest;
     if (type === undefined || type === '') {
       allow(method, ['GET']);
-      return { status: 200, body: globalDescribe(version, this.org.store.allSchemas()) };
+      if (this.#notModified(headers)) return { status: 304 };
+      return {
+        status: 200,
+        body: globalDescribe(version, this.org.store.allSchemas()),
+        headers: this.#lastModified(),
+      };
     }
     const schema = this.org.requireSchema(type);
     if (second === undefined || second === '') {
@@ -264,7 +331,12 @@ export class Rest {
     }
     if (second === 'describe' && third === undefined) {
       allow(method, ['GET']);
-      return { status: 200, body: describeObject(version, schema) };
+      if (this.#notModified(headers)) return { status: 304 };
+      return { status: 200, body: describeObject(version, schema), headers: this.#lastModified() };
+    }
+    if ((second === 'deleted' || second === 'updated') && (third === undefined || third === '')) {
+      allow(method, ['GET']);
+      return { status: 200, body: this.#replication(second, schema, query) };
     }
     if (third === undefined) return this.#row(method, version, schema, second, query, body);
     if (more.length > 0) throw notFound();
