@@ -20,6 +20,7 @@ import {
 import { resolvePath, type Located, type PathScope, type ResolvedPath } from './schema-paths.ts';
 import {
   dateFunctionOperand,
+  dateParam,
   orderClauses,
   sortRows,
   type Run,
@@ -55,7 +56,7 @@ function groupings(run: Run, query: Query, scope: PathScope): Grouping[] {
   return list.map((g) => {
     if ('fn' in g) {
       const name = g.fn.functionName ?? '';
-      const param = g.fn.parameters?.[0];
+      const param = dateParam(g.fn.parameters?.[0]);
       if (typeof param !== 'string')
         throw malformed(run.soql, locate(run.soql, name), `unexpected token: '${name}'`);
       if (['ROLLUP', 'CUBE'].includes(name.toUpperCase())) {
@@ -253,7 +254,7 @@ export function aggregate(
     const params = fn.parameters ?? [];
     if (AGGREGATES.has(name.toUpperCase()))
       return aggregateOperand(run, scope, name, params, fn.rawValue ?? name);
-    const text = `${name.toUpperCase()}(${String(params[0] ?? '').toLowerCase()})`;
+    const text = `${name.toUpperCase()}(${String(dateParam(params[0]) ?? '').toLowerCase()})`;
     const op = groupOperand(text);
     if (!op)
       throw malformed(

@@ -122,7 +122,13 @@ export function schemaOrThrow(run: Run, name: string | undefined): ObjectSchema 
 
 /** One entry of the output shape: a field, a parent relationship, a child subquery or a TYPEOF. */
 type Node =
-  | { readonly kind: 'field'; readonly key: string; readonly fromName: boolean }
+  | {
+      readonly kind: 'field';
+      readonly key: string;
+      readonly fromName: boolean;
+      /** toLabel(): picklist value to label. */
+      readonly labels?: ReadonlyMap<string, string>;
+    }
   | { readonly kind: 'rel'; readonly key: string; readonly hop: Hop; readonly children: Node[] }
   | { readonly kind: 'sub'; readonly key: string; readonly run: (parent: Located) => SoqlResult }
   | {
@@ -137,7 +143,7 @@ function duplicate(name: string): QueryError {
   return new QueryError('INVALID_FIELD', `duplicate field selected: ${name}`);
 }
 
-function addPath(nodes: Node[], path: ResolvedPath): void {
+function addPath(nodes: Node[], path: ResolvedPath, labels?: ReadonlyMap<string, string>): void {
   let list = nodes;
   for (const hop of path.hops) {
     const lower = hop.relationshipName.toLowerCase();
@@ -151,7 +157,7 @@ function addPath(nodes: Node[], path: ResolvedPath): void {
   const key = path.field.name;
   if (list.some((n) => n.kind === 'field' && n.key === key)) throw duplicate(path.text);
   const last = path.hops[path.hops.length - 1];
-  list.push({ kind: 'field', key, fromName: last?.polymorphic === true });
+  list.push({ kind: 'field', key, fromName: last?.polymorphic === true, ...(labels ? { labels } : {}) });
 }
 
 /** The fields FIELDS(ALL|STANDARD|CUSTOM) stands for, in describe order. */
@@ -216,11 +222,17 @@ function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathSco
           break;
         }
         if (['tolabel', 'format', 'convertcurrency'].includes(f.functionName.toLowerCase())) {
-          // Labels equal values and formatting is the identity in this org (one locale, one currency).
+          // toLabel() reads picklist labels; formatting and conversion are the identity in this org
+          // (one locale, one currency).
           const param = f.parameters[0];
           if (typeof param !== 'string')
             throw malformed(run.soql, locate(run.soql, f.functionName), 'unexpected token');
-          addPath(nodes, resolvePath(scope, param));
+          const path = resolvePath(scope, param);
+          const labels =
+            f.functionName.toLowerCase() === 'tolabel' && path.field.picklistValues
+              ? new Map(path.field.picklistValues.map((p) => [p.value, p.label]))
+              : undefined;
+          addPath(nodes, path, labels);
           break;
         }
         // A field of an unsupported function is checked first, so an unknown one reads as on the platform.
@@ -364,9 +376,17 @@ function materialize(run: Run, at: Located, type: string, nodes: readonly Node[]
   const out: Record<string, unknown> = { attributes: attributes(run, type, at) };
   for (const node of nodes) {
     switch (node.kind) {
-      case 'field':
-        out[node.key] = RecordResolver.read(at, node.key, node.fromName);
+      case 'field': {
+        const v = RecordResolver.read(at, node.key, node.fromName);
+        out[node.key] =
+          node.labels && typeof v === 'string'
+            ? v
+                .split(';')
+                .map((part) => node.labels?.get(part) ?? part)
+                .join(';')
+            : v;
         break;
+      }
       case 'rel': {
         const parent = run.resolver.byId(RecordResolver.read(at, node.hop.field.name, false));
         // A polymorphic parent is typed `Name` in the result; its URL names the real object.
@@ -459,10 +479,24 @@ export function dateFunctionOperand<T>(
   };
 }
 
+/**
+ * The field a date function reads; `convertTimezone(field)` is the field itself, since this org's
+ * users are in UTC.
+ */
+export function dateParam(param: unknown): unknown {
+  if (param && typeof param === 'object') {
+    const inner = param as { functionName?: string; parameters?: unknown[] };
+    if (inner.functionName?.toLowerCase() === 'converttimezone' && inner.parameters?.length === 1) {
+      return inner.parameters[0];
+    }
+  }
+  return param;
+}
+
 function whereOperand(run: Run, scope: PathScope, cond: RawCondition): Operand<Located> {
   if (cond.fn) {
     const name = cond.fn.functionName ?? '';
-    const param = cond.fn.parameters?.[0];
+    const param = dateParam(cond.fn.parameters?.[0]);
     if (
       cond.fn.parameters?.length !== 1 ||
       typeof param !== 'string' ||
@@ -604,7 +638,7 @@ function sortKeys(run: Run, query: Query, scope: PathScope): SortKey<Located>[] 
     const nullsFirst = clause.nulls ? clause.nulls === 'FIRST' : !desc;
     if ('fn' in clause) {
       const name = clause.fn.functionName ?? '';
-      const param = clause.fn.parameters?.[0];
+      const param = dateParam(clause.fn.parameters?.[0]);
       if (typeof param === 'string' && name.toUpperCase() in DATE_FUNCTIONS) {
         const path = resolvePath(scope, param);
         const operand = dateFunctionOperand(run, name, path, (row: Located) => run.resolver.value(row, path));

@@ -149,7 +149,8 @@ export const SCHEMAS: readonly ObjectSchema[] = [
       {
         picklistValues: ['Prospecting', 'Qualification', 'Closed Won', 'Closed Lost'].map((value, i) => ({
           value,
-          label: value,
+          // One label differs from its value, so toLabel() shows.
+          label: value === 'Closed Won' ? 'Won' : value,
           active: true,
           defaultValue: i === 0,
         })),

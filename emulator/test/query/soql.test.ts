@@ -629,6 +629,27 @@ describe('SOQL: aggregates', () => {
     ]);
   });
 
+  it('when a date function reads convertTimezone(field), then it reads the field (the org is in UTC)', () => {
+    expect(
+      query(
+        `SELECT HOUR_IN_DAY(convertTimezone(StartDateTime)) h, COUNT(Id) n FROM Event GROUP BY HOUR_IN_DAY(convertTimezone(StartDateTime)) ORDER BY HOUR_IN_DAY(convertTimezone(StartDateTime))`,
+      ).records.map((r) => [r['h'], r['n']]),
+    ).toEqual([
+      [8, 1],
+      [10, 1],
+      [15, 1],
+    ]);
+  });
+
+  it('when toLabel() is selected, then picklist values read as their labels', () => {
+    expect(
+      query(`SELECT toLabel(StageName) FROM Opportunity WHERE Name = 'Globex Deal'`).records[0],
+    ).toMatchObject({ StageName: 'Won' });
+    expect(query(`SELECT StageName FROM Opportunity WHERE Name = 'Globex Deal'`).records[0]).toMatchObject({
+      StageName: 'Closed Won',
+    });
+  });
+
   it('when HAVING filters on a grouped field and AVG is asked, then groups are kept by that field', () => {
     expect(
       query(
