@@ -74,6 +74,9 @@ export class App {
       used: this.#counters.get('total') ?? 0,
       max: this.knobs.dailyApiLimit,
     }));
+    this.rest.countExtra = (kind, n) => {
+      for (let k = 0; k < n; k++) this.#count(kind);
+    };
   }
 
   setKnobs(partial: Partial<Knobs>): void {

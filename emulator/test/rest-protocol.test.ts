@@ -343,6 +343,27 @@ describe('sObject Collections and composite', () => {
     expect(notExternal.status).toBe(404);
   });
 
+  it('when a composite batch halts on error, then later subrequests get 412 and each subrequest is counted', async () => {
+    org.resetCounters();
+    const res = await call('POST', `${V}/composite/batch`, {
+      haltOnError: true,
+      batchRequests: [
+        { method: 'POST', url: 'v66.0/sobjects/Account', richInput: { Name: 'Batch One' } },
+        { method: 'POST', url: 'v66.0/sobjects/Contact', richInput: { FirstName: 'no last name' } },
+        { method: 'GET', url: 'v66.0/limits' },
+      ],
+    });
+    expect(res.body.hasErrors).toBe(true);
+    expect(res.body.results.map((r: { statusCode: number }) => r.statusCode)).toEqual([201, 400, 412]);
+    expect(res.body.results[2].result[0].errorCode).toBe('BATCH_PROCESSING_HALTED');
+    expect(org.counters()).toMatchObject({ total: 3, batch: 3 });
+    const q = await call(
+      'GET',
+      `${V}/query?q=${encodeURIComponent("SELECT Id FROM Account WHERE Name = 'Batch One'")}`,
+    );
+    expect(q.body.totalSize).toBe(1);
+  });
+
   it('when a tree insert has an invalid child, then nothing is written and the reference is named', async () => {
     const res = await call('POST', `${V}/composite/tree/Account`, {
       records: [

@@ -67,6 +67,10 @@ export class Composite {
       allow(method, ['POST']);
       return this.#composite(version, requireObject(body), headers);
     }
+    if (kind === 'batch' && type === undefined) {
+      allow(method, ['POST']);
+      return this.#batch(version, requireObject(body), headers);
+    }
     if (kind === 'graph' && type === undefined) {
       allow(method, ['POST']);
       return this.#graph(version, requireObject(body), headers);
@@ -234,6 +238,68 @@ export class Composite {
     }
     if (cur === undefined) throw fail();
     return cur;
+  }
+
+  /**
+   * Composite Batch: up to 25 independent subrequests, each committed on its own; haltOnError stops at
+   * the first 4xx/5xx and answers 412 BATCH_PROCESSING_HALTED for the rest. Each subrequest counts
+   * against the API limit.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_batch.htm
+   */
+  #batch(version: string, body: Record<string, unknown>, headers: Record<string, string | undefined>): Reply {
+    const list = body.batchRequests;
+    if (!Array.isArray(list) || list.length === 0) throw invalidRequest('batchRequests is required.');
+    if (list.length > MAX_COMPOSITE) {
+      throw invalidRequest(`The number of batch subrequests exceeds the limit of ${MAX_COMPOSITE}.`);
+    }
+    const subs = list.map((raw: unknown) => {
+      const r = (raw ?? {}) as Record<string, unknown>;
+      const m = typeof r.url === 'string' ? /^\/?(?:services\/data\/)?v(\d+\.\d+)\/(.*)$/.exec(r.url) : null;
+      if (
+        typeof r.method !== 'string' ||
+        !['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].includes(r.method) ||
+        !m
+      ) {
+        throw invalidRequest('Each batch subrequest needs a valid method and a url like vXX.X/sobjects/….');
+      }
+      const subVersion = m[1]!;
+      if (Number(subVersion) < 34 || Number(subVersion) > Number(version)) {
+        throw invalidRequest(`Subrequest version ${subVersion} must be between 34.0 and ${version}.`);
+      }
+      return {
+        method: r.method,
+        version: subVersion,
+        url: new URL(`/${m[2]!}`, 'http://local'),
+        body: r.richInput,
+      };
+    });
+    this.#rest.countExtra('batch', subs.length - 1);
+    const haltOnError = body.haltOnError === true;
+    let halted = false;
+    let hasErrors = false;
+    const results = subs.map((sub) => {
+      if (halted) {
+        return {
+          statusCode: 412,
+          result: [{ errorCode: 'BATCH_PROCESSING_HALTED', message: 'Batch processing halted per request' }],
+        };
+      }
+      const parts = sub.url.pathname.split('/').slice(1).map(decodeURIComponent);
+      if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+      const allowed = ['limits', 'sobjects', 'query', 'queryAll', 'search'].includes(parts[0] ?? '');
+      const reply: Reply = allowed
+        ? this.#rest.dispatch(sub.method, sub.version, parts, sub.url.searchParams, sub.body, headers, true)
+        : {
+            status: 404,
+            body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }],
+          };
+      if (reply.status >= 400) {
+        hasErrors = true;
+        if (haltOnError) halted = true;
+      }
+      return { statusCode: reply.status, result: reply.body ?? null };
+    });
+    return { status: 200, body: { hasErrors, results } };
   }
 
   #composite(

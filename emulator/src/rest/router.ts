@@ -68,6 +68,8 @@ export class Rest {
   readonly #cursors = new Map<string, Cursor>();
   readonly composite: Composite;
   limits: () => { used: number; max: number };
+  /** Counts API calls beyond the one the HTTP layer counted (Composite Batch counts each subrequest). */
+  countExtra: (kind: string, n: number) => void = () => undefined;
 
   constructor(org: Org, engine: () => QueryEngine | undefined, limits: () => { used: number; max: number }) {
     this.org = org;
