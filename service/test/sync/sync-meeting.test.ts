@@ -305,3 +305,57 @@ describe('syncMeeting against the local org', () => {
     expect(out.linked.filter((l) => l.type === 'Contact').map((l) => l.recordId)).toEqual([ob]);
   });
 });
+
+describe('syncMeeting limits and faults', () => {
+  it('when 60 contacts attend, then 50 are related to the Event and task, the rest reported, still in at most 3 calls', async () => {
+    const acme = t.seedAccount('Big Co');
+    const emails = Array.from({ length: 60 }, (_, i) => `p${i}@big.example`);
+    const ids = emails.map((email, i) => t.seedContact(`P${i}`, email, acme));
+    const m = meeting({ participants: external(...emails) });
+    const { out, calls } = await sync(m);
+    expect(calls).toBeLessThanOrEqual(3);
+    const [event] = await eventsOf(m.id);
+    const people = (await relationsOf(event!.Id)).filter((r) => !r.IsWhat).map((r) => r.RelationId);
+    expect(sorted(people)).toEqual(sorted(ids.slice(0, 50)));
+    expect(out.dropped.filter((d) => d.reason === 'over_contact_limit').map((d) => d.recordId)).toEqual(
+      ids.slice(50),
+    );
+  });
+
+  it('when hand-picked records are deleted or do not exist, then they are reported and the meeting syncs on what remains', async () => {
+    const acme = t.seedAccount('Picked Co');
+    const kept = t.seedContact('Kept', 'kept@picked.example', acme);
+    const binned = t.seedContact('Binned', 'binned@picked.example', acme);
+    const goneAccount = t.seedAccount('Gone Account');
+    await t.conn.sobject('Contact').destroy(binned);
+    await t.conn.sobject('Account').destroy(goneAccount);
+    const m = meeting({
+      participants: external('kept@picked.example'),
+      associations: { contactIds: [binned], accountId: goneAccount, opportunityId: '006000000000000AAA' },
+    });
+    const { out } = await sync(m);
+    expect((await eventsOf(m.id))[0]).toMatchObject({ WhoId: kept, WhatId: acme });
+    expect(out.dropped).toEqual(
+      expect.arrayContaining([
+        { recordId: binned, reason: 'deleted' },
+        { recordId: goneAccount, reason: 'deleted' },
+        { recordId: '006000000000000AAA', reason: 'not_found' },
+      ]),
+    );
+  });
+
+  it('when Salesforce answers with a lock error, then syncMeeting throws a transient error and writes nothing', async () => {
+    t.seedContact('Locked', 'locked@x.example', t.seedAccount('Locked Co'));
+    const m = meeting({ participants: external('locked@x.example') });
+    t.org.setKnobs({ failureRate: 1, failureKinds: ['UNABLE_TO_LOCK_ROW'] });
+    try {
+      await expect(sync(m)).rejects.toMatchObject({ name: 'SalesforceError', kind: 'transient' });
+    } finally {
+      t.org.setKnobs({ failureRate: 0 });
+    }
+    expect(await eventsOf(m.id)).toHaveLength(0);
+    const { out } = await sync(m);
+    expect(out.state).toBe('synced');
+    expect(await eventsOf(m.id)).toHaveLength(1);
+  });
+});
