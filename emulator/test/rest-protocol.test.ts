@@ -144,6 +144,17 @@ describe('sObject errors', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('when a record’s relationships are read by name, then the parent record or the children come back', async () => {
+    const [accountId] = org.seed('Account', [{ Name: 'Rel Co' }]);
+    const [contactId] = org.seed('Contact', [{ LastName: 'Rel', AccountId: accountId }]);
+    const parent = await call('GET', `${V}/sobjects/Contact/${contactId!}/Account?fields=Name`);
+    expect(parent.body).toMatchObject({ attributes: { type: 'Account' }, Name: 'Rel Co' });
+    const children = await call('GET', `${V}/sobjects/Account/${accountId!}/Contacts?fields=LastName`);
+    expect(children.body).toMatchObject({ totalSize: 1, done: true, records: [{ LastName: 'Rel' }] });
+    const unknown = await call('GET', `${V}/sobjects/Account/${accountId!}/Nothing`);
+    expect(unknown.status).toBe(404);
+  });
+
   it('when a query is malformed, then the query error is Salesforce’s', async () => {
     const res = await call('GET', `${V}/query?q=${encodeURIComponent('SELECT FROM Account')}`);
     expect(res.status).toBe(400);

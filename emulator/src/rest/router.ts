@@ -350,7 +350,54 @@ export class Rest {
       const data = this.org.store.blob(record.Id as string) ?? '';
       return { status: 200, raw: { contentType: 'text/plain;charset=UTF-8', data } };
     }
+    const rel = to18(second) ? this.#relationship(method, version, schema, second, third, query) : undefined;
+    if (rel) return rel;
     return this.#byExternalId(method, version, schema, second, decodeURIComponent(third), query, body);
+  }
+
+  /**
+   * sObject Relationships: a record's parent by relationship name (`Contact/{id}/Account`) or its children
+   * (`Account/{id}/Contacts`), read-only here.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_relationships.htm
+   */
+  #relationship(
+    method: string,
+    version: string,
+    schema: ObjectSchema,
+    id: string,
+    name: string,
+    query: URLSearchParams,
+  ): Reply | undefined {
+    const lower = name.toLowerCase();
+    const parentField = schema.fields.find(
+      (f) => f.type === 'reference' && f.relationshipName?.toLowerCase() === lower,
+    );
+    const childRel = schema.childRelationships.find((c) => c.relationshipName?.toLowerCase() === lower);
+    if (!parentField && !childRel) return undefined;
+    allow(method, ['GET']);
+    const record = this.#readable(schema, id);
+    const fields = query
+      .get('fields')
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
+    if (parentField) {
+      const target = this.org.live(record[parentField.name] as string | null);
+      if (!target) throw notFound();
+      return { status: 200, body: this.renderRecord(version, target.objectName, target.record, fields) };
+    }
+    const rel = childRel!;
+    const children = [...this.org.store.records(rel.childSObject, { includeDeleted: false })].filter(
+      (r) => r[rel.field] === record.Id,
+    );
+    return {
+      status: 200,
+      body: {
+        totalSize: children.length,
+        done: true,
+        records: children.map((c) => this.renderRecord(version, rel.childSObject, c, fields)),
+      },
+    };
   }
 
   #row(
