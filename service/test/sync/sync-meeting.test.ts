@@ -223,6 +223,7 @@ describe('syncMeeting against the local org', () => {
       ...m1,
       version: 2,
       title: 'Renamed',
+      summary: 'Second *version*',
       participants: external('b@update.example', 'c@update.example'),
     };
     const second = await sync(m2, first.out.written);
@@ -234,6 +235,10 @@ describe('syncMeeting against the local org', () => {
     expect(events[0]).toMatchObject({ Id: first.out.written.eventId, Subject: 'Renamed', WhoId: b });
     const people = (await relationsOf(events[0]!.Id)).filter((r) => !r.IsWhat).map((r) => r.RelationId);
     expect(sorted(people)).toEqual(sorted([b, c]));
+    const content = await t.conn.request<string>(
+      `/services/data/v66.0/sobjects/ContentNote/${first.out.written.noteId}/Content`,
+    );
+    expect(String(content)).toContain('<p>Second <i>version</i></p>');
     const links = await noteLinks(first.out.written.noteId!);
     expect(links).toEqual(expect.arrayContaining([b, c]));
     expect(links).not.toContain(a);
@@ -303,6 +308,62 @@ describe('syncMeeting against the local org', () => {
     const { out } = await sync(m);
     expect((await eventsOf(m.id))[0]?.WhoId).toBe(ob);
     expect(out.linked.filter((l) => l.type === 'Contact').map((l) => l.recordId)).toEqual([ob]);
+  });
+});
+
+describe('syncMeeting when the people change', () => {
+  it('when an update leaves only a lead, then the contacts are removed and the lead becomes the WhoId, and back again', async () => {
+    const acme = t.seedAccount('Switch Co');
+    const a = t.seedContact('SwA', 'a@switch.example', acme);
+    const b = t.seedContact('SwB', 'b@switch.example', acme);
+    const lead = t.seedLead('SwLead', 'lead@switch.example');
+    const m1 = meeting({ participants: external('a@switch.example', 'b@switch.example') });
+    const first = await sync(m1);
+    const toLead = await sync(
+      { ...m1, version: 2, participants: external('lead@switch.example') },
+      first.out.written,
+    );
+    expect(toLead.calls).toBeLessThanOrEqual(3);
+    let [event] = await eventsOf(m1.id);
+    expect(event).toMatchObject({ Id: first.out.written.eventId, WhoId: lead, WhatId: null });
+    expect((await relationsOf(event!.Id)).map((r) => r.RelationId)).toEqual([lead]);
+
+    await sync(
+      { ...m1, version: 3, participants: external('b@switch.example', 'a@switch.example') },
+      toLead.out.written,
+    );
+    [event] = await eventsOf(m1.id);
+    expect(event).toMatchObject({ WhoId: b, WhatId: acme });
+    const people = (await relationsOf(event!.Id)).filter((r) => !r.IsWhat).map((r) => r.RelationId);
+    expect(sorted(people)).toEqual(sorted([a, b]));
+  });
+});
+
+describe('syncMeeting over a meeting’s life', () => {
+  it('when a skipped meeting gets a matching participant in an update, then it is written then', async () => {
+    const m = meeting({ participants: external('later@x.example') });
+    expect((await sync(m)).out.state).toBe('skipped');
+    const later = t.seedContact('Later', 'later@x.example', t.seedAccount('Later Co'));
+    const { out } = await sync({ ...m, version: 2 });
+    expect(out.state).toBe('synced');
+    expect((await eventsOf(m.id))[0]?.WhoId).toBe(later);
+  });
+
+  it('when a person deleted the note, then an update keeps it deleted and still updates the Event and task', async () => {
+    t.seedContact('NoteGone', 'notegone@x.example', t.seedAccount('NoteGone Co'));
+    const m = meeting({ participants: external('notegone@x.example') });
+    const first = await sync(m);
+    await t.conn.sobject('ContentNote').destroy(first.out.written.noteId!);
+    const { out } = await sync({ ...m, version: 2, title: 'Still here' }, first.out.written);
+    expect(out.dropped).toContainEqual({
+      recordId: first.out.written.noteId,
+      reason: 'deleted_in_salesforce',
+    });
+    expect((await eventsOf(m.id))[0]?.Subject).toBe('Still here');
+    const notes = await t.conn.query(
+      `SELECT Id FROM ContentDocumentLink WHERE LinkedEntityId = '${first.out.written.eventId}'`,
+    );
+    expect(notes.totalSize).toBe(0);
   });
 });
 
