@@ -375,6 +375,18 @@ describe('SOQL: WHERE', () => {
     expect(e.message).toBe('invalid ID field: nope');
   });
 
+  it('when Id is pinned to a list, then only live records of the queried object among them come back, in creation order', () => {
+    expect(
+      idsOf(
+        `SELECT Id FROM Account WHERE Id IN ('${ids['globex']}', '${ids['acme']}', '${ids['initech']}', '${ids['jane']}')`,
+      ),
+    ).toEqual([ids['acme'], ids['globex']]);
+    expect(
+      idsOf(`SELECT Id FROM Account WHERE Id IN ('${ids['globex']}', '${ids['acme']}') AND Name = 'Globex'`),
+    ).toEqual([ids['globex']]);
+    expect(query(`SELECT Id FROM Account WHERE Id = '${ids['initech']}'`, true).totalSize).toBe(1);
+  });
+
   it('when an id is given in 15 characters, then it matches the 18-character id', () => {
     expect(idsOf(`SELECT Id FROM Account WHERE Id = '${ids['acme']?.slice(0, 15)}'`)).toEqual([ids['acme']]);
   });
