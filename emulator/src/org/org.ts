@@ -121,6 +121,7 @@ export class Org {
     this.store.setView('EventWhoRelation', (store, del) => whoView(store, 'EventRelation', 'EventId', del));
     this.store.setView('TaskWhoRelation', (store, del) => whoView(store, 'TaskRelation', 'TaskId', del));
     this.store.setView('ContentDocument', (store, del) => documentView(store, del));
+    this.store.setAlias('ContentNote', 'ContentDocument', noteAsDocument);
   }
 
   setSettings(partial: Partial<OrgSettings>): void {
@@ -311,7 +312,7 @@ export class Org {
     if (!id18) {
       throw new ApiError('MALFORMED_ID', `${schema.label} ID: id value of incorrect type: ${id}`, ['Id']);
     }
-    const found = this.store.byId(id18);
+    const found = this.store.locate(id18);
     // ContentNote rows are also ContentDocuments (one id for both).
     const sameObject =
       found &&
@@ -410,7 +411,7 @@ export class Org {
       throw new ApiError('NOT_FOUND', 'The requested resource does not exist');
     }
     if (f.name === 'Id') {
-      const existing = to18(value) ? this.store.byId(value) : undefined;
+      const existing = to18(value) ? this.store.locate(value) : undefined;
       if (existing && existing.objectName === schema.name && existing.record.IsDeleted !== true) {
         this.update(schema.name, value, body);
         return { id: existing.record.Id as string, created: false };
@@ -578,26 +579,31 @@ function* whoView(
   }
 }
 
+/** A note as the ContentDocument it also is. */
+function noteAsDocument(r: StoredRecord): StoredRecord {
+  return {
+    Id: r.Id as string,
+    IsDeleted: r.IsDeleted as boolean,
+    OwnerId: r.OwnerId as string,
+    Title: r.Title as string,
+    FileType: 'SNOTE',
+    FileExtension: 'snote',
+    ContentSize: r.ContentSize as number,
+    LatestPublishedVersionId: r.LatestPublishedVersionId as string,
+    Description: null,
+    IsArchived: false,
+    PublishStatus: 'P',
+    CreatedDate: r.CreatedDate as string,
+    CreatedById: r.CreatedById as string,
+    LastModifiedDate: r.LastModifiedDate as string,
+    LastModifiedById: r.LastModifiedById as string,
+    SystemModstamp: r.SystemModstamp as string,
+  };
+}
+
 function* documentView(store: Store, includeDeleted: boolean): Iterable<StoredRecord> {
   for (const r of store.table('ContentNote').values()) {
     if (!includeDeleted && r.IsDeleted === true) continue;
-    yield {
-      Id: r.Id as string,
-      IsDeleted: r.IsDeleted as boolean,
-      OwnerId: r.OwnerId as string,
-      Title: r.Title as string,
-      FileType: 'SNOTE',
-      FileExtension: 'snote',
-      ContentSize: r.ContentSize as number,
-      LatestPublishedVersionId: r.LatestPublishedVersionId as string,
-      Description: null,
-      IsArchived: false,
-      PublishStatus: 'P',
-      CreatedDate: r.CreatedDate as string,
-      CreatedById: r.CreatedById as string,
-      LastModifiedDate: r.LastModifiedDate as string,
-      LastModifiedById: r.LastModifiedById as string,
-      SystemModstamp: r.SystemModstamp as string,
-    };
+    yield noteAsDocument(r);
   }
 }

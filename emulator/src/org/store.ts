@@ -24,6 +24,7 @@ export class Store implements QueryDataSource {
   readonly #index = new Map<string, string>();
   readonly #views = new Map<string, ViewFn>();
   readonly #blobs = new Map<string, string>();
+  readonly #aliases = new Map<string, { as: string; project: (r: StoredRecord) => StoredRecord }>();
   #journal: UndoEntry[] | undefined;
   #userId = '';
 
@@ -82,13 +83,29 @@ export class Store implements QueryDataSource {
     return t;
   }
 
+  /**
+   * A record by id as the API sees it: rows of an aliased table answer as the object they also are
+   * (a ContentNote is a ContentDocument, sharing its id).
+   */
   byId(id: string): { objectName: string; record: StoredRecord } | undefined {
+    const found = this.locate(id);
+    if (!found) return undefined;
+    const alias = this.#aliases.get(found.objectName);
+    return alias ? { objectName: alias.as, record: alias.project(found.record) } : found;
+  }
+
+  /** The stored row for an id and the table holding it. */
+  locate(id: string): { objectName: string; record: MutableRecord } | undefined {
     const id18 = to18(id);
     if (!id18) return undefined;
     const objectName = this.#index.get(id18);
     if (!objectName) return undefined;
     const record = this.#tables.get(objectName)?.get(id18);
     return record ? { objectName, record } : undefined;
+  }
+
+  setAlias(table: string, as: string, project: (r: StoredRecord) => StoredRecord): void {
+    this.#aliases.set(table, { as, project });
   }
 
   get(objectName: string, id18: string): MutableRecord | undefined {

@@ -440,7 +440,8 @@ export class Composite {
         );
       const records = idList.map((id) => {
         const id18 = to18(id.trim());
-        const found = id18 ? org.store.byId(id18) : undefined;
+        const raw = id18 ? org.store.locate(id18) : undefined;
+        const found = raw?.objectName === schema.name ? raw : id18 ? org.store.byId(id18) : undefined;
         if (!found || found.objectName !== schema.name || found.record.IsDeleted === true) return null;
         return this.#rest.renderRecord(
           version,
