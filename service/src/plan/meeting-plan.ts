@@ -83,8 +83,13 @@ function eventDescription(meeting: Meeting, summaryText: string): string {
     'Summary:',
     summaryText.length === 0 ? 'No summary.' : truncate(summaryText, SUMMARY_OPENING_MAX),
   ];
-  const footer = `\n\nSynced from Salescaling · meeting version ${meeting.version}`;
+  const footer = versionFooter(meeting.version);
   return truncate(cleanText(lines.join('\n')), DESCRIPTION_MAX - footer.length) + footer;
+}
+
+/** Ends the Event's and the task's description: which meeting version they were written from. */
+function versionFooter(version: number): string {
+  return `\n\nSynced from Salescaling · meeting version ${version}`;
 }
 
 /** The version the Event's description says it was written from (the footer above), if any. */
@@ -119,7 +124,7 @@ function clipItem(clip: MeetingClip): Item {
  * keeps whole items in order until the limit and ends with how many were left out and where to see
  * them all (the recording in Salescaling): nothing is cut mid-line.
  */
-export function consolidatedNotes(meeting: Meeting): string {
+export function consolidatedNotes(meeting: Meeting, max: number = DESCRIPTION_MAX): string {
   const groups = new Map<string, Item[]>();
   const add = (category: string, item: Item): void => {
     const key = oneLine(category) || 'Other';
@@ -136,7 +141,7 @@ export function consolidatedNotes(meeting: Meeting): string {
   const total = meeting.notes.length + meeting.clips.length;
   const tail = (left: number): string =>
     `\n\n… ${left} more note${left === 1 ? '' : 's'} and clips not shown here; all are in Salescaling: ${meeting.recordingUrl}`;
-  const budget = DESCRIPTION_MAX - tail(total).length;
+  const budget = max - tail(total).length;
   let out = header;
   let written = 0;
   outer: for (const [category, items] of groups) {
@@ -152,7 +157,7 @@ export function consolidatedNotes(meeting: Meeting): string {
     }
   }
   const result = written < total ? out + tail(total - written) : out;
-  return truncate(cleanText(result), DESCRIPTION_MAX);
+  return truncate(cleanText(result), max);
 }
 
 /** The Event's end: never before its start, never more than 14 days after it. */
@@ -212,7 +217,9 @@ export function planMeeting(meeting: Meeting, links: Associations, org: OrgProfi
     task: {
       ...common,
       subject: truncate(`Notes and clips: ${title}`, SUBJECT_MAX),
-      description: consolidatedNotes(meeting),
+      description:
+        consolidatedNotes(meeting, DESCRIPTION_MAX - versionFooter(meeting.version).length) +
+        versionFooter(meeting.version),
       activityDate: new Date(meeting.startedAt).toISOString().slice(0, 10),
       completed: true,
     },

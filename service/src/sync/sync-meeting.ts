@@ -127,9 +127,9 @@ async function upsertMeeting(
     taskId: idOf(task) || null,
   };
 
-  // An older or equal version changes nothing (the Event says which version it was written from).
-  const writtenVersion = versionFromDescription(liveEvent?.description ?? null);
-  if (writtenVersion !== null && meeting.version <= writtenVersion) {
+  // An older or equal version changes nothing (the Event and task say which version wrote them).
+  const versions = [liveEvent, liveTask].flatMap((a) => versionFromDescription(a?.description ?? null) ?? []);
+  if (versions.length > 0 && meeting.version <= Math.max(...versions)) {
     return outcome('synced', result, links, deletedByPerson, counter);
   }
   const nodes = updateNodes(

@@ -280,6 +280,12 @@ describe('syncMeeting against the local org', () => {
     const crashed = await sync({ ...m, version: 3 }, null);
     expect(await eventsOf(m.id)).toHaveLength(0);
     expect(crashed.out.state).toBe('synced');
+    // Without the Event, the task still tells which version wrote it: an older one changes nothing.
+    await sync({ ...m, version: 2, title: 'Stale' }, crashed.out.written);
+    const task = await t.conn.query<{ Subject: string }>(
+      `SELECT Subject FROM Task WHERE Id = '${first.out.written.taskId}'`,
+    );
+    expect(task.records[0]?.Subject).toBe('Notes and clips: Discovery call');
   });
 
   it('when the meeting is deleted, then its Event, note and task are removed', async () => {
