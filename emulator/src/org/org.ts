@@ -461,6 +461,19 @@ export class Org {
   }
 
   #seedUsers(adminUsername: string): string {
+    const now = this.now();
+    // The admin's profile exists before any user points at it.
+    this.store.put('Profile', {
+      Id: this.profileId,
+      Name: 'System Administrator',
+      UserType: 'Standard',
+      Description: null,
+      CreatedDate: now,
+      CreatedById: null,
+      LastModifiedDate: now,
+      LastModifiedById: null,
+      SystemModstamp: now,
+    });
     const schema = this.requireSchema('User');
     const users: SeedUser[] = [
       {
@@ -525,6 +538,9 @@ export class Org {
 
   #seedOrganization(): void {
     const now = this.now();
+    const profile = this.store.get('Profile', this.profileId);
+    if (profile)
+      this.store.put('Profile', { ...profile, CreatedById: this.userId, LastModifiedById: this.userId });
     this.store.put('Organization', {
       Id: this.orgId,
       Name: 'Local Org',
