@@ -8,7 +8,6 @@
 
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[A-Z0-5]{3})?$/;
 
 /** The 3-character case-safe suffix of a 15-character id. */
 export function checksumSuffix(id15: string): string {
@@ -25,15 +24,27 @@ export function checksumSuffix(id15: string): string {
   return suffix;
 }
 
-/** The 18-character form of a 15- or 18-character id, or undefined when it is not a well-formed id. */
+/**
+ * The 18-character form of a 15- or 18-character id, or undefined when it is not a well-formed id.
+ * A 15-character id is case-sensitive. An 18-character id is case-safe: its suffix says which letters
+ * are upper case, so it names the same record in any case (that is what the suffix is for), and the
+ * canonical form is restored from it.
+ */
 export function to18(id: string): string | undefined {
-  if (!ID_PATTERN.test(id)) return undefined;
-  const id15 = id.slice(0, 15);
-  const expected = id15 + checksumSuffix(id15);
-  // An 18-character id whose suffix does not match its first 15 characters is malformed
-  // (Salesforce answers MALFORMED_ID).
-  if (id.length === 18 && id.slice(15) !== expected.slice(15)) return undefined;
-  return expected;
+  if (/^[a-zA-Z0-9]{15}$/.test(id)) return id + checksumSuffix(id);
+  if (!/^[a-zA-Z0-9]{18}$/.test(id)) return undefined;
+  const suffix = id.slice(15).toUpperCase();
+  let id15 = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    const flags = SUFFIX_ALPHABET.indexOf(suffix.charAt(chunk));
+    if (flags < 0) return undefined;
+    for (let i = 0; i < 5; i++) {
+      const ch = id.charAt(chunk * 5 + i);
+      id15 += (flags >> i) & 1 ? ch.toUpperCase() : ch.toLowerCase();
+    }
+  }
+  // A flag on a digit cannot be honoured: the suffix does not belong to these 15 characters.
+  return checksumSuffix(id15) === suffix ? id15 + suffix : undefined;
 }
 
 /** The key prefix (the object's 3-character code) of an id. */

@@ -10,10 +10,13 @@ describe('Salesforce ids', () => {
     expect(id15 + checksumSuffix(id15)).toBe(id18);
     expect(to18(id15)).toBe(id18);
     expect(to18(id18)).toBe(id18);
+    expect(to18(id18.toLowerCase())).toBe(id18);
+    expect(to18(id18.toUpperCase())).toBe(id18);
   });
 
   it('when the suffix does not match, then the id is malformed', () => {
-    expect(to18('a0BA0000000L2ZCAAA')).toBeUndefined();
+    expect(to18('a0BA0000000L2ZCAA5')).toBeUndefined();
+    expect(to18('a0BA0000000L2ZC' + '555')).toBeUndefined();
     expect(to18('short')).toBeUndefined();
     expect(to18("001' OR Name != '")).toBeUndefined();
   });
