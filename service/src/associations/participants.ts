@@ -52,3 +52,24 @@ export function userLookupEmails(meeting: Meeting): string[] {
   const { emails } = externalParticipants(meeting);
   return organizer === null ? [...emails] : [organizer, ...emails];
 }
+
+/**
+ * Hand-picked contact ids, each once (15- and 18-character forms are the same record), at most the
+ * 50 an activity can relate: only those are looked up; the rest are reported over the limit.
+ */
+export function pickedContactIds(meeting: Meeting): { ids: string[]; overLimit: string[] } {
+  const ids: string[] = [];
+  const overLimit: string[] = [];
+  const seen = new Set<string>();
+  for (const id of meeting.associations?.contactIds ?? []) {
+    const key = id.slice(0, 15);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (ids.length < PICKED_CONTACT_LIMIT) ids.push(id);
+    else overLimit.push(id);
+  }
+  return { ids, overLimit };
+}
+
+/** Salesforce relates at most 50 contacts to one activity (with Shared Activities). */
+export const PICKED_CONTACT_LIMIT = 50;

@@ -13,7 +13,7 @@
 import type { Meeting } from '../meetings/schema.ts';
 import type { DroppedAssociation, LinkedAssociation } from '../sync/types.ts';
 import { normalizeEmail, sameSalesforceId } from './emails.ts';
-import { externalParticipants } from './participants.ts';
+import { externalParticipants, pickedContactIds } from './participants.ts';
 import type { ContactRecord, CrmSnapshot, LeadRecord } from './snapshot.ts';
 
 /** Salesforce's limit of contacts related to one activity with Shared Activities. */
@@ -110,7 +110,9 @@ export function resolveAssociations(meeting: Meeting, snapshot: CrmSnapshot): As
   // WhoId), then email matches in participant order.
   const candidates: { contact: ContactRecord; why: string }[] = [];
   const taken = (id: string): boolean => candidates.some((c) => sameSalesforceId(c.contact.id, id));
-  for (const id of picked.contactIds ?? []) {
+  const pickedContacts = pickedContactIds(meeting);
+  for (const id of pickedContacts.overLimit) dropped.push({ recordId: id, reason: 'over_contact_limit' });
+  for (const id of pickedContacts.ids) {
     if (taken(id)) continue;
     const contact = snapshot.contacts.find((c) => sameSalesforceId(c.id, id));
     if (contact === undefined) dropped.push({ recordId: id, reason: 'not_found' });

@@ -16,7 +16,7 @@ import type {
   UserRecord,
 } from '../associations/snapshot.ts';
 import { normalizeEmail, sameSalesforceId } from '../associations/emails.ts';
-import { userLookupEmails, externalParticipants } from '../associations/participants.ts';
+import { externalParticipants, pickedContactIds, userLookupEmails } from '../associations/participants.ts';
 import type { Meeting } from '../meetings/schema.ts';
 import type { OrgProfile } from '../sync/types.ts';
 import type { CallCounter, SubResponse, Subrequest } from './composite.ts';
@@ -148,7 +148,7 @@ export async function lookUpMeeting(
   ];
   const emails = meeting === null ? [] : externalParticipants(meeting).emails;
   const userEmails = meeting === null ? [] : userLookupEmails(meeting);
-  const pickedContacts = meeting?.associations?.contactIds ?? [];
+  const pickedContacts = meeting === null ? [] : pickedContactIds(meeting).ids;
   const accountId = meeting?.associations?.accountId;
   const opportunityId = meeting?.associations?.opportunityId;
   if (userEmails.length > 0) {

@@ -342,6 +342,22 @@ const cohere = (m: Meeting, s: CrmSnapshot): CrmSnapshot => ({
     : {}),
 });
 
+describe('hand-picked contacts beyond the limit', () => {
+  it('when 55 contacts are hand-picked, then the first 50 distinct ones are looked up and linked, the rest reported', () => {
+    const picked = Array.from({ length: 55 }, (_, i) => contactId(i + 1));
+    const m = meeting({
+      participants: [],
+      associations: { contactIds: [contactId(1).slice(0, 15), ...picked] },
+    });
+    const contacts = picked.map((id, i) => contact(i + 1, null, 1));
+    const r = resolveAssociations(m, snapshot({ contacts }));
+    expect(r.contactIds).toEqual(picked.slice(0, 50));
+    expect(r.dropped).toEqual(
+      picked.slice(50).map((recordId) => ({ recordId, reason: 'over_contact_limit' })),
+    );
+  });
+});
+
 describe('association cascade properties', () => {
   it('when anything comes in, then at most 50 contacts (1 without Shared Activities), WhoId first, no WhatId beside a lead', () => {
     fc.assert(
