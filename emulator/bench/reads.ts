@@ -1,7 +1,8 @@
 /**
  * Simple-read throughput of the local org: the org runs in its own process (as in the demo), and this
  * process keeps C concurrent keep-alive connections busy with GET sobjects/Account/{id} for D seconds.
- * Usage: node emulator/bench/reads.ts [--concurrency 32] [--seconds 10]
+ * Usage: node emulator/bench/reads.ts [--concurrency 32] [--seconds 10] [--kind record|query]
+ * (`query` runs `SELECT Id, Name FROM Account WHERE Id = '…'` instead of the record read).
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -9,7 +10,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { concurrency: { type: 'string', default: '32' }, seconds: { type: 'string', default: '10' } },
+  options: {
+    concurrency: { type: 'string', default: '32' },
+    seconds: { type: 'string', default: '10' },
+    kind: { type: 'string', default: 'record' },
+  },
 });
 const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
@@ -64,7 +69,12 @@ const created = await fetch(`${details.url}/services/data/v66.0/sobjects/Account
 });
 const { id } = (await created.json()) as { id: string };
 
-const url = new URL(`${details.url}/services/data/v66.0/sobjects/Account/${id}`);
+const soql = `SELECT Id, Name FROM Account WHERE Id = '${id}'`;
+const url = new URL(
+  values.kind === 'query'
+    ? `${details.url}/services/data/v66.0/query?q=${encodeURIComponent(soql)}`
+    : `${details.url}/services/data/v66.0/sobjects/Account/${id}`,
+);
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 const get = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -96,6 +106,7 @@ const pct = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
 console.log(
   JSON.stringify({
+    kind: values.kind,
     concurrency,
     seconds,
     requests: ok + failed,
