@@ -411,6 +411,31 @@ describe('syncMeeting limits and faults', () => {
     );
   });
 
+  it('when Salesforce refuses a field, then syncMeeting throws a record error with its message and writes nothing at all', async () => {
+    t.seedContact('Refused', 'refused@x.example', t.seedAccount('Refused Co'));
+    const m = meeting({ participants: external('refused@x.example') });
+    const profile = {
+      ...t.profile,
+      packageFields: { ...t.profile.packageFields, recordingUrl: 'Not_A_Field__c' },
+    };
+    const countNotes = async (): Promise<number> =>
+      (await t.conn.query(`SELECT Id FROM ContentNote WHERE Title = 'Meeting summary: Discovery call'`))
+        .totalSize;
+    const notesBefore = await countNotes();
+    await expect(syncMeeting(t.conn, profile, { kind: 'upsert', meeting: m }, null)).rejects.toMatchObject({
+      name: 'SalesforceError',
+      kind: 'record',
+      message: expect.stringContaining('Not_A_Field__c'),
+    });
+    expect(await eventsOf(m.id)).toHaveLength(0);
+    expect(
+      (await t.conn.query(`SELECT Id FROM Task WHERE Salescaling_Meeting_Id__c = '${m.id}'`)).totalSize,
+    ).toBe(0);
+    expect(await countNotes()).toBe(notesBefore);
+    await syncMeeting(t.conn, t.profile, { kind: 'upsert', meeting: m }, null);
+    expect(await countNotes()).toBe(notesBefore + 1);
+  });
+
   it('when Salesforce answers with a lock error, then syncMeeting throws a transient error and writes nothing', async () => {
     t.seedContact('Locked', 'locked@x.example', t.seedAccount('Locked Co'));
     const m = meeting({ participants: external('locked@x.example') });
