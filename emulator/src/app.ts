@@ -238,7 +238,8 @@ export class App {
         res.end();
         return;
       }
-      sendReply(res, reply, limitHeader());
+      // X-PrettyPrint: 1 indents the JSON, as Salesforce does for people reading responses.
+      sendReply(res, reply, limitHeader(), headers['x-prettyprint'] === '1');
     } finally {
       this.#inFlight--;
     }
@@ -410,8 +411,12 @@ function send(
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  pretty = false,
 ): void {
-  const data = status === 204 || body === undefined ? '' : JSON.stringify(body);
+  const data =
+    status === 204 || status === 304 || body === undefined
+      ? ''
+      : JSON.stringify(body, null, pretty ? 4 : undefined);
   res.writeHead(status, { ...(data ? { 'Content-Type': JSON_TYPE } : {}), ...headers });
   res.end(data);
 }
@@ -421,13 +426,13 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-function sendReply(res: ServerResponse, reply: Reply, headers: Record<string, string>): void {
+function sendReply(res: ServerResponse, reply: Reply, headers: Record<string, string>, pretty = false): void {
   if (reply.raw) {
     res.writeHead(reply.status, { 'Content-Type': reply.raw.contentType, ...headers, ...reply.headers });
     res.end(reply.raw.data);
     return;
   }
-  send(res, reply.status, reply.body, { ...headers, ...reply.headers });
+  send(res, reply.status, reply.body, { ...headers, ...reply.headers }, pretty);
 }
 
 export function listen(app: App, port: number, host: string): Promise<Server> {
