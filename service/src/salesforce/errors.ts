@@ -44,6 +44,8 @@ const TRANSIENT_CODES = new Set([
   'TEMPORARY_ERROR',
   'SERVICE_UNAVAILABLE',
   'PROCESSING_HALTED',
+  // A composite answer without the subrequest's result: the request may not have run.
+  'NO_RESPONSE',
 ]);
 
 const LIMIT_CODES = new Set([
@@ -151,6 +153,14 @@ export function classifySalesforceError(err: unknown): SalesforceError {
 
   // jsforce: `errorCode` (also its `name`), the parsed body in `data`; Salesforce bodies: `errorCode`.
   const data = err['data'];
+  // jsforce folds a body of several errors into MULTIPLE_API_ERRORS; the first one says what happened.
+  if (stringField(err, 'errorCode') === 'MULTIPLE_API_ERRORS' && Array.isArray(data) && isObject(data[0])) {
+    const first = classifySalesforceError(data[0]);
+    return new SalesforceError(first.kind, first.errorCode, first.message, {
+      fields: first.fields,
+      cause: err,
+    });
+  }
   const body = isObject(data) ? data : undefined;
   const errorCode =
     stringField(err, 'errorCode') ??

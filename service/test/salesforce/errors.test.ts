@@ -38,6 +38,21 @@ describe('classifySalesforceError', () => {
     expect([grant.kind, grant.message]).toEqual(['auth', 'expired access/refresh token']);
   });
 
+  it('when jsforce reports several errors at once, then the first one decides', () => {
+    const err = Object.assign(new Error('Multiple errors returned.'), {
+      name: 'MULTIPLE_API_ERRORS',
+      errorCode: 'MULTIPLE_API_ERRORS',
+      data: [
+        { errorCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access' },
+        { errorCode: 'UNABLE_TO_LOCK_ROW', message: 'again' },
+      ],
+    });
+    expect(classifySalesforceError(err)).toMatchObject({
+      kind: 'transient',
+      errorCode: 'UNABLE_TO_LOCK_ROW',
+    });
+  });
+
   it('when the network fails, then the error is transient, also when the socket error is the cause', () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     expect(classifySalesforceError(reset).kind).toBe('transient');
