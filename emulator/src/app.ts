@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { writeFileSync, renameSync, existsSync, readFileSync } from 'node:fs';
 import { ApiError } from './errors.ts';
+import { log } from './log.ts';
 import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
 import {
   OAuthServer,
@@ -133,7 +134,9 @@ export class App {
     if (TRACE) {
       // Paths only by default: query strings may carry personal data (SOQL literals); level 2 shows them.
       const shown = TRACE_QUERY ? req.url : (req.url ?? '').split('?')[0];
-      res.on('finish', () => console.error(`local org: ${req.method} ${shown} -> ${res.statusCode}`));
+      res.on('finish', () =>
+        log.info({ method: req.method, path: shown, status: res.statusCode }, 'request'),
+      );
     }
     this.#handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) {
@@ -145,7 +148,7 @@ export class App {
           },
         ]);
       } else res.end();
-      console.error('local org: unexpected error', e instanceof Error ? e.stack : e);
+      log.error({ err: e }, 'unexpected error');
     });
   };
 

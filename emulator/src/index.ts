@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { App, listen } from './app.ts';
 import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
 import type { QueryEngine } from './rest/router.ts';
+import { log } from './log.ts';
 import { findProjectRoot } from './schema/package-fields.ts';
 import { Org } from './org/org.ts';
 
@@ -62,7 +63,7 @@ function loadEngine(): Promise<void> {
       const spec = './query/index.ts';
       engine = (await import(spec)) as QueryEngine;
     } catch (e) {
-      console.error('local org: query engine unavailable:', e instanceof Error ? e.message : e);
+      log.warn({ err: e }, 'query engine unavailable; query and search answer 500');
     }
   })();
   return engineLoad;
