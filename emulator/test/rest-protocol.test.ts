@@ -375,6 +375,16 @@ describe('sObject Collections and composite', () => {
     expect(q.body.totalSize).toBe(1);
   });
 
+  it('when a graph payload uses more than 15 kinds of nodes, then it is refused whole', async () => {
+    const types = ['Account', 'Contact', 'Lead', 'Opportunity', 'Event', 'Task', 'ContentNote', 'User'];
+    const compositeRequest = types.flatMap((t, i) => [
+      { method: 'GET', url: `${V}/sobjects/${t}/001000000000000AAA`, referenceId: `g${i}` },
+      { method: 'DELETE', url: `${V}/sobjects/${t}/001000000000000AAA`, referenceId: `d${i}` },
+    ]);
+    const res = await call('POST', `${V}/composite/graph`, { graphs: [{ graphId: 'g1', compositeRequest }] });
+    expect(res.status).toBe(400);
+  });
+
   it('when a tree insert has an invalid child, then nothing is written and the reference is named', async () => {
     const res = await call('POST', `${V}/composite/tree/Account`, {
       records: [

@@ -31,6 +31,7 @@ const MAX_COMPOSITE_HEAVY = 5;
 const MAX_GRAPHS = 75;
 const MAX_GRAPH_NODES = 500;
 const MAX_GRAPH_DEPTH = 15;
+const MAX_GRAPH_NODE_KINDS = 15;
 const MAX_COLLECTION = 200;
 const MAX_TREE = 200;
 const MAX_TREE_DEPTH = 5;
@@ -366,6 +367,18 @@ export class Composite {
     });
     if (nodes > MAX_GRAPH_NODES)
       throw invalidRequest(`The number of nodes exceeds the limit of ${MAX_GRAPH_NODES}.`);
+    // Nodes differ when their API version, HTTP method or object differ; a payload may hold 15 kinds.
+    const kinds = new Set(
+      parsed.flatMap(({ subs }) =>
+        subs.map((sub) => {
+          const m = /^\/services\/data\/v(\d+\.\d+)\/sobjects\/([^/?]+)/.exec(sub.url);
+          return `${m?.[1] ?? ''} ${sub.method} ${(m?.[2] ?? sub.url).toLowerCase()}`;
+        }),
+      ),
+    );
+    if (kinds.size > MAX_GRAPH_NODE_KINDS) {
+      throw invalidRequest(`The payload uses more than ${MAX_GRAPH_NODE_KINDS} different kinds of nodes.`);
+    }
     // Graph nodes may only be sObject resources.
     const allowed = (_m: string, parts: string[]) => parts[0] === 'sobjects' && parts.length >= 2;
     const store = this.#rest.org.store;
