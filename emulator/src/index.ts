@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { App, listen } from './app.ts';
 import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
 import type { QueryEngine } from './rest/router.ts';
-import { log } from './log.ts';
+import { executeSoql, executeSosl } from './query/index.ts';
 import { findProjectRoot } from './schema/package-fields.ts';
 import { Org } from './org/org.ts';
 
@@ -53,24 +53,10 @@ export interface LocalOrg {
   stop(): Promise<void>;
 }
 
-let engine: QueryEngine | undefined;
-let engineLoad: Promise<void> | undefined;
-
-/** Loads the query engine once; the org still serves everything else if it is missing. */
-function loadEngine(): Promise<void> {
-  engineLoad ??= (async () => {
-    try {
-      const spec = './query/index.ts';
-      engine = (await import(spec)) as QueryEngine;
-    } catch (e) {
-      log.warn({ err: e }, 'query engine unavailable; query and search answer 500');
-    }
-  })();
-  return engineLoad;
-}
+/** The query engine (emulator/src/query), behind the small interface the REST layer uses. */
+const engine: QueryEngine = { executeSoql, executeSosl };
 
 export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<LocalOrg> {
-  await loadEngine();
   const username = options.username ?? 'admin@salescaling.localorg';
   const password = options.password ?? Org.secret(12).replace(/[-_]/g, '');
   const clientId = options.clientId ?? `3MVG9localorg${Org.secret(24).replace(/[-_]/g, '')}`;
