@@ -15,5 +15,10 @@ module.exports = {
       },
     ],
   },
+  // Packages that now ship only ES modules are transformed to CommonJS like our own sources
+  // (marked; sanitize-html's htmlparser2 and its dom* and entities dependencies, nested under it).
+  transformIgnorePatterns: [
+    '/node_modules/(?!(marked|sanitize-html|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 };

@@ -4,8 +4,9 @@
  * have no defaults.
  */
 import { z } from 'zod';
+import { SALESFORCE_API_VERSION } from './salesforce/api-version.ts';
 
-const DEFAULT_API_VERSION = '66.0';
+const DEFAULT_API_VERSION = SALESFORCE_API_VERSION;
 
 const secret = (name: string) =>
   z

@@ -9,9 +9,8 @@
  * and numbered lists, and links — and turns everything else into one of those or into escaped text.
  * The result is safe whatever the input: no scripts, no event handlers, no non-web URLs.
  */
-import type sanitizeHtml from 'sanitize-html';
 import { markdownToHtml } from './markdown.ts';
-import { sanitizeHtmlModule } from './node-require.ts';
+import sanitizeHtml from 'sanitize-html';
 
 export const NOTE_TAGS = ['p', 'br', 'b', 'i', 'u', 's', 'ul', 'ol', 'li', 'a'] as const;
 
@@ -65,7 +64,7 @@ export function escapeHtml(text: string): string {
 
 /** Any HTML reduced to the note subset; newlines removed, since Salesforce strips them anyway. */
 export function sanitizeNoteHtml(html: string): string {
-  const clean = sanitizeHtmlModule()(html, NOTE_POLICY)
+  const clean = sanitizeHtml(html, NOTE_POLICY)
     .replace(/<a>(.*?)<\/a>/gs, '$1')
     .replace(/<p>\s*<\/p>/g, '');
   return clean
@@ -89,7 +88,7 @@ export function summaryNoteHtml(summary: string, recordingUrl: string | null): s
 /** Plain text from Markdown: for the Event description's summary opening. */
 export function markdownToText(markdown: string): string {
   const html = markdownToHtml(markdown).replace(/<\/(p|li|h[1-6]|blockquote|pre|tr)>/g, '$&\n');
-  const text = sanitizeHtmlModule()(html, { allowedTags: [], allowedAttributes: {} });
+  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
   return text
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

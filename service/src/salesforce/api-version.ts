@@ -4,5 +4,10 @@
  */
 export const SALESFORCE_API_VERSION = '66.0';
 
-/** `/services/data/v66.0`, the prefix of every REST resource the service calls. */
-export const DATA_PATH = `/services/data/v${SALESFORCE_API_VERSION}`;
+/**
+ * `/services/data/v66.0`, the prefix of every REST resource the service calls, in the version the
+ * connection was opened with (`SALESFORCE_API_VERSION`, which defaults to the constant above).
+ */
+export function dataPath(conn: { readonly version: string }): string {
+  return `/services/data/v${conn.version}`;
+}

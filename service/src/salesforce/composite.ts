@@ -6,7 +6,7 @@
  *   (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_limits.htm).
  */
 import type { Connection } from 'jsforce';
-import { DATA_PATH } from './api-version.ts';
+import { dataPath } from './api-version.ts';
 import { SalesforceError, classifySalesforceError, kindOfErrorCode } from './errors.ts';
 
 export interface Subrequest {
@@ -48,7 +48,7 @@ async function post<T>(conn: Connection, counter: CallCounter, path: string, bod
   try {
     return await conn.request<T>({
       method: 'POST',
-      url: `${DATA_PATH}${path}`,
+      url: `${dataPath(conn)}${path}`,
       body: JSON.stringify(body),
       headers: { 'Content-Type': 'application/json' },
     });
@@ -57,10 +57,10 @@ async function post<T>(conn: Connection, counter: CallCounter, path: string, bod
   }
 }
 
-function withVersion(sub: Subrequest): Record<string, unknown> {
+function withVersion(conn: Connection, sub: Subrequest): Record<string, unknown> {
   return {
     method: sub.method,
-    url: `${DATA_PATH}${sub.url}`,
+    url: `${dataPath(conn)}${sub.url}`,
     referenceId: sub.referenceId,
     ...(sub.body === undefined ? {} : { body: sub.body }),
   };
@@ -78,7 +78,7 @@ export async function composite(
   }
   const response = await post<CompositeResponse>(conn, counter, '/composite', {
     allOrNone: false,
-    compositeRequest: subrequests.map(withVersion),
+    compositeRequest: subrequests.map((sub) => withVersion(conn, sub)),
   });
   const out = new Map<string, SubResponse>();
   for (const r of response.compositeResponse ?? []) {
@@ -139,7 +139,7 @@ export async function graph(
   if (nodes.length === 0) return new Map();
   if (nodes.length > GRAPH_MAX_NODES) throw new Error(`graph too large: ${nodes.length} nodes`);
   const response = await post<GraphResponse>(conn, counter, '/composite/graph', {
-    graphs: [{ graphId, compositeRequest: nodes.map(withVersion) }],
+    graphs: [{ graphId, compositeRequest: nodes.map((sub) => withVersion(conn, sub)) }],
   });
   const result = response.graphs?.find((g) => g.graphId === graphId);
   const subs = result?.graphResponse?.compositeResponse ?? [];
