@@ -161,6 +161,9 @@ export class App {
     if (path.startsWith('/__control/')) return this.#control(method, path, req, res);
     if (path.startsWith('/services/oauth2/')) return this.#oauth(method, path, url.searchParams, req, res);
     if (path.startsWith('/id/')) return this.#identity(method, path, req, res);
+    if (path === '/.well-known/openid-configuration' && method === 'GET') {
+      return send(res, 200, this.oauth.openidConfiguration());
+    }
     if (path === '/services/data' || path === '/services/data/') {
       if (method !== 'GET') return send(res, 405, [methodNotAllowed(method, ['GET'])]);
       return send(res, 200, versions());
@@ -315,7 +318,15 @@ export class App {
       case 'token':
         if (method !== 'POST')
           return send(res, 405, { error: 'invalid_request', error_description: 'must use HTTP POST' });
-        reply = this.oauth.token(await form());
+        {
+          const params = await form();
+          const basic = basicAuth(req);
+          if (basic && !params.has('client_id')) {
+            params.set('client_id', basic.id);
+            params.set('client_secret', basic.secret);
+          }
+          reply = this.oauth.token(params);
+        }
         if (reply.status === 200) this.markDirty();
         break;
       case 'authorize':
@@ -326,6 +337,12 @@ export class App {
         reply = this.oauth.revoke(method === 'POST' ? await form() : query);
         this.markDirty();
         break;
+      case 'introspect': {
+        if (method !== 'POST')
+          return send(res, 405, { error: 'invalid_request', error_description: 'must use HTTP POST' });
+        reply = this.oauth.introspect(await form(), basicAuth(req));
+        break;
+      }
       case 'userinfo': {
         const token = this.#bearer(req) ?? query.get('access_token') ?? '';
         const s = this.oauth.session(token);
@@ -359,7 +376,13 @@ export class App {
       this.#bearer(req) ?? new URL(req.url ?? '/', 'http://local').searchParams.get('oauth_token') ?? '';
     const s = this.oauth.session(token);
     if (!s || s === 'expired') return sendText(res, 403, 'Bad_OAuth_Token');
-    const body = this.oauth.identity(s, m[1]!, m[2]!);
+    const version = new URL(req.url ?? '/', 'http://local').searchParams.get('version');
+    const body = this.oauth.identity(
+      s,
+      m[1]!,
+      m[2]!,
+      version && /^\d+\.\d$/.test(version) ? version : undefined,
+    );
     if (!body) return sendText(res, 404, 'Bad_Id');
     send(res, 200, body);
   }
@@ -395,6 +418,19 @@ function methodNotAllowed(method: string, allowed: string[]): { errorCode: strin
   return {
     errorCode: 'METHOD_NOT_ALLOWED',
     message: `HTTP Method '${method}' not allowed. Allowed are ${allowed.join(',')}`,
+  };
+}
+
+/** Client credentials sent as HTTP Basic (client_secret_basic). */
+function basicAuth(req: IncomingMessage): { id: string; secret: string } | undefined {
+  const m = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return {
+    id: decodeURIComponent(decoded.slice(0, colon)),
+    secret: decodeURIComponent(decoded.slice(colon + 1)),
   };
 }
 

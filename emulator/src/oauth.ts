@@ -237,6 +237,93 @@ export class OAuthServer {
     return oauthError('invalid_token', 'invalid token');
   }
 
+  /**
+   * POST /services/oauth2/introspect (RFC 7662): whether a token is active, for the client that holds it.
+   * https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oidc_token_introspection_endpoint.htm
+   */
+  introspect(params: URLSearchParams, basic: { id: string; secret: string } | undefined): OAuthReply {
+    if (basic) {
+      params.set('client_id', basic.id);
+      params.set('client_secret', basic.secret);
+    }
+    const bad = this.#checkClient(params, true);
+    if (bad) return { ...bad, status: 401 };
+    const token = params.get('token') ?? '';
+    const user = (id: string) => this.#org.store.get('User', id);
+    const session = this.#sessions.get(token);
+    if (session && Date.now() < session.expiresAt) {
+      return {
+        status: 200,
+        json: {
+          active: true,
+          scope: this.#refresh.get(session.refreshToken ?? '')?.scope ?? 'api',
+          client_id: session.clientId,
+          username: user(session.userId)?.Username,
+          sub: `${this.baseUrl}/id/${this.#org.orgId}/${session.userId}`,
+          token_type: 'access_token',
+          exp: Math.floor(session.expiresAt / 1000),
+          iat: Math.floor(session.issuedAt / 1000),
+          nbf: Math.floor(session.issuedAt / 1000),
+        },
+      };
+    }
+    const grant = this.#refresh.get(token);
+    if (grant) {
+      return {
+        status: 200,
+        json: {
+          active: true,
+          scope: grant.scope,
+          client_id: grant.clientId,
+          username: user(grant.userId)?.Username,
+          sub: `${this.baseUrl}/id/${this.#org.orgId}/${grant.userId}`,
+          token_type: 'refresh_token',
+        },
+      };
+    }
+    return { status: 200, json: { active: false } };
+  }
+
+  /** GET /.well-known/openid-configuration: where this authorization server's endpoints are. */
+  openidConfiguration(): Record<string, unknown> {
+    const base = this.baseUrl;
+    return {
+      issuer: base,
+      authorization_endpoint: `${base}/services/oauth2/authorize`,
+      token_endpoint: `${base}/services/oauth2/token`,
+      revocation_endpoint: `${base}/services/oauth2/revoke`,
+      userinfo_endpoint: `${base}/services/oauth2/userinfo`,
+      introspection_endpoint: `${base}/services/oauth2/introspect`,
+      response_types_supported: ['code'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
+      code_challenge_methods_supported: ['S256', 'plain'],
+      scopes_supported: [
+        'id',
+        'api',
+        'web',
+        'full',
+        'refresh_token',
+        'offline_access',
+        'openid',
+        'profile',
+        'email',
+      ],
+      subject_types_supported: ['public'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
+      claims_supported: [
+        'sub',
+        'preferred_username',
+        'name',
+        'email',
+        'email_verified',
+        'given_name',
+        'family_name',
+        'zoneinfo',
+        'updated_at',
+      ],
+    };
+  }
+
   #authorizeParams(params: URLSearchParams): { error?: OAuthReply; redirectUri?: string } {
     if (params.get('client_id') !== this.config.clientId) {
       return { error: { status: 400, html: errorPage('invalid_client_id', 'client identifier invalid') } };
@@ -386,7 +473,12 @@ export class OAuthServer {
   }
 
   /** GET /id/{orgId}/{userId}: the identity service response (urls keep the `{version}` placeholder). */
-  identity(session: Session, orgId: string, userId: string): Record<string, unknown> | undefined {
+  identity(
+    session: Session,
+    orgId: string,
+    userId: string,
+    version?: string,
+  ): Record<string, unknown> | undefined {
     if (orgId.slice(0, 15) !== this.#org.orgId.slice(0, 15)) return undefined;
     const user = this.#org.store.byId(userId);
     if (!user || user.objectName !== 'User') return undefined;
@@ -417,7 +509,8 @@ export class OAuthServer {
       mobile_phone_verified: false,
       is_lightning_login_user: false,
       status: { created_date: null, body: null },
-      ...this.#userJson(u.Id as string, undefined),
+      // The urls keep `{version}` unless the request names one (?version=66.0).
+      ...this.#userJson(u.Id as string, version),
     };
   }
 }

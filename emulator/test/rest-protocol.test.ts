@@ -481,6 +481,48 @@ describe('OAuth', () => {
     });
   });
 
+  it('when a token is introspected, then its state, owner and expiry come back; an unknown one is inactive', async () => {
+    const basic = `Basic ${Buffer.from(`${org.clientId}:${org.clientSecret}`).toString('base64')}`;
+    const introspect = async (t: string) =>
+      (await (
+        await fetch(`${org.url}/services/oauth2/introspect`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+          body: new URLSearchParams({ token: t, token_type_hint: 'access_token' }),
+        })
+      ).json()) as Record<string, unknown>;
+    const active = await introspect(token);
+    expect(active).toMatchObject({
+      active: true,
+      client_id: org.clientId,
+      username: org.username,
+      token_type: 'access_token',
+    });
+    expect(active.exp).toEqual(expect.any(Number));
+    expect(await introspect('00D000000000000!nope')).toEqual({ active: false });
+    const config = (await (await fetch(`${org.url}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
+    expect(config.token_endpoint).toBe(`${org.url}/services/oauth2/token`);
+  });
+
+  it('when the identity URL is asked for a version, then its urls carry it; without, the {version} placeholder', async () => {
+    const id = `${org.url}/id/${org.orgId}/${org.userId}`;
+    const plain = (await (await fetch(id, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      urls: Record<string, string>;
+    };
+    expect(plain.urls.rest).toBe(`${org.url}/services/data/v{version}/`);
+    const versioned = (await (
+      await fetch(`${id}?version=66.0`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as {
+      urls: Record<string, string>;
+    };
+    expect(versioned.urls.rest).toBe(`${org.url}/services/data/v66.0/`);
+    const denied = await fetch(id, { headers: { authorization: 'Bearer bad' } });
+    expect(denied.status).toBe(403);
+  });
+
   it('when the redirect URI is not registered, then authorize refuses without redirecting', async () => {
     const res = await fetch(
       `${org.url}/services/oauth2/authorize?response_type=code&client_id=${org.clientId}&redirect_uri=${encodeURIComponent('http://evil.example/cb')}`,
