@@ -219,6 +219,27 @@ describe('EventRelation', () => {
     expect(who.totalSize).toBe(3);
   });
 
+  it('when an invitee is made a parent and back, then the event’s Who follows', async () => {
+    const w = world();
+    const e = await create('Event', { StartDateTime: start, DurationInMinutes: 30 });
+    const r = await create('EventRelation', { EventId: e.body.id, RelationId: w.contacts[2] });
+    const who = async () =>
+      (await call('GET', `${V}/sobjects/Event/${e.body.id as string}?fields=WhoId,WhoCount`)).body;
+    expect(await who()).toEqual(expect.objectContaining({ WhoId: null, WhoCount: 0 }));
+    expect(
+      (await call('PATCH', `${V}/sobjects/EventRelation/${r.body.id as string}`, { IsParent: true })).status,
+    ).toBe(204);
+    expect(await who()).toEqual(expect.objectContaining({ WhoId: w.contacts[2], WhoCount: 1 }));
+    expect(
+      (await call('PATCH', `${V}/sobjects/EventRelation/${r.body.id as string}`, { IsParent: false })).status,
+    ).toBe(204);
+    expect(await who()).toEqual(expect.objectContaining({ WhoId: null, WhoCount: 0 }));
+    const neither = await call('PATCH', `${V}/sobjects/EventRelation/${r.body.id as string}`, {
+      IsInvitee: false,
+    });
+    expect(neither.body[0].errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+  });
+
   it('when a 51st contact is related, then it is refused', async () => {
     const [accountId] = org.seed('Account', [{ Name: 'Big' }]);
     const contacts = org.seed(

@@ -238,10 +238,34 @@ function activity(kind: Kind): ObjectRules {
 }
 
 function relationRules(kind: Kind): ObjectRules {
-  const { table, parent } = RELATION[kind];
+  const { parent } = RELATION[kind];
   return {
     beforeWrite(org, record, previous, changed) {
-      if (previous) return;
+      if (previous) {
+        // Only EventRelation is updatable: its flags may change, within the rules that apply on insert.
+        const act = org.live(record[parent] as string);
+        if (!act || kind !== 'Event') return;
+        const t = typeOf(org, record.RelationId) ?? '';
+        if (record.IsInvitee === true && !['Contact', 'Lead', 'User'].includes(t)) {
+          throw integrity('Relation ID: Only users, contacts and leads can be invitees.', ['RelationId']);
+        }
+        if (org.settings.sharedActivities && record.IsInvitee !== true && record.IsParent !== true) {
+          throw integrity('An event relation must be an invitee, a parent, or both.', [
+            'IsInvitee',
+            'IsParent',
+          ]);
+        }
+        if (record.IsParent === true && previous.IsParent !== true) {
+          if (t === 'User') {
+            throw integrity('Relation ID: A user can’t be related to an event as its parent.', [
+              'RelationId',
+            ]);
+          }
+          const others = relations(org, kind, act.record.Id).filter((r) => r.Id !== record.Id);
+          checkParent(org, kind, act.record, record, t, others);
+        }
+        return;
+      }
       const act = org.live(record[parent] as string);
       if (!act) throw new ApiError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [parent]);
       const t = typeOf(org, record.RelationId) ?? '';
@@ -284,48 +308,18 @@ function relationRules(kind: Kind): ObjectRules {
         );
       }
       if (!isParent) return;
-      if (kind === 'Event' && act.record.IsPrivate === true) {
-        throw integrity('You can’t associate a private event with other records.', ['RelationId']);
-      }
-      const parents = rows.filter((r) => isParentRelation(kind, r));
-      const whoParents = parents.filter((r) => WHO_TYPES.has(typeOf(org, r.RelationId) ?? ''));
-      if (WHAT_TYPES.has(t)) {
-        if (act.record.WhatId && act.record.WhatId !== record.RelationId) {
-          throw integrity('Related To ID: An activity can be related to only one record.', ['RelationId']);
-        }
-        if (whoParents.some((r) => typeOf(org, r.RelationId) === 'Lead')) {
-          throw integrity('Related To ID: You can’t relate a lead to another record.', ['RelationId']);
-        }
-      } else if (t === 'Lead') {
-        if (whoParents.length)
-          throw integrity('Relation ID: An activity can be related to only one lead and no contacts.', [
-            'RelationId',
-          ]);
-        if (act.record.WhatId)
-          throw integrity('Related To ID: You can’t relate a lead to another record.', ['RelationId']);
-      } else if (t === 'Contact') {
-        if (whoParents.some((r) => typeOf(org, r.RelationId) === 'Lead')) {
-          throw integrity('Relation ID: An activity can be related to only one lead and no contacts.', [
-            'RelationId',
-          ]);
-        }
-        if (!shared && whoParents.length >= 1) {
-          throw integrity(
-            'Relation ID: Without Shared Activities an activity can be related to only one contact.',
-            ['RelationId'],
-          );
-        }
-        if (whoParents.length >= MAX_CONTACTS) {
-          throw integrity(`Relation ID: An activity can be related to up to ${MAX_CONTACTS} contacts.`, [
-            'RelationId',
-          ]);
-        }
-      }
+      checkParent(org, kind, act.record, record, t, rows);
     },
     afterWrite(org, record, previous) {
       const actId = record[parent] as string;
       const row = org.store.get(kind, actId);
-      if (!previous && row && (kind === 'Task' || record.IsParent === true)) {
+      if (previous && previous.IsParent === true && record.IsParent !== true && row) {
+        // No longer a parent: the Who moves to the next related contact, as on delete.
+        demote(org, kind, record);
+      }
+      const becameParent =
+        (kind === 'Task' || record.IsParent === true) && (!previous || previous.IsParent !== true);
+      if (becameParent && row) {
         const t = typeOf(org, record.RelationId) ?? '';
         const update: MutableRecord = { ...row };
         if (WHO_TYPES.has(t) && !row.WhoId) update.WhoId = record.RelationId as string;
@@ -338,28 +332,78 @@ function relationRules(kind: Kind): ObjectRules {
       recount(org, kind, actId);
     },
     beforeDelete(org, record) {
-      const actId = record[parent] as string;
-      const row = org.store.get(kind, actId);
-      if (!row || row.IsDeleted === true) return;
-      const update: MutableRecord = { ...row };
-      if (row.WhoId === record.RelationId) {
-        // The next related contact, if any, becomes the Who (EventWhoIds promotion).
-        const next = relations(org, kind, actId).find(
-          (r) =>
-            r.Id !== record.Id && isParentRelation(kind, r) && WHO_TYPES.has(typeOf(org, r.RelationId) ?? ''),
-        );
-        update.WhoId = (next?.RelationId as string | undefined) ?? null;
-      }
-      if (row.WhatId === record.RelationId) update.WhatId = null;
-      deriveAccountId(org, update);
-      const whoCount = relations(org, kind, actId).filter(
-        (r) =>
-          r.Id !== record.Id && isParentRelation(kind, r) && WHO_TYPES.has(typeOf(org, r.RelationId) ?? ''),
-      ).length;
-      org.store.put(kind, { ...update, WhoCount: whoCount, WhatCount: update.WhatId ? 1 : 0 });
-      void table;
+      demote(org, kind, record);
     },
   };
+}
+
+/** A relation stops being a parent (deleted, or IsParent cleared): promote the next Who, clear the What. */
+function demote(org: Org, kind: Kind, record: StoredRecord): void {
+  const { parent } = RELATION[kind];
+  const actId = record[parent] as string;
+  const row = org.store.get(kind, actId);
+  if (!row || row.IsDeleted === true) return;
+  const update: MutableRecord = { ...row };
+  const otherWhos = relations(org, kind, actId).filter(
+    (r) => r.Id !== record.Id && isParentRelation(kind, r) && WHO_TYPES.has(typeOf(org, r.RelationId) ?? ''),
+  );
+  // The next related contact, if any, becomes the Who (EventWhoIds promotion).
+  if (row.WhoId === record.RelationId)
+    update.WhoId = (otherWhos[0]?.RelationId as string | undefined) ?? null;
+  if (row.WhatId === record.RelationId) update.WhatId = null;
+  deriveAccountId(org, update);
+  org.store.put(kind, { ...update, WhoCount: otherWhos.length, WhatCount: update.WhatId ? 1 : 0 });
+}
+
+/** The limits on an activity's parent relations (who and what), checked when a relation becomes one. */
+function checkParent(
+  org: Org,
+  kind: Kind,
+  act: StoredRecord,
+  record: StoredRecord,
+  t: string,
+  rows: StoredRecord[],
+): void {
+  const shared = org.settings.sharedActivities;
+  if (kind === 'Event' && act.IsPrivate === true) {
+    throw integrity('You can’t associate a private event with other records.', ['RelationId']);
+  }
+  {
+    const parents = rows.filter((r) => isParentRelation(kind, r));
+    const whoParents = parents.filter((r) => WHO_TYPES.has(typeOf(org, r.RelationId) ?? ''));
+    if (WHAT_TYPES.has(t)) {
+      if (act.WhatId && act.WhatId !== record.RelationId) {
+        throw integrity('Related To ID: An activity can be related to only one record.', ['RelationId']);
+      }
+      if (whoParents.some((r) => typeOf(org, r.RelationId) === 'Lead')) {
+        throw integrity('Related To ID: You can’t relate a lead to another record.', ['RelationId']);
+      }
+    } else if (t === 'Lead') {
+      if (whoParents.length)
+        throw integrity('Relation ID: An activity can be related to only one lead and no contacts.', [
+          'RelationId',
+        ]);
+      if (act.WhatId)
+        throw integrity('Related To ID: You can’t relate a lead to another record.', ['RelationId']);
+    } else if (t === 'Contact') {
+      if (whoParents.some((r) => typeOf(org, r.RelationId) === 'Lead')) {
+        throw integrity('Relation ID: An activity can be related to only one lead and no contacts.', [
+          'RelationId',
+        ]);
+      }
+      if (!shared && whoParents.length >= 1) {
+        throw integrity(
+          'Relation ID: Without Shared Activities an activity can be related to only one contact.',
+          ['RelationId'],
+        );
+      }
+      if (whoParents.length >= MAX_CONTACTS) {
+        throw integrity(`Relation ID: An activity can be related to up to ${MAX_CONTACTS} contacts.`, [
+          'RelationId',
+        ]);
+      }
+    }
+  }
 }
 
 export function activityRules(): Record<string, ObjectRules> {
