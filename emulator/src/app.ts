@@ -254,6 +254,8 @@ export class App {
   #injectFailure(method: string): Reply | undefined {
     if (this.knobs.failureRate <= 0 || Math.random() >= this.knobs.failureRate) return undefined;
     const kinds = this.knobs.failureKinds.filter((k) => k !== 'UNABLE_TO_LOCK_ROW' || method !== 'GET');
+    // A lock failure only makes sense for a write; a read configured only for locks runs normally.
+    if (kinds.length === 0) return undefined;
     const kind = kinds[Math.floor(Math.random() * kinds.length)] ?? '503';
     switch (kind) {
       case 'UNABLE_TO_LOCK_ROW':
