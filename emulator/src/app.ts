@@ -17,7 +17,15 @@ import {
 import { Org } from './org/org.ts';
 import type { MutableRecord } from './org/store.ts';
 import { FORCE_ALL_OR_NONE } from './rest/composite.ts';
-import { MAX_VERSION, MIN_VERSION, Rest, versions, type QueryEngine, type Reply } from './rest/router.ts';
+import {
+  MAX_VERSION,
+  MIN_VERSION,
+  Rest,
+  decodeSegment,
+  versions,
+  type QueryEngine,
+  type Reply,
+} from './rest/router.ts';
 
 export interface AppOptions extends OAuthConfig {
   dataFile: string | undefined;
@@ -188,7 +196,7 @@ export class App {
     const session = this.#authenticate(req);
     if (!session)
       return send(res, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
-    const parts = (m[3] ?? '').split('/').map((p) => decodeURIComponent(p));
+    const parts = (m[3] ?? '').split('/').map(decodeSegment);
     if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
     const kind = Rest.kindOf(method, parts);
     const limitHeader = () => ({
@@ -431,8 +439,8 @@ function basicAuth(req: IncomingMessage): { id: string; secret: string } | undef
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   return {
-    id: decodeURIComponent(decoded.slice(0, colon)),
-    secret: decodeURIComponent(decoded.slice(colon + 1)),
+    id: decodeSegment(decoded.slice(0, colon)),
+    secret: decodeSegment(decoded.slice(colon + 1)),
   };
 }
 

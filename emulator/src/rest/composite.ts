@@ -8,7 +8,7 @@
  */
 import { ApiError, isApiError, notFound } from '../errors.ts';
 import { to18 } from '../ids.ts';
-import { allow, requireObject, type Reply, type Rest } from './router.ts';
+import { allow, decodeSegment, requireObject, type Reply, type Rest } from './router.ts';
 
 interface Subrequest {
   method: string;
@@ -158,7 +158,7 @@ export class Composite {
         const parts = (m?.[2] ?? '')
           .split('/')
           .filter((p, idx, all) => p !== '' || idx < all.length - 1)
-          .map(decodeURIComponent);
+          .map(decodeSegment);
         if (!allowed(sub.method, parts)) {
           throw invalidRequest(
             `The subrequest ${sub.referenceId} uses a resource this composite request does not support.`,
@@ -285,7 +285,7 @@ export class Composite {
           result: [{ errorCode: 'BATCH_PROCESSING_HALTED', message: 'Batch processing halted per request' }],
         };
       }
-      const parts = sub.url.pathname.split('/').slice(1).map(decodeURIComponent);
+      const parts = sub.url.pathname.split('/').slice(1).map(decodeSegment);
       if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
       const allowed = ['limits', 'sobjects', 'query', 'queryAll', 'search'].includes(parts[0] ?? '');
       const reply: Reply = allowed

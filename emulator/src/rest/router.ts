@@ -352,7 +352,7 @@ export class Rest {
     }
     const rel = to18(second) ? this.#relationship(method, version, schema, second, third, query) : undefined;
     if (rel) return rel;
-    return this.#byExternalId(method, version, schema, second, decodeURIComponent(third), query, body);
+    return this.#byExternalId(method, version, schema, second, third, query, body);
   }
 
   /**
@@ -577,6 +577,15 @@ function batchSize(header: string | undefined): number {
   const m = header ? /batchSize\s*=\s*(\d+)/i.exec(header) : null;
   if (!m) return DEFAULT_BATCH;
   return Math.min(2000, Math.max(200, Number(m[1])));
+}
+
+/** Decodes one URL path segment; a malformed escape stays as it was (it then matches nothing). */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export function allow(method: string, methods: string[]): void {
