@@ -28,30 +28,39 @@ const HELP = `Usage: npm run emulator -- [options]
   --no-package           behave as if the package were not installed
 `;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '8484' },
-    host: { type: 'string', default: '127.0.0.1' },
-    username: { type: 'string' },
-    password: { type: 'string' },
-    'client-id': { type: 'string' },
-    'client-secret': { type: 'string' },
-    'redirect-uri': { type: 'string', multiple: true },
-    'auto-approve': { type: 'boolean', default: false },
-    data: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    'latency-ms': { type: 'string' },
-    'failure-rate': { type: 'string' },
-    'failure-kinds': { type: 'string' },
-    'token-lifetime': { type: 'string' },
-    'daily-api-limit': { type: 'string' },
-    'concurrent-limit': { type: 'string' },
-    'no-shared-activities': { type: 'boolean', default: false },
-    'no-package': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-  strict: true,
-});
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: '8484' },
+        host: { type: 'string', default: '127.0.0.1' },
+        username: { type: 'string' },
+        password: { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        'redirect-uri': { type: 'string', multiple: true },
+        'auto-approve': { type: 'boolean', default: false },
+        data: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'latency-ms': { type: 'string' },
+        'failure-rate': { type: 'string' },
+        'failure-kinds': { type: 'string' },
+        'token-lifetime': { type: 'string' },
+        'daily-api-limit': { type: 'string' },
+        'concurrent-limit': { type: 'string' },
+        'no-shared-activities': { type: 'boolean', default: false },
+        'no-package': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+  } catch (e) {
+    console.error(`emulator: ${e instanceof Error ? e.message : String(e)} (see --help)`);
+    process.exit(2);
+  }
+}
+
+const { values } = parseFlags();
 
 if (values.help) {
   console.log(HELP);
@@ -84,7 +93,10 @@ try {
   process.exit(2);
 }
 
-const org = await startLocalOrg(options);
+const org = await startLocalOrg(options).catch((e: unknown) => {
+  console.error(`emulator: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+});
 const details = {
   url: org.url,
   username: org.username,

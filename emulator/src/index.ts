@@ -62,13 +62,17 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
   const clientId = options.clientId ?? `3MVG9localorg${Org.secret(24).replace(/[-_]/g, '')}`;
   const clientSecret = options.clientSecret ?? Org.secret(32).replace(/[-_]/g, '');
   const knobs: Knobs = { ...DEFAULT_KNOBS, ...parseKnobs((options.knobs ?? {}) as Record<string, unknown>) };
+  const redirectUris = options.redirectUris ?? ['http://localhost:1717/OauthRedirect'];
+  for (const uri of redirectUris) {
+    if (!URL.canParse(uri)) throw new Error(`redirect URI is not an absolute URL: ${uri}`);
+  }
   const projectRoot = options.projectRoot ?? findProjectRoot();
   const app = new App({
     username,
     password,
     clientId,
     clientSecret,
-    redirectUris: options.redirectUris ?? ['http://localhost:1717/OauthRedirect'],
+    redirectUris,
     autoApprove: options.autoApprove ?? false,
     dataFile: options.dataFile,
     knobs,
