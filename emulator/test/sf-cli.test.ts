@@ -24,6 +24,8 @@ async function sf(args: string[]): Promise<{ status: number; result: Json }> {
   const env = {
     ...process.env,
     HOME: home,
+    // The CLI spawns itself for some commands; it must find `sf` (and Node 24) on PATH.
+    PATH: `${join(findProjectRoot()!, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
     SF_ACCESS_TOKEN: token,
     SF_DISABLE_TELEMETRY: 'true',
     SF_AUTOUPDATE_DISABLE: 'true',
@@ -96,6 +98,58 @@ describe('the sf CLI against the local org', () => {
     const read = await call('GET', `${V}/sobjects/Account/${out.result.id as string}`);
     expect(read.body).toMatchObject({ Name: 'CLI Co', Website: 'https://cli.example' });
   }, 60000);
+
+  it('when sf reads, updates and deletes a record, then the org follows; limits and describe answer', async () => {
+    const [id] = org.seed('Account', [{ Name: 'Round Trip' }]);
+    const got = await sf([
+      'data',
+      'get',
+      'record',
+      '--sobject',
+      'Account',
+      '--record-id',
+      id!,
+      '--target-org',
+      'local',
+    ]);
+    expect(got.result).toMatchObject({ Id: id, Name: 'Round Trip' });
+    const updated = await sf([
+      'data',
+      'update',
+      'record',
+      '--sobject',
+      'Account',
+      '--record-id',
+      id!,
+      '--values',
+      'Phone=555',
+      '--target-org',
+      'local',
+    ]);
+    expect(updated.status).toBe(0);
+    expect((await call('GET', `${V}/sobjects/Account/${id!}?fields=Phone`)).body.Phone).toBe('555');
+    const deleted = await sf([
+      'data',
+      'delete',
+      'record',
+      '--sobject',
+      'Account',
+      '--record-id',
+      id!,
+      '--target-org',
+      'local',
+    ]);
+    expect(deleted.status).toBe(0);
+    expect((await call('GET', `${V}/sobjects/Account/${id!}`)).body[0].errorCode).toBe('ENTITY_IS_DELETED');
+    const limits = await sf(['org', 'list', 'limits', '--target-org', 'local']);
+    expect(limits.result).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'DailyApiRequests', max: 15000 })]),
+    );
+    const describe = await sf(['sobject', 'describe', '--sobject', 'Event', '--target-org', 'local']);
+    expect(describe.result.fields.map((f: { name: string }) => f.name)).toContain(
+      'Salescaling_Meeting_Id__c',
+    );
+  }, 120000);
 
   it('when sf imports a data-tree plan, then parents, children and cross-file references land linked', async () => {
     writeFileSync(
