@@ -539,7 +539,7 @@ function loginPage(params: URLSearchParams, error: string): string {
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/services/oauth2/authorize">
 <input type="hidden" name="oauth_params" value="${escapeHtml(params.toString())}">
-<label for="username">Username</label><input id="username" name="username" autocomplete="username">
+<label for="username">Username</label><input id="username" name="username" autocomplete="username" value="${escapeHtml(params.get('login_hint') ?? '')}">
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
 <p>The app will be able to access and manage your data (${escapeHtml(params.get('scope') ?? 'api refresh_token')}).</p>
 <button type="submit" name="action" value="allow" id="allow">Allow</button>
