@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { writeFileSync, renameSync, existsSync, readFileSync } from 'node:fs';
 import { ApiError } from './errors.ts';
 import { log } from './log.ts';
-import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
+import { parseKnobs, type Knobs } from './knobs.ts';
 import {
   OAuthServer,
   type OAuthConfig,
@@ -421,8 +421,6 @@ export class App {
     }
   }
 }
-
-export const DEFAULTS = DEFAULT_KNOBS;
 
 function methodNotAllowed(method: string, allowed: string[]): { errorCode: string; message: string } {
   return {
