@@ -83,6 +83,7 @@ export class App {
       used: this.#counters.get('total') ?? 0,
       max: this.knobs.dailyApiLimit,
     }));
+    this.rest.identityUrl = () => this.oauth.identityUrl;
     this.rest.countExtra = (kind, n) => {
       for (let k = 0; k < n; k++) this.#count(kind);
     };

@@ -70,6 +70,8 @@ export class Rest {
   limits: () => { used: number; max: number };
   /** Counts API calls beyond the one the HTTP layer counted (Composite Batch counts each subrequest). */
   countExtra: (kind: string, n: number) => void = () => undefined;
+  /** The identity URL of the running user (absolute, as in the token response's `id`). */
+  identityUrl: () => string = () => `/id/${this.org.orgId}/${this.org.userId}`;
 
   constructor(org: Org, engine: () => QueryEngine | undefined, limits: () => { used: number; max: number }) {
     this.org = org;
@@ -180,7 +182,7 @@ export class Rest {
       search: `${base}/search`,
       composite: `${base}/composite`,
       limits: `${base}/limits`,
-      identity: `${base.replace(/\/services\/data\/.*/, '')}/id/${this.org.orgId}/${this.org.userId}`,
+      identity: this.identityUrl(),
     };
   }
 
