@@ -17,21 +17,12 @@ import {
 import { Org } from './org/org.ts';
 import type { MutableRecord } from './org/store.ts';
 import { FORCE_ALL_OR_NONE } from './rest/composite.ts';
-import {
-  MAX_VERSION,
-  MIN_VERSION,
-  Rest,
-  decodeSegment,
-  versions,
-  type QueryEngine,
-  type Reply,
-} from './rest/router.ts';
+import { MAX_VERSION, MIN_VERSION, Rest, decodeSegment, versions, type Reply } from './rest/router.ts';
 
 export interface AppOptions extends OAuthConfig {
   dataFile: string | undefined;
   knobs: Knobs;
   projectRoot?: string;
-  queryEngine: () => QueryEngine | undefined;
 }
 
 interface SavedOrg {
@@ -79,7 +70,7 @@ export class App {
     this.oauth = new OAuthServer(this.org, options, () => this.knobs.accessTokenLifetimeSec);
     this.oauth.importGrants(saved?.grants);
     for (const [k, v] of Object.entries(saved?.counters ?? {})) this.#counters.set(k, v);
-    this.rest = new Rest(this.org, options.queryEngine, () => ({
+    this.rest = new Rest(this.org, () => ({
       used: this.#counters.get('total') ?? 0,
       max: this.knobs.dailyApiLimit,
     }));

@@ -5,8 +5,6 @@
 import type { AddressInfo } from 'node:net';
 import { App, listen } from './app.ts';
 import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
-import type { QueryEngine } from './rest/router.ts';
-import { executeSoql, executeSosl } from './query/index.ts';
 import { findProjectRoot } from './schema/package-fields.ts';
 import { Org } from './org/org.ts';
 
@@ -53,9 +51,6 @@ export interface LocalOrg {
   stop(): Promise<void>;
 }
 
-/** The query engine (emulator/src/query), behind the small interface the REST layer uses. */
-const engine: QueryEngine = { executeSoql, executeSosl };
-
 export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<LocalOrg> {
   const username = options.username ?? 'admin@salescaling.localorg';
   const password = options.password ?? Org.secret(12).replace(/[-_]/g, '');
@@ -77,7 +72,6 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
     dataFile: options.dataFile,
     knobs,
     ...(projectRoot !== undefined ? { projectRoot } : {}),
-    queryEngine: () => engine,
   });
   const host = options.host ?? '127.0.0.1';
   const server = await listen(app, options.port ?? 0, host);

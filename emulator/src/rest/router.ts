@@ -6,7 +6,7 @@
 import { ApiError, isApiError, notFound } from '../errors.ts';
 import { to18 } from '../ids.ts';
 import type { Org } from '../org/org.ts';
-import type { QueryDataSource } from '../query/data-source.ts';
+import { executeSoql, executeSosl } from '../query/index.ts';
 import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { queryColumns } from './columns.ts';
 import { Composite } from './composite.ts';
@@ -19,20 +19,6 @@ export interface Reply {
   raw?: { contentType: string; data: string };
   /** An sObject Collections reply where some record failed (an all-or-none composite rolls back on it). */
   partialFailure?: boolean;
-}
-
-/** The query engine's module (emulator/src/query/index.ts), loaded when it is present. */
-export interface QueryEngine {
-  executeSoql(
-    soql: string,
-    ds: QueryDataSource,
-    options: { includeDeleted: boolean; apiVersion: string },
-  ): { totalSize: number; records: object[] };
-  executeSosl(
-    sosl: string,
-    ds: QueryDataSource,
-    options: { apiVersion: string },
-  ): { searchRecords: object[] };
 }
 
 export const MIN_VERSION = 31;
@@ -64,7 +50,6 @@ const DEFAULT_BATCH = 2000;
 
 export class Rest {
   readonly org: Org;
-  readonly #engine: () => QueryEngine | undefined;
   readonly #cursors = new Map<string, Cursor>();
   readonly composite: Composite;
   limits: () => { used: number; max: number };
@@ -73,9 +58,8 @@ export class Rest {
   /** The identity URL of the running user (absolute, as in the token response's `id`). */
   identityUrl: () => string = () => `/id/${this.org.orgId}/${this.org.userId}`;
 
-  constructor(org: Org, engine: () => QueryEngine | undefined, limits: () => { used: number; max: number }) {
+  constructor(org: Org, limits: () => { used: number; max: number }) {
     this.org = org;
-    this.#engine = engine;
     this.limits = limits;
     this.composite = new Composite(this);
   }
@@ -490,14 +474,8 @@ export class Rest {
     return { status: 200, body: this.renderRecord(version, schema.name, match, fields) };
   }
 
-  #engineOrFail(): QueryEngine {
-    const engine = this.#engine();
-    if (!engine) throw new ApiError('UNKNOWN_EXCEPTION', 'The query engine is not available', undefined, 500);
-    return engine;
-  }
-
   runSoql(version: string, soql: string, includeDeleted: boolean): { totalSize: number; records: object[] } {
-    return this.#engineOrFail().executeSoql(soql, this.org.store, { includeDeleted, apiVersion: version });
+    return executeSoql(soql, this.org.store, { includeDeleted, apiVersion: version });
   }
 
   #query(
@@ -569,7 +547,7 @@ export class Rest {
         'No search term found. The search term must be at least 2 characters long.',
       );
     }
-    const result = this.#engineOrFail().executeSosl(q, this.org.store, { apiVersion: version });
+    const result = executeSosl(q, this.org.store, { apiVersion: version });
     return { status: 200, body: result };
   }
 }
