@@ -13,6 +13,7 @@ import { MeetingService } from './meetings/meeting-service.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ConnectionManager } from './salesforce/connection.ts';
 import { openStore } from './store/index.ts';
+import { syncMeeting } from './sync/sync-meeting.ts';
 import type { Store } from './store/types.ts';
 import { Worker, type SyncMeetingFn, type WorkerOptions } from './worker/worker.ts';
 
@@ -73,9 +74,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger: logger.child({ module: 'connection' }),
     onRefresh: (outcome) => metrics.tokenRefreshes.inc({ outcome }),
   });
-  // Loaded only when needed: tests of the HTTP shell pass their own and skip the sync core's
-  // dependencies (sanitize-html, marked).
-  const sync = options.syncMeeting ?? (await import('./sync/sync-meeting.ts')).syncMeeting;
+  const sync = options.syncMeeting ?? syncMeeting;
   const worker = new Worker({
     store,
     connections,

@@ -1,0 +1,388 @@
+/**
+ * Benchmarks of the service against the local org (docs/benchmarks.md says what each figure means):
+ *  1. API calls per meeting: new (3 and 60 contacts), update, same version again, delete.
+ *  2. Throughput: N signed meetings through the webhook, the store and the worker into the org, at
+ *     a given per-call latency of the org; webhook accept latency, time until all are synced,
+ *     meetings/s, API calls per meeting, the service's memory.
+ *  3. The pure heart: association cascade + record plan for a 500-participant meeting.
+ * The local org runs in its own process (as a real org would be elsewhere); the service in this one.
+ * Usage: node service/bench/sync.ts [--meetings 200] [--latency-ms 0,100] [--concurrency 8]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Connection, OAuth2 } from 'jsforce';
+import { resolveAssociations } from '../src/associations/resolve.ts';
+import type { CrmSnapshot } from '../src/associations/snapshot.ts';
+import { loadConfig } from '../src/config.ts';
+import { signPayload } from '../src/http/webhook-signature.ts';
+import { silentLogger } from '../src/logger.ts';
+import type { Meeting, MeetingEvent } from '../src/meetings/schema.ts';
+import { planMeeting } from '../src/plan/meeting-plan.ts';
+import { startService, type RunningService } from '../src/service.ts';
+import { connectThroughBrowser } from '../demo/browser-connect.ts';
+
+const { values } = parseArgs({
+  options: {
+    meetings: { type: 'string', default: '200' },
+    'latency-ms': { type: 'string', default: '0,100' },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+const MEETINGS = Number(values.meetings);
+const LATENCIES = values['latency-ms'].split(',').map(Number);
+const SEND_CONCURRENCY = Number(values.concurrency);
+const API_VERSION = '66.0';
+const WORKSPACE = 'ws_bench';
+const ORGANIZER = 'sam.seller@bench.example';
+
+interface OrgDetails {
+  url: string;
+  username: string;
+  password: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+interface Running {
+  org: OrgDetails;
+  child: ChildProcess;
+  service: RunningService;
+  secrets: { apiToken: string; webhookSecret: string };
+  contacts: { email: string; accountId: string }[];
+  dir: string;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+async function startOrg(latencyMs: number, clientId: string, clientSecret: string, redirect: string) {
+  const root = process.cwd();
+  const child = spawn(
+    join(root, 'node_modules', '.bin', 'node'),
+    [
+      join(root, 'emulator', 'src', 'cli.ts'),
+      ...['--port', '0', '--json', '--latency-ms', String(latencyMs)],
+      ...['--daily-api-limit', '100000000', '--client-id', clientId, '--client-secret', clientSecret],
+      ...['--redirect-uri', redirect],
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const org = await new Promise<OrgDetails>((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`local org exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as OrgDetails);
+    });
+  });
+  child.stdout!.resume();
+  return { org, child };
+}
+
+async function control(org: OrgDetails, path: string, method = 'GET'): Promise<Record<string, number>> {
+  const res = await fetch(`${org.url}/__control/${path}`, { method });
+  return (await res.json()) as Record<string, number>;
+}
+
+async function setUp(latencyMs: number): Promise<Running> {
+  const dir = mkdtempSync(join(tmpdir(), 'salescaling-bench-'));
+  const secrets = {
+    apiToken: randomBytes(24).toString('base64url'),
+    webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
+    clientId: `3MVG9bench${randomBytes(18).toString('hex')}`,
+    clientSecret: randomBytes(32).toString('hex'),
+  };
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: `sqlite:${join(dir, 'salescaling.db')}`,
+    SALESFORCE_CLIENT_ID: secrets.clientId,
+    SALESFORCE_CLIENT_SECRET: secrets.clientSecret,
+    SALESCALING_API_TOKEN: secrets.apiToken,
+    WEBHOOK_SECRET: secrets.webhookSecret,
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'silent',
+  });
+  const service = await startService({ config, logger: silentLogger, worker: { pollMs: 50 } });
+  const { org, child } = await startOrg(
+    latencyMs,
+    secrets.clientId,
+    secrets.clientSecret,
+    `${service.publicUrl}/oauth/salesforce/callback`,
+  );
+
+  // Seed through the org's own API (sObject collections), as an admin would load data.
+  const admin = new Connection({
+    oauth2: new OAuth2({ loginUrl: org.url, clientId: org.clientId, clientSecret: org.clientSecret }),
+    version: API_VERSION,
+  });
+  await admin.login(org.username, org.password);
+  const [profile] = (await admin.query<{ ProfileId: string }>('SELECT ProfileId FROM User LIMIT 1')).records;
+  await admin.sobject('User').create({
+    FirstName: 'Sam',
+    LastName: 'Seller',
+    Email: ORGANIZER,
+    Username: ORGANIZER,
+    Alias: 'sseller',
+    ProfileId: profile?.ProfileId,
+    TimeZoneSidKey: 'Europe/Paris',
+    LocaleSidKey: 'en_US',
+    EmailEncodingKey: 'UTF-8',
+    LanguageLocaleKey: 'en_US',
+  });
+  const accounts = await admin.sobject('Account').create(
+    Array.from({ length: 50 }, (_, i) => ({ Name: `Bench Account ${i}` })),
+    { allOrNone: true },
+  );
+  const contacts: { email: string; accountId: string }[] = [];
+  for (const [i, account] of accounts.entries()) {
+    if (!account.success) throw new Error('seeding accounts failed');
+    const batch = Array.from({ length: 20 }, (_, j) => ({
+      FirstName: `Buyer${j}`,
+      LastName: `Account${i}`,
+      Email: `buyer${j}@account${i}.bench.example`,
+      AccountId: account.id,
+    }));
+    const saved = await admin.sobject('Contact').create(batch, { allOrNone: true });
+    if (saved.some((s) => !s.success)) throw new Error('seeding contacts failed');
+    contacts.push(...batch.map((c) => ({ email: c.Email, accountId: c.AccountId })));
+  }
+
+  const connected = await connectThroughBrowser({
+    serviceUrl: service.url,
+    apiToken: secrets.apiToken,
+    workspaceId: WORKSPACE,
+    loginUrl: org.url,
+    username: org.username,
+    password: org.password,
+  });
+  if (connected.outcome !== 'connected') throw new Error(`connect failed: ${connected.reason}`);
+  return { org, child, service, secrets, contacts, dir };
+}
+
+async function tearDown(r: Running) {
+  await r.service.stop();
+  r.child.kill('SIGTERM');
+  await new Promise((resolve) => r.child.once('exit', resolve));
+  rmSync(r.dir, { recursive: true, force: true });
+}
+
+function meeting(id: string, version: number, emails: string[], extra: Partial<Meeting> = {}): Meeting {
+  const start = Date.parse('2026-11-20T15:00:00Z') + (id.length % 7) * 3_600_000;
+  return {
+    id,
+    version,
+    title: `Bench meeting ${id}`,
+    startedAt: new Date(start).toISOString(),
+    endedAt: new Date(start + 30 * 60_000).toISOString(),
+    recordingUrl: `https://app.salescaling.com/recordings/${id}`,
+    organizer: { email: ORGANIZER, name: 'Sam Seller' },
+    participants: [
+      { email: ORGANIZER, name: 'Sam Seller', internal: true },
+      ...emails.map((email) => ({ email, internal: false })),
+      { email: `stranger-${id}@nowhere.example`, internal: false },
+    ],
+    summary: '## Summary\n\nThe buyer wants a **pilot** in Q1.\n\n- budget approved\n- security review next',
+    notes: [
+      { id: `${id}-n1`, category: 'Pain points', text: 'Manual CRM updates take hours', at: 95 },
+      { id: `${id}-n2`, category: 'Next steps', text: 'Send the pilot plan', at: 1510 },
+    ],
+    clips: [
+      {
+        id: `${id}-c1`,
+        title: 'Budget',
+        category: 'Budget',
+        startSec: 600,
+        endSec: 660,
+        url: `https://app.salescaling.com/clips/${id}-c1`,
+      },
+    ],
+    ...extra,
+  };
+}
+
+async function send(r: Running, event: MeetingEvent): Promise<number> {
+  const raw = JSON.stringify(event);
+  const started = performance.now();
+  const res = await fetch(`${r.service.url}/v1/webhooks/meetings`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'salescaling-signature': signPayload(r.secrets.webhookSecret, raw),
+    },
+    body: raw,
+  });
+  await res.arrayBuffer();
+  if (res.status !== 202 && res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+  return performance.now() - started;
+}
+
+let eventSeq = 0;
+const event = (type: MeetingEvent['type'], m: Meeting): MeetingEvent =>
+  ({
+    id: `evt_bench_${++eventSeq}`,
+    type,
+    createdAt: new Date().toISOString(),
+    workspaceId: WORKSPACE,
+    data: { meeting: type === 'meeting.deleted' ? { id: m.id, version: m.version } : m },
+  }) as MeetingEvent;
+
+const SETTLED = new Set(['synced', 'skipped', 'failed', 'deleted']);
+
+async function settle(r: Running, ids: string[], version: number, timeoutMs = 300_000) {
+  const pending = new Set(ids);
+  const deadline = Date.now() + timeoutMs;
+  const states: Record<string, number> = {};
+  while (pending.size > 0) {
+    if (Date.now() > deadline) throw new Error(`${pending.size} meetings did not settle`);
+    for (const id of [...pending]) {
+      const res = await fetch(`${r.service.url}/v1/workspaces/${WORKSPACE}/meetings/${id}`, {
+        headers: { authorization: `Bearer ${r.secrets.apiToken}` },
+      });
+      const body = (await res.json()) as { state?: string; version?: number };
+      if (body.state && SETTLED.has(body.state) && (body.version ?? 0) >= version) {
+        pending.delete(id);
+        states[body.state] = (states[body.state] ?? 0) + 1;
+      }
+    }
+    if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return states;
+}
+
+async function callsFor(r: Running, run: () => Promise<void>): Promise<number> {
+  await control(r.org, 'counters/reset', 'POST');
+  await run();
+  return (await control(r.org, 'counters'))['total'] ?? 0;
+}
+
+async function apiCost(r: Running) {
+  const few = r.contacts.slice(0, 3).map((c) => c.email);
+  const many = r.contacts.slice(100, 160).map((c) => c.email);
+  const rows: [string, number][] = [];
+  const one = async (label: string, type: MeetingEvent['type'], m: Meeting) => {
+    rows.push([
+      label,
+      await callsFor(r, async () => {
+        await send(r, event(type, m));
+        await settle(r, [m.id], m.version);
+      }),
+    ]);
+  };
+  await one('new meeting, 3 contacts', 'meeting.processed', meeting('cost_a', 1, few));
+  await one(
+    'new meeting, 60 participants matched (50 linked)',
+    'meeting.processed',
+    meeting('cost_b', 1, many),
+  );
+  await one('update (title, one contact more)', 'meeting.updated', meeting('cost_a', 2, [...few, many[0]!]));
+  await one('same version again (new event id)', 'meeting.updated', meeting('cost_a', 2, few));
+  await one('delete', 'meeting.deleted', meeting('cost_a', 3, few));
+  await one('internal meeting (skipped)', 'meeting.processed', meeting('cost_c', 1, []));
+  console.log('\n1. Salesforce API calls per meeting (local org counters, look-ups included)');
+  for (const [label, calls] of rows) console.log(`   ${label.padEnd(52)} ${calls}`);
+}
+
+async function throughput(r: Running, latencyMs: number) {
+  const rssBefore = process.memoryUsage().rss;
+  const ids = Array.from({ length: MEETINGS }, (_, i) => `tp_${latencyMs}_${i}`);
+  const meetings = ids.map((id, i) => {
+    const n = 1 + (i % 5);
+    const emails = Array.from(
+      { length: n },
+      (_, j) => r.contacts[(i * 7 + j * 13) % r.contacts.length]!.email,
+    );
+    return meeting(id, 1, emails);
+  });
+  await control(r.org, 'counters/reset', 'POST');
+  const accept: number[] = [];
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SEND_CONCURRENCY }, async () => {
+      while (next < meetings.length) {
+        const m = meetings[next++]!;
+        accept.push(await send(r, event('meeting.processed', m)));
+      }
+    }),
+  );
+  const sentAt = performance.now();
+  const states = await settle(r, ids, 1);
+  const done = performance.now();
+  const calls = (await control(r.org, 'counters'))['total'] ?? 0;
+  accept.sort((a, b) => a - b);
+  const seconds = (done - started) / 1000;
+  console.log(`\n2. Throughput: ${MEETINGS} new meetings, local org latency ${latencyMs} ms per API call`);
+  console.log(
+    `   webhook accepted (${SEND_CONCURRENCY} senders): p50 ${ms(percentile(accept, 50))}, p95 ${ms(percentile(accept, 95))}, max ${ms(accept.at(-1) ?? 0)}; all sent in ${((sentAt - started) / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `   all settled in ${seconds.toFixed(2)} s: ${(MEETINGS / seconds).toFixed(1)} meetings/s; states ${JSON.stringify(states)}`,
+  );
+  console.log(`   API calls: ${calls} (${(calls / MEETINGS).toFixed(2)} per meeting)`);
+  console.log(
+    `   service process memory: rss ${mib(rssBefore)} → ${mib(process.memoryUsage().rss)}, heap used ${mib(process.memoryUsage().heapUsed)}`,
+  );
+}
+
+function pureHeart() {
+  const participants = Array.from({ length: 500 }, (_, i) => ({
+    email: i % 10 === 0 ? `Person${i}@Example.com ` : `person${i}@example.com`,
+    name: `Person ${i}`,
+    internal: i % 25 === 0,
+  }));
+  const m = meeting('pure', 1, [], {
+    participants,
+    notes: Array.from({ length: 200 }, (_, i) => ({
+      id: `n${i}`,
+      category: ['Pain points', 'Next steps', 'Budget', 'Competition'][i % 4]!,
+      text: `Note ${i}: ${'the buyer said something worth keeping. '.repeat(5)}`,
+      at: i * 10,
+    })),
+  });
+  const snapshot: CrmSnapshot = {
+    users: [{ id: '0055g0000010001AAA', email: ORGANIZER, isActive: true }],
+    contacts: participants.slice(0, 300).map((p, i) => ({
+      id: `0035g00000${String(i).padStart(5, '0')}AAA`,
+      email: p.email.trim().toLowerCase(),
+      accountId: `0015g00000${String(i % 40).padStart(5, '0')}AAA`,
+      lastModified: '2026-11-01T00:00:00.000Z',
+      isDeleted: false,
+    })),
+    leads: [],
+    sharedActivities: true,
+  };
+  const org = {
+    orgId: '00D5g0000010001EAA',
+    connectedUserId: '0055g0000010001AAA',
+    sharedActivities: true,
+    packageFields: { meetingId: 'Salescaling_Meeting_Id__c' },
+  };
+  const runs = 200;
+  for (let i = 0; i < 20; i++) planMeeting(m, resolveAssociations(m, snapshot), org);
+  const started = performance.now();
+  for (let i = 0; i < runs; i++) planMeeting(m, resolveAssociations(m, snapshot), org);
+  const each = (performance.now() - started) / runs;
+  console.log('\n3. Pure heart: cascade + plan for 500 participants, 300 matching contacts, 200 notes');
+  console.log(`   ${ms(each)} per meeting (${(1000 / each).toFixed(0)} per second, one core)`);
+}
+
+console.log(
+  `Salescaling for Salesforce — service benchmarks (${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version})`,
+);
+for (const [i, latency] of LATENCIES.entries()) {
+  const r = await setUp(latency);
+  try {
+    if (i === 0) await apiCost(r);
+    await throughput(r, latency);
+  } finally {
+    await tearDown(r);
+  }
+}
+pureHeart();
