@@ -109,8 +109,19 @@ export class ConnectService {
     error?: string | undefined;
   }): Promise<string> {
     if (!query.state) throw new AppError(400, 'invalid_state', 'the state parameter is missing');
-    const pending = await this.#o.store.consumeOAuthState(hashState(query.state), Date.now());
-    if (!pending) throw new AppError(400, 'invalid_state', 'the state is unknown, already used or expired');
+    const now = Date.now();
+    const pending = await this.#o.store.consumeOAuthState(hashState(query.state), now);
+    if (!pending) {
+      // A state we issued but that is spent still names its returnUrl (set by the authenticated
+      // backend, so no open redirect): the browser goes back with the reason. A state never issued
+      // has nowhere safe to go.
+      const spent = await this.#o.store.spentOAuthState(hashState(query.state), now);
+      if (!spent) throw new AppError(400, 'invalid_state', 'the state is unknown');
+      return withParams(spent.returnUrl, {
+        salesforce: 'error',
+        reason: spent.why === 'used' ? 'state_already_used' : 'state_expired',
+      });
+    }
     const back = (params: Record<string, string>) => withParams(pending.returnUrl, params);
     const log = this.#o.logger.child({ workspaceId: pending.workspaceId });
 

@@ -23,7 +23,7 @@ import {
   workspaceIdSchema,
 } from './api-schemas.ts';
 import { requireBearer } from './auth.ts';
-import { errorMiddleware, notFoundHandler } from './error-middleware.ts';
+import { errorMiddleware, methodNotAllowed, notFoundHandler } from './error-middleware.ts';
 import { AppError, unprocessable } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { SIGNATURE_HEADER, verifySignature } from './webhook-signature.ts';
@@ -110,10 +110,11 @@ export function createApp(deps: AppDeps): express.Express {
       res.send(await deps.metrics.registry.metrics());
     }),
   );
-  const openapi = buildOpenApiDocument(deps.publicUrl);
+  const openapi = buildOpenApiDocument(deps.publicUrl) as { paths: Record<string, Record<string, unknown>> };
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  app.use(methodNotAllowed({ ...openapi.paths, '/openapi.json': { get: {} } }));
 
   // --- webhook: raw body, signature first, then JSON, then the schema ------------------------------
   app.post(

@@ -2,6 +2,32 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { AppError } from './errors.ts';
 
+/**
+ * A known path asked with a method it does not serve is answered 405 with `Allow` (RFC 9110 §15.5.6),
+ * before the bearer check, so that e.g. `GET /v1/webhooks/meetings` is not mistaken for an auth problem.
+ * The route table is the OpenAPI document's, so it cannot drift from what is documented.
+ */
+export function methodNotAllowed(paths: Record<string, Record<string, unknown>>): RequestHandler {
+  const routes = Object.entries(paths).map(([path, ops]) => {
+    const methods = Object.keys(ops).map((m) => m.toUpperCase());
+    if (methods.includes('GET')) methods.push('HEAD');
+    const pattern = path
+      .split('/')
+      .map((seg) => (/^\{\w+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/');
+    return { re: new RegExp(`^${pattern}/?$`), methods };
+  });
+  return (req, res, next) => {
+    const route = routes.find((r) => r.re.test(req.path));
+    if (!route || route.methods.includes(req.method)) {
+      next();
+      return;
+    }
+    res.setHeader('allow', route.methods.join(', '));
+    next(new AppError(405, 'method_not_allowed', `${req.method} is not allowed on ${req.path}`));
+  };
+}
+
 /** Unknown routes answer in the same error shape as everything else. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError(404, 'not_found', `no route for ${req.method} ${req.path}`));

@@ -71,6 +71,11 @@ const MIGRATIONS: readonly { version: number; name: string; sql: readonly string
       `CREATE INDEX meetings_due ON meetings (state, next_attempt_at)`,
     ],
   },
+  {
+    version: 2,
+    name: 'oauth states kept once used, so a replayed callback still finds where to send the browser',
+    sql: ['ALTER TABLE oauth_states ADD COLUMN used_at BIGINT'],
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

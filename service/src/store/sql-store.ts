@@ -221,13 +221,18 @@ export class SqlStore implements Store {
   }
 
   async consumeOAuthState(stateHash: string, now: number): Promise<OAuthStateRecord | null> {
+    // Marked used rather than deleted: a replayed callback must still find its returnUrl (the row
+    // goes with the hourly sweep in createOAuthState).
     const rows = await this.#db.all<{
       workspace_id: string;
       code_verifier_enc: string;
       return_url: string;
       login_url: string;
       expires_at: number;
-    }>('DELETE FROM oauth_states WHERE state_hash = ? RETURNING *', [stateHash]);
+    }>('UPDATE oauth_states SET used_at = ? WHERE state_hash = ? AND used_at IS NULL RETURNING *', [
+      now,
+      stateHash,
+    ]);
     const row = rows[0];
     if (!row || Number(row.expires_at) < now) return null;
     return {
@@ -237,6 +242,23 @@ export class SqlStore implements Store {
       loginUrl: row.login_url,
       expiresAt: Number(row.expires_at),
     };
+  }
+
+  async spentOAuthState(
+    stateHash: string,
+    now: number,
+  ): Promise<{ returnUrl: string; why: 'used' | 'expired' } | null> {
+    const rows = await this.#db.all<{ return_url: string; expires_at: number; used_at: number | null }>(
+      'SELECT return_url, expires_at, used_at FROM oauth_states WHERE state_hash = ?',
+      [stateHash],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const expired = Number(row.expires_at) < now;
+    // A state that expired unused, or was used only after it had expired, reads as expired.
+    const why = row.used_at !== null && Number(row.used_at) <= Number(row.expires_at) ? 'used' : 'expired';
+    if (!expired && why === 'expired') return null; // still valid and unused: not spent
+    return { returnUrl: row.return_url, why };
   }
 
   // --- events and meetings -----------------------------------------------------------------------

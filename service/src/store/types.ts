@@ -128,8 +128,16 @@ export interface Store {
   deleteConnection(workspaceId: string): Promise<boolean>;
 
   createOAuthState(stateHash: string, record: OAuthStateRecord): Promise<void>;
-  /** Returns the state once: it is deleted as it is read, and only if it has not expired. */
+  /** Returns the state once: it is marked used as it is read, and only if it has not expired. */
   consumeOAuthState(stateHash: string, now: number): Promise<OAuthStateRecord | null>;
+  /**
+   * For a state that exists but can no longer be used (used already, or expired): where its flow
+   * was to return, and why it is spent. Null for a state never issued.
+   */
+  spentOAuthState(
+    stateHash: string,
+    now: number,
+  ): Promise<{ returnUrl: string; why: 'used' | 'expired' } | null>;
 
   /** Stores the event and the meeting's latest version in one transaction. */
   acceptEvent(event: IncomingEvent, now: number): Promise<AcceptResult>;

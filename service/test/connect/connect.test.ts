@@ -83,7 +83,7 @@ describe('connecting a workspace to the local org', () => {
     });
   });
 
-  it('when the callback is replayed, then the used state is refused', async () => {
+  it('when the callback is replayed, then the used state is refused and the browser returns with the reason', async () => {
     stack = await startStack({ org: { autoApprove: true } });
     const start = await api(stack.svc.url, 'POST', '/v1/workspaces/ws_1/salesforce/connect', {
       returnUrl: 'https://app.example/x',
@@ -94,7 +94,11 @@ describe('connecting a workspace to the local org', () => {
     const first = await fetch(callback, { redirect: 'manual' });
     expect(first.headers.get('location')).toBe('https://app.example/x?salesforce=connected');
     const replay = await fetch(callback, { redirect: 'manual' });
-    expect(replay.status).toBe(400);
+    expect(replay.status).toBe(302);
+    expect(replay.headers.get('location')).toBe(
+      'https://app.example/x?salesforce=error&reason=state_already_used',
+    );
+    expect((await stack.svc.store.getConnection('ws_1'))?.status).toBe('connected');
   });
 
   it('when a workspace disconnects, then the grant is revoked at the org and forgotten here', async () => {

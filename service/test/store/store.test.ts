@@ -181,6 +181,10 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
     expect(await store.consumeOAuthState('h1', now)).toEqual(rec);
     expect(await store.consumeOAuthState('h1', now)).toBeNull();
     expect(await store.consumeOAuthState('h2', now)).toBeNull();
+    // spent states still tell where the browser goes back, and why; unknown ones do not
+    expect(await store.spentOAuthState('h1', now)).toEqual({ returnUrl: 'https://app/x', why: 'used' });
+    expect(await store.spentOAuthState('h2', now)).toEqual({ returnUrl: 'https://app/x', why: 'expired' });
+    expect(await store.spentOAuthState('h3', now)).toBeNull();
   });
 
   it('when a delete arrives for the version synced, then the meeting is queued for deletion', async () => {
