@@ -37,6 +37,8 @@ interface SavedOrg {
 const TRACE = process.env.LOCAL_ORG_TRACE === '1' || process.env.LOCAL_ORG_TRACE === '2';
 const TRACE_QUERY = process.env.LOCAL_ORG_TRACE === '2';
 const MAX_BODY = 50 * 1024 * 1024;
+/** The oldest REST API version Salesforce ever served (7.0); everything from it to MIN_VERSION is retired. */
+const RETIRED_FROM = 7;
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
 export class App {
@@ -181,6 +183,17 @@ export class App {
   ): Promise<void> {
     const m = /^\/services\/data\/v(\d+)\.(\d)(?:\/(.*))?$/.exec(path);
     const major = m ? Number(m[1]) : NaN;
+    // Versions 7.0 to 30.0 are retired (21.0–30.0 since Summer '25): any resource under them is
+    // 410 GONE, not an unknown resource
+    // (https://developer.salesforce.com/docs/atlas.en-us.securityImplGuide.meta/securityImplGuide/api_rest_eol.htm).
+    if (m && m[2] === '0' && major >= RETIRED_FROM && major < MIN_VERSION) {
+      return send(res, 410, [
+        {
+          errorCode: 'GONE',
+          message: 'The requested resource has been retired or removed.',
+        },
+      ]);
+    }
     if (!m || m[2] !== '0' || major < MIN_VERSION || major > MAX_VERSION) {
       return send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     }

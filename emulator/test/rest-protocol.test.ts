@@ -45,7 +45,7 @@ describe('versions and resources', () => {
     for (const path of [
       `${V}/nothing`,
       `${V}/sobjects/Nope__c/describe`,
-      '/services/data/v20.0/sobjects',
+      '/services/data/v99.0/sobjects',
       `${V}/sobjects/Account/001000000000000AAA`,
     ]) {
       const res = await call('GET', path);
