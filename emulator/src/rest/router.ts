@@ -434,13 +434,26 @@ export class Rest {
     // An incorrect external ID field answers NOT_FOUND
     // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm).
     if (!f || (!f.externalId && f.name !== 'Id')) throw notFound();
+    const norm = value.toLowerCase();
+    const matches =
+      f.name === 'Id'
+        ? []
+        : [...this.org.store.records(schema.name, { includeDeleted: false })].filter(
+            (r) => String(r[f.name] ?? '').toLowerCase() === norm,
+          );
+    // Several matches: 300 with the list of the matching records' URLs, for reads and upserts alike
+    // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
+    const multiple = (): Reply => ({
+      status: 300,
+      body: matches.map((r) => `/services/data/v${version}/sobjects/${schema.name}/${String(r.Id)}`),
+    });
     if (method === 'PATCH' || method === 'POST') {
+      if (matches.length > 1) return multiple();
       // updateOnly=true updates a match and never creates.
       if (query.get('updateOnly') === 'true') {
-        const norm = value.toLowerCase();
-        const exists = [...this.org.store.records(schema.name, { includeDeleted: false })].some(
-          (r) => String(r[f.name] ?? '').toLowerCase() === norm,
-        );
+        const located = f.name === 'Id' ? this.org.store.locate(value) : undefined;
+        const exists =
+          f.name === 'Id' ? located !== undefined && located.record.IsDeleted !== true : matches.length > 0;
         if (!exists) throw notFound();
       }
       const { id, created } = this.org.upsert(schema.name, f.name, value, requireObject(body));
@@ -450,17 +463,8 @@ export class Rest {
         return { status: 200, body: { id, success: true, errors: [], created: false } };
       return { status: 204 };
     }
-    const norm = value.toLowerCase();
-    const matches = [...this.org.store.records(schema.name, { includeDeleted: false })].filter(
-      (r) => String(r[f.name] ?? '').toLowerCase() === norm,
-    );
     if (matches.length === 0) throw notFound();
-    if (matches.length > 1) {
-      return {
-        status: 300,
-        body: matches.map((r) => `/services/data/v${version}/sobjects/${schema.name}/${String(r.Id)}`),
-      };
-    }
+    if (matches.length > 1) return multiple();
     const match = matches[0]!;
     if (method === 'DELETE') {
       this.org.remove(schema.name, match.Id as string);

@@ -517,7 +517,16 @@ export function standardObjects(): ObjectSchema[] {
           defaultedOnCreate: true,
           picklistValues: picklist(['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'], 'Task'),
         }),
+        // The call fields every Task has (Salesforce CRM Call Center fills them, the API may too):
+        // https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_guidelines_callcenter.htm
         field('CallDurationInSeconds', 'int', { label: 'Call Duration' }),
+        field('CallObject', 'string', { length: 255, label: 'Call Object Identifier' }),
+        field('CallDisposition', 'string', { length: 255, label: 'Call Result' }),
+        field('CallType', 'picklist', {
+          length: 40,
+          label: 'Call Type',
+          picklistValues: picklist(['Internal', 'Inbound', 'Outbound']),
+        }),
         field('IsReminderSet', 'boolean', { ...required, defaultedOnCreate: true, label: 'Reminder Set' }),
       ],
       childRelationships: [
