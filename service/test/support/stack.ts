@@ -105,3 +105,13 @@ async function orgAdminToken(org: LocalOrg): Promise<string> {
   adminTokens.set(org, body.access_token);
   return body.access_token;
 }
+
+/** Deletes a record as the org's admin would in Salesforce (through the REST API). */
+export async function orgDelete(org: LocalOrg, objectName: string, id: string): Promise<void> {
+  const token = await orgAdminToken(org);
+  const res = await fetch(`${org.url}/services/data/v66.0/sobjects/${objectName}/${id}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (res.status !== 204) throw new Error(`delete failed: ${res.status} ${await res.text()}`);
+}
