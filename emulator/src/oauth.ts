@@ -192,7 +192,9 @@ export class OAuthServer {
         // Codes are single-use: a second exchange fails even if the first one did.
         this.#codes.delete(code);
         const verifier = params.get('code_verifier');
-        const bad = this.#checkClient(params, !found?.codeChallenge);
+        // A PKCE client may omit its secret; a reused or unknown code presented with a verifier is
+        // then an invalid grant, not a client failure.
+        const bad = this.#checkClient(params, found ? !found.codeChallenge : !verifier);
         if (bad) return bad;
         if (!found || found.expiresAt < Date.now() || found.clientId !== params.get('client_id')) {
           return oauthError('invalid_grant', 'invalid authorization code');
