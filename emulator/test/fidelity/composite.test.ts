@@ -1,0 +1,161 @@
+/**
+ * Probes of the composite resources: composite (limits, allOrNone, references), composite graph and
+ * sObject Collections. Each states the Salesforce page it follows.
+ */
+import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
+import { client, passwordToken, V, type Call, type Json } from '../support/http.ts';
+
+let org: LocalOrg;
+let call: Call;
+
+beforeAll(async () => {
+  org = await startLocalOrg();
+  call = client(org, await passwordToken(org));
+});
+afterAll(async () => {
+  await org.stop();
+});
+
+const count = async (soql: string): Promise<number> =>
+  (await call('GET', `${V}/query?q=${encodeURIComponent(soql)}`)).body.totalSize as number;
+const account = (referenceId: string, body: Json) => ({
+  method: 'POST',
+  url: `${V}/sobjects/Account`,
+  referenceId,
+  body,
+});
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
+describe('composite', () => {
+  it('when more than 25 subrequests are sent, then 400 and none of them runs', async () => {
+    const subrequests = Array.from({ length: 26 }, (_, i) => account(`a${i}`, { Name: 'TooMany' }));
+    const res = await call('POST', `${V}/composite`, { compositeRequest: subrequests });
+    expect(res.status).toBe(400);
+    expect(res.body[0]).toMatchObject({
+      errorCode: expect.any(String),
+      message: expect.stringContaining('25'),
+    });
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'TooMany'")).toBe(0);
+  });
+
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_subrequest_result.htm
+  it('when allOrNone and one subrequest fails, then 200, the failure reported and the others PROCESSING_HALTED, nothing kept', async () => {
+    const res = await call('POST', `${V}/composite`, {
+      allOrNone: true,
+      compositeRequest: [
+        account('good', { Name: 'Rolled Back' }),
+        {
+          method: 'POST',
+          url: `${V}/sobjects/Contact`,
+          referenceId: 'bad',
+          body: { AccountId: '@{good.id}' },
+        },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const [good, bad] = res.body.compositeResponse;
+    expect(good).toMatchObject({
+      referenceId: 'good',
+      httpStatusCode: 400,
+      body: [{ errorCode: 'PROCESSING_HALTED' }],
+    });
+    expect(bad).toMatchObject({
+      referenceId: 'bad',
+      httpStatusCode: 400,
+      body: [{ errorCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName'] }],
+    });
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Rolled Back'")).toBe(0);
+  });
+
+  it('when a subrequest refers to a failed one, then it is not run and answers PROCESSING_HALTED; a success carries Location', async () => {
+    const res = await call('POST', `${V}/composite`, {
+      compositeRequest: [
+        account('kept', { Name: 'Kept' }),
+        account('failed', {}),
+        { method: 'GET', url: `${V}/sobjects/Account/@{failed.id}`, referenceId: 'dependent' },
+      ],
+    });
+    const [kept, , dependent] = res.body.compositeResponse;
+    expect(kept).toMatchObject({
+      httpStatusCode: 201,
+      body: { id: expect.stringMatching(/^001/), success: true, errors: [] },
+      httpHeaders: { Location: `${V}/sobjects/Account/${kept.body.id}` },
+    });
+    expect(dependent).toMatchObject({ httpStatusCode: 400, body: [{ errorCode: 'PROCESSING_HALTED' }] });
+  });
+});
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph.htm,
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_limits.htm
+describe('composite graph', () => {
+  it('when one graph fails, then it alone is rolled back and each graph reports isSuccessful with its graphResponse', async () => {
+    const res = await call('POST', `${V}/composite/graph`, {
+      graphs: [
+        { graphId: 'g1', compositeRequest: [account('a', { Name: 'Graph One' })] },
+        { graphId: 'g2', compositeRequest: [account('a', { Name: 'Graph Two' }), account('b', {})] },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.graphs.map((g: Json) => [g.graphId, g.isSuccessful])).toEqual([
+      ['g1', true],
+      ['g2', false],
+    ]);
+    expect(res.body.graphs[0].graphResponse.compositeResponse[0].httpStatusCode).toBe(201);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Graph One'")).toBe(1);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Graph Two'")).toBe(0);
+  });
+
+  it('when a graph has more than 500 nodes, then 400 and nothing is created', async () => {
+    const nodes = Array.from({ length: 501 }, (_, i) => account(`n${i}`, { Name: 'Big Graph' }));
+    const res = await call('POST', `${V}/composite/graph`, {
+      graphs: [{ graphId: 'big', compositeRequest: nodes }],
+    });
+    expect(res.status).toBe(400);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Big Graph'")).toBe(0);
+  });
+});
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_create.htm
+describe('sObject Collections', () => {
+  const records = (n: number, name: string | undefined) =>
+    Array.from({ length: n }, () => ({ attributes: { type: 'Account' }, ...(name ? { Name: name } : {}) }));
+
+  it('when more than 200 records are sent, then 400 EXCEEDED_ID_LIMIT and nothing is created', async () => {
+    const res = await call('POST', `${V}/composite/sobjects`, { records: records(201, 'Too Many Rows') });
+    expect(res.status).toBe(400);
+    expect(res.body[0].errorCode).toBe('EXCEEDED_ID_LIMIT');
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Too Many Rows'")).toBe(0);
+  });
+
+  it('when allOrNone is false, then each record has its own SaveResult with statusCode errors', async () => {
+    const res = await call('POST', `${V}/composite/sobjects`, {
+      records: [...records(1, 'Partial'), ...records(1, undefined)],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      { id: expect.stringMatching(/^001/), success: true, errors: [] },
+      {
+        success: false,
+        errors: [
+          {
+            statusCode: 'REQUIRED_FIELD_MISSING',
+            message: 'Required fields are missing: [Name]',
+            fields: ['Name'],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('when allOrNone is true and a record fails, then the others report ALL_OR_NONE_OPERATION_ROLLED_BACK and none is kept', async () => {
+    const res = await call('POST', `${V}/composite/sobjects`, {
+      allOrNone: true,
+      records: [...records(1, 'All Or None'), ...records(1, undefined)],
+    });
+    expect(res.body[0]).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' }],
+    });
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'All Or None'")).toBe(0);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Probes of the query and search resources: paging, batch size, errors, queryAll and SOSL's shape.
+ */
+import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
+import { client, passwordToken, V, type Call, type Json } from '../support/http.ts';
+
+let org: LocalOrg;
+let call: Call;
+
+beforeAll(async () => {
+  org = await startLocalOrg();
+  call = client(org, await passwordToken(org));
+  org.seed(
+    'Lead',
+    Array.from({ length: 450 }, (_, i) => ({ LastName: `Pager ${i}`, Company: 'Paging Probe Inc' })),
+  );
+});
+afterAll(async () => {
+  await org.stop();
+});
+
+const soql = (q: string) => encodeURIComponent(q);
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm,
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm
+describe('query', () => {
+  it('when a batch size of 200 is asked, then pages of 200 linked by nextRecordsUrl until done', async () => {
+    const headers = { 'Sforce-Query-Options': 'batchSize=200' };
+    let res = await call(
+      'GET',
+      `${V}/query?q=${soql("SELECT Id FROM Lead WHERE Company = 'Paging Probe Inc'")}`,
+      undefined,
+      headers,
+    );
+    expect(res.body).toMatchObject({ totalSize: 450, done: false });
+    expect(res.body.records).toHaveLength(200);
+    expect(res.body.nextRecordsUrl).toMatch(new RegExp(`^${V}/query/01g[A-Za-z0-9]+-200$`));
+    const seen = new Set<string>(res.body.records.map((r: Json) => r.Id));
+    while (!res.body.done) {
+      res = await call('GET', res.body.nextRecordsUrl, undefined, headers);
+      for (const r of res.body.records) seen.add(r.Id);
+    }
+    expect(res.body.nextRecordsUrl).toBeUndefined();
+    expect(seen.size).toBe(450);
+  });
+
+  it('when a batch size below 200 is asked, then Salesforce’s minimum of 200 applies', async () => {
+    const res = await call(
+      'GET',
+      `${V}/query?q=${soql("SELECT Id FROM Lead WHERE Company = 'Paging Probe Inc'")}`,
+      undefined,
+      {
+        'Sforce-Query-Options': 'batchSize=10',
+      },
+    );
+    expect(res.body.records).toHaveLength(200);
+  });
+
+  it('when q is missing, then 400 MALFORMED_QUERY', async () => {
+    const res = await call('GET', `${V}/query`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual([{ message: expect.any(String), errorCode: 'MALFORMED_QUERY' }]);
+  });
+
+  // https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm (MALFORMED_QUERY)
+  it('when the SOQL is malformed, then 400 [{message, errorCode: MALFORMED_QUERY}] with the row and column', async () => {
+    const res = await call('GET', `${V}/query?q=${soql('SELECT Id FROM')}`);
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body[0]).sort()).toEqual(['errorCode', 'message']);
+    expect(res.body[0].errorCode).toBe('MALFORMED_QUERY');
+    expect(res.body[0].message).toMatch(/ERROR at Row:1:Column:\d+/);
+  });
+
+  it('when a field does not exist, then 400 INVALID_FIELD', async () => {
+    const res = await call('GET', `${V}/query?q=${soql('SELECT Nope FROM Account')}`);
+    expect([res.status, res.body[0].errorCode]).toEqual([400, 'INVALID_FIELD']);
+  });
+
+  it('when an object does not exist, then 400 INVALID_TYPE', async () => {
+    const res = await call('GET', `${V}/query?q=${soql('SELECT Id FROM Nope__c')}`);
+    expect([res.status, res.body[0].errorCode]).toEqual([400, 'INVALID_TYPE']);
+  });
+
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
+  it('when a record is deleted, then query no longer returns it and queryAll returns it with IsDeleted true', async () => {
+    const [id] = org.seed('Account', [{ Name: 'QueryAll Probe' }]);
+    await call('DELETE', `${V}/sobjects/Account/${id}`);
+    const q = soql("SELECT Id, IsDeleted FROM Account WHERE Name = 'QueryAll Probe'");
+    expect((await call('GET', `${V}/query?q=${q}`)).body.totalSize).toBe(0);
+    const all = await call('GET', `${V}/queryAll?q=${q}`);
+    expect(all.body.records).toEqual([expect.objectContaining({ Id: id, IsDeleted: true })]);
+  });
+});
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_search.htm
+describe('search', () => {
+  it('when SOSL finds records, then {searchRecords: [...]} with attributes on each row', async () => {
+    org.seed('Account', [{ Name: 'Zebulon Searchable' }]);
+    const res = await call(
+      'GET',
+      `${V}/search?q=${soql('FIND {Zebulon} IN NAME FIELDS RETURNING Account(Id, Name)')}`,
+    );
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body)).toEqual(['searchRecords']);
+    expect(res.body.searchRecords).toEqual([
+      {
+        attributes: { type: 'Account', url: expect.stringMatching(new RegExp(`^${V}/sobjects/Account/001`)) },
+        Id: expect.any(String),
+        Name: 'Zebulon Searchable',
+      },
+    ]);
+  });
+
+  it('when the SOSL is malformed, then 400 MALFORMED_SEARCH', async () => {
+    const res = await call('GET', `${V}/search?q=${soql('FIND Zebulon')}`);
+    expect([res.status, res.body[0].errorCode]).toEqual([400, 'MALFORMED_SEARCH']);
+  });
+
+  it('when parameterizedSearch is asked, then it answers as an unknown resource (not reproduced)', async () => {
+    const res = await call('GET', `${V}/parameterizedSearch?q=Zebulon`);
+    expect([res.status, res.body[0].errorCode]).toEqual([404, 'NOT_FOUND']);
+  });
+});
