@@ -574,9 +574,12 @@ export function decodeSegment(segment: string): string {
 
 export function allow(method: string, methods: string[]): void {
   if (!methods.includes(method)) {
+    // Every resource that answers GET answers HEAD too, and Salesforce lists it first
+    // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_retrieve.htm).
+    const listed = methods.includes('GET') ? ['HEAD', ...methods] : methods;
     throw new ApiError(
       'METHOD_NOT_ALLOWED',
-      `HTTP Method '${method}' not allowed. Allowed are ${methods.join(',')}`,
+      `HTTP Method '${method}' not allowed. Allowed are ${listed.join(',')}`,
       undefined,
       405,
     );

@@ -68,6 +68,33 @@ describe('versions and resources', () => {
   });
 });
 
+describe('methods', () => {
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_retrieve.htm
+  // (sObject Rows: HEAD, GET, PATCH, DELETE), https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (405)
+  it('when a record is sent PUT, then 405 METHOD_NOT_ALLOWED listing the methods the resource takes', async () => {
+    const { body } = await call('POST', `${V}/sobjects/Account`, { Name: 'Methods' });
+    const res = await call('PUT', `${V}/sobjects/Account/${body.id}`, { Name: 'x' });
+    expect(res.status).toBe(405);
+    expect(res.body).toEqual([
+      {
+        message: "HTTP Method 'PUT' not allowed. Allowed are HEAD,GET,PATCH,DELETE",
+        errorCode: 'METHOD_NOT_ALLOWED',
+      },
+    ]);
+  });
+
+  it('when a record is asked with HEAD, then the GET status and headers without a body', async () => {
+    const { body } = await call('POST', `${V}/sobjects/Account`, { Name: 'Head' });
+    const res = await fetch(`${org.url}${V}/sobjects/Account/${body.id}`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${await passwordToken(org)}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    expect(res.headers.get('sforce-limit-info')).toMatch(/^api-usage=/);
+  });
+});
+
 describe('authentication', () => {
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (401)
   it('when no token, a malformed token or an unknown token is sent, then 401 INVALID_SESSION_ID', async () => {
