@@ -59,16 +59,20 @@ const envSchema = z.object({
     .trim()
     .regex(/^\d{2,3}\.0$/, 'must look like 66.0')
     .default(DEFAULT_API_VERSION),
-  SALESCALING_API_TOKEN: secret('SALESCALING_API_TOKEN').refine(
-    (t) => t.length >= 16,
-    'must be at least 16 characters',
-  ),
-  WEBHOOK_SECRET: secret('WEBHOOK_SECRET').transform((v) =>
-    v
+  // CONTRACT §3 sets no length: a short token is accepted (main.ts warns about it), not refused.
+  SALESCALING_API_TOKEN: secret('SALESCALING_API_TOKEN'),
+  WEBHOOK_SECRET: secret('WEBHOOK_SECRET').transform((v, ctx) => {
+    const secrets = v
       .split(',')
       .map((s) => s.trim())
-      .filter((s) => s.length > 0),
-  ),
+      .filter((s) => s.length > 0);
+    // "," alone would leave no secret at all, and every webhook would be refused
+    if (secrets.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'must hold at least one secret (comma-separated)' });
+      return z.NEVER;
+    }
+    return secrets;
+  }),
   TOKEN_ENCRYPTION_KEY: encryptionKeys,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -18,6 +18,10 @@ try {
   throw err;
 }
 
+if (config.apiToken.length < 16) {
+  console.error('Salescaling service: warning: SALESCALING_API_TOKEN is shorter than 16 characters');
+}
+
 const logger = createLogger(config.logLevel);
 const service = await startService({ config, logger }).catch((err: unknown) => {
   logger.fatal({ err: (err as Error).message }, 'could not start');
