@@ -185,6 +185,26 @@ describe('EventRelation', () => {
   });
 });
 
+// https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_taskrelation.htm
+// (fields AccountId, IsWhat, RelationId, TaskId; calls create, delete, query, retrieve — no update)
+describe('TaskRelation', () => {
+  it('when a TaskRelation names IsParent, then INVALID_FIELD; one without flags relates a contact', async () => {
+    const task = await create('Task', { Subject: 't' });
+    const contact = await create('Contact', { LastName: 'TR' });
+    const bad = await call('POST', `${V}/sobjects/TaskRelation`, {
+      TaskId: task,
+      RelationId: contact,
+      IsParent: true,
+    });
+    expect([bad.status, bad.body[0].errorCode]).toEqual([400, 'INVALID_FIELD']);
+    const rel = await create('TaskRelation', { TaskId: task, RelationId: contact });
+    expect((await call('GET', `${V}/sobjects/Task/${task}?fields=WhoId`)).body.WhoId).toBe(contact);
+    const patch = await call('PATCH', `${V}/sobjects/TaskRelation/${rel}`, { IsWhat: false });
+    expect(patch.status).toBe(400);
+    expect(patch.body[0].errorCode).toBe('INVALID_TYPE_FOR_OPERATION');
+  });
+});
+
 // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm
 describe('Task', () => {
   it('when a task is created with a subject only, then Status Not Started, Priority Normal, IsClosed false, TaskSubtype Task', async () => {

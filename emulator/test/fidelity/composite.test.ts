@@ -115,6 +115,27 @@ describe('composite graph', () => {
   });
 });
 
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_limits.htm
+describe('composite graph payload limits', () => {
+  const graph = (graphId: string, nodes: number) => ({
+    graphId,
+    compositeRequest: Array.from({ length: nodes }, (_, i) => account(`n${i}`, { Name: 'Payload Limit' })),
+  });
+
+  it('when the graphs together hold more than 500 nodes, then 400 even though each graph is under 500', async () => {
+    const res = await call('POST', `${V}/composite/graph`, { graphs: [graph('g1', 251), graph('g2', 251)] });
+    expect(res.status).toBe(400);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Payload Limit'")).toBe(0);
+  });
+
+  it('when more than 75 graphs are sent, then 400 and nothing is created', async () => {
+    const graphs = Array.from({ length: 76 }, (_, i) => graph(`g${i}`, 1));
+    const res = await call('POST', `${V}/composite/graph`, { graphs });
+    expect(res.status).toBe(400);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Payload Limit'")).toBe(0);
+  });
+});
+
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_create.htm
 describe('sObject Collections', () => {
   const records = (n: number, name: string | undefined) =>
