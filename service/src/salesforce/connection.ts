@@ -5,12 +5,18 @@
  *   `refresh` event.
  * - A dead refresh token (`invalid_grant`: revoked, expired, user deactivated) marks the connection
  *   broken; it is not tried again until someone connects the workspace anew.
+ * - A session refused again right after a refresh is not refreshed again (CONTRACT §8: "refresh once,
+ *   retry"): jsforce alone would refresh and retry for as long as the org keeps answering 401.
  */
 import { Connection } from 'jsforce';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
 import type { ConnectionRecord } from '../store/types.ts';
+import { SalesforceError } from './errors.ts';
 import { OAuthError, refreshAccessToken, type OAuthClient, type TokenResponse } from './oauth.ts';
+
+/** A 401 this soon after a successful refresh means the fresh token itself is refused. */
+export const REFRESH_GUARD_MS = 10_000;
 
 export class ConnectionBrokenError extends Error {
   override readonly name = 'ConnectionBrokenError';
@@ -45,6 +51,7 @@ export class ConnectionManager {
   readonly #o: ConnectionManagerOptions;
   readonly #cache = new Map<string, Promise<Entry>>();
   readonly #refreshing = new Map<string, Promise<TokenResponse>>();
+  readonly #refreshedAt = new Map<string, number>();
 
   constructor(options: ConnectionManagerOptions) {
     this.#o = options;
@@ -72,7 +79,7 @@ export class ConnectionManager {
    */
   async forceRefresh(workspaceId: string): Promise<void> {
     const { conn } = await this.get(workspaceId);
-    const res = await this.#refresh(workspaceId, conn);
+    const res = await this.#refreshOnce(workspaceId, conn);
     conn.accessToken = res.access_token;
     conn.emit('refresh', res.access_token, res);
   }
@@ -88,7 +95,7 @@ export class ConnectionManager {
       refreshToken: record.refreshToken,
       version: this.#o.apiVersion,
       refreshFn: (c, callback) => {
-        this.#refresh(workspaceId, c).then(
+        this.#refreshOnce(workspaceId, c).then(
           (res) => callback(null, res.access_token, res as never),
           (err: Error) => callback(err),
         );
@@ -101,6 +108,26 @@ export class ConnectionManager {
       });
     });
     return { conn, record };
+  }
+
+  /**
+   * jsforce asks for a refresh only for a request sent after its last refresh; asked again within
+   * REFRESH_GUARD_MS of one, the new token itself was refused: give up (kind `auth`, so the worker
+   * retries the meeting later with backoff) instead of minting token after token.
+   */
+  #refreshOnce(workspaceId: string, conn: Connection): Promise<TokenResponse> {
+    const last = this.#refreshedAt.get(workspaceId);
+    if (!this.#refreshing.has(workspaceId) && last !== undefined && Date.now() - last < REFRESH_GUARD_MS) {
+      this.#o.logger.warn({ workspaceId }, 'Salesforce refused a session refreshed moments ago');
+      return Promise.reject(
+        new SalesforceError(
+          'auth',
+          'INVALID_SESSION_ID',
+          'Salesforce refused the session again right after it was refreshed',
+        ),
+      );
+    }
+    return this.#refresh(workspaceId, conn);
   }
 
   #refresh(workspaceId: string, conn: Connection): Promise<TokenResponse> {
@@ -121,6 +148,7 @@ export class ConnectionManager {
       const res = await refreshAccessToken(record.loginUrl, this.#o.client, record.refreshToken);
       if (res.refresh_token) conn.refreshToken = res.refresh_token;
       if (res.instance_url && res.instance_url !== conn.instanceUrl) conn.instanceUrl = res.instance_url;
+      this.#refreshedAt.set(workspaceId, Date.now());
       this.#o.onRefresh?.('ok');
       this.#o.logger.info({ workspaceId }, 'access token refreshed');
       return res;

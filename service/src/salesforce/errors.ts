@@ -161,6 +161,15 @@ export function classifySalesforceError(err: unknown): SalesforceError {
       cause: err,
     });
   }
+  // jsforce rethrows a failed session refresh as a plain Error, dropping the cause
+  // (lib/session-refresh-delegate.js): it is still the session that was refused.
+  const plainMessage = stringField(err, 'message');
+  if (
+    stringField(err, 'errorCode') === undefined &&
+    plainMessage?.startsWith('Unable to refresh session due to:')
+  ) {
+    return new SalesforceError('auth', 'INVALID_SESSION_ID', plainMessage, { statusCode: 401, cause: err });
+  }
   const body = isObject(data) ? data : undefined;
   const errorCode =
     stringField(err, 'errorCode') ??
