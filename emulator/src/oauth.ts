@@ -181,9 +181,11 @@ export class OAuthServer {
         if (bad) return bad;
         const userId = this.#userByCredentials(params.get('username'), params.get('password'));
         if (!userId) return oauthError('invalid_grant', 'authentication failure');
+        // The username-password flow issues no refresh token
+        // (https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_username_password_flow.htm).
         return {
           status: 200,
-          json: this.#issue(userId, this.config.clientId, 'api refresh_token full', 'new'),
+          json: this.#issue(userId, this.config.clientId, 'api full', undefined),
         };
       }
       case 'authorization_code': {

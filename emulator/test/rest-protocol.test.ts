@@ -533,13 +533,32 @@ describe('OAuth', () => {
   });
 
   it('when a refresh token is revoked, then it and the sessions from it stop working', async () => {
-    const login = (await (
-      await form('/services/oauth2/token', {
-        grant_type: 'password',
-        client_id: org.clientId,
-        client_secret: org.clientSecret,
+    // Refresh tokens come from the web-server flow (the password flow issues none): sign in on the
+    // login page's form, then exchange the code.
+    const oauthParams = new URLSearchParams({
+      response_type: 'code',
+      client_id: org.clientId,
+      redirect_uri: 'http://localhost:4000/cb',
+    }).toString();
+    const approved = await fetch(`${org.url}/services/oauth2/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        oauth_params: oauthParams,
         username: org.username,
         password: org.password,
+        action: 'allow',
+      }),
+      redirect: 'manual',
+    });
+    const code = new URL(approved.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const login = (await (
+      await form('/services/oauth2/token', {
+        grant_type: 'authorization_code',
+        code,
+        client_id: org.clientId,
+        client_secret: org.clientSecret,
+        redirect_uri: 'http://localhost:4000/cb',
       })
     ).json()) as { access_token: string; refresh_token: string };
     const info = await fetch(`${org.url}/services/oauth2/userinfo`, {

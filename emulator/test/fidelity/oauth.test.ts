@@ -53,25 +53,27 @@ async function authorize(challenge?: string): Promise<string> {
   expect(location.searchParams.get('state')).toBe('st');
   return location.searchParams.get('code') ?? '';
 }
+/** Tokens from the web-server flow, the flow that issues a refresh token. */
+async function webServerTokens(): Promise<{ status: number; body: Json }> {
+  return token({
+    grant_type: 'authorization_code',
+    code: await authorize(),
+    client_id: org.clientId,
+    client_secret: org.clientSecret,
+    redirect_uri: CALLBACK,
+  });
+}
 const apiStatus = async (accessToken: string) =>
   (await fetch(`${org.url}${V}/limits`, { headers: { authorization: `Bearer ${accessToken}` } })).status;
 
 // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_username_password_flow.htm
 describe('token endpoint', () => {
-  it('when a password grant succeeds, then the documented fields come back and signature is HMAC-SHA256(id + issued_at) with the secret', async () => {
+  // The username-password flow: "No refresh token is issued."
+  it('when a password grant succeeds, then the documented fields (no refresh token) and signature is HMAC-SHA256(id + issued_at) with the secret', async () => {
     const res = await password();
     expect(res.status).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual(
-      [
-        'access_token',
-        'id',
-        'instance_url',
-        'issued_at',
-        'refresh_token',
-        'scope',
-        'signature',
-        'token_type',
-      ].sort(),
+      ['access_token', 'id', 'instance_url', 'issued_at', 'scope', 'signature', 'token_type'].sort(),
     );
     expect(res.body.token_type).toBe('Bearer');
     expect(res.body.instance_url).toBe(org.url);
@@ -111,7 +113,7 @@ describe('token endpoint', () => {
 
   // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm
   it('when a refresh token is exchanged, then a new access token without a new refresh token; an unknown one is invalid_grant', async () => {
-    const first = await password();
+    const first = await webServerTokens();
     const res = await token({
       grant_type: 'refresh_token',
       client_id: org.clientId,
@@ -186,7 +188,7 @@ describe('web-server flow with PKCE', () => {
 // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_revoke_token.htm
 describe('revocation', () => {
   it('when a refresh token is revoked, then 200 and the access tokens issued from it stop working', async () => {
-    const { body } = await password();
+    const { body } = await webServerTokens();
     expect(await apiStatus(body.access_token)).toBe(200);
     const res = await fetch(`${org.url}/services/oauth2/revoke`, {
       method: 'POST',
