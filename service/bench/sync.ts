@@ -9,7 +9,6 @@
  * Usage: node service/bench/sync.ts [--meetings 200] [--latency-ms 0,100] [--concurrency 8]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +16,13 @@ import { parseArgs } from 'node:util';
 import { Connection, OAuth2 } from 'jsforce';
 import { resolveAssociations } from '../src/associations/resolve.ts';
 import type { CrmSnapshot } from '../src/associations/snapshot.ts';
-import { loadConfig } from '../src/config.ts';
 import { signPayload } from '../src/http/webhook-signature.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { Meeting, MeetingEvent } from '../src/meetings/schema.ts';
 import { planMeeting } from '../src/plan/meeting-plan.ts';
 import { startService, type RunningService } from '../src/service.ts';
 import { connectThroughBrowser } from '../demo/browser-connect.ts';
+import { localConfig, localSecrets } from '../demo/local-config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -93,22 +92,8 @@ async function control(org: OrgDetails, path: string, method = 'GET'): Promise<R
 
 async function setUp(latencyMs: number): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'salescaling-bench-'));
-  const secrets = {
-    apiToken: randomBytes(24).toString('base64url'),
-    webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
-    clientId: `3MVG9bench${randomBytes(18).toString('hex')}`,
-    clientSecret: randomBytes(32).toString('hex'),
-  };
-  const config = loadConfig({
-    PORT: '0',
-    DATABASE_URL: `sqlite:${join(dir, 'salescaling.db')}`,
-    SALESFORCE_CLIENT_ID: secrets.clientId,
-    SALESFORCE_CLIENT_SECRET: secrets.clientSecret,
-    SALESCALING_API_TOKEN: secrets.apiToken,
-    WEBHOOK_SECRET: secrets.webhookSecret,
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
+  const secrets = localSecrets();
+  const config = localConfig(dir, secrets);
   const service = await startService({ config, logger: silentLogger, worker: { pollMs: 50 } });
   const { org, child } = await startOrg(
     latencyMs,

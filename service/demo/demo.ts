@@ -6,19 +6,18 @@
  * `runDemo()` does the work and returns what it found (the Jest test asserts on the org with it);
  * run as a script it prints and exits 0.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'jsforce';
 import { startLocalOrg, type LocalOrg } from '../../emulator/src/index.ts';
-import { loadConfig } from '../src/config.ts';
 import { signPayload } from '../src/http/webhook-signature.ts';
 import { silentLogger } from '../src/logger.ts';
 import { soql } from '../src/salesforce/soql.ts';
 import type { Meeting, MeetingEvent } from '../src/meetings/schema.ts';
 import { startService, type RunningService } from '../src/service.ts';
 import { connectThroughBrowser } from './browser-connect.ts';
+import { localConfig, localSecrets } from './local-config.ts';
 
 const WORKSPACE = 'ws_demo';
 const API_VERSION = '66.0';
@@ -65,24 +64,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     options.print?.(line);
   };
   const dir = mkdtempSync(join(tmpdir(), 'salescaling-demo-'));
-  const secrets = {
-    apiToken: randomBytes(24).toString('base64url'),
-    webhookSecret: `whsec_${randomBytes(24).toString('base64url')}`,
-    clientId: `3MVG9demo${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x')}`,
-    clientSecret: randomBytes(32).toString('hex'),
-  };
-
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${join(dir, 'salescaling.db')}`,
-    SALESFORCE_CLIENT_ID: secrets.clientId,
-    SALESFORCE_CLIENT_SECRET: secrets.clientSecret,
-    SALESCALING_API_TOKEN: secrets.apiToken,
-    WEBHOOK_SECRET: secrets.webhookSecret,
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
+  const secrets = localSecrets();
+  const config = localConfig(dir, secrets);
   const service = await startService({ config, logger: silentLogger, worker: { pollMs: 100 } });
   let org: LocalOrg | undefined;
   const stop = async () => {
