@@ -71,7 +71,12 @@ function eventTiming(record: MutableRecord, previous: StoredRecord | undefined, 
         'ActivityDate',
       ]);
     record.ActivityDateTime = record.StartDateTime;
-    if (record.DurationInMinutes === null && record.EndDateTime === null) record.DurationInMinutes = 1440;
+    // "If both fields are null, the duration defaults to one day" (Event.EndDateTime); a field the
+    // request left out is as null as one it sent as null.
+    if (record.DurationInMinutes == null && record.EndDateTime == null) {
+      record.DurationInMinutes = 1440;
+      changed.add('DurationInMinutes');
+    }
   }
   const start = record.StartDateTime ? parseDateTime(String(record.StartDateTime)) : undefined;
   if (start === undefined) {

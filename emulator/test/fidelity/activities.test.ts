@@ -53,6 +53,20 @@ describe(`Event (${EVENT_DOC})`, () => {
     });
   });
 
+  // EndDateTime: "If IsAllDayEvent is true ... If both fields are null, the duration defaults to one day."
+  it('when an all-day event gives only its ActivityDate, then it is created lasting one day (1440 minutes)', async () => {
+    const id = await create('Event', { Subject: 'Offsite', IsAllDayEvent: true, ActivityDate: '2026-05-01' });
+    const res = await call(
+      'GET',
+      `${V}/sobjects/Event/${id}?fields=DurationInMinutes,ActivityDate,IsAllDayEvent`,
+    );
+    expect(res.body).toMatchObject({
+      DurationInMinutes: 1440,
+      ActivityDate: '2026-05-01',
+      IsAllDayEvent: true,
+    });
+  });
+
   it('when a lead is the Who and a What is set, then FIELD_INTEGRITY_EXCEPTION', async () => {
     const lead = await create('Lead', { LastName: 'Lee', Company: 'L Co' });
     const account = await create('Account', { Name: 'A' });
