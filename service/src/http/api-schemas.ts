@@ -121,11 +121,13 @@ export const searchQuerySchema = z.object({
     .optional()
     .transform((t, ctx) => {
       if (!t) return [...SEARCH_TYPES];
+      // case-insensitive: `contact,account` names the same types as `Contact,Account`
+      const canonical = (s: string) => SEARCH_TYPES.find((k) => k.toLowerCase() === s.toLowerCase()) ?? s;
       const list = [
         ...new Set(
           t
             .split(',')
-            .map((s) => s.trim())
+            .map((s) => canonical(s.trim()))
             .filter(Boolean),
         ),
       ];
@@ -149,6 +151,7 @@ export const searchResponseSchema = z.object({
       email: z.string().optional(),
       accountId: z.string().optional(),
       stageName: z.string().optional(),
+      isClosed: z.boolean().optional(),
     }),
   ),
 });

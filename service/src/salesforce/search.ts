@@ -18,6 +18,8 @@ export interface Suggestion {
   readonly email?: string;
   readonly accountId?: string;
   readonly stageName?: string;
+  /** Opportunities only: a manual pick may be a closed deal (CONTRACT §4 search names no stage). */
+  readonly isClosed?: boolean;
 }
 
 export interface SearchHit {
@@ -155,7 +157,9 @@ export async function suggestAssociations(
 const SEARCH_FIELDS: Record<SearchHit['type'], string> = {
   Contact: 'Contact(Id, Name, Email, AccountId LIMIT 20)',
   Account: 'Account(Id, Name LIMIT 20)',
-  Opportunity: 'Opportunity(Id, Name, StageName, AccountId WHERE IsClosed = false LIMIT 20)',
+  // Open ones first; closed ones are still offered, as a person may pick a meeting's closed deal.
+  // https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-sosl-select-order-by-with-limit.html
+  Opportunity: 'Opportunity(Id, Name, StageName, AccountId, IsClosed ORDER BY IsClosed ASC LIMIT 20)',
 };
 
 export async function searchRecords(
@@ -172,6 +176,7 @@ export async function searchRecords(
     const email = str('Email');
     const accountId = str('AccountId');
     const stageName = str('StageName');
+    const isClosed = rec['IsClosed'];
     return {
       type,
       id: String(rec['Id']),
@@ -179,6 +184,7 @@ export async function searchRecords(
       ...(email ? { email } : {}),
       ...(accountId ? { accountId } : {}),
       ...(stageName ? { stageName } : {}),
+      ...(typeof isClosed === 'boolean' ? { isClosed } : {}),
     };
   });
 }

@@ -78,12 +78,20 @@ describe('association look-ups against the local org', () => {
     expect((stack.org.counters()['total'] ?? 0) - middle).toBe(0);
   });
 
-  it('when searching by name, then Contacts, Accounts and open Opportunities are found, filtered by type', async () => {
+  it('when searching by name, then Contacts, Accounts and Opportunities (open first) are found, filtered by type', async () => {
     const all = await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/associations/search?q=Acme');
     expect(all.status).toBe(200);
-    const found = (all.body['records'] as { type: string; id: string }[]).map((r) => r.id);
-    expect(found).toEqual(expect.arrayContaining([ids.acme, ids.open]));
-    expect(found).not.toContain(ids.closed);
+    const records = all.body['records'] as { type: string; id: string; isClosed?: boolean }[];
+    const found = records.map((r) => r.id);
+    expect(found).toEqual(expect.arrayContaining([ids.acme, ids.open, ids.closed]));
+    expect(found.indexOf(ids.open)).toBeLessThan(found.indexOf(ids.closed));
+    expect(records.find((r) => r.id === ids.closed)?.isClosed).toBe(true);
+    const lower = await api(
+      stack.svc.url,
+      'GET',
+      '/v1/workspaces/ws_1/associations/search?q=Acme%20renewal&types=opportunity',
+    );
+    expect((lower.body['records'] as { id: string }[]).map((r) => r.id)).toEqual([ids.open]);
     const accounts = await api(
       stack.svc.url,
       'GET',
