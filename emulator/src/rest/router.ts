@@ -489,7 +489,6 @@ export class Rest {
     query: URLSearchParams,
     headers: Record<string, string | undefined>,
   ): Reply {
-    const resource = includeDeleted ? 'queryAll' : 'query';
     const batch = batchSize(headers['sforce-query-options']);
     if (rest.length > 0 && rest[0]) {
       if (rest.length > 1) throw notFound();
@@ -500,7 +499,7 @@ export class Rest {
         throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator');
       }
       cursor.touchedAt = Date.now();
-      return { status: 200, body: this.#page(version, resource, m[1]!, cursor, Number(m[2]), batch) };
+      return { status: 200, body: this.#page(version, m[1]!, cursor, Number(m[2]), batch) };
     }
     const q = query.get('q');
     if (q === null || q.trim() === '') {
@@ -515,12 +514,11 @@ export class Rest {
     const locator = this.org.store.ids.next('01g');
     this.#cursors.set(locator, cursor);
     this.#sweep();
-    return { status: 200, body: this.#page(version, resource, locator, cursor, 0, batch) };
+    return { status: 200, body: this.#page(version, locator, cursor, 0, batch) };
   }
 
   #page(
     version: string,
-    resource: string,
     locator: string,
     cursor: Cursor,
     offset: number,
@@ -533,7 +531,9 @@ export class Rest {
     return {
       totalSize: cursor.totalSize,
       done,
-      ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/${resource}/${locator}-${next}` }),
+      // A queryAll locator is also given under `query/` (either resource serves it, deleted rows
+      // included): https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall_more_results.htm
+      ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${locator}-${next}` }),
       records,
     };
   }

@@ -81,6 +81,36 @@ describe('query', () => {
     expect([res.status, res.body[0].errorCode]).toEqual([400, 'INVALID_TYPE']);
   });
 
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall_more_results.htm —
+  // "The URI specified in the nextRecordsUrl field of a QueryAll response body contains query instead
+  // of queryAll", and either resource serves the rest, deleted rows included.
+  it('when queryAll pages, then nextRecordsUrl names query/, and query/ and queryAll/ both serve the rest with deleted rows', async () => {
+    const ids = org.seed(
+      'Contact',
+      Array.from({ length: 300 }, (_, i) => ({ LastName: `QA ${i}`, Department: 'QueryAllPaging' })),
+    );
+    for (const id of ids.slice(0, 250)) await call('DELETE', `${V}/sobjects/Contact/${id}`);
+    const headers = { 'Sforce-Query-Options': 'batchSize=200' };
+    const first = await call(
+      'GET',
+      `${V}/queryAll?q=${soql("SELECT Id, IsDeleted FROM Contact WHERE Department = 'QueryAllPaging'")}`,
+      undefined,
+      headers,
+    );
+    expect(first.body).toMatchObject({ totalSize: 300, done: false });
+    expect(first.body.nextRecordsUrl).toMatch(new RegExp(`^${V}/query/01g[A-Za-z0-9]+-200$`));
+    const viaQueryAll = await call(
+      'GET',
+      first.body.nextRecordsUrl.replace('/query/', '/queryAll/'),
+      undefined,
+      headers,
+    );
+    expect(viaQueryAll.body).toMatchObject({ done: true });
+    expect(viaQueryAll.body.records).toHaveLength(100);
+    const all = [...first.body.records, ...viaQueryAll.body.records];
+    expect(all.filter((r: Json) => r.IsDeleted === true)).toHaveLength(250);
+  });
+
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
   it('when a record is deleted, then query no longer returns it and queryAll returns it with IsDeleted true', async () => {
     const [id] = org.seed('Account', [{ Name: 'QueryAll Probe' }]);
