@@ -161,6 +161,17 @@ export function createApp(deps: AppDeps): express.Express {
   const api = express.Router();
   api.use(requireBearer(deps.apiToken));
   api.use(express.json({ limit: '1mb' }));
+  // A body that is not JSON would otherwise reach the handlers as "no body" and read as a 422.
+  api.use((req, _res, next) => {
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined ||
+      (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+    if (hasBody && !req.is('application/json')) {
+      next(new AppError(415, 'unsupported_media_type', 'the request body must be application/json'));
+      return;
+    }
+    next();
+  });
 
   api.post(
     '/workspaces/:workspaceId/salesforce/connect',

@@ -74,6 +74,22 @@ describe('the HTTP API contract (CONTRACT §4)', () => {
     expect(big.body).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
+  it('when an API body is sent as something else than JSON, then 415 in the error shape', async () => {
+    const res = await fetch(`${svc.url}/v1/workspaces/ws_1/salesforce/connect`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-api-token-0123456789', 'content-type': 'text/plain' },
+      body: JSON.stringify({ returnUrl: 'https://app.example/x' }),
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
+    // a POST without a body (resync) needs no content type
+    const resync = await fetch(`${svc.url}/v1/workspaces/ws_1/meetings/nope/resync`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-api-token-0123456789' },
+    });
+    expect(resync.status).toBe(404);
+  });
+
   it('when search q is shorter than 2 characters or types is unknown, then 422 naming the field', async () => {
     for (const [query, path] of [
       ['q=a', 'q'],
