@@ -110,6 +110,38 @@ describe('the HTTP API contract (CONTRACT §4)', () => {
     expect((res.body['error'] as { details: { path: string }[] }).details[0]?.path).toBe('participants');
   });
 
+  it('when /openapi.json is read, then it is OpenAPI 3 with every method and path of CONTRACT §4', async () => {
+    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as {
+      openapi: string;
+      info: { title: string; version: string };
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
+    expect(doc.info.title).toEqual(expect.any(String));
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /v1/workspaces/{workspaceId}/salesforce/connect',
+        'GET /oauth/salesforce/callback',
+        'GET /v1/workspaces/{workspaceId}/salesforce',
+        'DELETE /v1/workspaces/{workspaceId}/salesforce',
+        'POST /v1/webhooks/meetings',
+        'GET /v1/workspaces/{workspaceId}/meetings/{meetingId}',
+        'POST /v1/workspaces/{workspaceId}/meetings/{meetingId}/resync',
+        'POST /v1/workspaces/{workspaceId}/associations/suggest',
+        'GET /v1/workspaces/{workspaceId}/associations/search',
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
+      ]),
+    );
+    for (const ops of Object.values(doc.paths)) {
+      for (const op of Object.values(ops)) expect(Object.keys(op.responses).length).toBeGreaterThan(0);
+    }
+  });
+
   it('when metrics are scraped, then they are Prometheus text with the meeting gauge', async () => {
     const res = await fetch(`${svc.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
