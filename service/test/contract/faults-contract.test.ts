@@ -1,0 +1,36 @@
+/**
+ * CONTRACT §8 against the local org: an org out of API calls (REQUEST_LIMIT_EXCEEDED) makes the
+ * meeting wait and retry, and once calls are allowed again it is written exactly once.
+ */
+import { meeting, processedEvent } from '../support/fixtures.ts';
+import { sendWebhook } from '../support/service.ts';
+import { orgQuery, startStack, type Stack } from '../support/stack.ts';
+
+jest.setTimeout(60_000);
+
+describe('faults (CONTRACT §8)', () => {
+  let stack: Stack;
+  afterEach(async () => {
+    await stack?.dispose();
+  });
+
+  it('when the org has spent its daily API calls, then the meeting waits and is written once calls are allowed again', async () => {
+    stack = await startStack({ org: { autoApprove: true } });
+    const [acme] = stack.org.seed('Account', [{ Name: 'Acme' }]);
+    stack.org.seed('Contact', [{ LastName: 'Buyer', Email: 'buyer@example.org', AccountId: acme }]);
+    await stack.connect();
+    stack.org.setKnobs({ dailyApiLimit: 1 });
+
+    expect((await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_limit' })))).status).toBe(202);
+    const waiting = await stack.waitFor('m_limit', (m) => Number(m['attempts']) >= 2);
+    expect(waiting).toMatchObject({ state: expect.stringMatching(/^(queued|syncing)$/) });
+    expect(String(waiting['lastError'])).toContain('REQUEST_LIMIT_EXCEEDED');
+    // (the org's admin cannot query now either: the limit holds for every caller)
+
+    stack.org.setKnobs({ dailyApiLimit: 1_000_000 });
+    expect(await stack.waitFor('m_limit', (m) => m['state'] === 'synced')).toMatchObject({ lastError: null });
+    expect(
+      await orgQuery(stack.org, `SELECT Id FROM Event WHERE Salescaling_Meeting_Id__c = 'm_limit'`),
+    ).toHaveLength(1);
+  });
+});
