@@ -79,6 +79,20 @@ export class Composite {
     if (kind === 'sobjects' && more.length === 0) {
       return this.#collections(method, version, type, query, body, headers[FORCE_ALL_OR_NONE] === 'true');
     }
+    // Upsert by external id, from API 46.0: PATCH composite/sobjects/{type}/{externalIdField}
+    // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm).
+    if (kind === 'sobjects' && type && more.length === 1 && more[0] && Number(version) >= 46) {
+      allow(method, ['PATCH']);
+      return this.#collections(
+        method,
+        version,
+        undefined,
+        query,
+        body,
+        headers[FORCE_ALL_OR_NONE] === 'true',
+        { type, field: more[0] },
+      );
+    }
     if (kind === 'tree' && type && more.length === 0) {
       allow(method, ['POST']);
       return this.#tree(version, type, requireObject(body));
@@ -432,8 +446,15 @@ export class Composite {
     query: URLSearchParams,
     body: unknown,
     forceAllOrNone: boolean,
+    upsert?: { type: string; field: string },
   ): Reply {
     const org = this.#rest.org;
+    const upsertSchema = upsert ? org.requireSchema(upsert.type) : undefined;
+    const upsertField = upsert && upsertSchema ? org.field(upsertSchema.name, upsert.field) : undefined;
+    // A field that is not an external id answers as the single-record upsert does: NOT_FOUND.
+    if (upsert && (!upsertField || !upsertField.externalId)) throw notFound();
+    /** Ids the upsert created, so each result can say `created`. */
+    const created = new Set<string>();
     if (type !== undefined) {
       allow(method, ['GET', 'POST']);
       const schema = org.requireSchema(type);
@@ -484,12 +505,37 @@ export class Composite {
         const rec = (raw ?? {}) as Record<string, unknown>;
         const attributes = rec.attributes as { type?: unknown } | undefined;
         const t = typeof attributes?.type === 'string' ? attributes.type : undefined;
-        const { id: rawId, ...fields } = rec;
+        // Field names are case-insensitive: the reference's examples send `id`, clients often `Id`
+        // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm).
+        const idKey = Object.keys(rec).find((k) => k.toLowerCase() === 'id');
+        const { [idKey ?? 'id']: rawId, ...fields } = rec;
         const id = typeof rawId === 'string' ? rawId : undefined;
         return {
           ...(id !== undefined ? { id } : {}),
           run: () => {
             if (!t) throw new ApiError('INVALID_TYPE', 'Must send a concrete entity type.');
+            if (upsertSchema && upsertField) {
+              // "Only external ids are supported. Don't use record ids."; the list holds only the
+              // URI's type.
+              if (t.toLowerCase() !== upsertSchema.name.toLowerCase())
+                throw new ApiError('INVALID_TYPE', `sObject type must be ${upsertSchema.name}`);
+              if (id !== undefined)
+                throw new ApiError('INVALID_FIELD', 'cannot specify Id in an upsert call', ['Id']);
+              const key = Object.keys(fields).find((k) => k.toLowerCase() === upsertField.name.toLowerCase());
+              const value = key === undefined ? undefined : fields[key];
+              if (value === undefined || value === null || value === '')
+                throw new ApiError('MISSING_ARGUMENT', `${upsertField.name} not specified`, []);
+              try {
+                const r = org.upsert(upsertSchema.name, upsertField.name, String(value), fields);
+                if (r.created) created.add(r.id);
+                return r.id;
+              } catch (e) {
+                // Several matches: the API's StatusCode for an upsert whose external id is not unique.
+                if (isApiError(e) && e.status === 300)
+                  throw new ApiError('DUPLICATE_EXTERNAL_ID', e.message, [upsertField.name]);
+                throw e;
+              }
+            }
             if (method === 'POST') {
               if (id !== undefined)
                 throw new ApiError('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
@@ -502,7 +548,7 @@ export class Composite {
         };
       });
     }
-    type Result = { id?: string; success: boolean; errors: unknown[] };
+    type Result = { id?: string; success: boolean; errors: unknown[]; created?: boolean };
     const results: Result[] = [];
     let anyFailed = false;
     org.store.transaction(
@@ -511,7 +557,11 @@ export class Composite {
           // Each record is its own savepoint: a failed record leaves no partial writes behind.
           try {
             const id = org.store.transaction(() => item.run());
-            results.push({ id, success: true, errors: [] });
+            results.push(
+              upsert
+                ? { id, success: true, errors: [], created: created.has(id) }
+                : { id, success: true, errors: [] },
+            );
           } catch (e) {
             if (!isApiError(e)) throw e;
             anyFailed = true;
@@ -539,7 +589,8 @@ export class Composite {
                     fields: [],
                   },
                 ],
-                ...(method !== 'POST' && r.id ? { id: r.id } : {}),
+                // A record the upsert created and the rollback removed has no id to report.
+                ...(method !== 'POST' && r.id && !created.has(r.id) ? { id: r.id } : {}),
               }
             : r,
         ),

@@ -180,3 +180,59 @@ describe('sObject Collections', () => {
     expect(await count("SELECT COUNT() FROM Account WHERE Name = 'All Or None'")).toBe(0);
   });
 });
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
+describe('sObject Collections update', () => {
+  it('when records are updated with the id under either case (id or Id), then each is updated', async () => {
+    const [a, b] = org.seed('Account', [{ Name: 'Upd A' }, { Name: 'Upd B' }]);
+    const res = await call('PATCH', `${V}/composite/sobjects`, {
+      records: [
+        { attributes: { type: 'Account' }, id: a, Name: 'Upd A2' },
+        { attributes: { type: 'Account' }, Id: b, Name: 'Upd B2' },
+      ],
+    });
+    expect(res.body).toEqual([
+      { id: a, success: true, errors: [] },
+      { id: b, success: true, errors: [] },
+    ]);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name IN ('Upd A2', 'Upd B2')")).toBe(2);
+  });
+});
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
+describe('sObject Collections upsert', () => {
+  const event = (meetingId: string, subject: string) => ({
+    attributes: { type: 'Event' },
+    Salescaling_Meeting_Id__c: meetingId,
+    Subject: subject,
+    StartDateTime: '2026-06-01T10:00:00.000+0000',
+    DurationInMinutes: 30,
+  });
+  const path = `${V}/composite/sobjects/Event/Salescaling_Meeting_Id__c`;
+
+  it('when records are upserted by an external id, then UpsertResults with created true, then false for the same keys', async () => {
+    const first = await call('PATCH', path, { records: [event('cu-1', 'One'), event('cu-2', 'Two')] });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual([
+      { id: expect.stringMatching(/^00U/), success: true, errors: [], created: true },
+      { id: expect.stringMatching(/^00U/), success: true, errors: [], created: true },
+    ]);
+    const second = await call('PATCH', path, { records: [event('cu-1', 'One again')] });
+    expect(second.body).toEqual([{ id: first.body[0].id, success: true, errors: [], created: false }]);
+    expect(await count("SELECT COUNT() FROM Event WHERE Salescaling_Meeting_Id__c IN ('cu-1', 'cu-2')")).toBe(
+      2,
+    );
+  });
+
+  it('when the field is not an external id, then 404 NOT_FOUND; before API 46.0 the resource does not exist', async () => {
+    const notExternal = await call('PATCH', `${V}/composite/sobjects/Event/Subject`, {
+      records: [event('cu-3', 'x')],
+    });
+    expect([notExternal.status, notExternal.body[0].errorCode]).toEqual([404, 'NOT_FOUND']);
+    const old = await call('PATCH', path.replace(V, '/services/data/v45.0'), {
+      records: [event('cu-3', 'x')],
+    });
+    expect(old.status).toBe(404);
+    expect(await count("SELECT COUNT() FROM Event WHERE Salescaling_Meeting_Id__c = 'cu-3'")).toBe(0);
+  });
+});
