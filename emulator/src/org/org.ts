@@ -176,7 +176,7 @@ export class Org {
       if (key === 'attributes') continue;
       const f = this.field(schema.name, key);
       if (!f) {
-        throw new ApiError('INVALID_FIELD', `No such column '${key}' on sobject of type ${schema.name}`, []);
+        throw new ApiError('INVALID_FIELD', `No such column '${key}' on sobject of type ${schema.name}`);
       }
       if (f.name === 'Id' && mode === 'update') continue;
       const writable = mode === 'create' ? f.createable : f.updateable;

@@ -179,7 +179,6 @@ describe('EventRelation', () => {
       {
         message: "No such column 'IsParent' on sobject of type EventRelation",
         errorCode: 'INVALID_FIELD',
-        fields: [],
       },
     ]);
   });
