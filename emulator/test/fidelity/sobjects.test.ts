@@ -137,16 +137,22 @@ describe('sObject rows', () => {
 
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_delete_record.htm,
   // https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm (ENTITY_IS_DELETED)
-  it('when a record is deleted, then 204, and a second delete or an update answers 404 ENTITY_IS_DELETED', async () => {
+  it('when a record is deleted, then 204, and a second delete, an update or a read answers 404 ENTITY_IS_DELETED', async () => {
     const { body } = await call('POST', `${V}/sobjects/Account`, { Name: 'Doomed' });
     const del = await call('DELETE', `${V}/sobjects/Account/${body.id}`);
     expect([del.status, del.body]).toEqual([204, undefined]);
+    // The body real orgs send (a second DELETE, a GET of a deleted record): entity is deleted, fields [].
     for (const [method, payload] of [
       ['DELETE', undefined],
       ['PATCH', { Name: 'x' }],
+      ['GET', undefined],
     ] as const) {
       const res = await call(method, `${V}/sobjects/Account/${body.id}`, payload);
-      expect([method, res.status, res.body[0].errorCode]).toEqual([method, 404, 'ENTITY_IS_DELETED']);
+      expect([method, res.status, res.body]).toEqual([
+        method,
+        404,
+        [{ message: 'entity is deleted', errorCode: 'ENTITY_IS_DELETED', fields: [] }],
+      ]);
     }
     const all = await call(
       'GET',
