@@ -366,7 +366,9 @@ export class Composite {
     const parsed = graphs.map((g: unknown) => {
       const graph = (g ?? {}) as Record<string, unknown>;
       const graphId = graph.graphId;
-      if (typeof graphId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_]{0,39}$/.test(graphId)) {
+      // The graph reference asks only that a graphId be unique, begin with an alphanumeric character
+      // and stay under 40 characters; other characters (a hyphen, say) are not refused.
+      if (typeof graphId !== 'string' || !/^[A-Za-z0-9].{0,39}$/.test(graphId)) {
         throw invalidRequest(
           'graphId must start with an alphanumeric character and be at most 40 characters.',
         );

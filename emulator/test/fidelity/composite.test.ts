@@ -105,6 +105,31 @@ describe('composite graph', () => {
     expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Graph Two'")).toBe(0);
   });
 
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_introduction.htm
+  // (graphId: unique, begins with an alphanumeric character)
+  it('when graphIds repeat or begin with a non-alphanumeric, then 400; one with a hyphen after the first character is fine', async () => {
+    const one = (graphId: string) => ({ graphId, compositeRequest: [account('a', { Name: 'Graph Ids' })] });
+    const dup = await call('POST', `${V}/composite/graph`, { graphs: [one('g1'), one('g1')] });
+    expect(dup.status).toBe(400);
+    const leading = await call('POST', `${V}/composite/graph`, { graphs: [one('-g')] });
+    expect(leading.status).toBe(400);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Graph Ids'")).toBe(0);
+    const hyphen = await call('POST', `${V}/composite/graph`, { graphs: [one('meeting-1')] });
+    expect(hyphen.body.graphs[0]).toMatchObject({ graphId: 'meeting-1', isSuccessful: true });
+  });
+
+  // 15 levels at most: a chain of 16 dependent nodes is refused whole.
+  it('when a graph is deeper than 15, then 400 and nothing is created', async () => {
+    const chain = Array.from({ length: 16 }, (_, i) =>
+      account(`d${i}`, { Name: 'Too Deep', ...(i > 0 ? { ParentId: `@{d${i - 1}.id}` } : {}) }),
+    );
+    const res = await call('POST', `${V}/composite/graph`, {
+      graphs: [{ graphId: 'deep', compositeRequest: chain }],
+    });
+    expect(res.status).toBe(400);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Too Deep'")).toBe(0);
+  });
+
   it('when a graph has more than 500 nodes, then 400 and nothing is created', async () => {
     const nodes = Array.from({ length: 501 }, (_, i) => account(`n${i}`, { Name: 'Big Graph' }));
     const res = await call('POST', `${V}/composite/graph`, {
