@@ -3,19 +3,16 @@
  * the derived AccountId, Who/What restrictions, EventRelation/TaskRelation flags and limits, Shared
  * Activities on and off, Enhanced Notes and their links, and the recycle bin.
  */
-import { startLocalOrg, type LocalOrg } from '../src/index.ts';
-import { client, passwordToken, V, type Call } from './support/http.ts';
+import type { LocalOrg } from '../src/index.ts';
+import { passwordToken, startLoggedIn, V, type Call } from './support/http.ts';
 
 let org: LocalOrg;
 let call: Call;
 
 beforeAll(async () => {
-  org = await startLocalOrg();
-  call = client(org, await passwordToken(org));
+  ({ org, call } = await startLoggedIn());
 });
-afterAll(async () => {
-  await org.stop();
-});
+afterAll(() => org.stop());
 afterEach(() => {
   org.setKnobs({ sharedActivities: true, packageInstalled: true });
 });

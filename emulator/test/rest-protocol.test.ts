@@ -7,20 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalOrg, type LocalOrg } from '../src/index.ts';
-import { client, passwordToken, V, type Call } from './support/http.ts';
+import { client, passwordToken, startLoggedIn, V, type Call } from './support/http.ts';
 
 let org: LocalOrg;
 let call: Call;
 let token: string;
 
 beforeAll(async () => {
-  org = await startLocalOrg({ redirectUris: ['http://localhost:4000/cb'] });
-  token = await passwordToken(org);
-  call = client(org, token);
+  ({ org, token, call } = await startLoggedIn({ redirectUris: ['http://localhost:4000/cb'] }));
 });
-afterAll(async () => {
-  await org.stop();
-});
+afterAll(() => org.stop());
 afterEach(() => {
   org.setKnobs({ latencyMs: 0, failureRate: 0, dailyApiLimit: 15000 });
 });

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startLocalOrg, type LocalOrg } from '../src/index.ts';
+import type { LocalOrg } from '../src/index.ts';
 import { findProjectRoot } from '../src/schema/package-fields.ts';
-import { client, passwordToken, V, type Call, type Json } from './support/http.ts';
+import { startLoggedIn, V, type Call, type Json } from './support/http.ts';
 
 const run = promisify(execFile);
 const SF = join(findProjectRoot()!, 'node_modules', '.bin', 'sf');
@@ -43,10 +43,8 @@ async function sf(args: string[]): Promise<{ status: number; result: Json }> {
 }
 
 beforeAll(async () => {
-  org = await startLocalOrg();
+  ({ org, token, call } = await startLoggedIn());
   home = mkdtempSync(join(tmpdir(), 'sf-home-'));
-  token = await passwordToken(org);
-  call = client(org, token);
   const login = await sf([
     'org',
     'login',

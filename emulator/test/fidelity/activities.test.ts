@@ -2,19 +2,16 @@
  * Probes of the activity objects (Event, EventRelation, Task, TaskRelation) and notes (ContentNote,
  * ContentDocumentLink) against the Object Reference. Each states the page it follows.
  */
-import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
-import { client, passwordToken, V, type Call, type Json } from '../support/http.ts';
+import type { LocalOrg } from '../../src/index.ts';
+import { startLoggedIn, V, type Call, type Json } from '../support/http.ts';
 
 let org: LocalOrg;
 let call: Call;
 
 beforeAll(async () => {
-  org = await startLocalOrg();
-  call = client(org, await passwordToken(org));
+  ({ org, call } = await startLoggedIn());
 });
-afterAll(async () => {
-  await org.stop();
-});
+afterAll(() => org.stop());
 afterEach(() => {
   org.setKnobs({ sharedActivities: true });
 });

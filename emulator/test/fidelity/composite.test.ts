@@ -2,19 +2,16 @@
  * Probes of the composite resources: composite (limits, allOrNone, references), composite graph and
  * sObject Collections. Each states the Salesforce page it follows.
  */
-import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
-import { client, passwordToken, V, type Call, type Json } from '../support/http.ts';
+import type { LocalOrg } from '../../src/index.ts';
+import { startLoggedIn, V, type Call, type Json } from '../support/http.ts';
 
 let org: LocalOrg;
 let call: Call;
 
 beforeAll(async () => {
-  org = await startLocalOrg();
-  call = client(org, await passwordToken(org));
+  ({ org, call } = await startLoggedIn());
 });
-afterAll(async () => {
-  await org.stop();
-});
+afterAll(() => org.stop());
 
 const count = async (soql: string): Promise<number> =>
   (await call('GET', `${V}/query?q=${encodeURIComponent(soql)}`)).body.totalSize as number;

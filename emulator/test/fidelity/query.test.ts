@@ -1,23 +1,20 @@
 /**
  * Probes of the query and search resources: paging, batch size, errors, queryAll and SOSL's shape.
  */
-import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
-import { client, passwordToken, V, type Call, type Json } from '../support/http.ts';
+import type { LocalOrg } from '../../src/index.ts';
+import { startLoggedIn, V, type Call, type Json } from '../support/http.ts';
 
 let org: LocalOrg;
 let call: Call;
 
 beforeAll(async () => {
-  org = await startLocalOrg();
-  call = client(org, await passwordToken(org));
+  ({ org, call } = await startLoggedIn());
   org.seed(
     'Lead',
     Array.from({ length: 450 }, (_, i) => ({ LastName: `Pager ${i}`, Company: 'Paging Probe Inc' })),
   );
 });
-afterAll(async () => {
-  await org.stop();
-});
+afterAll(() => org.stop());
 
 const soql = (q: string) => encodeURIComponent(q);
 

@@ -2,19 +2,16 @@
  * Probes of the REST API's envelope: versions, resources, authentication errors, the limit header and
  * the daily limit. Each states the Salesforce page it follows and sends raw HTTP, as any client would.
  */
-import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
-import { client, passwordToken, V, type Call } from '../support/http.ts';
+import type { LocalOrg } from '../../src/index.ts';
+import { client, passwordToken, startLoggedIn, V, type Call } from '../support/http.ts';
 
 let org: LocalOrg;
 let call: Call;
 
 beforeAll(async () => {
-  org = await startLocalOrg();
-  call = client(org, await passwordToken(org));
+  ({ org, call } = await startLoggedIn());
 });
-afterAll(async () => {
-  await org.stop();
-});
+afterAll(() => org.stop());
 afterEach(() => {
   org.setKnobs({ dailyApiLimit: 15000 });
 });

@@ -2,19 +2,16 @@
  * Probes of sObject resources: rows, errors on create and update, deletes, upsert by external id,
  * describe and global describe. Each states the Salesforce page it follows.
  */
-import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
-import { client, passwordToken, V, type Call } from '../support/http.ts';
+import type { LocalOrg } from '../../src/index.ts';
+import { startLoggedIn, V, type Call } from '../support/http.ts';
 
 let org: LocalOrg;
 let call: Call;
 
 beforeAll(async () => {
-  org = await startLocalOrg();
-  call = client(org, await passwordToken(org));
+  ({ org, call } = await startLoggedIn());
 });
-afterAll(async () => {
-  await org.stop();
-});
+afterAll(() => org.stop());
 
 const NOT_FOUND = [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }];
 

@@ -1,5 +1,5 @@
 /** Small helpers for tests that talk to a local org over HTTP, as any client would. */
-import type { LocalOrg } from '../../src/index.ts';
+import { startLocalOrg, type LocalOrg, type LocalOrgOptions } from '../../src/index.ts';
 
 export const V = '/services/data/v66.0';
 
@@ -49,3 +49,12 @@ export function client(org: LocalOrg, token: string) {
 }
 
 export type Call = ReturnType<typeof client>;
+
+/** Starts a local org and logs in to it with the password grant: the set-up most REST tests share. */
+export async function startLoggedIn(
+  options: LocalOrgOptions = {},
+): Promise<{ org: LocalOrg; token: string; call: Call }> {
+  const org = await startLocalOrg(options);
+  const token = await passwordToken(org);
+  return { org, token, call: client(org, token) };
+}
