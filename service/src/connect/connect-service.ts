@@ -3,9 +3,8 @@
  * single-use state), finish (the callback), status, disconnect.
  */
 import { createHash } from 'node:crypto';
-import { Connection } from 'jsforce';
 import type { Logger } from '../logger.ts';
-import type { ConnectionManager } from '../salesforce/connection.ts';
+import { grantedConnection, type ConnectionManager } from '../salesforce/connection.ts';
 import { checkOrg } from '../salesforce/org-check.ts';
 import {
   OAuthError,
@@ -140,12 +139,9 @@ export class ConnectService {
       }
       if (!token.refresh_token) return back({ salesforce: 'error', reason: 'no_refresh_token' });
       const identity = await fetchIdentity(token.id, token.access_token);
-      const conn = new Connection({
-        instanceUrl: token.instance_url,
-        accessToken: token.access_token,
-        version: this.#o.apiVersion,
-      });
-      const org = await checkOrg(conn);
+      const org = await checkOrg(
+        grantedConnection(token.instance_url, token.access_token, this.#o.apiVersion),
+      );
       await this.#o.store.saveConnection({
         workspaceId: pending.workspaceId,
         status: 'connected',

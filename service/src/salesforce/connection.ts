@@ -15,6 +15,14 @@ import type { ConnectionRecord } from '../store/types.ts';
 import { SalesforceError } from './errors.ts';
 import { OAuthError, refreshAccessToken, type OAuthClient, type TokenResponse } from './oauth.ts';
 
+// The rest of the service names jsforce's Connection through this module only (DESIGN: one door).
+export type { Connection };
+
+/** A Connection for a token just granted, before it is stored: used once, so it never refreshes. */
+export function grantedConnection(instanceUrl: string, accessToken: string, apiVersion: string): Connection {
+  return new Connection({ instanceUrl, accessToken, version: apiVersion });
+}
+
 /** A 401 this soon after a successful refresh means the fresh token itself is refused. */
 export const REFRESH_GUARD_MS = 10_000;
 

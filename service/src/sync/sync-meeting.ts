@@ -10,13 +10,13 @@
  * `previous` but gone, was deleted by a person and is not brought back (reported as dropped with
  * reason `deleted_in_salesforce`).
  */
-import type { Connection } from 'jsforce';
 import { resolveAssociations } from '../associations/resolve.ts';
 import type { Associations } from '../associations/resolve.ts';
 import type { Meeting } from '../meetings/schema.ts';
 import { meetingMarker } from '../plan/marker.ts';
 import { planMeeting, versionFromDescription } from '../plan/meeting-plan.ts';
 import { CallCounter, createdId, graph } from '../salesforce/composite.ts';
+import type { Connection } from '../salesforce/connection.ts';
 import { classifySalesforceError } from '../salesforce/errors.ts';
 import type { FoundActivity } from '../salesforce/lookups.ts';
 import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';

@@ -9,12 +9,12 @@
  * meetings are claimed again.
  */
 import { randomUUID } from 'node:crypto';
-import type { Connection } from 'jsforce';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import {
   ConnectionBrokenError,
   NotConnectedError,
+  type Connection,
   type ConnectionManager,
 } from '../salesforce/connection.ts';
 import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.ts';
