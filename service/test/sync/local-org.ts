@@ -2,6 +2,7 @@
 import { Connection, OAuth2 } from 'jsforce';
 import { startLocalOrg } from '../../../emulator/src/index.ts';
 import type { Knobs, LocalOrg } from '../../../emulator/src/index.ts';
+import { PACKAGE_FIELDS } from '../../src/salesforce/org-check.ts';
 import type { OrgProfile } from '../../src/sync/types.ts';
 
 export interface TestOrg {
@@ -17,13 +18,6 @@ export interface TestOrg {
   /** API calls spent while `run` ran, by the org's own counters. */
   callsDuring<T>(run: () => Promise<T>): Promise<{ result: T; calls: number }>;
 }
-
-export const PACKAGE_FIELDS = {
-  meetingId: 'Salescaling_Meeting_Id__c',
-  recordingUrl: 'Salescaling_Recording_Url__c',
-  summaryPreview: 'Salescaling_Summary_Preview__c',
-  attendees: 'Salescaling_Attendees__c',
-} as const;
 
 let sequence = 0;
 
