@@ -155,10 +155,29 @@ function activityFields(kind: 'Event' | 'Task'): FieldSchema[] {
     }),
     field('Description', 'textarea', { length: 32000, label: 'Description' }),
     field('Type', 'picklist', { length: 40, picklistValues: picklist(ACTIVITY_TYPES) }),
-    field('ActivityDate', 'date', { label: kind === 'Event' ? 'Due Date Only' : 'Due Date Only' }),
+    field('ActivityDate', 'date', { label: 'Due Date Only' }),
     field('WhoCount', 'int', { ...readOnly, label: 'Relation Count' }),
     field('WhatCount', 'int', { ...readOnly, label: 'Related To Count' }),
   ];
+}
+
+/** EventWhoRelation and TaskWhoRelation: read-only views of the parent's Who relations. */
+function whoRelation(parent: 'Event' | 'Task', keyPrefix: string): ObjectSchema {
+  return object(`${parent}WhoRelation`, {
+    label: `${parent} Who Relation`,
+    labelPlural: `${parent} Who Relations`,
+    keyPrefix,
+    createable: false,
+    updateable: false,
+    deletable: false,
+    fields: [
+      ...systemFields(),
+      field(`${parent}Id`, 'reference', { ...readOnly, referenceTo: [parent] }),
+      field('AccountId', 'reference', { ...readOnly, referenceTo: ['Account'] }),
+      field('RelationId', 'reference', { ...readOnly, referenceTo: ['Contact', 'Lead'] }),
+      field('Type', 'string', { ...readOnly, length: 255 }),
+    ],
+  });
 }
 
 export function standardObjects(): ObjectSchema[] {
@@ -560,21 +579,7 @@ export function standardObjects(): ObjectSchema[] {
         field('Response', 'string', { length: 255 }),
       ],
     }),
-    object('EventWhoRelation', {
-      label: 'Event Who Relation',
-      labelPlural: 'Event Who Relations',
-      keyPrefix: '0RE',
-      createable: false,
-      updateable: false,
-      deletable: false,
-      fields: [
-        ...systemFields(),
-        field('EventId', 'reference', { ...readOnly, referenceTo: ['Event'] }),
-        field('AccountId', 'reference', { ...readOnly, referenceTo: ['Account'] }),
-        field('RelationId', 'reference', { ...readOnly, referenceTo: ['Contact', 'Lead'] }),
-        field('Type', 'string', { ...readOnly, length: 255 }),
-      ],
-    }),
+    whoRelation('Event', '0RE'),
     object('TaskRelation', {
       label: 'Task Relation',
       labelPlural: 'Task Relations',
@@ -593,21 +598,7 @@ export function standardObjects(): ObjectSchema[] {
         field('IsWhat', 'boolean', { ...required, ...createOnly, defaultedOnCreate: true }),
       ],
     }),
-    object('TaskWhoRelation', {
-      label: 'Task Who Relation',
-      labelPlural: 'Task Who Relations',
-      keyPrefix: '0RT',
-      createable: false,
-      updateable: false,
-      deletable: false,
-      fields: [
-        ...systemFields(),
-        field('TaskId', 'reference', { ...readOnly, referenceTo: ['Task'] }),
-        field('AccountId', 'reference', { ...readOnly, referenceTo: ['Account'] }),
-        field('RelationId', 'reference', { ...readOnly, referenceTo: ['Contact', 'Lead'] }),
-        field('Type', 'string', { ...readOnly, length: 255 }),
-      ],
-    }),
+    whoRelation('Task', '0RT'),
     object('ContentDocument', {
       label: 'Content Document',
       labelPlural: 'Content Documents',
