@@ -269,24 +269,15 @@ function convert(
         if (!r) throw malformed(ctx.soql, locate(ctx.soql, name), `unexpected token: '${raw}'`);
         return { kind: 'range', r };
       }
-      if (kind === 'date' && literalType === 'DATE') {
-        const t = parseDate(raw);
-        if (t === undefined)
-          throw malformed(
-            ctx.soql,
-            locate(ctx.soql, raw),
-            `line 1:${locate(ctx.soql, raw)} no viable alternative at character '${raw}'`,
-          );
-        return { kind: 'value', v: t };
-      }
-      if (kind === 'datetime' && literalType === 'DATETIME') {
-        const t = parseDateTime(raw);
-        if (t === undefined)
-          throw malformed(
-            ctx.soql,
-            locate(ctx.soql, raw),
-            `line 1:${locate(ctx.soql, raw)} no viable alternative at character '${raw}'`,
-          );
+      if (
+        (kind === 'date' && literalType === 'DATE') ||
+        (kind === 'datetime' && literalType === 'DATETIME')
+      ) {
+        const t = kind === 'date' ? parseDate(raw) : parseDateTime(raw);
+        if (t === undefined) {
+          const at = locate(ctx.soql, raw);
+          throw malformed(ctx.soql, at, `line 1:${at} no viable alternative at character '${raw}'`);
+        }
         return { kind: 'value', v: t };
       }
       throw typeError(ctx, op, quoted);
