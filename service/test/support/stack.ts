@@ -35,12 +35,7 @@ export async function startStack(
   );
   let org: LocalOrg;
   try {
-    org = await startLocalOrg({
-      ...options.org,
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      redirectUris: [`${svc.publicUrl}/oauth/salesforce/callback`],
-    });
+    org = await startOrgFor(svc.publicUrl, options.org);
   } catch (err) {
     await svc.dispose();
     throw err;
@@ -48,16 +43,7 @@ export async function startStack(
   return {
     svc,
     org,
-    connect: (workspaceId = 'ws_1', o = {}) =>
-      connectThroughBrowser({
-        serviceUrl: svc.url,
-        apiToken: API_TOKEN,
-        workspaceId,
-        loginUrl: org.url,
-        username: org.username,
-        password: org.password,
-        ...(o.deny ? { deny: true } : {}),
-      }),
+    connect: (workspaceId = 'ws_1', o = {}) => connectWorkspace(svc.url, org, workspaceId, o),
     async waitFor(meetingId, done, workspaceId = 'ws_1', timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
       let last: Record<string, unknown> = {};
@@ -74,6 +60,55 @@ export async function startStack(
       await org.stop();
     },
   };
+}
+
+/**
+ * A local org whose OAuth app sends the browser back to the service at `publicUrl`; the client id and
+ * secret are the ones `startStack` configures unless the caller's service was given others.
+ */
+export function startOrgFor(
+  publicUrl: string,
+  options: Omit<LocalOrgOptions, 'redirectUris'> = {},
+): Promise<LocalOrg> {
+  return startLocalOrg({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    ...options,
+    redirectUris: [`${publicUrl}/oauth/salesforce/callback`],
+  });
+}
+
+/** Connects a workspace of the service at `serviceUrl` to `org`, logging in as the org's admin. */
+export function connectWorkspace(
+  serviceUrl: string,
+  org: LocalOrg,
+  workspaceId = 'ws_1',
+  options: { deny?: boolean } = {},
+): Promise<BrowserConnectResult> {
+  return connectThroughBrowser({
+    serviceUrl,
+    apiToken: API_TOKEN,
+    workspaceId,
+    loginUrl: org.url,
+    username: org.username,
+    password: org.password,
+    ...(options.deny ? { deny: true } : {}),
+  });
+}
+
+/** Acme and its contact Bea (bea@acme.example), the customer most meetings in these tests are with. */
+export function seedAcme(org: LocalOrg): void {
+  const [acme] = org.seed('Account', [{ Name: 'Acme' }]);
+  org.seed('Contact', [{ FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example', AccountId: acme }]);
+}
+
+/** The sync state of each meeting of workspace ws_1, as the service at `serviceUrl` reports it. */
+export function meetingStates(serviceUrl: string, ids: readonly string[]): Promise<string[]> {
+  return Promise.all(
+    ids.map(async (id) =>
+      String((await api(serviceUrl, 'GET', `/v1/workspaces/ws_1/meetings/${id}`)).body['state']),
+    ),
+  );
 }
 
 /** Runs SOQL against the local org as its admin (what the org holds, not what the service says). */

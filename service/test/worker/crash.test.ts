@@ -5,13 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalOrg, type LocalOrg } from '../../../emulator/src/index.ts';
-import { connectThroughBrowser } from '../../demo/browser-connect.ts';
+import type { LocalOrg } from '../../../emulator/src/index.ts';
 import { startChildService, type ChildService } from '../support/child-service.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
 import { testKey } from '../support/keys.ts';
-import { API_TOKEN, WEBHOOK_SECRET, api, sendWebhook } from '../support/service.ts';
-import { orgQuery } from '../support/stack.ts';
+import { API_TOKEN, WEBHOOK_SECRET, sendWebhook } from '../support/service.ts';
+import { connectWorkspace, meetingStates, orgQuery, seedAcme, startOrgFor } from '../support/stack.ts';
 
 jest.setTimeout(120_000);
 
@@ -42,25 +41,14 @@ describe('the service killed mid-sync', () => {
       LOG_LEVEL: 'warn',
     };
     child = await startChildService(env);
-    org = await startLocalOrg({
+    org = await startOrgFor(child.url, {
       clientId: CLIENT_ID,
       clientSecret: CLIENT_SECRET,
-      redirectUris: [`${child.url}/oauth/salesforce/callback`],
       autoApprove: true,
       knobs: { latencyMs: 120 },
     });
-    const [acme] = org.seed('Account', [{ Name: 'Acme' }]);
-    org.seed('Contact', [
-      { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example', AccountId: acme },
-    ]);
-    const connected = await connectThroughBrowser({
-      serviceUrl: child.url,
-      apiToken: API_TOKEN,
-      workspaceId: 'ws_1',
-      loginUrl: org.url,
-      username: org.username,
-      password: org.password,
-    });
+    seedAcme(org);
+    const connected = await connectWorkspace(child.url, org);
     expect(connected.outcome).toBe('connected');
 
     const ids = Array.from({ length: 12 }, (_, i) => `crash${i}`);
@@ -72,16 +60,10 @@ describe('the service killed mid-sync', () => {
       expect(res.status).toBe(202);
     }
     // kill as soon as the first meeting is written, while others are being written
-    const states = async (url: string) =>
-      Promise.all(
-        ids.map(async (id) =>
-          String((await api(url, 'GET', `/v1/workspaces/ws_1/meetings/${id}`)).body['state']),
-        ),
-      );
     const until = Date.now() + 30_000;
     let before: string[] = [];
     while (Date.now() < until) {
-      before = await states(child.url);
+      before = await meetingStates(child.url, ids);
       if (before.includes('synced')) break;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -93,7 +75,7 @@ describe('the service killed mid-sync', () => {
     const deadline = Date.now() + 60_000;
     let after: string[] = [];
     while (Date.now() < deadline) {
-      after = await states(child.url);
+      after = await meetingStates(child.url, ids);
       if (after.every((s) => s === 'synced')) break;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -4,12 +4,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startLocalOrg, type LocalOrg } from '../../../emulator/src/index.ts';
-import { connectThroughBrowser } from '../../demo/browser-connect.ts';
+import type { LocalOrg } from '../../../emulator/src/index.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
-import { API_TOKEN, api, sendWebhook, startTestService, type TestService } from '../support/service.ts';
-import { CLIENT_ID, CLIENT_SECRET, orgQuery } from '../support/stack.ts';
+import { api, sendWebhook, startTestService, type TestService } from '../support/service.ts';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  connectWorkspace,
+  meetingStates,
+  orgQuery,
+  seedAcme,
+  startOrgFor,
+} from '../support/stack.ts';
 
 jest.setTimeout(90_000);
 
@@ -38,17 +45,8 @@ describeWithPostgres('two instances on one PostgreSQL database', () => {
       startTestService(env, { syncMeeting, databaseSchema: schema, worker: { concurrency: 3 } }),
       startTestService(env, { syncMeeting, databaseSchema: schema, worker: { concurrency: 3 } }),
     ]);
-    org = await startLocalOrg({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      redirectUris: [`${a.publicUrl}/oauth/salesforce/callback`],
-      autoApprove: true,
-      knobs: { latencyMs: 20 },
-    });
-    const [acme] = org.seed('Account', [{ Name: 'Acme' }]);
-    org.seed('Contact', [
-      { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example', AccountId: acme },
-    ]);
+    org = await startOrgFor(a.publicUrl, { autoApprove: true, knobs: { latencyMs: 20 } });
+    seedAcme(org);
   });
 
   afterAll(async () => {
@@ -62,14 +60,7 @@ describeWithPostgres('two instances on one PostgreSQL database', () => {
   });
 
   it('when meetings are sent to both instances, then each is written exactly once', async () => {
-    const connected = await connectThroughBrowser({
-      serviceUrl: a.url,
-      apiToken: API_TOKEN,
-      workspaceId: 'ws_1',
-      loginUrl: org.url,
-      username: org.username,
-      password: org.password,
-    });
+    const connected = await connectWorkspace(a.url, org);
     expect(connected.outcome).toBe('connected');
     // the other instance sees the connection through the shared database
     expect((await api(b.url, 'GET', '/v1/workspaces/ws_1/salesforce')).body).toMatchObject({
@@ -88,11 +79,7 @@ describeWithPostgres('two instances on one PostgreSQL database', () => {
     const until = Date.now() + 60_000;
     let states: string[] = [];
     while (Date.now() < until) {
-      states = await Promise.all(
-        ids.map(async (id) =>
-          String((await api(a.url, 'GET', `/v1/workspaces/ws_1/meetings/${id}`)).body['state']),
-        ),
-      );
+      states = await meetingStates(a.url, ids);
       if (states.every((s) => s === 'synced')) break;
       await new Promise((r) => setTimeout(r, 100));
     }
