@@ -5,7 +5,7 @@
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_groupby.htm
  */
 import type { FieldFunctionExpression, Query, GroupByClause } from '@jetstreamapp/soql-parser-js';
-import type { FieldSchema, FieldValue, ObjectSchema } from '../schema/types.ts';
+import type { FieldSchema, FieldValue } from '../schema/types.ts';
 import { QueryError, invalidField, locate, malformed } from './errors.ts';
 import {
   buildTree,
@@ -109,6 +109,8 @@ function aggregateOperand(
   const kind = kindOf(path.field.type);
   const values = (g: Group): FieldValue[] =>
     g.rows.map((r) => run.resolver.value(r, path)).filter((v) => v !== null && v !== undefined && v !== '');
+  const unsupported = () =>
+    invalidField(run.soql, param, `field ${path.field.name} does not support aggregate operator ${fn}`);
   switch (fn) {
     case 'COUNT':
       return { name: raw, type: 'int', filterable: true, get: (g) => values(g).length };
@@ -121,13 +123,7 @@ function aggregateOperand(
       };
     case 'SUM':
     case 'AVG': {
-      if (!NUMERIC.has(path.field.type)) {
-        throw invalidField(
-          run.soql,
-          param,
-          `field ${path.field.name} does not support aggregate operator ${fn}`,
-        );
-      }
+      if (!NUMERIC.has(path.field.type)) throw unsupported();
       return {
         name: raw,
         type: fn === 'AVG' ? 'double' : path.field.type,
@@ -142,13 +138,7 @@ function aggregateOperand(
     }
     case 'MIN':
     case 'MAX': {
-      if (kind === 'boolean' || kind === 'none' || path.field.type === 'textarea') {
-        throw invalidField(
-          run.soql,
-          param,
-          `field ${path.field.name} does not support aggregate operator ${fn}`,
-        );
-      }
+      if (kind === 'boolean' || kind === 'none' || path.field.type === 'textarea') throw unsupported();
       return {
         name: raw,
         type: path.field.type,
@@ -176,25 +166,14 @@ function aggregateOperand(
 }
 
 /** Runs an aggregate query over the rows that passed WHERE. */
-export function aggregate(
-  run: Run,
-  query: Query,
-  _schema: ObjectSchema,
-  scope: PathScope,
-  rows: Located[],
-): SoqlResult {
+export function aggregate(run: Run, query: Query, scope: PathScope, rows: Located[]): SoqlResult {
   const fields = query.fields ?? [];
   const groups = groupings(run, query, scope);
-  const onlyCount =
-    fields.length === 1 &&
-    fields[0]?.type === 'FieldFunctionExpression' &&
-    fields[0].functionName.toUpperCase() === 'COUNT' &&
-    fields[0].parameters.length === 0;
-
   const isCountStar = (f: (typeof fields)[number]): boolean =>
     f.type === 'FieldFunctionExpression' &&
     f.functionName.toUpperCase() === 'COUNT' &&
     f.parameters.length === 0;
+  const onlyCount = fields.length === 1 && isCountStar(fields[0]!);
   // COUNT() stands alone: no ORDER BY, no GROUP BY (API 19.0 and later).
   // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm
   if (onlyCount && query.orderBy !== undefined) {
@@ -224,8 +203,7 @@ export function aggregate(
   let list = [...partition.values()];
 
   const groupOperand = (text: string): Operand<Group> | undefined => {
-    const idx = groups.findIndex((g) => g.text === text);
-    const g = groups[idx];
+    const g = groups.find((grouping) => grouping.text === text);
     if (!g) return undefined;
     return {
       name: g.name,

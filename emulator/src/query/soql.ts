@@ -744,7 +744,7 @@ export function compileRows(
         locate(run.soql, 'GROUP'),
         'Aggregate queries are not supported in subqueries',
       );
-    return (extra) => aggregate(run, query, schema, scope, rowsWith(run, query, schema, scope, extra));
+    return (extra) => aggregate(run, query, scope, rowsWith(run, query, schema, scope, extra));
   }
   const plan = planSelect(run, query, schema, scope, depth);
   const keys = sortKeys(run, query, scope);
