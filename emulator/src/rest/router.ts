@@ -362,11 +362,7 @@ export class Rest {
     if (!parentField && !childRel) return undefined;
     allow(method, ['GET']);
     const record = this.#readable(schema, id);
-    const fields = query
-      .get('fields')
-      ?.split(',')
-      .map((f) => f.trim())
-      .filter(Boolean);
+    const fields = fieldsParam(query);
     if (parentField) {
       const target = this.org.live(record[parentField.name] as string | null);
       if (!target) throw notFound();
@@ -405,12 +401,7 @@ export class Rest {
       const found = this.org.store.byId(id);
       if (!found && to18(id)!.slice(0, 3) !== schema.keyPrefix) throw notFound();
       const record = this.#readable(schema, id);
-      const fields = query
-        .get('fields')
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      return { status: 200, body: this.renderRecord(version, schema.name, record, fields) };
+      return { status: 200, body: this.renderRecord(version, schema.name, record, fieldsParam(query)) };
     }
     if (method === 'PATCH') {
       this.org.update(schema.name, id, requireObject(body));
@@ -470,12 +461,7 @@ export class Rest {
       this.org.remove(schema.name, match.Id as string);
       return { status: 204 };
     }
-    const fields = query
-      .get('fields')
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    return { status: 200, body: this.renderRecord(version, schema.name, match, fields) };
+    return { status: 200, body: this.renderRecord(version, schema.name, match, fieldsParam(query)) };
   }
 
   runSoql(version: string, soql: string, includeDeleted: boolean): { totalSize: number; records: object[] } {
@@ -554,6 +540,15 @@ export class Rest {
     const result = executeSosl(q, this.org.store, { apiVersion: version });
     return { status: 200, body: result };
   }
+}
+
+/** The `?fields=` list of a record read, when given. */
+function fieldsParam(query: URLSearchParams): string[] | undefined {
+  return query
+    .get('fields')
+    ?.split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
 }
 
 /** `Sforce-Query-Options: batchSize=N`: 200 to 2,000, default 2,000. */
