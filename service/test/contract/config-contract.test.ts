@@ -2,11 +2,9 @@
  * CONTRACT §3: the documented defaults, and each missing or malformed required variable stopping
  * `npm start` with one clear line naming it.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config.ts';
-import { repoRoot } from '../support/child-service.ts';
-import { testEnv } from '../support/service.ts';
+import { loadConfig } from '../../src/config.ts';
+import { runMain } from '../support/child-service.ts';
+import { configProblems, testEnv } from '../support/service.ts';
 
 const required = {
   SALESFORCE_CLIENT_ID: '3MVG9client',
@@ -15,27 +13,6 @@ const required = {
   WEBHOOK_SECRET: 'whsec',
   TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  return [];
-}
-
-/** Runs `node service/src/main.ts` (what `npm start` runs) with exactly this environment. */
-function start(env: Record<string, string>) {
-  const root = repoRoot();
-  return spawnSync(join(root, 'node_modules', '.bin', 'node'), [join(root, 'service', 'src', 'main.ts')], {
-    cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-}
 
 describe('service configuration (CONTRACT §3)', () => {
   it('when only the required variables are set, then every default is the documented one', () => {
@@ -57,7 +34,7 @@ describe('service configuration (CONTRACT §3)', () => {
 
   it('when WEBHOOK_SECRET lists several secrets, then each is kept, blanks trimmed; a list of nothing is refused', () => {
     expect(loadConfig({ ...required, WEBHOOK_SECRET: 'new, old ,' }).webhookSecrets).toEqual(['new', 'old']);
-    expect(problems({ ...required, WEBHOOK_SECRET: ' , ,' })).toEqual([
+    expect(configProblems({ ...required, WEBHOOK_SECRET: ' , ,' })).toEqual([
       'WEBHOOK_SECRET must hold at least one secret (comma-separated)',
     ]);
   });
@@ -69,7 +46,7 @@ describe('service configuration (CONTRACT §3)', () => {
       Buffer.alloc(32, 1).toString('hex'),
       'not base64 at all!!',
     ]) {
-      const lines = problems({ ...required, TOKEN_ENCRYPTION_KEY: key });
+      const lines = configProblems({ ...required, TOKEN_ENCRYPTION_KEY: key });
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^TOKEN_ENCRYPTION_KEY .*32 bytes/);
     }
@@ -85,7 +62,7 @@ describe('service configuration (CONTRACT §3)', () => {
       SALESFORCE_API_VERSION: 'v66',
     };
     for (const [name, value] of Object.entries(cases)) {
-      const lines = problems({ ...required, [name]: value });
+      const lines = configProblems({ ...required, [name]: value });
       expect([name, lines.length]).toEqual([name, 1]);
       expect(lines[0]?.startsWith(`${name} `)).toBe(true);
     }
@@ -95,7 +72,7 @@ describe('service configuration (CONTRACT §3)', () => {
     for (const name of Object.keys(required)) {
       const env: Record<string, string> = { ...required };
       delete env[name];
-      const result = start(env);
+      const result = runMain(env);
       expect([name, result.status]).toEqual([name, 1]);
       const lines = result.stderr.trim().split('\n');
       expect(lines.filter((l) => l.includes(name))).toEqual([`  ${name} is required`]);
@@ -104,7 +81,7 @@ describe('service configuration (CONTRACT §3)', () => {
   });
 
   it('when npm start runs with a malformed key, then it exits 1 naming TOKEN_ENCRYPTION_KEY and not the others', () => {
-    const result = start({ ...testEnv(), TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=' });
+    const result = runMain({ ...testEnv(), TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('TOKEN_ENCRYPTION_KEY must be 32 bytes, base64-encoded');
     expect(result.stderr).not.toContain('c2hvcnQ='); // the value itself is never echoed

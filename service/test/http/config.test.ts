@@ -1,19 +1,10 @@
-import { ConfigError, loadConfig } from '../../src/config.ts';
-import { testEnv } from '../support/service.ts';
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  return [];
-}
+import { loadConfig } from '../../src/config.ts';
+import { runMain } from '../support/child-service.ts';
+import { configProblems, testEnv } from '../support/service.ts';
 
 describe('configuration', () => {
   it('when every secret is missing, then each is named on its own line', () => {
-    const lines = problems({});
+    const lines = configProblems({});
     expect(lines).toEqual(
       expect.arrayContaining([
         'SALESFORCE_CLIENT_ID is required',
@@ -27,7 +18,7 @@ describe('configuration', () => {
   });
 
   it('when values are malformed, then the variable and the problem are named', () => {
-    const lines = problems(
+    const lines = configProblems(
       testEnv({
         TOKEN_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64'),
         PORT: 'eighty',
@@ -55,19 +46,8 @@ describe('configuration', () => {
     expect(c.webhookSecrets).toEqual(['old', 'new']);
   });
 
-  it('when npm start runs with a bad environment, then it exits 1 naming the variables', async () => {
-    const { spawnSync } = await import('node:child_process');
-    const { join } = await import('node:path');
-    const root = join(__dirname, '..', '..', '..');
-    const result = spawnSync(
-      join(root, 'node_modules', '.bin', 'node'),
-      [join(root, 'service', 'src', 'main.ts')],
-      {
-        env: { PATH: process.env['PATH'] ?? '', WEBHOOK_SECRET: 'x' },
-        encoding: 'utf8',
-        timeout: 20_000,
-      },
-    );
+  it('when npm start runs with a bad environment, then it exits 1 naming the variables', () => {
+    const result = runMain({ WEBHOOK_SECRET: 'x' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('SALESFORCE_CLIENT_ID is required');
     expect(result.stderr).toContain('TOKEN_ENCRYPTION_KEY is required');

@@ -1,5 +1,5 @@
 /** The service as a separate process (`node service/src/main.ts`), for crash tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,6 +11,17 @@ export function repoRoot(start = process.cwd()): string {
     dir = parent;
   }
   return dir;
+}
+
+/** Runs `node service/src/main.ts` (what `npm start` runs) with exactly this environment, to its exit. */
+export function runMain(env: Record<string, string>): SpawnSyncReturns<string> {
+  const root = repoRoot();
+  return spawnSync(join(root, 'node_modules', '.bin', 'node'), [join(root, 'service', 'src', 'main.ts')], {
+    cwd: root,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 export interface ChildService {
