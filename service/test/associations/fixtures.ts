@@ -1,15 +1,10 @@
 import type { CrmSnapshot } from '../../src/associations/snapshot.ts';
 import type { Meeting } from '../../src/meetings/schema.ts';
+import { meeting as baseMeeting } from '../support/fixtures.ts';
 
-/** A small, valid meeting; tests override what they are about. */
+/** The shared test meeting with an internal seller and one external buyer; tests override what they are about. */
 export function meeting(overrides: Partial<Meeting> = {}): Meeting {
-  return {
-    id: 'mtg_1',
-    version: 1,
-    title: 'Discovery call',
-    startedAt: '2026-11-20T15:00:00Z',
-    endedAt: '2026-11-20T15:30:00Z',
-    recordingUrl: 'https://app.salescaling.com/recordings/mtg_1',
+  return baseMeeting({
     organizer: { email: 'seller@vendor.example', name: 'Sam Seller' },
     participants: [
       { email: 'seller@vendor.example', internal: true },
@@ -17,9 +12,8 @@ export function meeting(overrides: Partial<Meeting> = {}): Meeting {
     ],
     summary: 'The buyer wants **fewer** manual steps.',
     notes: [],
-    clips: [],
     ...overrides,
-  };
+  });
 }
 
 export function snapshot(overrides: Partial<CrmSnapshot> = {}): CrmSnapshot {
