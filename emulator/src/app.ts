@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { writeFileSync, renameSync, existsSync, readFileSync } from 'node:fs';
-import { ApiError } from './errors.ts';
+import { ApiError, notFoundBody } from './errors.ts';
 import { log } from './log.ts';
 import { parseKnobs, type Knobs } from './knobs.ts';
 import {
@@ -171,7 +171,7 @@ export class App {
       return send(res, 200, versions());
     }
     if (path.startsWith('/services/data/')) return this.#data(method, path, url.searchParams, req, res);
-    send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    send(res, 404, notFoundBody());
   }
 
   async #data(
@@ -195,7 +195,7 @@ export class App {
       ]);
     }
     if (!m || m[2] !== '0' || major < MIN_VERSION || major > MAX_VERSION) {
-      return send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      return send(res, 404, notFoundBody());
     }
     const version = `${major}.0`;
     const session = this.#authenticate(req);
@@ -366,7 +366,7 @@ export class App {
         break;
       }
       default:
-        return send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+        return send(res, 404, notFoundBody());
     }
     if (reply.redirect) {
       res.writeHead(302, {

@@ -49,7 +49,12 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (): ApiError => new ApiError('NOT_FOUND', 'The requested resource does not exist');
+const NOT_FOUND_MESSAGE = 'The requested resource does not exist';
+
+export const notFound = (): ApiError => new ApiError('NOT_FOUND', NOT_FOUND_MESSAGE);
+
+/** The 404 body for a path no resource serves; it names errorCode first, unlike `toItem()`. */
+export const notFoundBody = (): ErrorItem[] => [{ errorCode: 'NOT_FOUND', message: NOT_FOUND_MESSAGE }];
 
 /** Errors raised by DML carry a status of 400 unless their code says otherwise. */
 export function isApiError(e: unknown): e is ApiError {

@@ -3,7 +3,7 @@
  * of the REST API (sObject rows, collections, composite, tree) goes through create/update/remove here.
  */
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { IdFactory, keyPrefixOf, to18 } from '../ids.ts';
 import { standardObjects } from '../schema/objects.ts';
 import { readPackageFields, type PackageField } from '../schema/package-fields.ts';
@@ -137,7 +137,7 @@ export class Org {
   /** The schema, or NOT_FOUND as Salesforce answers for an unknown sObject in a URL. */
   requireSchema(type: string): ObjectSchema {
     const s = this.store.schema(type);
-    if (!s) throw new ApiError('NOT_FOUND', 'The requested resource does not exist');
+    if (!s) throw notFound();
     return s;
   }
 
@@ -322,7 +322,7 @@ export class Org {
       if (keyPrefixOf(id18) !== schema.keyPrefix) {
         throw new ApiError('MALFORMED_ID', `${schema.label} ID: id value of incorrect type: ${id}`, ['Id']);
       }
-      throw new ApiError('NOT_FOUND', 'The requested resource does not exist');
+      throw notFound();
     }
     if (found.record.IsDeleted === true) throw new ApiError('ENTITY_IS_DELETED', 'entity is deleted', []);
     return found.record as MutableRecord;
@@ -408,7 +408,7 @@ export class Org {
     const schema = this.requireSchema(type);
     const f = this.field(schema.name, fieldName);
     if (!f || (!f.externalId && f.name !== 'Id')) {
-      throw new ApiError('NOT_FOUND', 'The requested resource does not exist');
+      throw notFound();
     }
     if (f.name === 'Id') {
       const existing = to18(value) ? this.store.locate(value) : undefined;

@@ -6,7 +6,7 @@
  * sObject Collections: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm
  * sObject Tree: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobject_tree.htm
  */
-import { ApiError, isApiError, notFound } from '../errors.ts';
+import { ApiError, isApiError, notFound, notFoundBody } from '../errors.ts';
 import { to18 } from '../ids.ts';
 import { allow, decodeSegment, requireObject, type Reply, type Rest } from './router.ts';
 
@@ -306,7 +306,7 @@ export class Composite {
         ? this.#rest.dispatch(sub.method, sub.version, parts, sub.url.searchParams, sub.body, headers, true)
         : {
             status: 404,
-            body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }],
+            body: notFoundBody(),
           };
       if (reply.status >= 400) {
         hasErrors = true;
