@@ -225,13 +225,11 @@ export class Rest {
   /** Finds a record for GET, including ContentDocument's view of notes. */
   #readable(schema: ObjectSchema, id: string): StoredRecord {
     if (schema.name === 'ContentDocument') {
-      const id18 = to18(id);
-      const row = [...this.org.store.records('ContentDocument', { includeDeleted: true })].find(
-        (r) => r.Id === id18,
-      );
-      if (!row) throw notFound();
-      if (row.IsDeleted === true) throw new ApiError('ENTITY_IS_DELETED', 'entity is deleted', []);
-      return row;
+      // A note answers as its ContentDocument through the store's alias, found by the id index.
+      const found = this.org.store.byId(id);
+      if (found?.objectName !== 'ContentDocument') throw notFound();
+      if (found.record.IsDeleted === true) throw new ApiError('ENTITY_IS_DELETED', 'entity is deleted', []);
+      return found.record;
     }
     return this.org.requireRecord(schema, id);
   }
