@@ -9,15 +9,9 @@
 #
 # Settings (environment): DEV_HUB_ALIAS [SalescalingDevHub], PACKAGE_INSTALLATION_KEY, SF [npx --no-install sf]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib/sf.sh"
 
 PACKAGE_NAME="Salescaling for Salesforce"
-DEV_HUB_ALIAS="${DEV_HUB_ALIAS:-SalescalingDevHub}"
-# the repository's own Node 24 (npm exports NODE as the Node that runs npm, so not that)
-NODE_BIN=node_modules/.bin/node
-read -r -a SF_CMD <<<"${SF:-npx --no-install sf}"
-export SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true
-sf() { "${SF_CMD[@]}" "$@"; }
 
 namespace="$("$NODE_BIN" -e 'console.log(JSON.parse(require("fs").readFileSync("sfdx-project.json","utf8")).namespace||"")')"
 if [[ -z "$namespace" ]]; then

@@ -13,18 +13,12 @@
 #   NO_OPEN=1          do not open the org in the browser at the end
 #   SF                 the sf command                                            [npx --no-install sf]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib/sf.sh"
 
-DEV_HUB_ALIAS="${DEV_HUB_ALIAS:-SalescalingDevHub}"
 SCRATCH_ORG_ALIAS="${SCRATCH_ORG_ALIAS:-salescaling}"
 SCRATCH_DAYS="${SCRATCH_DAYS:-7}"
 PUBLIC_URL="${PUBLIC_URL:-http://localhost:3000}"
-# the repository's own Node 24 (npm exports NODE as the Node that runs npm, so not that)
-NODE_BIN=node_modules/.bin/node
-read -r -a SF_CMD <<<"${SF:-npx --no-install sf}"
-export SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true
 
-sf() { "${SF_CMD[@]}" "$@"; }
 step() { printf '\n== %s\n' "$*"; }
 
 step "1. Dev Hub ($DEV_HUB_ALIAS)"
