@@ -388,15 +388,11 @@ export class Org {
     for (const rel of schema.childRelationships) {
       if (!rel.cascadeDelete) continue;
       const childSchema = this.schema(rel.childSObject);
-      if (!childSchema || this.#isView(childSchema.name)) continue;
+      if (!childSchema || this.store.isView(childSchema.name)) continue;
       for (const c of [...this.store.records(childSchema.name, { includeDeleted: false })]) {
         if (c[rel.field] === record.Id) this.deleteRecord(childSchema, c);
       }
     }
-  }
-
-  #isView(name: string): boolean {
-    return name === 'EventWhoRelation' || name === 'TaskWhoRelation' || name === 'ContentDocument';
   }
 
   upsert(

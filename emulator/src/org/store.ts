@@ -52,6 +52,11 @@ export class Store implements QueryDataSource {
     this.#views.set(objectName, fn);
   }
 
+  /** Whether an object's rows are derived by a view (nothing is stored under its name). */
+  isView(objectName: string): boolean {
+    return this.#views.has(objectName);
+  }
+
   schema(objectName: string): ObjectSchema | undefined {
     return this.#schemas.get(objectName.toLowerCase());
   }
