@@ -14,7 +14,7 @@ import {
   type PersistedGrants,
   type Session,
 } from './oauth.ts';
-import { Org } from './org/org.ts';
+import { Org, type OrgSettings } from './org/org.ts';
 import type { MutableRecord } from './org/store.ts';
 import { FORCE_ALL_OR_NONE } from './rest/composite.ts';
 import { MAX_VERSION, MIN_VERSION, Rest, decodeSegment, versions, type Reply } from './rest/router.ts';
@@ -41,6 +41,11 @@ const MAX_BODY = 50 * 1024 * 1024;
 const RETIRED_FROM = 7;
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
+/** The knobs that change the org's schema and rules (they are org settings in Salesforce). */
+function orgSettings(knobs: Knobs): OrgSettings {
+  return { sharedActivities: knobs.sharedActivities, packageInstalled: knobs.packageInstalled };
+}
+
 export class App {
   readonly org: Org;
   readonly oauth: OAuthServer;
@@ -61,10 +66,7 @@ export class App {
         ? (JSON.parse(readFileSync(this.#dataFile, 'utf8')) as SavedOrg)
         : undefined;
     this.org = new Org({
-      settings: {
-        sharedActivities: this.knobs.sharedActivities,
-        packageInstalled: this.knobs.packageInstalled,
-      },
+      settings: orgSettings(this.knobs),
       adminUsername: options.username,
       ...(options.projectRoot !== undefined ? { projectRoot: options.projectRoot } : {}),
       ...(saved ? { data: { tables: saved.tables, blobs: saved.blobs } } : {}),
@@ -84,10 +86,7 @@ export class App {
 
   setKnobs(partial: Partial<Knobs>): void {
     this.knobs = { ...this.knobs, ...partial };
-    this.org.setSettings({
-      sharedActivities: this.knobs.sharedActivities,
-      packageInstalled: this.knobs.packageInstalled,
-    });
+    this.org.setSettings(orgSettings(this.knobs));
   }
 
   counters(): Record<string, number> {
