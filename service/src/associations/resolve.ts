@@ -19,18 +19,6 @@ import type { ContactRecord, CrmSnapshot, LeadRecord } from './snapshot.ts';
 /** Salesforce's limit of contacts related to one activity with Shared Activities. */
 export const MAX_CONTACTS_PER_ACTIVITY = 50;
 
-export type DropReason =
-  | 'not_found'
-  | 'deleted'
-  | 'over_contact_limit'
-  | 'shared_activities_off'
-  | 'what_id_taken_by_opportunity'
-  | 'ambiguous_email'
-  | 'salesforce_user'
-  | 'lead_not_allowed'
-  | 'missing_email'
-  | 'participant_limit';
-
 export interface Associations {
   /** `skipped` when nothing in the org matches (CONTRACT §7.7). */
   readonly outcome: 'linked' | 'skipped';

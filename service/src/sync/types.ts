@@ -32,10 +32,24 @@ export interface WrittenRecords {
 }
 
 /** A record or person the meeting could not be linked to, and why. */
+/** Why an association was not made (CONTRACT §7), as the status API shows it. */
+export type DropReason =
+  | 'not_found'
+  | 'deleted'
+  | 'over_contact_limit'
+  | 'shared_activities_off'
+  | 'what_id_taken_by_opportunity'
+  | 'ambiguous_email'
+  | 'salesforce_user'
+  | 'lead_not_allowed'
+  | 'missing_email'
+  | 'participant_limit'
+  | 'deleted_in_salesforce';
+
 export interface DroppedAssociation {
   readonly recordId?: string;
   readonly email?: string;
-  readonly reason: string;
+  readonly reason: DropReason;
 }
 
 export interface LinkedAssociation {
