@@ -12,8 +12,6 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) =>
-  new AppError(400, code, message, details);
 export const unauthorized = (code: string, message: string) => new AppError(401, code, message);
 export const notFound = (code: string, message: string) => new AppError(404, code, message);
 export const unprocessable = (message: string, details: unknown) =>
