@@ -15,6 +15,7 @@ const MAX_CONTACTS = 50;
 const MAX_EVENT_MINUTES = 14 * 24 * 60;
 const WHO_TYPES = new Set(['Contact', 'Lead']);
 const WHAT_TYPES = new Set(['Account', 'Opportunity']);
+const INVITEE_TYPES = new Set(['Contact', 'Lead', 'User']);
 
 type Kind = 'Event' | 'Task';
 const RELATION: Record<Kind, { table: string; parent: string }> = {
@@ -251,21 +252,8 @@ function relationRules(kind: Kind): ObjectRules {
         const act = org.live(record[parent] as string);
         if (!act || kind !== 'Event') return;
         const t = typeOf(org, record.RelationId) ?? '';
-        if (record.IsInvitee === true && !['Contact', 'Lead', 'User'].includes(t)) {
-          throw integrity('Relation ID: Only users, contacts and leads can be invitees.', ['RelationId']);
-        }
-        if (org.settings.sharedActivities && record.IsInvitee !== true && record.IsParent !== true) {
-          throw integrity('An event relation must be an invitee, a parent, or both.', [
-            'IsInvitee',
-            'IsParent',
-          ]);
-        }
+        checkEventFlags(org, record, previous, t);
         if (record.IsParent === true && previous.IsParent !== true) {
-          if (t === 'User') {
-            throw integrity('Relation ID: A user can’t be related to an event as its parent.', [
-              'RelationId',
-            ]);
-          }
           const others = relations(org, kind, act.record.Id).filter((r) => r.Id !== record.Id);
           checkParent(org, kind, act.record, record, t, others);
         }
@@ -283,36 +271,25 @@ function relationRules(kind: Kind): ObjectRules {
           record.IsInvitee = !WHAT_TYPES.has(t);
           if (shared) record.IsParent = WHAT_TYPES.has(t);
         }
-        if (!shared && !['Contact', 'Lead', 'User'].includes(t)) {
+        if (!shared && !INVITEE_TYPES.has(t)) {
           throw integrity('Relation ID: id value of incorrect type: ' + String(record.RelationId), [
             'RelationId',
           ]);
         }
-        if (record.IsInvitee === true && !['Contact', 'Lead', 'User'].includes(t)) {
-          throw integrity('Relation ID: Only users, contacts and leads can be invitees.', ['RelationId']);
-        }
-        if (shared && record.IsInvitee !== true && record.IsParent !== true) {
-          throw integrity('An event relation must be an invitee, a parent, or both.', [
-            'IsInvitee',
-            'IsParent',
-          ]);
-        }
-        if (record.IsParent === true && t === 'User') {
-          throw integrity('Relation ID: A user can’t be related to an event as its parent.', ['RelationId']);
-        }
+        checkEventFlags(org, record, undefined, t);
       }
       if (shared) record.IsWhat = WHAT_TYPES.has(t);
       record.AccountId = accountOf(org, record.RelationId);
-      const isParent = kind === 'Task' || record.IsParent === true;
       const rows = relations(org, kind, act.record.Id);
-      if (rows.some((r) => r.RelationId === record.RelationId)) {
+      const duplicate = rows.find((r) => r.RelationId === record.RelationId);
+      if (duplicate) {
         throw new ApiError(
           'DUPLICATE_VALUE',
-          `duplicate value found: RelationId duplicates value on record with id: ${String(rows.find((r) => r.RelationId === record.RelationId)!.Id)}`,
+          `duplicate value found: RelationId duplicates value on record with id: ${String(duplicate.Id)}`,
           ['RelationId'],
         );
       }
-      if (!isParent) return;
+      if (!isParentRelation(kind, record)) return;
       checkParent(org, kind, act.record, record, t, rows);
     },
     afterWrite(org, record, previous) {
@@ -322,8 +299,7 @@ function relationRules(kind: Kind): ObjectRules {
         // No longer a parent: the Who moves to the next related contact, as on delete.
         demote(org, kind, record);
       }
-      const becameParent =
-        (kind === 'Task' || record.IsParent === true) && (!previous || previous.IsParent !== true);
+      const becameParent = isParentRelation(kind, record) && (!previous || previous.IsParent !== true);
       if (becameParent && row) {
         const t = typeOf(org, record.RelationId) ?? '';
         const update: MutableRecord = { ...row };
@@ -360,6 +336,27 @@ function demote(org: Org, kind: Kind, record: StoredRecord): void {
   org.store.put(kind, { ...update, WhoCount: otherWhos.length, WhatCount: update.WhatId ? 1 : 0 });
 }
 
+/**
+ * EventRelation's flags, on insert and update alike: only people can be invitees, a relation is an
+ * invitee or a parent (with Shared Activities), and a user never becomes a parent.
+ */
+function checkEventFlags(
+  org: Org,
+  record: StoredRecord,
+  previous: StoredRecord | undefined,
+  t: string,
+): void {
+  if (record.IsInvitee === true && !INVITEE_TYPES.has(t)) {
+    throw integrity('Relation ID: Only users, contacts and leads can be invitees.', ['RelationId']);
+  }
+  if (org.settings.sharedActivities && record.IsInvitee !== true && record.IsParent !== true) {
+    throw integrity('An event relation must be an invitee, a parent, or both.', ['IsInvitee', 'IsParent']);
+  }
+  if (record.IsParent === true && previous?.IsParent !== true && t === 'User') {
+    throw integrity('Relation ID: A user can’t be related to an event as its parent.', ['RelationId']);
+  }
+}
+
 /** The limits on an activity's parent relations (who and what), checked when a relation becomes one. */
 function checkParent(
   org: Org,
@@ -373,40 +370,39 @@ function checkParent(
   if (kind === 'Event' && act.IsPrivate === true) {
     throw integrity('You can’t associate a private event with other records.', ['RelationId']);
   }
-  {
-    const parents = rows.filter((r) => isParentRelation(kind, r));
-    const whoParents = parents.filter((r) => WHO_TYPES.has(typeOf(org, r.RelationId) ?? ''));
-    if (WHAT_TYPES.has(t)) {
-      if (act.WhatId && act.WhatId !== record.RelationId) {
-        throw integrity('Related To ID: An activity can be related to only one record.', ['RelationId']);
-      }
-      if (whoParents.some((r) => typeOf(org, r.RelationId) === 'Lead')) {
-        throw integrity('Related To ID: You can’t relate a lead to another record.', ['RelationId']);
-      }
-    } else if (t === 'Lead') {
-      if (whoParents.length)
-        throw integrity('Relation ID: An activity can be related to only one lead and no contacts.', [
-          'RelationId',
-        ]);
-      if (act.WhatId)
-        throw integrity('Related To ID: You can’t relate a lead to another record.', ['RelationId']);
-    } else if (t === 'Contact') {
-      if (whoParents.some((r) => typeOf(org, r.RelationId) === 'Lead')) {
-        throw integrity('Relation ID: An activity can be related to only one lead and no contacts.', [
-          'RelationId',
-        ]);
-      }
-      if (!shared && whoParents.length >= 1) {
-        throw integrity(
-          'Relation ID: Without Shared Activities an activity can be related to only one contact.',
-          ['RelationId'],
-        );
-      }
-      if (whoParents.length >= MAX_CONTACTS) {
-        throw integrity(`Relation ID: An activity can be related to up to ${MAX_CONTACTS} contacts.`, [
-          'RelationId',
-        ]);
-      }
+  const whoParents = rows.filter(
+    (r) => isParentRelation(kind, r) && WHO_TYPES.has(typeOf(org, r.RelationId) ?? ''),
+  );
+  if (WHAT_TYPES.has(t)) {
+    if (act.WhatId && act.WhatId !== record.RelationId) {
+      throw integrity('Related To ID: An activity can be related to only one record.', ['RelationId']);
+    }
+    if (whoParents.some((r) => typeOf(org, r.RelationId) === 'Lead')) {
+      throw integrity('Related To ID: You can’t relate a lead to another record.', ['RelationId']);
+    }
+  } else if (t === 'Lead') {
+    if (whoParents.length)
+      throw integrity('Relation ID: An activity can be related to only one lead and no contacts.', [
+        'RelationId',
+      ]);
+    if (act.WhatId)
+      throw integrity('Related To ID: You can’t relate a lead to another record.', ['RelationId']);
+  } else if (t === 'Contact') {
+    if (whoParents.some((r) => typeOf(org, r.RelationId) === 'Lead')) {
+      throw integrity('Relation ID: An activity can be related to only one lead and no contacts.', [
+        'RelationId',
+      ]);
+    }
+    if (!shared && whoParents.length >= 1) {
+      throw integrity(
+        'Relation ID: Without Shared Activities an activity can be related to only one contact.',
+        ['RelationId'],
+      );
+    }
+    if (whoParents.length >= MAX_CONTACTS) {
+      throw integrity(`Relation ID: An activity can be related to up to ${MAX_CONTACTS} contacts.`, [
+        'RelationId',
+      ]);
     }
   }
 }
