@@ -15,10 +15,8 @@ import {
   webhookAcceptedSchema,
 } from './api-schemas.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+const jsonBody = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, ...jsonBody(schema) });
 const error = (description: string) => json(errorBodySchema, description);
 
 export function buildOpenApiDocument(publicUrl: string): object {
@@ -33,7 +31,7 @@ export function buildOpenApiDocument(publicUrl: string): object {
     path: '/v1/workspaces/{workspaceId}/salesforce/connect',
     summary: 'Start connecting a Salesforce org (OAuth 2.0 web-server flow with PKCE)',
     security: secured,
-    request: { params: ws, body: { content: { 'application/json': { schema: connectRequestSchema } } } },
+    request: { params: ws, body: jsonBody(connectRequestSchema) },
     responses: {
       201: json(connectResponseSchema, 'where to send the user'),
       401: error('no or wrong bearer token'),
@@ -79,7 +77,7 @@ export function buildOpenApiDocument(publicUrl: string): object {
     summary: 'A meeting event from Salescaling, signed with Salescaling-Signature',
     request: {
       headers: z.object({ 'salescaling-signature': z.string() }),
-      body: { content: { 'application/json': { schema: meetingEventSchema } } },
+      body: jsonBody(meetingEventSchema),
     },
     responses: {
       202: json(webhookAcceptedSchema, 'stored for sync'),
@@ -111,7 +109,7 @@ export function buildOpenApiDocument(publicUrl: string): object {
     path: '/v1/workspaces/{workspaceId}/associations/suggest',
     summary: 'Records the meeting would or could be linked to, ranked, each with why',
     security: secured,
-    request: { params: ws, body: { content: { 'application/json': { schema: suggestRequestSchema } } } },
+    request: { params: ws, body: jsonBody(suggestRequestSchema) },
     responses: { 200: json(suggestResponseSchema, 'suggestions'), 409: error('workspace not connected') },
   });
   registry.registerPath({
