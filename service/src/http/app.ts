@@ -59,6 +59,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
 
 const param = (req: Request, name: string, schema: z.ZodType<string>) =>
   parse(schema, req.params[name], `path parameter ${name}`);
+const workspaceParam = (req: Request) => param(req, 'workspaceId', workspaceIdSchema);
+const meetingParam = (req: Request) => param(req, 'meetingId', meetingIdSchema);
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -176,7 +178,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.post(
     '/workspaces/:workspaceId/salesforce/connect',
     route(async (req, res) => {
-      const ws = param(req, 'workspaceId', workspaceIdSchema);
+      const ws = workspaceParam(req);
       const body = parse(connectRequestSchema, req.body ?? {}, 'request body');
       res.status(201).json(await deps.connect.start(ws, body));
     }),
@@ -185,13 +187,13 @@ export function createApp(deps: AppDeps): express.Express {
     '/workspaces/:workspaceId/salesforce',
     route(async (req, res) => {
       const recheck = req.query['recheck'] === 'true';
-      res.json(await deps.connect.status(param(req, 'workspaceId', workspaceIdSchema), { recheck }));
+      res.json(await deps.connect.status(workspaceParam(req), { recheck }));
     }),
   );
   api.delete(
     '/workspaces/:workspaceId/salesforce',
     route(async (req, res) => {
-      const ws = param(req, 'workspaceId', workspaceIdSchema);
+      const ws = workspaceParam(req);
       await deps.connect.disconnect(ws);
       deps.lookups.forget(ws);
       res.status(204).end();
@@ -200,31 +202,19 @@ export function createApp(deps: AppDeps): express.Express {
   api.get(
     '/workspaces/:workspaceId/meetings/:meetingId',
     route(async (req, res) => {
-      res.json(
-        await deps.meetings.status(
-          param(req, 'workspaceId', workspaceIdSchema),
-          param(req, 'meetingId', meetingIdSchema),
-        ),
-      );
+      res.json(await deps.meetings.status(workspaceParam(req), meetingParam(req)));
     }),
   );
   api.post(
     '/workspaces/:workspaceId/meetings/:meetingId/resync',
     route(async (req, res) => {
-      res
-        .status(202)
-        .json(
-          await deps.meetings.resync(
-            param(req, 'workspaceId', workspaceIdSchema),
-            param(req, 'meetingId', meetingIdSchema),
-          ),
-        );
+      res.status(202).json(await deps.meetings.resync(workspaceParam(req), meetingParam(req)));
     }),
   );
   api.post(
     '/workspaces/:workspaceId/associations/suggest',
     route(async (req, res) => {
-      const ws = param(req, 'workspaceId', workspaceIdSchema);
+      const ws = workspaceParam(req);
       const body = parse(suggestRequestSchema, req.body ?? {}, 'request body');
       res.json({ suggestions: await deps.lookups.suggest(ws, body.participants) });
     }),
@@ -232,7 +222,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.get(
     '/workspaces/:workspaceId/associations/search',
     route(async (req, res) => {
-      const ws = param(req, 'workspaceId', workspaceIdSchema);
+      const ws = workspaceParam(req);
       const q = parse(searchQuerySchema, req.query, 'query');
       res.json({ records: await deps.lookups.search(ws, q.q, q.types) });
     }),
