@@ -62,13 +62,11 @@ async function upsertMeeting(
   const found = await lookUpMeeting(conn, counter, org, meeting.id, marker, meeting, previous);
   const links = resolveAssociations(meeting, found.snapshot);
 
-  let event = stateOf(found.event, previous?.eventId ?? null);
-  let task = stateOf(found.task, previous?.taskId ?? null);
+  const event = stateOf(found.event, previous?.eventId ?? null);
+  const task = stateOf(found.task, previous?.taskId ?? null);
   // The three records are written together (one graph): if one of them exists, the others were
-  // written too, and missing ones were removed by a person.
+  // written too, and a missing one (absent here, its id unknown) was removed by a person.
   const written = event.kind !== 'absent' || task.kind !== 'absent' || (previous?.noteId ?? null) !== null;
-  if (written && event.kind === 'absent') event = { kind: 'deleted', id: '' };
-  if (written && task.kind === 'absent') task = { kind: 'deleted', id: '' };
 
   if (!written) {
     if (links.outcome === 'skipped') {
