@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics.ts';
 import {
   ConnectionBrokenError,
   NotConnectedError,
+  type Connection,
   type ConnectionManager,
 } from '../salesforce/connection.ts';
 import {
@@ -55,7 +56,7 @@ export class LookupService {
     kind: string,
     key: string,
     workspaceId: string,
-    load: (conn: Awaited<ReturnType<ConnectionManager['get']>>['conn']) => Promise<V>,
+    load: (conn: Connection) => Promise<V>,
   ): Promise<V> {
     let missed = false;
     try {

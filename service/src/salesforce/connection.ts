@@ -50,14 +50,14 @@ export interface ConnectionManagerOptions {
   readonly onRefresh?: (outcome: 'ok' | 'dead' | 'error') => void;
 }
 
-interface Entry {
+export interface ConnectionEntry {
   readonly conn: Connection;
   readonly record: ConnectionRecord;
 }
 
 export class ConnectionManager {
   readonly #o: ConnectionManagerOptions;
-  readonly #cache = new Map<string, Promise<Entry>>();
+  readonly #cache = new Map<string, Promise<ConnectionEntry>>();
   readonly #refreshing = new Map<string, Promise<TokenResponse>>();
   readonly #refreshedAt = new Map<string, number>();
 
@@ -66,7 +66,7 @@ export class ConnectionManager {
   }
 
   /** The workspace's Connection; throws NotConnectedError or ConnectionBrokenError. */
-  async get(workspaceId: string): Promise<Entry> {
+  async get(workspaceId: string): Promise<ConnectionEntry> {
     let entry = this.#cache.get(workspaceId);
     if (!entry) {
       entry = this.#build(workspaceId);
@@ -92,7 +92,7 @@ export class ConnectionManager {
     conn.emit('refresh', res.access_token, res);
   }
 
-  async #build(workspaceId: string): Promise<Entry> {
+  async #build(workspaceId: string): Promise<ConnectionEntry> {
     const record = await this.#o.store.getConnection(workspaceId);
     if (!record) throw new NotConnectedError(workspaceId);
     if (record.status === 'broken')

@@ -15,6 +15,7 @@ import {
   ConnectionBrokenError,
   NotConnectedError,
   type Connection,
+  type ConnectionEntry,
   type ConnectionManager,
 } from '../salesforce/connection.ts';
 import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.ts';
@@ -210,7 +211,7 @@ export class Worker {
   async #attempt(m: ClaimedMeeting, key: MeetingKey, log: Logger): Promise<string> {
     const { store, connections } = this.#o;
     const now = () => Date.now();
-    let entry: Awaited<ReturnType<ConnectionManager['get']>>;
+    let entry: ConnectionEntry;
     try {
       entry = await connections.get(m.workspaceId);
     } catch (err) {
