@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/store/index.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
 import { api, sendWebhook } from '../support/service.ts';
-import { orgQuery, startStack, type Stack } from '../support/stack.ts';
+import { orgQuery, seedAcme, startStack, type Stack } from '../support/stack.ts';
 
 jest.setTimeout(60_000);
 
@@ -71,8 +71,7 @@ describe('connect, status and disconnect against the local org (CONTRACT §4)', 
 
   it('when a meeting has synced, then the status reports the org, the user, the checks, the API usage and the last sync', async () => {
     stack = await startStack({ org: { autoApprove: true } });
-    const [acme] = stack.org.seed('Account', [{ Name: 'Acme' }]);
-    stack.org.seed('Contact', [{ LastName: 'Buyer', Email: 'buyer@example.org', AccountId: acme }]);
+    seedAcme(stack.org);
     await stack.connect('ws_1');
     await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_status' })));
     await stack.waitFor('m_status', (m) => m['state'] === 'synced');
@@ -95,8 +94,7 @@ describe('connect, status and disconnect against the local org (CONTRACT §4)', 
 
   it('when a workspace disconnects, then the org refuses the old access token and the meetings written stay', async () => {
     stack = await startStack({ org: { autoApprove: true } });
-    const [acme] = stack.org.seed('Account', [{ Name: 'Acme' }]);
-    stack.org.seed('Contact', [{ LastName: 'Buyer', Email: 'buyer@example.org', AccountId: acme }]);
+    seedAcme(stack.org);
     await stack.connect('ws_1');
     await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_stays' })));
     const synced = await stack.waitFor('m_stays', (m) => m['state'] === 'synced');

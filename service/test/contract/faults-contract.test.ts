@@ -4,7 +4,7 @@
  */
 import { meeting, processedEvent } from '../support/fixtures.ts';
 import { sendWebhook } from '../support/service.ts';
-import { orgQuery, startStack, type Stack } from '../support/stack.ts';
+import { orgQuery, seedAcme, startStack, type Stack } from '../support/stack.ts';
 
 jest.setTimeout(60_000);
 
@@ -16,8 +16,7 @@ describe('faults (CONTRACT §8)', () => {
 
   it('when the org has spent its daily API calls, then the meeting waits and is written once calls are allowed again', async () => {
     stack = await startStack({ org: { autoApprove: true } });
-    const [acme] = stack.org.seed('Account', [{ Name: 'Acme' }]);
-    stack.org.seed('Contact', [{ LastName: 'Buyer', Email: 'buyer@example.org', AccountId: acme }]);
+    seedAcme(stack.org);
     await stack.connect();
     stack.org.setKnobs({ dailyApiLimit: 1 });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { meeting, processedEvent } from '../support/fixtures.ts';
 import { testKey } from '../support/keys.ts';
 import { API_TOKEN, WEBHOOK_SECRET, api, sendWebhook } from '../support/service.ts';
-import { CLIENT_SECRET, startStack, type Stack } from '../support/stack.ts';
+import { CLIENT_SECRET, seedAcme, startStack, type Stack } from '../support/stack.ts';
 
 jest.setTimeout(60_000);
 
@@ -20,8 +20,7 @@ describe('secrets at rest and in answers', () => {
 
   it('when a workspace connects, a token is refreshed and meetings sync, then neither the database nor any answer holds a secret', async () => {
     stack = await startStack({ org: { autoApprove: true } });
-    const [acme] = stack.org.seed('Account', [{ Name: 'Acme' }]);
-    stack.org.seed('Contact', [{ LastName: 'Buyer', Email: 'buyer@example.org', AccountId: acme }]);
+    seedAcme(stack.org);
     const answers: string[] = [];
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await api(stack.svc.url, method, path, body);

@@ -96,10 +96,16 @@ export function connectWorkspace(
   });
 }
 
-/** Acme and its contact Bea (bea@acme.example), the customer most meetings in these tests are with. */
-export function seedAcme(org: LocalOrg): void {
+/**
+ * The account Acme and one contact of it; by default the external participant of the fixtures'
+ * meeting (buyer@example.org), so that meeting links to them.
+ */
+export function seedAcme(
+  org: LocalOrg,
+  contact: Record<string, unknown> = { LastName: 'Buyer', Email: 'buyer@example.org' },
+): void {
   const [acme] = org.seed('Account', [{ Name: 'Acme' }]);
-  org.seed('Contact', [{ FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example', AccountId: acme }]);
+  org.seed('Contact', [{ ...contact, AccountId: acme }]);
 }
 
 /** The sync state of each meeting of workspace ws_1, as the service at `serviceUrl` reports it. */
