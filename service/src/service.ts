@@ -95,6 +95,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       lookups.forget(ws);
       worker.kick();
     },
+    onDisconnected: (ws) => lookups.forget(ws),
   });
   const app = createApp({
     apiToken: config.apiToken,

@@ -31,6 +31,8 @@ export interface ConnectServiceOptions {
   readonly logger: Logger;
   /** Called once a workspace is connected, so queued meetings are picked up at once. */
   readonly onConnected?: (workspaceId: string) => void;
+  /** Called once a workspace is disconnected, so nothing learnt from its org is kept. */
+  readonly onDisconnected?: (workspaceId: string) => void;
 }
 
 const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
@@ -248,5 +250,6 @@ export class ConnectService {
     await this.#o.store.deleteConnection(workspaceId);
     this.#o.connections.forget(workspaceId);
     this.#o.logger.info({ workspaceId }, 'workspace disconnected');
+    this.#o.onDisconnected?.(workspaceId);
   }
 }

@@ -193,9 +193,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.delete(
     '/workspaces/:workspaceId/salesforce',
     route(async (req, res) => {
-      const ws = workspaceParam(req);
-      await deps.connect.disconnect(ws);
-      deps.lookups.forget(ws);
+      await deps.connect.disconnect(workspaceParam(req));
       res.status(204).end();
     }),
   );
