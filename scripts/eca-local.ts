@@ -15,6 +15,7 @@
 //   npx node scripts/eca-local.ts --permission-set-id 0PS… --out DIR    write the OAuth policies as a deployable folder
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runIfMain } from './lib/cli.ts';
 
 export const ECA_NAME = 'Salescaling_for_Salesforce';
 export const CALLBACK_PATH = '/oauth/salesforce/callback';
@@ -143,11 +144,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1] && path.basename(process.argv[1]) === 'eca-local.ts') {
-  try {
-    main();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
-}
+runIfMain('eca-local.ts', main);

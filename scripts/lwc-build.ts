@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { runIfMain } from './lib/cli.ts';
 import { findProjectRoot } from './lib/project-root.ts';
 
 export type LwcBuildResult = { emitted: string[]; removed: string[] };
@@ -128,11 +129,4 @@ function main(): void {
   );
 }
 
-if (process.argv[1] && path.basename(process.argv[1]) === 'lwc-build.ts') {
-  try {
-    main();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
-}
+runIfMain('lwc-build.ts', main);

@@ -13,6 +13,7 @@ import type { RollupLwcOptions } from '@lwc/rollup-plugin';
 import type { Plugin } from 'rollup';
 import { rollup } from 'rollup';
 import { buildLwc } from '../lwc-build.ts';
+import { runIfMain } from '../lib/cli.ts';
 import { findProjectRoot } from '../lib/project-root.ts';
 
 export type PreviewData = {
@@ -197,9 +198,4 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-if (process.argv[1] && path.basename(process.argv[1]) === 'preview.ts') {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runIfMain('preview.ts', main);
