@@ -5,7 +5,7 @@
 import { SalesforceError } from '../../src/salesforce/errors.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import type { SyncMeetingFn } from '../../src/worker/worker.ts';
-import { meeting, processedEvent } from '../support/fixtures.ts';
+import { deletedEvent, meeting, processedEvent } from '../support/fixtures.ts';
 import { api, sendWebhook } from '../support/service.ts';
 import { orgDelete, orgQuery, startStack, type Stack } from '../support/stack.ts';
 
@@ -230,13 +230,7 @@ describe('what a meeting writes (CONTRACT §6, §7)', () => {
       processedEvent(meeting({ id: 'm_gone', participants: ext('ana@acme.example') })),
     );
     const ids = (await stack.waitFor('m_gone', settled))['salesforce'] as Record<string, string>;
-    const res = await sendWebhook(stack.svc.url, {
-      id: 'evt_m_gone_deleted',
-      type: 'meeting.deleted',
-      createdAt: '2026-11-20T17:00:00Z',
-      workspaceId: 'ws_1',
-      data: { meeting: { id: 'm_gone', version: 1 } },
-    });
+    const res = await sendWebhook(stack.svc.url, deletedEvent('m_gone', 1));
     expect(res.status).toBe(202);
     expect(await stack.waitFor('m_gone', (m) => m['state'] === 'deleted')).toMatchObject({
       state: 'deleted',

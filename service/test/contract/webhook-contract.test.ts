@@ -4,7 +4,7 @@
  * `{id, version}`. Each rejection leaves nothing in the store.
  */
 import { signPayload } from '../../src/http/webhook-signature.ts';
-import { meeting, processedEvent } from '../support/fixtures.ts';
+import { deletedEvent, meeting, processedEvent } from '../support/fixtures.ts';
 import { api, sendWebhook, startTestService, WEBHOOK_SECRET, type TestService } from '../support/service.ts';
 
 jest.setTimeout(30_000);
@@ -88,21 +88,9 @@ describe('webhook signature and events (CONTRACT §5)', () => {
   it('when meeting.deleted carries only {id, version}, then it is accepted, and a repeat is a duplicate', async () => {
     const m = meeting({ id: 'm_del', version: 2 });
     expect((await sendWebhook(svc.url, processedEvent(m))).status).toBe(202);
-    const res = await sendWebhook(svc.url, {
-      id: 'evt_m_del_deleted',
-      type: 'meeting.deleted',
-      createdAt: '2026-11-20T17:00:00Z',
-      workspaceId: 'ws_1',
-      data: { meeting: { id: 'm_del', version: 2 } },
-    });
+    const res = await sendWebhook(svc.url, deletedEvent('m_del', 2));
     expect(res.status).toBe(202);
-    const again = await sendWebhook(svc.url, {
-      id: 'evt_m_del_deleted',
-      type: 'meeting.deleted',
-      createdAt: '2026-11-20T17:00:00Z',
-      workspaceId: 'ws_1',
-      data: { meeting: { id: 'm_del', version: 2 } },
-    });
+    const again = await sendWebhook(svc.url, deletedEvent('m_del', 2));
     expect(again.status).toBe(200);
     // the workspace is not connected: the delete waits like any other event (CONTRACT §8)
     const s = await status('m_del');

@@ -34,6 +34,22 @@ export function processedEvent(
   };
 }
 
+/** meeting.deleted carries only the meeting's id and version (CONTRACT §5). */
+export function deletedEvent(
+  meetingId: string,
+  version: number,
+  id = `evt_${meetingId}_deleted`,
+  workspaceId = 'ws_1',
+): MeetingEvent {
+  return {
+    id,
+    type: 'meeting.deleted',
+    createdAt: '2026-11-20T17:00:00Z',
+    workspaceId,
+    data: { meeting: { id: meetingId, version } },
+  };
+}
+
 export function incoming(
   m: Meeting,
   eventId = `evt_${m.id}_${m.version}`,

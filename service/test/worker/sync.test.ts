@@ -1,7 +1,7 @@
 import { SalesforceError } from '../../src/salesforce/errors.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import type { SyncMeetingFn } from '../../src/worker/worker.ts';
-import { meeting, processedEvent } from '../support/fixtures.ts';
+import { deletedEvent, meeting, processedEvent } from '../support/fixtures.ts';
 import { api, sendWebhook } from '../support/service.ts';
 import { orgQuery, startStack, type Stack } from '../support/stack.ts';
 
@@ -72,13 +72,7 @@ describe('the worker against the local org', () => {
     expect(events).toEqual([expect.objectContaining({ Id: written?.Id, Subject: 'Pricing call' })]);
 
     // a delete removes what was written
-    await sendWebhook(stack.svc.url, {
-      id: 'evt_del',
-      type: 'meeting.deleted',
-      createdAt: '2026-11-20T17:00:00Z',
-      workspaceId: 'ws_1',
-      data: { meeting: { id: 'm1', version: 3 } },
-    });
+    await sendWebhook(stack.svc.url, deletedEvent('m1', 3, 'evt_del'));
     expect(await stack.waitFor('m1', (m) => m['state'] === 'deleted')).toMatchObject({ version: 3 });
     expect(await eventsOf(stack, 'm1')).toEqual([]);
   });
