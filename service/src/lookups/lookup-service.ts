@@ -11,13 +11,8 @@ import {
   type Connection,
   type ConnectionManager,
 } from '../salesforce/connection.ts';
-import {
-  searchRecords,
-  suggestAssociations,
-  TtlCache,
-  type SearchHit,
-  type Suggestion,
-} from '../salesforce/search.ts';
+import { searchRecords, suggestAssociations, type SearchHit, type Suggestion } from '../salesforce/search.ts';
+import { TtlCache } from './ttl-cache.ts';
 
 export const LOOKUP_TTL_MS = 60_000;
 
