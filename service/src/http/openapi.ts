@@ -115,7 +115,7 @@ export function buildOpenApiDocument(publicUrl: string): object {
   registry.registerPath({
     method: 'get',
     path: '/v1/workspaces/{workspaceId}/associations/search',
-    summary: 'Find Contacts, Accounts and open Opportunities by name (SOSL)',
+    summary: 'Find Contacts, Accounts and Opportunities (open ones first) by name (SOSL)',
     security: secured,
     request: {
       params: ws,

@@ -28,8 +28,9 @@ export class LookupService {
   }
 
   suggest(workspaceId: string, participants: readonly { email: string; name?: string | undefined }[]) {
-    const emails = [...new Set(participants.map((p) => p.email.trim().toLowerCase()))].sort();
-    const key = `${workspaceId}\u0000${createHash('sha256').update(emails.join('\n')).digest('hex')}`;
+    // The answer depends on the participants' order (ranking ties) and names, so the key keeps both.
+    const normalized = participants.map((p) => [p.email.trim().toLowerCase(), p.name ?? null]);
+    const key = `${workspaceId}\u0000${createHash('sha256').update(JSON.stringify(normalized)).digest('hex')}`;
     return this.#cached(this.#suggest, 'suggest', key, workspaceId, (conn) =>
       suggestAssociations(conn, participants),
     );
