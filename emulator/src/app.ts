@@ -79,6 +79,7 @@ export class App {
       max: this.knobs.dailyApiLimit,
     }));
     this.rest.identityUrl = () => this.oauth.identityUrl;
+    this.rest.instanceUrl = () => this.oauth.baseUrl;
     this.rest.countExtra = (kind, n) => {
       for (let k = 0; k < n; k++) this.#count(kind);
     };

@@ -137,7 +137,37 @@ export function objectSummary(version: string, s: ObjectSchema): Record<string, 
   };
 }
 
-export function describeObject(version: string, s: ObjectSchema): Record<string, unknown> {
+/**
+ * Objects that carry record types: a describe of one lists the Master record type even when the org
+ * defines none (the id every org shares, 012000000000000AAA), as the RecordTypeInfo page describes
+ * (https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_describesobjects_describesobjectresult.htm).
+ */
+const RECORD_TYPED = new Set(['Account', 'Contact', 'Lead', 'Opportunity', 'Event', 'Task']);
+const MASTER_RECORD_TYPE = '012000000000000AAA';
+
+function recordTypeInfos(version: string, s: ObjectSchema): Record<string, unknown>[] {
+  if (!RECORD_TYPED.has(s.name)) return [];
+  return [
+    {
+      active: true,
+      available: true,
+      defaultRecordTypeMapping: true,
+      developerName: 'Master',
+      master: true,
+      name: 'Master',
+      recordTypeId: MASTER_RECORD_TYPE,
+      urls: {
+        layout: `/services/data/v${version}/sobjects/${s.name}/describe/layouts/${MASTER_RECORD_TYPE}`,
+      },
+    },
+  ];
+}
+
+/**
+ * `instanceUrl` makes the UI templates absolute, as in the sObject Describe example
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_describe.htm).
+ */
+export function describeObject(version: string, s: ObjectSchema, instanceUrl = ''): Record<string, unknown> {
   return {
     actionOverrides: [],
     ...objectSummary(version, s),
@@ -162,7 +192,7 @@ export function describeObject(version: string, s: ObjectSchema): Record<string,
     lookupLayoutable: null,
     namedLayoutInfos: [],
     networkScopeFieldName: null,
-    recordTypeInfos: [],
+    recordTypeInfos: recordTypeInfos(version, s),
     searchLayoutable: s.searchable,
     sobjectDescribeOption: 'FULL',
     supportedScopes: [{ label: `All ${s.labelPlural.toLowerCase()}`, name: 'everything' }],
@@ -171,6 +201,9 @@ export function describeObject(version: string, s: ObjectSchema): Record<string,
       compactLayouts: `/services/data/v${version}/sobjects/${s.name}/describe/compactLayouts`,
       approvalLayouts: `/services/data/v${version}/sobjects/${s.name}/describe/approvalLayouts`,
       layouts: `/services/data/v${version}/sobjects/${s.name}/describe/layouts`,
+      uiDetailTemplate: `${instanceUrl}/{ID}`,
+      uiEditTemplate: `${instanceUrl}/{ID}/e`,
+      ...(s.keyPrefix !== null ? { uiNewRecord: `${instanceUrl}/${s.keyPrefix}/e` } : {}),
     },
   };
 }

@@ -57,6 +57,8 @@ export class Rest {
   countExtra: (kind: string, n: number) => void = () => undefined;
   /** The identity URL of the running user (absolute, as in the token response's `id`). */
   identityUrl: () => string = () => `/id/${this.org.orgId}/${this.org.userId}`;
+  /** The org's instance URL (absolute, as in the token response's `instance_url`). */
+  instanceUrl: () => string = () => '';
 
   constructor(org: Org, limits: () => { used: number; max: number }) {
     this.org = org;
@@ -318,7 +320,11 @@ export class Rest {
     if (second === 'describe' && third === undefined) {
       allow(method, ['GET']);
       if (this.#notModified(headers)) return { status: 304 };
-      return { status: 200, body: describeObject(version, schema), headers: this.#lastModified() };
+      return {
+        status: 200,
+        body: describeObject(version, schema, this.instanceUrl()),
+        headers: this.#lastModified(),
+      };
     }
     if ((second === 'deleted' || second === 'updated') && (third === undefined || third === '')) {
       allow(method, ['GET']);
