@@ -258,3 +258,180 @@ describe('sObject Collections upsert', () => {
     expect(await count("SELECT COUNT() FROM Event WHERE Salescaling_Meeting_Id__c = 'cu-3'")).toBe(0);
   });
 });
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm,
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_subrequest_result.htm
+describe('composite response shapes', () => {
+  it('when subrequests create, query, update by a query reference and read, then each entry is {body, httpHeaders, httpStatusCode, referenceId}', async () => {
+    const [seeded] = org.seed('Account', [{ Name: 'Composite Shape Seed' }]);
+    const res = await call('POST', `${V}/composite`, {
+      compositeRequest: [
+        account('created', { Name: 'Composite Shape New' }),
+        {
+          method: 'GET',
+          url: `${V}/query?q=${encodeURIComponent("SELECT Id FROM Account WHERE Name = 'Composite Shape Seed'")}`,
+          referenceId: 'found',
+        },
+        {
+          method: 'PATCH',
+          url: `${V}/sobjects/Account/@{found.records[0].Id}`,
+          referenceId: 'renamed',
+          body: { Name: 'Composite Shape Renamed' },
+        },
+        { method: 'GET', url: `${V}/sobjects/Account/@{created.id}?fields=Name`, referenceId: 'read' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const [created, found, renamed, read] = res.body.compositeResponse;
+    expect(created).toEqual({
+      body: { id: expect.stringMatching(/^001/), success: true, errors: [] },
+      httpHeaders: { Location: `${V}/sobjects/Account/${created.body.id}` },
+      httpStatusCode: 201,
+      referenceId: 'created',
+    });
+    expect(found).toMatchObject({
+      httpStatusCode: 200,
+      referenceId: 'found',
+      body: { totalSize: 1, done: true },
+    });
+    expect(found.body.records[0].Id).toBe(seeded);
+    expect(renamed).toEqual({ body: null, httpHeaders: {}, httpStatusCode: 204, referenceId: 'renamed' });
+    expect(read).toMatchObject({ httpStatusCode: 200, body: { Name: 'Composite Shape New' } });
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Composite Shape Renamed'")).toBe(1);
+  });
+
+  it('when collateSubrequests is false, then the subrequests still run in order with the same response shape', async () => {
+    const res = await call('POST', `${V}/composite`, {
+      collateSubrequests: false,
+      compositeRequest: [account('only', { Name: 'Composite Uncollated' })],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.compositeResponse).toEqual([
+      expect.objectContaining({ httpStatusCode: 201, referenceId: 'only' }),
+    ]);
+  });
+});
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_batch.htm
+describe('composite batch', () => {
+  it('when subrequests run, then {hasErrors, results: [{statusCode, result}]}, a 204 with a null result', async () => {
+    const [id] = org.seed('Account', [{ Name: 'Batch Shape' }]);
+    const res = await call('POST', `${V}/composite/batch`, {
+      batchRequests: [
+        { method: 'PATCH', url: `v66.0/sobjects/Account/${id}`, richInput: { Name: 'Batch Shape Renamed' } },
+        { method: 'GET', url: `v66.0/sobjects/Account/${id}?fields=Name` },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      hasErrors: false,
+      results: [
+        { statusCode: 204, result: null },
+        {
+          statusCode: 200,
+          result: {
+            attributes: { type: 'Account', url: `${V}/sobjects/Account/${id}` },
+            Name: 'Batch Shape Renamed',
+          },
+        },
+      ],
+    });
+  });
+
+  it('when one subrequest fails, then hasErrors is true and the failure carries its error list; the rest run', async () => {
+    const res = await call('POST', `${V}/composite/batch`, {
+      batchRequests: [
+        { method: 'POST', url: 'v66.0/sobjects/Account', richInput: {} },
+        { method: 'POST', url: 'v66.0/sobjects/Account', richInput: { Name: 'Batch After Failure' } },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.hasErrors).toBe(true);
+    expect(res.body.results[0]).toEqual({
+      statusCode: 400,
+      result: [expect.objectContaining({ errorCode: 'REQUIRED_FIELD_MISSING' })],
+    });
+    expect(res.body.results[1]).toMatchObject({ statusCode: 201, result: { success: true } });
+  });
+
+  it('when haltOnError and a subrequest fails, then the later ones answer 412 BATCH_PROCESSING_HALTED', async () => {
+    const res = await call('POST', `${V}/composite/batch`, {
+      haltOnError: true,
+      batchRequests: [
+        { method: 'POST', url: 'v66.0/sobjects/Account', richInput: {} },
+        { method: 'POST', url: 'v66.0/sobjects/Account', richInput: { Name: 'Batch Halted' } },
+      ],
+    });
+    expect(res.body.results[1]).toEqual({
+      statusCode: 412,
+      result: [{ errorCode: 'BATCH_PROCESSING_HALTED', message: expect.any(String) }],
+    });
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Batch Halted'")).toBe(0);
+  });
+
+  it('when more than 25 subrequests are sent, then 400 and none runs', async () => {
+    const res = await call('POST', `${V}/composite/batch`, {
+      batchRequests: Array.from({ length: 26 }, () => ({
+        method: 'POST',
+        url: 'v66.0/sobjects/Account',
+        richInput: { Name: 'Batch Too Many' },
+      })),
+    });
+    expect(res.status).toBe(400);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Batch Too Many'")).toBe(0);
+  });
+});
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobject_tree.htm
+describe('sObject Tree', () => {
+  const tree = (referenceId: string, body: Json) => ({
+    attributes: { type: 'Account', referenceId },
+    ...body,
+  });
+
+  it('when a tree is created, then 201 {hasErrors: false, results: [{referenceId, id}]} for parents and children', async () => {
+    const res = await call('POST', `${V}/composite/tree/Account`, {
+      records: [
+        tree('acc1', {
+          Name: 'Tree Parent',
+          Contacts: {
+            records: [{ attributes: { type: 'Contact', referenceId: 'con1' }, LastName: 'Tree Child' }],
+          },
+        }),
+      ],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      hasErrors: false,
+      results: [
+        { referenceId: 'acc1', id: expect.stringMatching(/^001/) },
+        { referenceId: 'con1', id: expect.stringMatching(/^003/) },
+      ],
+    });
+  });
+
+  it('when a record fails, then 400 {hasErrors: true, results: [{referenceId, errors: [{statusCode, message, fields}]}]} and nothing is kept', async () => {
+    const res = await call('POST', `${V}/composite/tree/Account`, {
+      records: [tree('good', { Name: 'Tree Rolled Back' }), tree('bad', {})],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      hasErrors: true,
+      results: [
+        {
+          referenceId: 'bad',
+          errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: expect.any(String), fields: ['Name'] }],
+        },
+      ],
+    });
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Tree Rolled Back'")).toBe(0);
+  });
+
+  it('when more than 200 records are sent, then 400 and nothing is created', async () => {
+    const res = await call('POST', `${V}/composite/tree/Account`, {
+      records: Array.from({ length: 201 }, (_, i) => tree(`r${i}`, { Name: 'Tree Too Many' })),
+    });
+    expect(res.status).toBe(400);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Tree Too Many'")).toBe(0);
+  });
+});
