@@ -127,6 +127,44 @@ describe('limits', () => {
     expect(res.body.DailyApiRequests).toEqual({ Max: 15000, Remaining: 15000 - used });
   });
 
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm — the limit labels
+  // the page's table lists for every org (Analytics, Email, API, Bulk, Streaming, Workflow, storage).
+  it('when /limits is read, then every limit the Limits page lists is there as {Max, Remaining}', async () => {
+    const res = await call('GET', `${V}/limits`);
+    const documented = [
+      'ConcurrentAsyncGetReportInstances',
+      'ConcurrentSyncReportRuns',
+      'HourlyAsyncReportRuns',
+      'HourlySyncReportRuns',
+      'HourlyDashboardRefreshes',
+      'HourlyDashboardResults',
+      'HourlyDashboardStatuses',
+      'MassEmail',
+      'SingleEmail',
+      'DailyApiRequests',
+      'DailyAsyncApexExecutions',
+      'DailyBulkApiBatches',
+      'DailyBulkV2QueryJobs',
+      'DailyBulkV2QueryFileStorageMB',
+      'DailyStreamingApiEvents',
+      'DailyDurableStreamingApiEvents',
+      'StreamingApiConcurrentClients',
+      'DurableStreamingApiConcurrentClients',
+      'DailyGenericStreamingApiEvents',
+      'DailyDurableGenericStreamingApiEvents',
+      'DailyWorkflowEmails',
+      'HourlyTimeBasedWorkflow',
+      'HourlyODataCallout',
+      'DataStorageMB',
+      'FileStorageMB',
+    ];
+    for (const name of documented)
+      expect([name, res.body[name]]).toEqual([
+        name,
+        { Max: expect.any(Number), Remaining: expect.any(Number) },
+      ]);
+  });
+
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (403 REQUEST_LIMIT_EXCEEDED;
   // the message is the one real orgs send)
   it('when the daily limit is used up, then 403 REQUEST_LIMIT_EXCEEDED "TotalRequests Limit exceeded."', async () => {
