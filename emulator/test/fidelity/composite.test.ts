@@ -427,6 +427,20 @@ describe('sObject Tree', () => {
     expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Tree Rolled Back'")).toBe(0);
   });
 
+  it('when a tree is deeper than five levels, then 400 and nothing is created; five levels are fine', async () => {
+    const nested = (name: string, depth: number, level = 1): Json =>
+      tree(`${name}${level}`, {
+        Name: name,
+        ...(level < depth ? { ChildAccounts: { records: [nested(name, depth, level + 1)] } } : {}),
+      });
+    const five = await call('POST', `${V}/composite/tree/Account`, { records: [nested('TreeFive', 5)] });
+    expect(five.status).toBe(201);
+    expect(five.body.results).toHaveLength(5);
+    const six = await call('POST', `${V}/composite/tree/Account`, { records: [nested('TreeSix', 6)] });
+    expect(six.status).toBe(400);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'TreeSix'")).toBe(0);
+  });
+
   it('when more than 200 records are sent, then 400 and nothing is created', async () => {
     const res = await call('POST', `${V}/composite/tree/Account`, {
       records: Array.from({ length: 201 }, (_, i) => tree(`r${i}`, { Name: 'Tree Too Many' })),

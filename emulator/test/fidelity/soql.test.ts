@@ -145,6 +145,24 @@ describe('aggregates and GROUP BY', () => {
 });
 
 describe('bounds', () => {
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm —
+  // batchSize "minimum 200, maximum 2,000", and 2,000 is also the default.
+  it('when a batch size above 2,000 is asked, or none, then pages hold at most 2,000 records', async () => {
+    org.seed(
+      'Lead',
+      Array.from({ length: 2100 }, (_, i) => ({ LastName: `Big ${i}`, Company: 'Soql Big Batch' })),
+    );
+    const q = encodeURIComponent("SELECT Id FROM Lead WHERE Company = 'Soql Big Batch'");
+    for (const headers of [{ 'Sforce-Query-Options': 'batchSize=5000' }, {}]) {
+      const res = await call('GET', `${V}/query?q=${q}`, undefined, headers);
+      expect(res.body).toMatchObject({ totalSize: 2100, done: false });
+      expect(res.body.records).toHaveLength(2000);
+      const rest = await call('GET', res.body.nextRecordsUrl, undefined, headers);
+      expect(rest.body).toMatchObject({ done: true });
+      expect(rest.body.records).toHaveLength(100);
+    }
+  });
+
   // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_offset.htm — "Requesting an offset greater than 2,000 results in a
   // NUMBER_OUTSIDE_VALID_RANGE error."
   it('when OFFSET is above 2,000, then 400 NUMBER_OUTSIDE_VALID_RANGE; at 2,000 it runs', async () => {
