@@ -259,6 +259,21 @@ describe('SOSL errors', () => {
     expect([res.status, res.body[0].errorCode]).toEqual([400, 'MALFORMED_SEARCH']);
   });
 
+  // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_sosl_find.htm —
+  // reserved characters escaped with a backslash, * and ? wildcards, quoted phrases, AND / AND NOT.
+  it('when the search escapes reserved characters or uses wildcards, phrases and operators, then it matches as documented', async () => {
+    org.seed('Account', [{ Name: 'Hyphen-Corp' }, { Name: "O'Brien Ltd" }, { Name: 'Wildcard Probe Co' }]);
+    const names = async (sosl: string) =>
+      (await search(sosl)).body.searchRecords.map((r: Json) => r.Name as string);
+    expect(await names('FIND {Hyphen\\-Corp} RETURNING Account(Name)')).toEqual(['Hyphen-Corp']);
+    expect(await names("FIND {O\\'Brien} RETURNING Account(Name)")).toEqual(["O'Brien Ltd"]);
+    expect(await names('FIND {Wildc*} RETURNING Account(Name)')).toEqual(['Wildcard Probe Co']);
+    expect(await names('FIND {W?ldcard} RETURNING Account(Name)')).toEqual(['Wildcard Probe Co']);
+    expect(await names('FIND {"Wildcard Probe"} RETURNING Account(Name)')).toEqual(['Wildcard Probe Co']);
+    expect(await names('FIND {Wildcard AND Probe} RETURNING Account(Name)')).toEqual(['Wildcard Probe Co']);
+    expect(await names('FIND {Wildcard AND NOT Probe} RETURNING Account(Name)')).toEqual([]);
+  });
+
   it('when nothing matches, then 200 with an empty searchRecords', async () => {
     const res = await search('FIND {Zzyzxnothing} RETURNING Account');
     expect([res.status, res.body]).toEqual([200, { searchRecords: [] }]);
