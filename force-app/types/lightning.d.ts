@@ -29,3 +29,10 @@ declare module 'lightning/navigation' {
     export { Navigate, GenerateUrl };
   }
 }
+
+declare module 'lightning/uiRecordApi' {
+  import type { WireAdapterConstructor } from 'lwc';
+
+  /** https://developer.salesforce.com/docs/platform/lwc/guide/reference-get-record.html */
+  export const getRecord: WireAdapterConstructor;
+}

@@ -25,6 +25,8 @@ export type PreviewData = {
   recordId?: string;
   objectApiName?: string;
   maxMeetings?: number;
+  /** What getRecord answers on an Opportunity page: field values by API name (CreatedDate, IsClosed, CloseDate). */
+  record?: Record<string, unknown>;
 };
 
 export type PreviewServer = { url: string; close(): Promise<void> };
@@ -63,6 +65,7 @@ async function bundleOnce(root: string): Promise<string> {
         modules: [
           ...COMPONENTS.map((name) => ({ name: `c/${name}`, path: path.join(lwcDir, name, `${name}.js`) })),
           { name: 'lightning/graphql', path: path.join(stubs, 'graphql.js') },
+          { name: 'lightning/uiRecordApi', path: path.join(stubs, 'uiRecordApi.js') },
           { name: 'lightning/navigation', path: path.join(stubs, 'navigation.js') },
           { npm: 'lightning-base-components' },
         ],

@@ -1,64 +1,34 @@
 import { LightningElement, api, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
+import { getRecord } from 'lightning/uiRecordApi';
 import { NavigationMixin } from 'lightning/navigation';
-import { meetingFilters, toMeetings } from 'c/salescalingUtils';
+import { sellerErrorMessage, toMeetings, totalMeetings } from 'c/salescalingUtils';
 import type { Meeting, MeetingsQueryData } from 'c/salescalingUtils';
+import {
+  MAX_CONNECTION_SIZE,
+  MEETINGS_OPERATION,
+  MEETINGS_QUERY_TEXT,
+  isSupportedObject,
+  meetingVariables,
+} from './meetingsQuery';
+import type { MeetingsVariables, OpportunityWindow } from './meetingsQuery';
 
 const DEFAULT_MAX_MEETINGS = 5;
 const MAX_MEETINGS = 50;
 
-// One static query; what differs per record page is only the `where` variables
-// (meetingFilters). Event and Task are in the GraphQL API from API 59.0:
-// https://developer.salesforce.com/docs/platform/graphql/guide/query-limits.html
-// Custom fields are aliased to themselves so a result keeps their names whatever the org does.
+// The document lives in meetingsQuery.ts so the same text can be run against an org from Node.
 const MEETINGS_QUERY = gql`
-  query salescalingMeetings($eventWhere: Event_Filter, $taskWhere: Task_Filter, $first: Int) {
-    uiapi {
-      query {
-        Event(where: $eventWhere, orderBy: { StartDateTime: { order: DESC } }, first: $first) {
-          edges {
-            node {
-              Id
-              Subject {
-                value
-              }
-              StartDateTime {
-                value
-              }
-              DurationInMinutes {
-                value
-              }
-              Salescaling_Meeting_Id__c: Salescaling_Meeting_Id__c {
-                value
-              }
-              Salescaling_Recording_Url__c: Salescaling_Recording_Url__c {
-                value
-              }
-              Salescaling_Summary_Preview__c: Salescaling_Summary_Preview__c {
-                value
-              }
-              Salescaling_Attendees__c: Salescaling_Attendees__c {
-                value
-              }
-            }
-          }
-        }
-        Task(where: $taskWhere, orderBy: { CreatedDate: { order: DESC } }, first: $first) {
-          edges {
-            node {
-              Id
-              Salescaling_Meeting_Id__c: Salescaling_Meeting_Id__c {
-                value
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  ${MEETINGS_QUERY_TEXT}
 `;
 
+/** The Opportunity's dates that bound "while it was open" for meetings of its contact roles. */
+const OPPORTUNITY_FIELDS = ['Opportunity.CreatedDate', 'Opportunity.CloseDate', 'Opportunity.IsClosed'];
+
 type GraphQLResult = { data?: MeetingsQueryData; errors?: unknown[] };
+type RecordResult = {
+  data?: { fields?: Record<string, { value: unknown } | undefined> };
+  error?: unknown;
+};
 
 export default class SalescalingRecordings extends NavigationMixin(LightningElement) {
   /** Set by the record page. */
@@ -69,12 +39,22 @@ export default class SalescalingRecordings extends NavigationMixin(LightningElem
   @api maxMeetings: number = DEFAULT_MAX_MEETINGS;
 
   result?: GraphQLResult;
+  opportunity?: RecordResult;
+  /** "View all": ask for every meeting (up to the API's 2,000 per connection) instead of the first few. */
+  showAll = false;
 
   // gql is not reactive (https://developer.salesforce.com/docs/platform/lwc/guide/reference-graphql-wire.html):
   // the query is fixed and only the variables follow the page.
-  @wire(graphql, { query: MEETINGS_QUERY, variables: '$variables', operationName: 'salescalingMeetings' })
+  @wire(graphql, { query: MEETINGS_QUERY, variables: '$variables', operationName: MEETINGS_OPERATION })
   wiredMeetings(result: GraphQLResult): void {
     this.result = result;
+  }
+
+  // Only on Opportunity pages: its dates bound the contact-role meetings (recordId stays undefined
+  // elsewhere, so nothing is asked). https://developer.salesforce.com/docs/platform/lwc/guide/reference-get-record.html
+  @wire(getRecord, { recordId: '$opportunityId', fields: OPPORTUNITY_FIELDS })
+  wiredOpportunity(result: RecordResult): void {
+    this.opportunity = result;
   }
 
   get limit(): number {
@@ -83,19 +63,42 @@ export default class SalescalingRecordings extends NavigationMixin(LightningElem
     return Math.min(wanted, MAX_MEETINGS);
   }
 
-  /** Undefined until the page has given a supported record, so the wire has nothing to ask. */
-  get variables(): Record<string, unknown> | undefined {
+  /** How many meetings each connection is asked for and the card lists. */
+  get shown(): number {
+    return this.showAll ? MAX_CONNECTION_SIZE : this.limit;
+  }
+
+  get opportunityId(): string | undefined {
+    return this.objectApiName === 'Opportunity' && this.recordId ? this.recordId : undefined;
+  }
+
+  get opportunityWindow(): OpportunityWindow | undefined {
+    const fields = this.opportunity?.data?.fields;
+    const created = fields?.CreatedDate?.value;
+    if (typeof created !== 'string') return undefined;
+    const closed = fields?.IsClosed?.value === true;
+    const closeDate = fields?.CloseDate?.value;
+    return { createdDate: created, closeDate: closed && typeof closeDate === 'string' ? closeDate : null };
+  }
+
+  /** Undefined until the page has given a supported record (and, on an Opportunity, its dates). */
+  get variables(): MeetingsVariables | undefined {
     if (!this.recordId) return undefined;
-    const filters = meetingFilters(this.objectApiName, this.recordId);
-    return filters ? { ...filters, first: this.limit } : undefined;
+    return meetingVariables(this.objectApiName, this.recordId, this.shown, this.opportunityWindow);
   }
 
   get isUnsupportedPage(): boolean {
-    return Boolean(this.recordId) && meetingFilters(this.objectApiName, this.recordId ?? '') === undefined;
+    return Boolean(this.recordId) && !isSupportedObject(this.objectApiName);
   }
 
   get errors(): unknown[] | undefined {
-    return this.result?.errors?.length ? this.result.errors : undefined;
+    if (this.result?.errors?.length) return this.result.errors;
+    const recordError = this.opportunity?.error;
+    return recordError ? [recordError] : undefined;
+  }
+
+  get errorMessage(): string {
+    return sellerErrorMessage(this.errors);
   }
 
   get isLoading(): boolean {
@@ -103,15 +106,38 @@ export default class SalescalingRecordings extends NavigationMixin(LightningElem
   }
 
   get meetings(): Meeting[] {
-    return toMeetings(this.result?.data, this.limit);
+    return toMeetings(this.result?.data, this.shown, {
+      relatedByContactRole: this.objectApiName === 'Opportunity',
+    });
   }
 
   get hasMeetings(): boolean {
     return this.meetings.length > 0;
   }
 
+  get total(): number {
+    return Math.max(totalMeetings(this.result?.data), this.meetings.length);
+  }
+
+  /** The title says how many are listed and how many there are: "(5 of 12)", or "(3)" when that is all. */
   get cardTitle(): string {
-    return this.hasMeetings ? `Salescaling Recordings (${this.meetings.length})` : 'Salescaling Recordings';
+    if (!this.hasMeetings) return 'Salescaling Recordings';
+    const shown = this.meetings.length;
+    return shown < this.total
+      ? `Salescaling Recordings (${shown} of ${this.total})`
+      : `Salescaling Recordings (${shown})`;
+  }
+
+  get hasMore(): boolean {
+    return !this.showAll && this.hasMeetings && this.meetings.length < this.total;
+  }
+
+  get viewAllLabel(): string {
+    return `View all (${this.total})`;
+  }
+
+  handleViewAll(): void {
+    this.showAll = true;
   }
 
   handleOpenRecord(event: MouseEvent): void {
@@ -122,9 +148,15 @@ export default class SalescalingRecordings extends NavigationMixin(LightningElem
     // A plain click stays in the Lightning console/tab; modified clicks keep the href's behaviour.
     if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
-    this[NavigationMixin.Navigate]({
-      type: 'standard__recordPage',
-      attributes: { recordId, objectApiName, actionName: 'view' },
-    });
+    const relationshipApiName = target?.dataset.relationship;
+    // The summary is an Enhanced Note linked to the Event: its Notes related list shows it.
+    this[NavigationMixin.Navigate](
+      relationshipApiName
+        ? {
+            type: 'standard__recordRelationshipPage',
+            attributes: { recordId, objectApiName, relationshipApiName, actionName: 'view' },
+          }
+        : { type: 'standard__recordPage', attributes: { recordId, objectApiName, actionName: 'view' } },
+    );
   }
 }

@@ -1,9 +1,6 @@
 // Shared, platform-free logic of the Salescaling components, kept out of the components so that it
 // reads (and is tested) as plain functions.
 
-/** The record pages the recordings component is offered on. */
-export type SupportedObject = 'Account' | 'Contact' | 'Opportunity';
-
 /** One meeting as the recordings component shows it. */
 export type Meeting = {
   id: string;
@@ -17,7 +14,13 @@ export type Meeting = {
   notesTaskId: string | null;
   eventHref: string;
   notesHref: string | null;
+  /** The Meeting Summary note is linked to the Event: its Notes related list. */
+  summaryHref: string;
   recordingLabel: string;
+  /** On an Opportunity page: listed because a contact role attended, not linked to the Opportunity. */
+  byContactRole: boolean;
+  /** SLDS classes of the list item: a divider between meetings, none after the last. */
+  itemClass: string;
 };
 
 type FieldValue<T> = { value: T | null } | null | undefined;
@@ -27,6 +30,7 @@ type EventNode = {
   Subject?: FieldValue<string>;
   StartDateTime?: FieldValue<string>;
   DurationInMinutes?: FieldValue<number>;
+  WhatId?: FieldValue<string>;
   Salescaling_Meeting_Id__c?: FieldValue<string>;
   Salescaling_Recording_Url__c?: FieldValue<string>;
   Salescaling_Summary_Preview__c?: FieldValue<string>;
@@ -38,84 +42,22 @@ type TaskNode = {
   Salescaling_Meeting_Id__c?: FieldValue<string>;
 };
 
-type Connection<T> = { edges?: { node: T }[] } | null | undefined;
+type Connection<T> =
+  | { totalCount?: number | null; pageInfo?: { hasNextPage?: boolean } | null; edges?: { node: T }[] | null }
+  | null
+  | undefined;
 
-/** The `data` of the meetings query (see salescalingRecordings.ts). */
+/** The `data` of the meetings query (salescalingRecordings/meetingsQuery.ts): aliased connections. */
 export type MeetingsQueryData = {
-  uiapi?: { query?: { Event?: Connection<EventNode>; Task?: Connection<TaskNode> } };
-};
-
-type Filter = Record<string, unknown>;
-
-const HAS_MEETING_ID: Filter = { Salescaling_Meeting_Id__c: { ne: null } };
-
-/**
- * The GraphQL `where` filters that find a record's Salescaling meetings (Events) and their
- * consolidated-notes activities (Tasks).
- *
- * - Account: Event.AccountId is derived by Salesforce from WhatId or the primary contact, so it
- *   also finds meetings linked only through a contact of the account; WhatId catches the rest.
- * - Opportunity: WhatId is the only link an activity has to an opportunity.
- * - Contact: WhoId is only the primary contact. With Shared Activities a meeting links up to 50
- *   contacts through EventRelation/TaskRelation rows, so a semi-join on those finds the meetings
- *   where this contact is a related contact, not only the primary one.
- *   https://developer.salesforce.com/docs/platform/graphql/guide/filter-joins.html
- */
-export function meetingFilters(
-  objectApiName: string | undefined,
-  recordId: string,
-): { eventWhere: Filter; taskWhere: Filter } | undefined {
-  const whatOrAccount = {
-    or: [{ WhatId: { eq: recordId } }, { AccountId: { eq: recordId } }],
+  uiapi?: {
+    query?: {
+      events?: Connection<EventNode>;
+      relatedEvents?: Connection<EventNode>;
+      tasks?: Connection<TaskNode>;
+      relatedTasks?: Connection<TaskNode>;
+    };
   };
-  switch (objectApiName) {
-    case 'Account':
-      return {
-        eventWhere: { and: [HAS_MEETING_ID, whatOrAccount] },
-        taskWhere: { and: [HAS_MEETING_ID, whatOrAccount] },
-      };
-    case 'Opportunity':
-      return {
-        eventWhere: { and: [HAS_MEETING_ID, { WhatId: { eq: recordId } }] },
-        taskWhere: { and: [HAS_MEETING_ID, { WhatId: { eq: recordId } }] },
-      };
-    case 'Contact':
-      return {
-        eventWhere: {
-          and: [
-            HAS_MEETING_ID,
-            {
-              or: [
-                { WhoId: { eq: recordId } },
-                {
-                  Id: {
-                    inq: { EventRelation: { RelationId: { eq: recordId } }, ApiName: 'EventId' },
-                  },
-                },
-              ],
-            },
-          ],
-        },
-        taskWhere: {
-          and: [
-            HAS_MEETING_ID,
-            {
-              or: [
-                { WhoId: { eq: recordId } },
-                {
-                  Id: {
-                    inq: { TaskRelation: { RelationId: { eq: recordId } }, ApiName: 'TaskId' },
-                  },
-                },
-              ],
-            },
-          ],
-        },
-      };
-    default:
-      return undefined;
-  }
-}
+};
 
 /** "45 min", "1 h", "1 h 30 min"; empty when Salesforce has no duration (all-day events). */
 export function formatDuration(minutes: number | null | undefined): string {
@@ -142,16 +84,34 @@ export function safeHttpUrl(url: string | null): string | null {
   }
 }
 
-/** Turns the query's result into the meetings to show, newest first, at most `limit`. */
-export function toMeetings(data: MeetingsQueryData | undefined, limit: number): Meeting[] {
-  const events = data?.uiapi?.query?.Event?.edges ?? [];
-  const tasks = data?.uiapi?.query?.Task?.edges ?? [];
+/**
+ * Turns the query's result into the meetings to show, newest first, at most `limit`: the primary and
+ * the related connections merged (an Event in both counts once, as linked).
+ */
+export function toMeetings(
+  data: MeetingsQueryData | undefined,
+  limit: number,
+  options: { relatedByContactRole?: boolean } = {},
+): Meeting[] {
+  const query = data?.uiapi?.query;
   const notesByMeeting = new Map<string, string>();
-  for (const { node } of tasks) {
+  for (const { node } of [...(query?.tasks?.edges ?? []), ...(query?.relatedTasks?.edges ?? [])]) {
     const meetingId = valueOf(node.Salescaling_Meeting_Id__c);
     if (meetingId && !notesByMeeting.has(meetingId)) notesByMeeting.set(meetingId, node.Id);
   }
-  const meetings = events.map(({ node }): Meeting => {
+  const seen = new Set<string>();
+  const nodes: { node: EventNode; byContactRole: boolean }[] = [];
+  for (const [connection, related] of [
+    [query?.events, false],
+    [query?.relatedEvents, true],
+  ] as const) {
+    for (const { node } of connection?.edges ?? []) {
+      if (seen.has(node.Id)) continue;
+      seen.add(node.Id);
+      nodes.push({ node, byContactRole: related && options.relatedByContactRole === true });
+    }
+  }
+  const meetings = nodes.map(({ node, byContactRole }): Meeting => {
     const meetingId = valueOf(node.Salescaling_Meeting_Id__c) ?? '';
     const title = valueOf(node.Subject)?.trim() || 'Untitled meeting';
     const notesTaskId = notesByMeeting.get(meetingId) ?? null;
@@ -167,13 +127,29 @@ export function toMeetings(data: MeetingsQueryData | undefined, limit: number): 
       notesTaskId,
       eventHref: `/lightning/r/Event/${node.Id}/view`,
       notesHref: notesTaskId ? `/lightning/r/Task/${notesTaskId}/view` : null,
+      summaryHref: `/lightning/r/Event/${node.Id}/related/AttachedContentNotes/view`,
       recordingLabel: `Open recording of ${title} in Salescaling (opens in a new tab)`,
+      byContactRole,
+      itemClass: '',
     };
   });
-  // The query already orders by StartDateTime DESC; sorting again keeps "newest first" true
-  // whatever order a cached or merged result comes back in.
+  // Each connection is ordered by StartDateTime DESC; the merge must be ordered again.
   meetings.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
-  return meetings.slice(0, Math.max(0, limit));
+  return meetings.slice(0, Math.max(0, limit)).map((meeting, index) => ({
+    ...meeting,
+    itemClass:
+      index === 0 ? 'slds-item' : 'slds-item slds-border_top slds-var-m-top_small slds-var-p-top_small',
+  }));
+}
+
+/**
+ * How many meetings the record has: the two connections are disjoint (meetingsQuery.ts), so their
+ * totalCounts add up. Falls back to what was fetched when a connection has no totalCount.
+ */
+export function totalMeetings(data: MeetingsQueryData | undefined): number {
+  const query = data?.uiapi?.query;
+  const count = (c: Connection<EventNode>): number => c?.totalCount ?? c?.edges?.length ?? 0;
+  return count(query?.events) + count(query?.relatedEvents);
 }
 
 type ErrorLike = string | { message?: string; body?: unknown } | null | undefined;
@@ -193,4 +169,23 @@ export function reduceErrors(errors: unknown): string[] {
     return [];
   });
   return [...new Set(messages)];
+}
+
+/** The permission set that lets a person read what the card shows (force-app/.../permissionsets). */
+export const VIEWER_PERMISSION_SET = 'Salescaling Recordings Viewer';
+
+/**
+ * What a seller reads when the card cannot load: what is wrong and what to ask an admin for, never
+ * the raw GraphQL message. An unknown or unreadable field, or an object the user cannot query, is
+ * what a missing permission set looks like to the GraphQL API (field-level security hides the field
+ * from the schema: https://developer.salesforce.com/docs/platform/graphql/guide/query-limits.html).
+ */
+export function sellerErrorMessage(errors: unknown): string {
+  const text = reduceErrors(errors).join(' ');
+  const permission =
+    /is undefined|No such column|not supported|INSUFFICIENT_ACCESS|insufficient access|does not have access|isn't accessible|not accessible|Cannot query field|Unknown type|sObject type/i;
+  if (permission.test(text)) {
+    return `You can't see recorded meetings yet: your Salesforce user is missing access to Salescaling's meeting fields. Ask your Salesforce admin to assign you the ${VIEWER_PERMISSION_SET} permission set.`;
+  }
+  return `Recorded meetings couldn't be loaded right now. Reload the page; if this keeps happening, ask your Salesforce admin to check that you have the ${VIEWER_PERMISSION_SET} permission set.`;
 }
