@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { grantedConnection, type ConnectionManager } from '../salesforce/connection.ts';
-import { checkOrg } from '../salesforce/org-check.ts';
+import { checkOrg, explainMissing } from '../salesforce/org-check.ts';
 import {
   OAuthError,
   buildAuthorizeUrl,
@@ -162,6 +162,7 @@ export class ConnectService {
           connectedUserId: identity.user_id,
           sharedActivities: org.sharedActivities,
           packageFields: org.packageFields,
+          eventType: org.eventType,
         },
         check: org.check,
         connectedAt: new Date().toISOString(),
@@ -199,7 +200,11 @@ export class ConnectService {
       instanceUrl: c.instanceUrl,
       loginUrl: c.loginUrl,
       user: { id: c.userId, username: c.username, displayName: c.displayName },
-      permissions: { ok: c.check.missingPermissions.length === 0, missing: [...c.check.missingPermissions] },
+      permissions: {
+        ok: c.check.missingPermissions.length === 0,
+        missing: [...c.check.missingPermissions],
+        details: c.check.missingPermissions.map((name) => ({ name, fix: explainMissing(name) })),
+      },
       sharedActivities: c.check.sharedActivities,
       packageFields: {
         installed: c.check.packageFieldsMissing.length === 0,
@@ -225,7 +230,12 @@ export class ConnectService {
       const org = await checkOrg(entry.conn);
       await this.#o.store.updateOrgCheck(
         workspaceId,
-        { ...entry.record.profile, sharedActivities: org.sharedActivities, packageFields: org.packageFields },
+        {
+          ...entry.record.profile,
+          sharedActivities: org.sharedActivities,
+          packageFields: org.packageFields,
+          eventType: org.eventType,
+        },
         org.check,
       );
       this.#o.connections.forget(workspaceId);

@@ -43,7 +43,14 @@ export const connectionStatusSchema = z.object({
   user: z
     .object({ id: z.string(), username: z.string().nullable(), displayName: z.string().nullable() })
     .optional(),
-  permissions: z.object({ ok: z.boolean(), missing: z.array(z.string()) }).optional(),
+  permissions: z
+    .object({
+      ok: z.boolean(),
+      missing: z.array(z.string()),
+      // What an admin grants for each missing permission, in words.
+      details: z.array(z.object({ name: z.string(), fix: z.string() })).optional(),
+    })
+    .optional(),
   sharedActivities: z.boolean().optional(),
   packageFields: z
     .object({ installed: z.boolean(), found: z.array(z.string()), missing: z.array(z.string()) })

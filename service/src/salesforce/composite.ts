@@ -7,7 +7,7 @@
  */
 import type { Connection } from 'jsforce';
 import { dataPath } from './api-version.ts';
-import { SalesforceError, classifySalesforceError, kindOfErrorCode } from './errors.ts';
+import { SalesforceError, classifySalesforceError, kindOfErrorCode, withAdminReason } from './errors.ts';
 
 export interface Subrequest {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -117,7 +117,7 @@ export function subrequestError(referenceId: string, response: SubResponse | und
   return new SalesforceError(
     kindOfErrorCode(e.errorCode, status),
     e.errorCode,
-    `${referenceId}: ${e.message}`,
+    withAdminReason(e.errorCode, `${referenceId}: ${e.message}`, e.fields),
     {
       fields: e.fields,
       ...(status === undefined ? {} : { statusCode: status }),

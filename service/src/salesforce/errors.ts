@@ -62,11 +62,46 @@ const AUTH_CODES = new Set([
   'INVALID_CLIENT',
   'INVALID_CLIENT_ID',
   'UNAUTHORIZED',
-  'INACTIVE_OWNER_OR_USER',
   'API_DISABLED_FOR_ORG',
   'API_CURRENTLY_DISABLED',
   'ORG_LOCKED',
 ]);
+
+/** The permission set the connecting user needs (force-app/main/default/permissionsets). */
+const INTEGRATION_PERMISSION_SET = 'Salescaling Integration User';
+
+/**
+ * What an admin does about a record error, by Salesforce error code. These are the org's own
+ * security and rules refusing a meeting: they are `record` errors (the meeting is `failed` at once,
+ * never retried on its own) and the admin fixes the cause, then resyncs. `{fields}` names the fields
+ * Salesforce reported. Codes: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+ * (docs/admin-guide.md has the same table).
+ */
+export const ADMIN_REASONS: Readonly<Record<string, string>> = {
+  INSUFFICIENT_ACCESS_OR_READONLY: `the connected Salesforce user may not edit this meeting's records. Activities are Controlled by Parent by default: editing or deleting a seller's meeting needs edit access to the Contacts, Account, Opportunity or Lead it is linked to. Assign the ${INTEGRATION_PERMISSION_SET} permission set (read and edit on those objects) and make sure sharing gives the user edit access to those records`,
+  INSUFFICIENT_ACCESS: `the connected Salesforce user lacks a permission this meeting needs. Assign the ${INTEGRATION_PERMISSION_SET} permission set and check the connection status for what is missing`,
+  INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY: `the connected Salesforce user cannot see or relate a record the meeting links to or is owned by ({fields}). Share those records with the user (role hierarchy or a sharing rule) and keep the ${INTEGRATION_PERMISSION_SET} permission set assigned`,
+  FIELD_CUSTOM_VALIDATION_EXCEPTION: `a validation rule in your org refused the meeting (its message is above). Let the rule pass for the Salescaling integration user (for example, exclude that user or its permission set), then resync`,
+  REQUIRED_FIELD_MISSING: `your org requires a field Salescaling does not fill ({fields}). Make it optional on Event/Task or give it a default value, then resync`,
+  INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: `a restricted picklist in your org does not take the value Salescaling writes ({fields}; the Event Type is "Meeting"). Add the value to the picklist, or recheck the connection so Salescaling leaves Type out, then resync`,
+  FIELD_INTEGRITY_EXCEPTION: `Salesforce refused how the meeting's records relate ({fields}): a related record or owner that is not allowed there. Check the records named in the message, then resync`,
+  CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY: `an automation in your org (an Apex trigger, a flow or a process) failed on the meeting's records (its message is above). Fix the automation or let it skip the Salescaling integration user, then resync`,
+  INVALID_FIELD_FOR_INSERT_UPDATE: `the connected Salesforce user may not write a field ({fields}). Grant edit access to it (field-level security) with the ${INTEGRATION_PERMISSION_SET} permission set, then resync`,
+  INACTIVE_OWNER_OR_USER: `the meeting's owner is an inactive Salesforce user. Reactivate the user or resend the meeting once its organizer has an active user, then resync`,
+};
+
+/** The admin-facing sentence for a Salesforce error code, or undefined when there is none. */
+export function adminReason(errorCode: string, fields: readonly string[] = []): string | undefined {
+  const text = ADMIN_REASONS[errorCode.toUpperCase()];
+  if (text === undefined) return undefined;
+  return text.replace('{fields}', fields.length > 0 ? fields.join(', ') : 'see the message');
+}
+
+/** Salesforce's message followed by what an admin does about it, as the meeting status shows it. */
+export function withAdminReason(errorCode: string, message: string, fields: readonly string[] = []): string {
+  const reason = adminReason(errorCode, fields);
+  return reason === undefined ? message : `${message} — Fix: ${reason}.`;
+}
 
 /** Node/undici network failures: the request may not have reached Salesforce at all. */
 const NETWORK_CODES = new Set([
@@ -178,9 +213,9 @@ export function classifySalesforceError(err: unknown): SalesforceError {
     'UNKNOWN_ERROR';
   const statusRaw = err['statusCode'] ?? err['status'];
   const statusCode = typeof statusRaw === 'number' ? statusRaw : statusFromCode(errorCode);
-  const message = stringField(err, 'message') ?? errorCode;
   const fieldsRaw = err['fields'] ?? body?.['fields'];
   const fields = Array.isArray(fieldsRaw) ? fieldsRaw.filter((f): f is string => typeof f === 'string') : [];
+  const message = withAdminReason(errorCode, stringField(err, 'message') ?? errorCode, fields);
   const options: { fields: readonly string[]; statusCode?: number; cause: unknown } = { fields, cause: err };
   if (statusCode !== undefined) options.statusCode = statusCode;
   return new SalesforceError(kindOfErrorCode(errorCode, statusCode), errorCode, message, options);

@@ -1,7 +1,8 @@
 /**
  * What the connected user's grant allows, read from describe calls at connect time (and on demand):
- * the object permissions the product needs, the package's custom fields on Activity, and whether
- * Shared Activities is on. Every gap is named so the status endpoint can tell an admin what to fix.
+ * the object permissions and field-level security the product needs, the package's custom fields on
+ * Activity, whether Shared Activities is on, and whether the org's Event `Type` picklist takes
+ * "Meeting". Every gap is named so the status endpoint can tell an admin what to fix.
  */
 import type { Connection } from 'jsforce';
 import type { OrgProfile } from '../sync/types.ts';
@@ -9,10 +10,25 @@ import type { OrgCheck } from '../store/types.ts';
 
 type Capability = 'createable' | 'updateable' | 'deletable' | 'queryable';
 
+/** The permission set an admin assigns to the connecting user (force-app/main/default/permissionsets). */
+export const INTEGRATION_PERMISSION_SET = 'Salescaling Integration User';
+
 /**
- * The object permissions the product needs (CONTRACT §6): it writes activities and notes, and only reads
- * CRM records. Relating an Event, Task or note to a Contact, Account or Opportunity needs read access to
- * that record, not edit, so read is all the permission set grants and all this asks for.
+ * The object permissions every operation of the product needs (CONTRACT §6; docs/admin-guide.md
+ * explains each one).
+ *
+ * - Event and Task: create, edit and delete. Event and Task have no object permissions of their own;
+ *   the user permissions "Edit Events" (EditEvent) and "Edit Tasks" (EditTask) make them createable,
+ *   updateable and deletable in describe.
+ * - Contact, Account, Opportunity, Lead: read AND edit. Activities are *Controlled by Parent* by
+ *   default: a user who does not own an activity may edit or delete it only with edit access to the
+ *   records it is related to. The meetings are owned by the organizer (a seller), not by the connected
+ *   user, so updating or deleting them needs edit on the records they link to — which is why
+ *   Salescaling's help page asks for read and write on these objects. The service never changes those
+ *   records themselves.
+ *   https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm
+ * - ContentNote/ContentDocumentLink: the Meeting Summary note and its links to the Event and records.
+ * - User: finding the organizer's user to own the Event.
  */
 export const REQUIRED: Readonly<Record<string, readonly Capability[]>> = {
   Event: ['createable', 'updateable', 'deletable', 'queryable'],
@@ -20,18 +36,27 @@ export const REQUIRED: Readonly<Record<string, readonly Capability[]>> = {
   Task: ['createable', 'updateable', 'deletable', 'queryable'],
   ContentNote: ['createable', 'updateable', 'queryable'],
   ContentDocumentLink: ['createable', 'queryable'],
-  Contact: ['queryable'],
-  Account: ['queryable'],
-  Opportunity: ['queryable'],
-  Lead: ['queryable'],
+  Contact: ['queryable', 'updateable'],
+  Account: ['queryable', 'updateable'],
+  Opportunity: ['queryable', 'updateable'],
+  Lead: ['queryable', 'updateable'],
   User: ['queryable'],
 };
 
 const WORD: Record<Capability, string> = {
   createable: 'create',
-  updateable: 'update',
+  updateable: 'edit',
   deletable: 'delete',
   queryable: 'read',
+};
+
+/**
+ * Event and Task are not in a permission set's object permissions: their create/edit/delete come from
+ * these user (system) permissions, so that is what an admin must grant when describe says no.
+ */
+const ACTIVITY_USER_PERMISSION: Readonly<Record<string, string>> = {
+  Event: 'EditEvent',
+  Task: 'EditTask',
 };
 
 /** The package's Activity fields (force-app/main/default/objects/Activity/fields/), by OrgProfile key. */
@@ -42,18 +67,95 @@ export const PACKAGE_FIELDS = {
   attendees: 'Salescaling_Attendees__c',
 } as const;
 
+/** The Event Type the product writes (CONTRACT §6). */
+export const MEETING_TYPE = 'Meeting';
+
+interface FieldLike {
+  readonly name: string;
+  readonly createable?: boolean;
+  readonly updateable?: boolean;
+  readonly restrictedPicklist?: boolean;
+  readonly picklistValues?: readonly { readonly value: string; readonly active?: boolean }[];
+}
+
 interface DescribeLike {
   readonly createable?: boolean;
   readonly updateable?: boolean;
   readonly deletable?: boolean;
   readonly queryable?: boolean;
-  readonly fields: readonly { readonly name: string }[];
+  readonly fields: readonly FieldLike[];
 }
 
 export interface OrgCheckResult {
   readonly check: OrgCheck;
   readonly sharedActivities: boolean;
   readonly packageFields: OrgProfile['packageFields'];
+  /**
+   * The `Type` to write on Events: "Meeting" when the org's picklist has it (or is not restricted,
+   * so Salesforce stores any value); null when the picklist is restricted without it, or the field
+   * is not editable for the user — then the Event is written without a Type rather than refused.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST)
+   */
+  readonly eventType: string | null;
+}
+
+/**
+ * The Event `Type` to write, from the Event describe (null: omit it). A picklist that is not
+ * restricted accepts values outside its list over the API, so "Meeting" is kept; a restricted one
+ * without an active "Meeting" would refuse every meeting, so Type is left out.
+ */
+export function eventTypeFor(event: DescribeLike | null): string | null {
+  const type = event?.fields.find((f) => f.name === 'Type');
+  if (!type || type.createable === false || type.updateable === false) return null;
+  if (!type.restrictedPicklist) return MEETING_TYPE;
+  const values = type.picklistValues ?? [];
+  return values.some((v) => v.value === MEETING_TYPE && v.active !== false) ? MEETING_TYPE : null;
+}
+
+/** The missing permissions one describe shows: `Object.read`, `Event.Field__c.edit`, `EditEvent`. */
+export function missingFrom(byName: ReadonlyMap<string, DescribeLike | null>): string[] {
+  const missing: string[] = [];
+  for (const [name, caps] of Object.entries(REQUIRED)) {
+    const d = byName.get(name) ?? null;
+    const userPermission = ACTIVITY_USER_PERMISSION[name];
+    for (const cap of caps) {
+      if (d && d[cap] === true) continue;
+      missing.push(`${name}.${WORD[cap]}`);
+    }
+    // Named once per object, beside the object gaps it explains.
+    if (userPermission && (!d || caps.some((cap) => cap !== 'queryable' && d[cap] !== true))) {
+      missing.push(userPermission);
+    }
+  }
+  // Field-level security on the package's fields: the service writes every one on Event and Task.
+  for (const object of ['Event', 'Task']) {
+    const fields = byName.get(object)?.fields ?? [];
+    for (const apiName of Object.values(PACKAGE_FIELDS)) {
+      const field = fields.find((f) => f.name === apiName || f.name.endsWith(`__${apiName}`));
+      // An absent field is reported as the package not installed (packageFieldsMissing), or as the
+      // field unreadable: describe hides a field the user cannot read.
+      if (!field) continue;
+      if (field.createable === false || field.updateable === false)
+        missing.push(`${object}.${field.name}.edit`);
+    }
+  }
+  return missing;
+}
+
+/** What an admin does about one missing permission, in words (connection status, admin guide). */
+export function explainMissing(name: string): string {
+  const [object, second, third] = name.split('.');
+  if (name === 'EditEvent' || name === 'EditTask') {
+    return `the user permission "${name === 'EditEvent' ? 'Edit Events' : 'Edit Tasks'}" (${name}), in the ${INTEGRATION_PERMISSION_SET} permission set`;
+  }
+  if (third === 'edit') {
+    return `edit access to the field ${object}.${second} (field-level security), in the ${INTEGRATION_PERMISSION_SET} permission set`;
+  }
+  const why =
+    second === 'edit' && ['Contact', 'Account', 'Opportunity', 'Lead'].includes(object ?? '')
+      ? `: with activities Controlled by Parent, editing or deleting a seller's meeting needs edit access to the records it is linked to`
+      : '';
+  return `${second ?? 'read'} on ${object}, in the ${INTEGRATION_PERMISSION_SET} permission set${why}`;
 }
 
 export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
@@ -72,11 +174,7 @@ export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
   );
   const byName = new Map(names.map((n, i) => [n, described[i] ?? null]));
 
-  const missingPermissions: string[] = [];
-  for (const [name, caps] of Object.entries(REQUIRED)) {
-    const d = byName.get(name);
-    for (const cap of caps) if (!d || d[cap] !== true) missingPermissions.push(`${name}.${WORD[cap]}`);
-  }
+  const missingPermissions = missingFrom(byName);
 
   // With Shared Activities an EventRelation can be a parent relation (IsParent/IsWhat); without it,
   // EventRelation holds invitees only and those fields are absent.
@@ -109,5 +207,6 @@ export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
     },
     sharedActivities,
     packageFields,
+    eventType: eventTypeFor(byName.get('Event') ?? null),
   };
 }

@@ -25,7 +25,8 @@ function eventFields(plan: MeetingPlan, org: OrgProfile, creating: boolean): Rec
     Subject: plan.event.subject,
     StartDateTime: plan.event.start,
     EndDateTime: plan.event.end,
-    Type: 'Meeting',
+    // null: the org's restricted Type picklist has no "Meeting"; the Event is written without a Type.
+    ...(org.eventType === null ? {} : { Type: org.eventType ?? 'Meeting' }),
     Description: plan.event.description,
     WhoId: plan.event.whoId,
     WhatId: plan.event.whatId,

@@ -22,6 +22,11 @@ export interface OrgProfile {
     readonly summaryPreview?: string;
     readonly attendees?: string;
   };
+  /**
+   * The Event `Type` to write: "Meeting", or null to leave Type out when the org's restricted picklist
+   * has no "Meeting" (salesforce/org-check.ts). Absent in profiles stored before it was learnt: "Meeting".
+   */
+  readonly eventType?: string | null;
 }
 
 /** The Salesforce records written for one meeting, as last synced. Stored by the shell, opaque to it. */

@@ -50,7 +50,19 @@ describe('permission check in the connection status', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       connected: true,
-      permissions: { ok: false, missing: ['Task.create', 'Opportunity.read'] },
+      permissions: {
+        ok: false,
+        // Task.create comes from the "Edit Tasks" user permission; Opportunity needs read and edit
+        // (Controlled by Parent: editing a seller's meeting needs edit on what it is linked to).
+        missing: ['Task.create', 'EditTask', 'Opportunity.read', 'Opportunity.edit'],
+        details: expect.arrayContaining([
+          {
+            name: 'Opportunity.edit',
+            fix: expect.stringContaining('Salescaling Integration User permission set'),
+          },
+          { name: 'EditTask', fix: expect.stringContaining('"Edit Tasks"') },
+        ]),
+      },
       sharedActivities: true,
       packageFields: {
         installed: false,
