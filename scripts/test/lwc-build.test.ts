@@ -40,6 +40,7 @@ describe('the LWC TypeScript build', () => {
 
     expect(emitted.map((file) => path.relative(dir, file))).toEqual([
       'force-app/main/default/lwc/salescalingErrorPanel/salescalingErrorPanel.js',
+      'force-app/main/default/lwc/salescalingRecordings/meetingsQuery.js',
       'force-app/main/default/lwc/salescalingRecordings/salescalingRecordings.js',
       'force-app/main/default/lwc/salescalingUtils/salescalingUtils.js',
     ]);

@@ -90,6 +90,8 @@ describe('the package metadata', () => {
     const shipped = filesUnder(path.join(converted, 'lwc')).map((file) => path.relative(converted, file));
     expect(shipped.filter((file) => file.endsWith('.js')).sort()).toEqual([
       'lwc/salescalingErrorPanel/salescalingErrorPanel.js',
+      // The card's query document and variables, a module of the component's bundle.
+      'lwc/salescalingRecordings/meetingsQuery.js',
       'lwc/salescalingRecordings/salescalingRecordings.js',
       'lwc/salescalingUtils/salescalingUtils.js',
     ]);
