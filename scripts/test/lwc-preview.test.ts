@@ -10,7 +10,7 @@ import { findProjectRoot } from '../lib/project-root.ts';
 const CHROMIUM = '/usr/bin/chromium';
 
 /** The little of the browser's window these checks use (the repo's TypeScript has no DOM lib). */
-type BrowserWindow = { getComputedStyle(element: unknown): { backgroundColor: string } };
+type BrowserWindow = { getComputedStyle(element: unknown): { backgroundColor: string; color: string } };
 const root = findProjectRoot();
 const fixtures = path.join(root, 'force-app/main/default/lwc/salescalingRecordings/__tests__/data');
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(fixtures, name), 'utf8'));
@@ -130,8 +130,27 @@ describe('the component in a real browser', () => {
 
     const message = page.locator('c-salescaling-error-panel [data-id="error-message"]');
     await message.waitFor({ timeout: 20_000 });
-    expect(await message.innerText()).toBe('Recorded meetings could not be loaded');
-    await page.locator('c-salescaling-error-panel [data-id="error-toggle"]').focus();
+    // A seller's words and the permission set to ask for, not the GraphQL message.
+    expect(await message.innerText()).toContain('Salescaling Recordings Viewer permission set');
+    expect(await message.innerText()).not.toContain('is undefined');
+    const toggle = page.locator('c-salescaling-error-panel [data-id="error-toggle"]');
+    await toggle.focus();
+    // The focused button stays readable on the red alert: WCAG contrast of its text on its background.
+    const contrast = await toggle.evaluate((button) => {
+      const win = globalThis as unknown as BrowserWindow;
+      const rgb = (css: string) => (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+      const luminance = (css: string) => {
+        const [r = 0, g = 0, b = 0] = rgb(css).map((v) => {
+          const c = v / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const style = win.getComputedStyle(button);
+      const [hi, lo] = [luminance(style.color), luminance(style.backgroundColor)].sort((a, b) => b - a);
+      return (hi! + 0.05) / (lo! + 0.05);
+    });
+    expect(contrast).toBeGreaterThanOrEqual(4.5);
     await page.keyboard.press('Enter');
     expect(await page.locator('c-salescaling-error-panel [data-id="error-details"]').innerText()).toBe(
       "Field 'Salescaling_Meeting_Id__c' in type 'Event' is undefined",
