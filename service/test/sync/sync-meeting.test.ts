@@ -3,6 +3,7 @@
  * and on the API calls the org counted.
  */
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
+import { checkOrg } from '../../src/salesforce/org-check.ts';
 import type { SyncOutcome, WrittenRecords } from '../../src/sync/types.ts';
 import type { Meeting } from '../../src/meetings/schema.ts';
 import { meeting as baseMeeting } from '../associations/fixtures.ts';
@@ -474,5 +475,32 @@ describe('syncMeeting limits and faults', () => {
     const { out } = await sync(m);
     expect(out.state).toBe('synced');
     expect(await eventsOf(m.id)).toHaveLength(1);
+  });
+});
+
+describe('syncMeeting and the org’s Event Type picklist', () => {
+  it('when the local org is checked, then its Event Type takes "Meeting" and the check grants every permission', async () => {
+    const org = await checkOrg(t.conn);
+    expect(org.eventType).toBe('Meeting');
+    expect(org.check.missingPermissions).toEqual([]);
+  });
+
+  it('when the check found a restricted Type picklist without "Meeting", then the Event is written without a Type, on create and on update', async () => {
+    t.seedContact('Typeless', 'typeless@x.example', t.seedAccount('Typeless Co'));
+    const profile = { ...t.profile, eventType: null };
+    const m = meeting({ participants: external('typeless@x.example') });
+    const first = await syncMeeting(t.conn, profile, { kind: 'upsert', meeting: m }, null);
+    expect(first.state).toBe('synced');
+    expect((await eventsOf(m.id))[0]).toMatchObject({ Type: null });
+
+    await syncMeeting(
+      t.conn,
+      profile,
+      { kind: 'upsert', meeting: { ...m, version: m.version + 1, title: 'Renamed' } },
+      first.written,
+    );
+    const events = await eventsOf(m.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ Subject: 'Renamed', Type: null });
   });
 });
