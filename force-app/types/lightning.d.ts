@@ -36,3 +36,10 @@ declare module 'lightning/uiRecordApi' {
   /** https://developer.salesforce.com/docs/platform/lwc/guide/reference-get-record.html */
   export const getRecord: WireAdapterConstructor;
 }
+
+declare module 'lightning/uiRelatedListApi' {
+  import type { WireAdapterConstructor } from 'lwc';
+
+  /** https://developer.salesforce.com/docs/platform/lwc/guide/reference-wire-adapters-get-related-list-records.html */
+  export const getRelatedListRecords: WireAdapterConstructor;
+}

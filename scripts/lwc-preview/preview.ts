@@ -27,6 +27,8 @@ export type PreviewData = {
   maxMeetings?: number;
   /** What getRecord answers on an Opportunity page: field values by API name (CreatedDate, IsClosed, CloseDate). */
   record?: Record<string, unknown>;
+  /** What getRelatedListRecords answers on an Opportunity page: the contact roles' Contact ids. */
+  contactIds?: string[];
 };
 
 export type PreviewServer = { url: string; close(): Promise<void> };
@@ -66,6 +68,7 @@ async function bundleOnce(root: string): Promise<string> {
           ...COMPONENTS.map((name) => ({ name: `c/${name}`, path: path.join(lwcDir, name, `${name}.js`) })),
           { name: 'lightning/graphql', path: path.join(stubs, 'graphql.js') },
           { name: 'lightning/uiRecordApi', path: path.join(stubs, 'uiRecordApi.js') },
+          { name: 'lightning/uiRelatedListApi', path: path.join(stubs, 'uiRelatedListApi.js') },
           { name: 'lightning/navigation', path: path.join(stubs, 'navigation.js') },
           { npm: 'lightning-base-components' },
         ],

@@ -124,11 +124,16 @@ export type MeetingsVariables = {
   first: number;
 };
 
-/** The Opportunity's dates that bound "while it was open" (read with getRecord on the page). */
+/**
+ * What an Opportunity page knows before it asks for meetings: the Opportunity's dates that bound
+ * "while it was open" (getRecord) and the Contacts with a contact role on it (getRelatedListRecords).
+ */
 export type OpportunityWindow = {
   createdDate: string;
   /** Only when the Opportunity is closed: its CloseDate (a date, YYYY-MM-DD). */
   closeDate: string | null;
+  /** Contact ids of the Opportunity's contact roles. */
+  contactIds: readonly string[];
 };
 
 const HAS_MEETING_ID: Filter = { Salescaling_Meeting_Id__c: { ne: null } };
@@ -150,10 +155,11 @@ function relatedThrough(activity: 'Event' | 'Task', where: Filter): Filter {
  *   https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventrelation.htm).
  * - Contact: primary = WhoId; related = an EventRelation/TaskRelation row for the contact (up to 50
  *   contacts per meeting with Shared Activities).
- * - Opportunity: primary = WhatId; related = meetings whose primary contact has a contact role on the
- *   Opportunity (child-to-child semi-join on WhoId, https://developer.salesforce.com/docs/platform/graphql/guide/filter-joins.html),
- *   held while the Opportunity was open (from its CreatedDate, up to its CloseDate once closed).
- *   Undefined until the Opportunity's dates are known.
+ * - Opportunity: primary = WhatId; related = meetings where a Contact with a contact role on the
+ *   Opportunity is a related contact (semi-join on EventRelation/TaskRelation,
+ *   https://developer.salesforce.com/docs/platform/graphql/guide/filter-joins.html), held while the
+ *   Opportunity was open (from its CreatedDate, up to its CloseDate once closed). Undefined until the
+ *   Opportunity's dates and contact roles are known.
  */
 export function meetingVariables(
   objectApiName: string | undefined,
@@ -185,8 +191,13 @@ export function meetingVariables(
     }
     case 'Opportunity': {
       if (!opportunity) return undefined;
-      const byContactRole = {
-        WhoId: { inq: { OpportunityContactRole: { OpportunityId: { eq: recordId } }, ApiName: 'ContactId' } },
+      // SOQL allows no semi-join inside a semi-join, so the contact roles' Contacts come from the
+      // page (related list) and the relation rows are matched on them: any related contact of the
+      // meeting, not only its primary one (with Shared Activities, the primary contact has a relation
+      // row too). No contact role: `Id = null`, which matches nothing, since `IN ()` is not SOQL.
+      const byContactRole = (activity: 'Event' | 'Task'): Filter => {
+        if (opportunity.contactIds.length === 0) return { Id: { eq: null } };
+        return relatedThrough(activity, { RelationId: { in: [...opportunity.contactIds] } });
       };
       const whileOpen = (field: 'StartDateTime' | 'CreatedDate'): Filter[] => [
         { [field]: { gte: { value: opportunity.createdDate } } },
@@ -196,9 +207,17 @@ export function meetingVariables(
       ];
       return {
         eventWhere: all({ WhatId: { eq: recordId } }),
-        relatedEventWhere: all(byContactRole, { WhatId: { ne: recordId } }, ...whileOpen('StartDateTime')),
+        relatedEventWhere: all(
+          byContactRole('Event'),
+          { WhatId: { ne: recordId } },
+          ...whileOpen('StartDateTime'),
+        ),
         taskWhere: all({ WhatId: { eq: recordId } }),
-        relatedTaskWhere: all(byContactRole, { WhatId: { ne: recordId } }, ...whileOpen('CreatedDate')),
+        relatedTaskWhere: all(
+          byContactRole('Task'),
+          { WhatId: { ne: recordId } },
+          ...whileOpen('CreatedDate'),
+        ),
         first,
       };
     }

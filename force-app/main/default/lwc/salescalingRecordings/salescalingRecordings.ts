@@ -1,6 +1,7 @@
 import { LightningElement, api, wire } from 'lwc';
 import { gql, graphql } from 'lightning/graphql';
 import { getRecord } from 'lightning/uiRecordApi';
+import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 import { NavigationMixin } from 'lightning/navigation';
 import { sellerErrorMessage, toMeetings, totalMeetings } from 'c/salescalingUtils';
 import type { Meeting, MeetingsQueryData } from 'c/salescalingUtils';
@@ -23,12 +24,14 @@ const MEETINGS_QUERY = gql`
 
 /** The Opportunity's dates that bound "while it was open" for meetings of its contact roles. */
 const OPPORTUNITY_FIELDS = ['Opportunity.CreatedDate', 'Opportunity.CloseDate', 'Opportunity.IsClosed'];
+const CONTACT_ROLE_FIELDS = ['OpportunityContactRole.ContactId'];
+/** Contact roles read per Opportunity; an Opportunity with more is rare, and the first ones count. */
+const MAX_CONTACT_ROLES = 200;
 
 type GraphQLResult = { data?: MeetingsQueryData; errors?: unknown[] };
-type RecordResult = {
-  data?: { fields?: Record<string, { value: unknown } | undefined> };
-  error?: unknown;
-};
+type Fields = Record<string, { value: unknown } | undefined>;
+type RecordResult = { data?: { fields?: Fields }; error?: unknown };
+type RelatedListResult = { data?: { records?: { fields?: Fields }[] }; error?: unknown };
 
 export default class SalescalingRecordings extends NavigationMixin(LightningElement) {
   /** Set by the record page. */
@@ -40,6 +43,7 @@ export default class SalescalingRecordings extends NavigationMixin(LightningElem
 
   result?: GraphQLResult;
   opportunity?: RecordResult;
+  contactRoles?: RelatedListResult;
   /** "View all": ask for every meeting (up to the API's 2,000 per connection) instead of the first few. */
   showAll = false;
 
@@ -55,6 +59,18 @@ export default class SalescalingRecordings extends NavigationMixin(LightningElem
   @wire(getRecord, { recordId: '$opportunityId', fields: OPPORTUNITY_FIELDS })
   wiredOpportunity(result: RecordResult): void {
     this.opportunity = result;
+  }
+
+  // Only on Opportunity pages: the Contacts with a contact role on it.
+  // https://developer.salesforce.com/docs/platform/lwc/guide/reference-wire-adapters-get-related-list-records.html
+  @wire(getRelatedListRecords, {
+    parentRecordId: '$opportunityId',
+    relatedListId: 'OpportunityContactRoles',
+    fields: CONTACT_ROLE_FIELDS,
+    pageSize: MAX_CONTACT_ROLES,
+  })
+  wiredContactRoles(result: RelatedListResult): void {
+    this.contactRoles = result;
   }
 
   get limit(): number {
@@ -78,7 +94,18 @@ export default class SalescalingRecordings extends NavigationMixin(LightningElem
     if (typeof created !== 'string') return undefined;
     const closed = fields?.IsClosed?.value === true;
     const closeDate = fields?.CloseDate?.value;
-    return { createdDate: created, closeDate: closed && typeof closeDate === 'string' ? closeDate : null };
+    const roles = this.contactRoles?.data?.records;
+    if (!roles) return undefined;
+    const contactIds = [
+      ...new Set(
+        roles.map((r) => r.fields?.ContactId?.value).filter((id): id is string => typeof id === 'string'),
+      ),
+    ];
+    return {
+      createdDate: created,
+      closeDate: closed && typeof closeDate === 'string' ? closeDate : null,
+      contactIds,
+    };
   }
 
   /** Undefined until the page has given a supported record (and, on an Opportunity, its dates). */
@@ -93,8 +120,8 @@ export default class SalescalingRecordings extends NavigationMixin(LightningElem
 
   get errors(): unknown[] | undefined {
     if (this.result?.errors?.length) return this.result.errors;
-    const recordError = this.opportunity?.error;
-    return recordError ? [recordError] : undefined;
+    const pageErrors = [this.opportunity?.error, this.contactRoles?.error].filter(Boolean);
+    return pageErrors.length > 0 ? pageErrors : undefined;
   }
 
   get errorMessage(): string {

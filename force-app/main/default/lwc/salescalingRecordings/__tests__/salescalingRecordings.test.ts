@@ -1,6 +1,7 @@
 import SalescalingRecordings from 'c/salescalingRecordings';
 import { graphql } from 'lightning/graphql';
 import { getRecord } from 'lightning/uiRecordApi';
+import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 // @ts-expect-error the Jest mock adds test helpers the platform module does not have
 import { getNavigateCalledWith, resetNavigate } from 'lightning/navigation';
 import { flushPromises, mount, resetDom } from '../../../../../test/jest-utils';
@@ -11,6 +12,7 @@ const noMeetings = require('./data/noMeetings.json');
 const graphqlErrors = require('./data/graphqlErrors.json');
 const contactRoleMeetings = require('./data/contactRoleMeetings.json');
 const closedOpportunity = require('./data/closedOpportunity.json');
+const contactRoles = require('./data/contactRoles.json');
 const manyMeetings = require('./data/manyMeetings.json');
 
 const ACCOUNT_ID = '001Dn00000Nw7hQIAR';
@@ -23,10 +25,12 @@ type Wired = typeof graphql & {
   getLastConfig(): { query: string; variables: Record<string, unknown> };
 };
 const adapter = graphql as Wired;
-const recordAdapter = getRecord as typeof getRecord & {
+type LdsAdapter = {
   emit(value: unknown): void;
   error(body?: unknown, status?: number, statusText?: string): void;
 };
+const recordAdapter = getRecord as typeof getRecord & LdsAdapter;
+const relatedListAdapter = getRelatedListRecords as typeof getRelatedListRecords & LdsAdapter;
 
 function render(props: Record<string, unknown> = {}) {
   return mount('c-salescaling-recordings', SalescalingRecordings, {
@@ -182,13 +186,16 @@ describe('c-salescaling-recordings', () => {
     });
   });
 
-  it('when an Opportunity page has its dates, then meetings of its contact roles while it was open are asked for and marked', async () => {
+  it('when an Opportunity page has its dates and contact roles, then meetings those contacts attended while it was open are asked for and marked', async () => {
     const element = render({ objectApiName: 'Opportunity', recordId: OPPORTUNITY_ID });
     await flushPromises();
-    // Nothing is asked before the Opportunity's dates are known.
+    // Nothing is asked before the Opportunity's dates and contact roles are known.
+    expect(q(element, 'loading')).not.toBeNull();
+    recordAdapter.emit(closedOpportunity);
+    await flushPromises();
     expect(q(element, 'loading')).not.toBeNull();
 
-    recordAdapter.emit(closedOpportunity);
+    relatedListAdapter.emit(contactRoles);
     await flushPromises();
     const { variables } = adapter.getLastConfig();
     expect(variables.eventWhere).toEqual({
@@ -198,8 +205,11 @@ describe('c-salescaling-recordings', () => {
       and: [
         { Salescaling_Meeting_Id__c: { ne: null } },
         {
-          WhoId: {
-            inq: { OpportunityContactRole: { OpportunityId: { eq: OPPORTUNITY_ID } }, ApiName: 'ContactId' },
+          Id: {
+            inq: {
+              EventRelation: { RelationId: { in: [CONTACT_ID, '003Dn00000Qm2Q0IAJ'] } },
+              ApiName: 'EventId',
+            },
           },
         },
         { WhatId: { ne: OPPORTUNITY_ID } },
@@ -226,11 +236,24 @@ describe('c-salescaling-recordings', () => {
     const open = JSON.parse(JSON.stringify(closedOpportunity));
     open.fields.IsClosed.value = false;
     recordAdapter.emit(open);
+    relatedListAdapter.emit(contactRoles);
     await flushPromises();
 
     const related = adapter.getLastConfig().variables.relatedEventWhere as { and: unknown[] };
     expect(related.and).toContainEqual({ StartDateTime: { gte: { value: '2026-09-01T08:00:00.000Z' } } });
     expect(JSON.stringify(related)).not.toContain('lte');
+  });
+
+  it('when the Opportunity has no contact role, then the related connections match nothing rather than send an empty IN list', async () => {
+    render({ objectApiName: 'Opportunity', recordId: OPPORTUNITY_ID });
+    recordAdapter.emit(closedOpportunity);
+    relatedListAdapter.emit({ ...contactRoles, records: [], count: 0 });
+    await flushPromises();
+
+    const { variables } = adapter.getLastConfig();
+    expect((variables.relatedEventWhere as { and: unknown[] }).and).toContainEqual({ Id: { eq: null } });
+    expect((variables.relatedTaskWhere as { and: unknown[] }).and).toContainEqual({ Id: { eq: null } });
+    expect(JSON.stringify(variables)).not.toContain('"in":[]');
   });
 
   it('when the Opportunity cannot be read, then the error panel says what to ask an admin for', async () => {
