@@ -170,7 +170,8 @@ export class ConnectService {
       this.#o.connections.forget(pending.workspaceId);
       const requeued = await this.#o.store.requeueWaiting(pending.workspaceId, Date.now());
       log.info(
-        { orgId: identity.organization_id, requeued, missing: org.check.missingPermissions.length },
+        // Permission names only (no record data): an operator sees at once what the admin must grant.
+        { orgId: identity.organization_id, requeued, missingPermissions: org.check.missingPermissions },
         'workspace connected',
       );
       this.#o.onConnected?.(pending.workspaceId);
