@@ -6,6 +6,7 @@
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import type { SyncInput, WrittenRecords } from '../sync/types.ts';
 import type { Database, Param, Sql } from './database.ts';
+import { SettingsRepository } from './settings-repository.ts';
 import type {
   AcceptResult,
   ApiUsage,
@@ -68,10 +69,12 @@ const json = <T>(text: string | null, fallback: T): T => (text === null ? fallba
 export class SqlStore implements Store {
   readonly #db: Database;
   readonly #cipher: TokenCipher;
+  readonly settings: SettingsRepository;
 
   constructor(db: Database, cipher: TokenCipher) {
     this.#db = db;
     this.#cipher = cipher;
+    this.settings = new SettingsRepository(db);
   }
 
   get engine(): 'sqlite' | 'postgres' {

@@ -10,6 +10,7 @@ import type {
   SyncInput,
   WrittenRecords,
 } from '../sync/types.ts';
+import type { SettingsRepository } from './settings-repository.ts';
 
 export type MeetingState = 'queued' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'deleted';
 
@@ -113,6 +114,8 @@ export interface SyncResult {
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** Association settings per workspace (settings-repository.ts). */
+  readonly settings: SettingsRepository;
   /** Reachability, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
