@@ -9,9 +9,11 @@ import { createApp } from './http/app.ts';
 import { startWebServer, stopWebServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { LookupService } from './lookups/lookup-service.ts';
+import { SimulateService } from './lookups/simulate-service.ts';
 import { MeetingService } from './meetings/meeting-service.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ConnectionManager } from './salesforce/connection.ts';
+import { SettingsService } from './settings/settings-service.ts';
 import { openStore } from './store/index.ts';
 import { syncMeeting } from './sync/sync-meeting.ts';
 import type { Store } from './store/types.ts';
@@ -107,6 +109,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     connect,
     meetings: new MeetingService(store, () => worker.kick()),
     lookups,
+    settings: new SettingsService(store.settings, logger.child({ module: 'settings' })),
+    simulate: new SimulateService(connections, store.settings),
     onAccepted: () => worker.kick(),
   });
 

@@ -18,6 +18,13 @@ export const settingsPutSchema = z
   })
   .strict();
 
+export const settingsViewSchema = z.object({
+  workspaceId: z.string(),
+  version: z.number().int().describe('0 until the settings are first saved'),
+  settings: associationSettingsSchema,
+  updatedAt: z.string().nullable(),
+});
+
 export interface SettingsView {
   readonly workspaceId: string;
   readonly version: number;
