@@ -201,6 +201,13 @@ describe('Account by email domain', () => {
     expect(calls).toBe(3);
   });
 
+  it('when the domain holds a hyphen, then it still matches the Website', async () => {
+    const hyphen = account('Acme Corp', 'https://acme-corp.io/');
+    const m = meeting(['nora@acme-corp.io']);
+    await sync(m);
+    expect((await eventOf(m.id)).WhatId).toBe(hyphen);
+  });
+
   it('when two Accounts share the domain, then none is linked, both are reported and the meeting is skipped', async () => {
     const a = account('Shared One', 'shared.io');
     const b = account('Shared Two', 'http://shared.io/eu');
