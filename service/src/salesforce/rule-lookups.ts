@@ -173,3 +173,45 @@ export async function lookUpRuleRecords(
     opportunities: [...(snapshot.opportunities ?? []), ...opportunities],
   };
 }
+
+/** Emails asked about per query in the late-matching pass (the GET URL's 16,384-byte cap). */
+export const LATE_MATCH_EMAILS_PER_QUERY = 150;
+
+/**
+ * Late matches: which of these emails the org now knows as a Contact or an unconverted Lead. One
+ * composite call for up to 2 × 150 emails (two Contact and two Lead queries); the rest is left for
+ * the next pass. Returns the emails found and those asked about.
+ */
+export async function knownEmails(
+  conn: Connection,
+  counter: CallCounter,
+  emails: readonly string[],
+): Promise<{ found: Set<string>; asked: string[] }> {
+  const asked = emails.slice(0, 2 * LATE_MATCH_EMAILS_PER_QUERY);
+  const chunks = [
+    asked.slice(0, LATE_MATCH_EMAILS_PER_QUERY),
+    asked.slice(LATE_MATCH_EMAILS_PER_QUERY),
+  ].filter((c) => c.length > 0);
+  if (chunks.length === 0) return { found: new Set(), asked };
+  const subs = chunks.flatMap((chunk, i) => [
+    {
+      method: 'GET' as const,
+      referenceId: `contacts${i}`,
+      url: queryUrl(soql`SELECT Email FROM Contact WHERE Email IN ${chunk}`),
+    },
+    {
+      method: 'GET' as const,
+      referenceId: `leads${i}`,
+      url: queryUrl(soql`SELECT Email FROM Lead WHERE Email IN ${chunk} AND IsConverted = false`),
+    },
+  ]);
+  const responses = await composite(conn, counter, subs);
+  const found = new Set<string>();
+  for (const sub of subs) {
+    for (const row of rows(responses.get(sub.referenceId), sub.referenceId)) {
+      const email = normalizeEmail(str(row, 'Email'));
+      if (email !== null) found.add(email);
+    }
+  }
+  return { found, asked };
+}

@@ -81,7 +81,7 @@ export const lateMatchingSchema = z
       .max(30)
       .default(7)
       .describe(
-        'How long a skipped or partly matched meeting is looked at again for records created after it (0: never; not applied yet).',
+        'How long after it ended a skipped or partly matched meeting is looked at again for Contacts and Leads created after it (0: never).',
       ),
   })
   .strict();

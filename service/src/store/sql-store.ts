@@ -6,6 +6,7 @@
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import type { SyncInput, WrittenRecords } from '../sync/types.ts';
 import type { Database, Param, Sql } from './database.ts';
+import { LateMatchRepository } from './late-match-repository.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import type {
   AcceptResult,
@@ -70,11 +71,13 @@ export class SqlStore implements Store {
   readonly #db: Database;
   readonly #cipher: TokenCipher;
   readonly settings: SettingsRepository;
+  readonly lateMatches: LateMatchRepository;
 
   constructor(db: Database, cipher: TokenCipher) {
     this.#db = db;
     this.#cipher = cipher;
     this.settings = new SettingsRepository(db);
+    this.lateMatches = new LateMatchRepository(db);
   }
 
   get engine(): 'sqlite' | 'postgres' {
