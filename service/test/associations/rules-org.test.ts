@@ -318,3 +318,43 @@ it('the defaults are what the admin guide documents', () => {
     exclusions: { writeMeetingsWithoutExternalParticipant: true },
   });
 });
+
+describe('the room the rules take in the look-up call', () => {
+  it('when a person deleted the Task, then an update (the Task read by its id) does not bring it back and says so', async () => {
+    const acc = account('Task Co');
+    t.seedContact('Tia', 'tia@task.example', acc);
+    const m = meeting(['tia@task.example']);
+    const first = await sync(m);
+    const taskId = first.out.written.taskId!;
+    await t.conn.sobject('Task').destroy(taskId);
+
+    const { result: second } = await t.callsDuring(() =>
+      syncMeeting(
+        t.conn,
+        t.profile,
+        { kind: 'upsert', meeting: { ...m, version: 2, title: 'Again' } },
+        first.out.written,
+        settings(),
+      ),
+    );
+    expect(second.dropped).toContainEqual({ recordId: taskId, reason: 'deleted_in_salesforce' });
+    const live = await t.conn.query(`SELECT Id FROM Task WHERE Id = '${taskId}'`);
+    expect(live.totalSize).toBe(0);
+    const event = await eventOf(m.id);
+    const subject = await t.conn.query<{ Subject: string }>(
+      `SELECT Subject FROM Event WHERE Id = '${event.Id}'`,
+    );
+    expect(subject.records[0]?.Subject).toBe('Again');
+  });
+
+  it('when a first sync wrote but its ids were lost, then the next one finds the Event and the Task and writes neither again', async () => {
+    const acc = account('Lost Co');
+    t.seedContact('Lou', 'lou@lost.example', acc);
+    const m = meeting(['lou@lost.example']);
+    await sync(m);
+    await sync({ ...m, version: 2 });
+    expect(await eventCount(m.id)).toBe(1);
+    const tasks = await t.conn.query(`SELECT Id FROM Task WHERE Salescaling_Meeting_Id__c = '${m.id}'`);
+    expect(tasks.totalSize).toBe(1);
+  });
+});
