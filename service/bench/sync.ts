@@ -139,6 +139,34 @@ async function setUp(latencyMs: number): Promise<Running> {
     contacts.push(...batch.map((c) => ({ email: c.Email, accountId: c.AccountId })));
   }
 
+  // For the association rules' cost: open Opportunities (one with a contact role) on account 1, and
+  // Accounts found only by their Website (one domain of its own, one shared by two Accounts).
+  const [firstOfAccount1] = contacts.filter((c) => c.accountId === accounts[1]?.id);
+  const opps = await admin.sobject('Opportunity').create(
+    [
+      { Name: 'Bench pilot', AccountId: accounts[1]?.id, CloseDate: '2026-12-15', StageName: 'Prospecting' },
+      {
+        Name: 'Bench renewal',
+        AccountId: accounts[1]?.id,
+        CloseDate: '2026-11-22',
+        StageName: 'Prospecting',
+      },
+    ],
+    { allOrNone: true },
+  );
+  const contactId = (
+    await admin.query<{ Id: string }>(`SELECT Id FROM Contact WHERE Email = '${firstOfAccount1?.email}'`)
+  ).records[0]?.Id;
+  await admin.sobject('OpportunityContactRole').create({ OpportunityId: opps[0]?.id, ContactId: contactId });
+  await admin.sobject('Account').create(
+    [
+      { Name: 'Globex', Website: 'https://www.globex-bench.io' },
+      { Name: 'Shared One', Website: 'shared-bench.io' },
+      { Name: 'Shared Two', Website: 'www.shared-bench.io' },
+    ],
+    { allOrNone: true },
+  );
+
   const connected = await connectThroughBrowser({
     serviceUrl: service.url,
     apiToken: secrets.apiToken,
@@ -270,6 +298,29 @@ async function apiCost(r: Running) {
   await one('same version again (new event id)', 'meeting.updated', meeting('cost_a', 2, few));
   await one('delete', 'meeting.deleted', meeting('cost_a', 3, few));
   await one('internal meeting (skipped)', 'meeting.processed', meeting('cost_c', 1, []));
+  const account1 = r.contacts.filter((c) => c.accountId === r.contacts[20]?.accountId).map((c) => c.email);
+  await one(
+    'new meeting, opportunity rule (contact role wins)',
+    'meeting.processed',
+    meeting('cost_d', 1, account1.slice(0, 2)),
+  );
+  await one(
+    'new meeting, Account by Website domain only',
+    'meeting.processed',
+    meeting('cost_e', 1, ['hank@globex-bench.io']),
+  );
+  await one(
+    'new meeting, domain of two Accounts (skipped)',
+    'meeting.processed',
+    meeting('cost_f', 1, ['ivy@shared-bench.io']),
+  );
+  await one(
+    'new meeting, free-mail guest only (skipped)',
+    'meeting.processed',
+    meeting('cost_g', 1, ['jo@gmail.com'], {
+      participants: [{ email: 'jo@gmail.com', internal: false }],
+    }),
+  );
   console.log('\n1. Salesforce API calls per meeting (local org counters, look-ups included)');
   for (const [label, calls] of rows) console.log(`   ${label.padEnd(52)} ${calls}`);
 }

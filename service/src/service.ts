@@ -8,10 +8,13 @@ import { TokenCipher } from './crypto/token-cipher.ts';
 import { createApp } from './http/app.ts';
 import { startWebServer, stopWebServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { LateMatchService } from './lookups/late-match-service.ts';
 import { LookupService } from './lookups/lookup-service.ts';
+import { SimulateService } from './lookups/simulate-service.ts';
 import { MeetingService } from './meetings/meeting-service.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ConnectionManager } from './salesforce/connection.ts';
+import { SettingsService } from './settings/settings-service.ts';
 import { openStore } from './store/index.ts';
 import { syncMeeting } from './sync/sync-meeting.ts';
 import type { Store } from './store/types.ts';
@@ -30,7 +33,11 @@ export interface ServiceOptions {
   readonly runWorker?: boolean;
   /** Store schema (PostgreSQL), for tests that share one database. */
   readonly databaseSchema?: string;
+  /** How often the late-matching pass runs (default 15 minutes; 0: never, tests call it). */
+  readonly lateMatchIntervalMs?: number;
 }
+
+export const LATE_MATCH_INTERVAL_MS = 15 * 60_000;
 
 export interface RunningService {
   readonly url: string;
@@ -40,6 +47,7 @@ export interface RunningService {
   readonly worker: Worker;
   readonly metrics: Metrics;
   readonly connections: ConnectionManager;
+  readonly lateMatches: LateMatchService;
   stop(): Promise<void>;
 }
 
@@ -107,11 +115,31 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     connect,
     meetings: new MeetingService(store, () => worker.kick()),
     lookups,
+    settings: new SettingsService(store.settings, logger.child({ module: 'settings' })),
+    simulate: new SimulateService(connections, store.settings),
     onAccepted: () => worker.kick(),
   });
 
   web.serve(app);
-  if (options.runWorker !== false) await worker.start();
+  const lateMatches = new LateMatchService(
+    store,
+    connections,
+    logger.child({ module: 'late-matching' }),
+    () => worker.kick(),
+  );
+  let lateTimer: NodeJS.Timeout | null = null;
+  if (options.runWorker !== false) {
+    await worker.start();
+    const every = options.lateMatchIntervalMs ?? LATE_MATCH_INTERVAL_MS;
+    if (every > 0) {
+      lateTimer = setInterval(() => {
+        lateMatches.runOnce().catch((err: unknown) => {
+          logger.error({ err: (err as Error).message }, 'late-matching pass failed');
+        });
+      }, every);
+      lateTimer.unref();
+    }
+  }
   logger.info({ url, engine: store.engine }, 'service started');
 
   let stopped = false;
@@ -122,9 +150,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     worker,
     metrics,
     connections,
+    lateMatches,
     async stop() {
       if (stopped) return;
       stopped = true;
+      if (lateTimer !== null) clearInterval(lateTimer);
       await stopWebServer(server);
       await worker.stop();
       await store.close();

@@ -72,7 +72,9 @@ export function likeMatcher(quoted: string): (value: string) => boolean {
   for (const piece of decode(quoted, true)) {
     if (!piece.literal && piece.text === '%') source += '[\\s\\S]*';
     else if (!piece.literal && piece.text === '_') source += '[\\s\\S]';
-    else source += piece.text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    // `-` and `/` are not escaped: outside a character class they are literal, and in a `u` regular
+    // expression escaping them is a syntax error (a LIKE on `%acme-corp.io%` crashed the query).
+    else source += piece.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   const re = new RegExp(source + '$', 'iu');
   return (value) => re.test(value);

@@ -1,4 +1,5 @@
 import { executeSoql, QueryError } from '../../src/query/index.ts';
+import { likeMatcher } from '../../src/query/literals.ts';
 import { makeFixture, NOW } from './fixture.ts';
 
 const { ds, ids } = makeFixture();
@@ -295,6 +296,13 @@ describe('SOQL: WHERE', () => {
     expect(query(`SELECT Id FROM Contact WHERE LastName LIKE '100\\%\\_Sure'`).totalSize).toBe(1);
     expect(query(`SELECT Id FROM Contact WHERE LastName LIKE '100\\%\\_S'`).totalSize).toBe(0);
     expect(query(`SELECT Id FROM Contact WHERE LastName LIKE '1000%'`).totalSize).toBe(0);
+  });
+
+  it('when a LIKE pattern holds a hyphen or a slash, then they match themselves (a web domain, a path)', () => {
+    const website = likeMatcher(`'%acme-corp.io/%'`);
+    expect(website('https://www.ACME-corp.io/about')).toBe(true);
+    expect(website('https://www.acmexcorp.io/about')).toBe(false);
+    expect(query(`SELECT Id FROM Account WHERE Website LIKE '%acme-corp.io/%'`).totalSize).toBe(0);
   });
 
   it('when IN and NOT IN are used, then strings compare case-insensitively and NOT IN keeps nulls', () => {

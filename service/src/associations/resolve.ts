@@ -9,10 +9,18 @@
  *
  * Fixed rule when one email matches several records: the most recently modified wins, then the lowest
  * id; the others are reported as `ambiguous_email`.
+ *
+ * The workspace's settings (settings/association-settings.ts) add, in this order: exclusions (opted-out
+ * organizers, internal domains, emails and domains never linked), Account by email domain when no
+ * Contact, Lead or hand-picked record matched (opportunity-rule.ts and domains.ts say how), and the
+ * opportunity rule when no Opportunity was picked by hand.
  */
 import type { Meeting } from '../meetings/schema.ts';
+import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
 import type { DroppedAssociation, LinkedAssociation } from '../sync/types.ts';
+import { domainMatchesHost, emailDomain, isFreeMailDomain, websiteHost } from './domains.ts';
 import { normalizeEmail, sameSalesforceId } from './emails.ts';
+import { chooseOpportunity } from './opportunity-rule.ts';
 import { externalParticipants, pickedContactIds } from './participants.ts';
 import type { ContactRecord, CrmSnapshot, LeadRecord } from './snapshot.ts';
 
@@ -20,8 +28,10 @@ import type { ContactRecord, CrmSnapshot, LeadRecord } from './snapshot.ts';
 export const MAX_CONTACTS_PER_ACTIVITY = 50;
 
 export interface Associations {
-  /** `skipped` when nothing in the org matches (CONTRACT §7.7). */
+  /** `skipped` when nothing in the org matches (CONTRACT §7.7) or the settings leave the meeting out. */
   readonly outcome: 'linked' | 'skipped';
+  /** Why a meeting is skipped. */
+  readonly skipReason?: SkipReason | null;
   /** The Event's and task's WhoId: the first contact, or the lead. */
   readonly whoId: string | null;
   /** The Event's and task's WhatId: the opportunity, else the account; never beside a lead. */
@@ -38,6 +48,25 @@ export interface Associations {
   readonly ownerId: string | null;
   readonly linked: readonly LinkedAssociation[];
   readonly dropped: readonly DroppedAssociation[];
+}
+
+export type SkipReason = 'no_crm_match' | 'organizer_opted_out' | 'no_external_participant';
+
+/** Whether an email, or its domain, is one the workspace never links. */
+export function isExcludedEmail(email: string, settings: AssociationSettings): boolean {
+  const ex = settings.exclusions;
+  const domain = emailDomain(email);
+  return (
+    ex.neverLinkEmails.includes(email) ||
+    (domain !== null && ex.neverLinkDomains.some((d) => domain === d || domain.endsWith(`.${d}`)))
+  );
+}
+
+function isInternalDomain(domain: string | null, settings: AssociationSettings): boolean {
+  return (
+    domain !== null &&
+    settings.exclusions.internalDomains.some((d) => domain === d || domain.endsWith(`.${d}`))
+  );
 }
 
 function byRecency<T extends { id: string; lastModified: string }>(a: T, b: T): number {
@@ -76,22 +105,39 @@ function ownerFor(meeting: Meeting, snapshot: CrmSnapshot): string | null {
   return candidates[0] ?? null;
 }
 
-export function resolveAssociations(meeting: Meeting, snapshot: CrmSnapshot): Associations {
+export function resolveAssociations(
+  meeting: Meeting,
+  snapshot: CrmSnapshot,
+  settings: AssociationSettings = DEFAULT_SETTINGS,
+): Associations {
   const linked: LinkedAssociation[] = [];
   const dropped: DroppedAssociation[] = [];
   const picked = meeting.associations ?? {};
   const participants = externalParticipants(meeting);
+  const organizer = normalizeEmail(meeting.organizer.email);
+
+  if (organizer !== null && settings.exclusions.optedOutOrganizers.includes(organizer)) {
+    return skippedOnly('organizer_opted_out', ownerFor(meeting, snapshot));
+  }
 
   for (let i = 0; i < participants.withoutEmail; i += 1) dropped.push({ reason: 'missing_email' });
   for (const email of participants.overLimit) dropped.push({ email, reason: 'participant_limit' });
 
-  const userEmails = new Set(
-    snapshot.users.filter((u) => u.isActive).flatMap((u) => normalizeEmail(u.email) ?? []),
-  );
+  const activeUsers = snapshot.users.filter((u) => u.isActive);
+  const userEmails = new Set(activeUsers.flatMap((u) => normalizeEmail(u.email) ?? []));
   const externalEmails: string[] = [];
   for (const email of participants.emails) {
     if (userEmails.has(email)) dropped.push({ email, reason: 'salesforce_user' });
+    else if (isInternalDomain(emailDomain(email), settings))
+      dropped.push({ email, reason: 'internal_domain' });
+    else if (isExcludedEmail(email, settings)) dropped.push({ email, reason: 'excluded' });
     else externalEmails.push(email);
+  }
+  if (
+    !settings.exclusions.writeMeetingsWithoutExternalParticipant &&
+    externalEmails.length + participants.withoutEmail + participants.overLimit.length === 0
+  ) {
+    return { ...skippedOnly('no_external_participant', ownerFor(meeting, snapshot)), dropped };
   }
 
   // 1. Contacts: hand-picked first (the person's explicit choice leads, so the first one is the
@@ -103,8 +149,11 @@ export function resolveAssociations(meeting: Meeting, snapshot: CrmSnapshot): As
   for (const id of pickedContacts.ids) {
     if (taken(id)) continue;
     const contact = snapshot.contacts.find((c) => sameSalesforceId(c.id, id));
+    const email = normalizeEmail(contact?.email);
     if (contact === undefined) dropped.push({ recordId: id, reason: 'not_found' });
     else if (contact.isDeleted) dropped.push({ recordId: contact.id, reason: 'deleted' });
+    else if (email !== null && isExcludedEmail(email, settings))
+      dropped.push({ recordId: contact.id, email, reason: 'excluded' });
     else candidates.push({ contact, why: 'hand_picked' });
   }
   const contactsByEmail = groupByEmail(snapshot.contacts.filter((c) => !c.isDeleted));
@@ -174,10 +223,7 @@ export function resolveAssociations(meeting: Meeting, snapshot: CrmSnapshot): As
     // contactAccounts is in contact order, so a strict > keeps the earliest on a tie.
     if (majority === null || (votes.get(account) ?? 0) > (votes.get(majority) ?? 0)) majority = account;
   }
-  const accountId = accountPick ?? majority;
-
-  // 3. WhatId: the opportunity takes it; otherwise the account.
-  const whatId = opportunityId ?? accountId;
+  let accountId = accountPick ?? majority;
   const accountIds: string[] = [];
   const addAccount = (id: string, why: string): void => {
     if (accountIds.some((a) => sameSalesforceId(a, id))) return;
@@ -216,12 +262,58 @@ export function resolveAssociations(meeting: Meeting, snapshot: CrmSnapshot): As
     }
   }
 
+  // 9. Account by email domain: nobody matched by email and nothing picked by hand.
+  if (
+    settings.domainMatching.enabled &&
+    kept.length === 0 &&
+    leadId === null &&
+    accountPick === null &&
+    opportunityId === null
+  ) {
+    const own = new Set<string>();
+    for (const email of [organizer, ...activeUsers.map((u) => normalizeEmail(u.email))]) {
+      const d = emailDomain(email);
+      if (d !== null) own.add(d);
+    }
+    for (const p of meeting.participants) {
+      const d = p.internal ? emailDomain(p.email) : null;
+      if (d !== null) own.add(d);
+    }
+    const found = domainAccount(unmatched, own, snapshot, settings, dropped);
+    if (found !== null) {
+      accountId = found.id;
+      addAccount(found.id, found.why);
+    }
+  }
+
+  // 8. The opportunity rule: no hand-picked Opportunity, an Account to look in.
+  if (settings.opportunityRule.enabled && opportunityId === null && accountId !== null && leadId === null) {
+    const choice = chooseOpportunity(
+      snapshot.opportunities ?? [],
+      accountId,
+      kept.map((c) => c.contact.id),
+      meeting.startedAt,
+      settings.opportunityRule.closeDateWindowDays,
+    );
+    if (choice.kind === 'chosen') {
+      opportunityId = choice.id;
+      linked.push({ recordId: choice.id, type: 'Opportunity', why: choice.why });
+    } else if (choice.kind === 'tie') {
+      for (const id of choice.candidates) dropped.push({ recordId: id, reason: 'opportunity_tie' });
+    } else if (choice.kind === 'outside_window') {
+      for (const id of choice.candidates) dropped.push({ recordId: id, reason: 'outside_close_date_window' });
+    }
+  }
+
+  // 3. WhatId: the opportunity takes it; otherwise the account.
+  const whatId = opportunityId ?? accountId;
   const contactIds = kept.map((c) => c.contact.id);
   const whoId = contactIds[0] ?? leadId;
   const finalWhat = leadId !== null ? null : whatId;
   const outcome = whoId === null && finalWhat === null ? 'skipped' : 'linked';
   return {
     outcome,
+    skipReason: outcome === 'skipped' ? 'no_crm_match' : null,
     whoId,
     whatId: finalWhat,
     contactIds,
@@ -233,4 +325,89 @@ export function resolveAssociations(meeting: Meeting, snapshot: CrmSnapshot): As
     linked,
     dropped,
   };
+}
+
+function skippedOnly(reason: SkipReason, ownerId: string | null): Associations {
+  return {
+    outcome: 'skipped',
+    skipReason: reason,
+    whoId: null,
+    whatId: null,
+    contactIds: [],
+    leadId: null,
+    accountId: null,
+    accountIds: [],
+    opportunityId: null,
+    ownerId,
+    linked: [],
+    dropped: [],
+  };
+}
+
+/**
+ * The one Account the unmatched external emails' domains point to: the admin's domain list first,
+ * else Accounts whose Website names the domain. Free-mail, the workspace's own and excluded domains
+ * never match; a domain naming several Accounts is reported (`ambiguous_domain`), never guessed.
+ * Several domains each naming one Account: the Account most participants point to, ties the
+ * earliest participant's, the others reported as `account_not_chosen`.
+ */
+function domainAccount(
+  emails: readonly string[],
+  own: ReadonlySet<string>,
+  snapshot: CrmSnapshot,
+  settings: AssociationSettings,
+  dropped: DroppedAssociation[],
+): { id: string; why: 'domain_mapping' | 'website_domain' } | null {
+  const accounts = snapshot.domainAccounts ?? [];
+  const votes = new Map<string, { id: string; why: 'domain_mapping' | 'website_domain'; votes: number }>();
+  const reported = new Set<string>();
+  for (const email of emails) {
+    const domain = emailDomain(email);
+    if (domain === null || own.has(domain) || isFreeMailDomain(domain)) continue;
+    if (isInternalDomain(domain, settings) || isExcludedEmail(email, settings)) continue;
+    const mapping = settings.domainMatching.domainAccounts.find(
+      (m) => domain === m.domain || domain.endsWith(`.${m.domain}`),
+    );
+    let hits: { id: string; why: 'domain_mapping' | 'website_domain' }[];
+    if (mapping !== undefined) {
+      const account = accounts.find((a) => sameSalesforceId(a.id, mapping.accountId));
+      if (account === undefined) {
+        if (!reported.has(mapping.accountId))
+          dropped.push({ recordId: mapping.accountId, reason: 'not_found' });
+        reported.add(mapping.accountId);
+        continue;
+      }
+      hits = [{ id: account.id, why: 'domain_mapping' }];
+    } else {
+      hits = accounts
+        .filter((a) => {
+          const host = websiteHost(a.website);
+          return host !== null && domainMatchesHost(domain, host);
+        })
+        .map((a) => ({ id: a.id, why: 'website_domain' as const }));
+    }
+    if (hits.length > 1) {
+      for (const hit of hits) {
+        if (reported.has(hit.id)) continue;
+        reported.add(hit.id);
+        dropped.push({ recordId: hit.id, email, reason: 'ambiguous_domain' });
+      }
+      continue;
+    }
+    const [hit] = hits;
+    if (hit === undefined) continue;
+    const key = hit.id.slice(0, 15);
+    const entry = votes.get(key) ?? { ...hit, votes: 0 };
+    entry.votes += 1;
+    votes.set(key, entry);
+  }
+  let best: { id: string; why: 'domain_mapping' | 'website_domain'; votes: number } | null = null;
+  // Map order is first-vote order, so a strict > keeps the earliest participant's Account on a tie.
+  for (const entry of votes.values()) if (best === null || entry.votes > best.votes) best = entry;
+  for (const entry of votes.values()) {
+    if (best !== null && entry !== best && !reported.has(entry.id)) {
+      dropped.push({ recordId: entry.id, reason: 'account_not_chosen' });
+    }
+  }
+  return best === null ? null : { id: best.id, why: best.why };
 }

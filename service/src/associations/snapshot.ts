@@ -31,6 +31,23 @@ export type PickedRecord =
   | { readonly id: string; readonly state: 'deleted' }
   | { readonly id: string; readonly state: 'not_found' };
 
+/** An Opportunity of an Account the meeting may be linked to, for the opportunity rule (§7.8). */
+export interface OpportunityRecord {
+  readonly id: string;
+  readonly accountId: string | null;
+  /** YYYY-MM-DD, as Salesforce stores a date. */
+  readonly closeDate: string | null;
+  readonly isClosed: boolean;
+  /** Contacts holding an OpportunityContactRole on it. */
+  readonly contactIds: readonly string[];
+}
+
+/** An Account found by its Website (or an admin's domain list) for domain matching (§7.9). */
+export interface AccountRecord {
+  readonly id: string;
+  readonly website: string | null;
+}
+
 export interface CrmSnapshot {
   /** Users whose email is the organizer's or a participant's. */
   readonly users: readonly UserRecord[];
@@ -41,4 +58,8 @@ export interface CrmSnapshot {
   readonly account?: PickedRecord;
   readonly opportunity?: PickedRecord;
   readonly sharedActivities: boolean;
+  /** Open Opportunities of the Accounts the meeting may be linked to (absent: not looked up). */
+  readonly opportunities?: readonly OpportunityRecord[];
+  /** Accounts whose Website names an external participant's domain, or that an admin's list names. */
+  readonly domainAccounts?: readonly AccountRecord[];
 }

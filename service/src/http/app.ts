@@ -8,10 +8,12 @@ import type { z } from 'zod';
 import type { ConnectService } from '../connect/connect-service.ts';
 import type { Logger } from '../logger.ts';
 import type { LookupService } from '../lookups/lookup-service.ts';
+import type { SimulateService } from '../lookups/simulate-service.ts';
 import { acceptMeetingEvent } from '../meetings/ingest.ts';
 import type { MeetingService } from '../meetings/meeting-service.ts';
 import { meetingEventSchema } from '../meetings/schema.ts';
 import type { Metrics } from '../metrics.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
 import type { Store } from '../store/types.ts';
 import {
   callbackQuerySchema,
@@ -40,6 +42,8 @@ export interface AppDeps {
   readonly connect: ConnectService;
   readonly meetings: MeetingService;
   readonly lookups: LookupService;
+  readonly settings: SettingsService;
+  readonly simulate: SimulateService;
   /** A meeting was stored: wake the worker. */
   readonly onAccepted: () => void;
 }
@@ -223,6 +227,27 @@ export function createApp(deps: AppDeps): express.Express {
       const ws = workspaceParam(req);
       const q = parse(searchQuerySchema, req.query, 'query');
       res.json({ records: await deps.lookups.search(ws, q.q, q.types) });
+    }),
+  );
+  // --- association settings and the simulator -------------------------------------------------------
+  api.get(
+    '/workspaces/:workspaceId/salesforce/settings',
+    route(async (req, res) => {
+      const view = await deps.settings.get(workspaceParam(req));
+      res.setHeader('ETag', `"${view.version}"`).json(view);
+    }),
+  );
+  api.put(
+    '/workspaces/:workspaceId/salesforce/settings',
+    route(async (req, res) => {
+      const view = await deps.settings.put(workspaceParam(req), req.body ?? {}, req.get('if-match'));
+      res.setHeader('ETag', `"${view.version}"`).json(view);
+    }),
+  );
+  api.post(
+    '/workspaces/:workspaceId/meetings/simulate',
+    route(async (req, res) => {
+      res.json(await deps.simulate.simulate(workspaceParam(req), req.body ?? {}));
     }),
   );
   app.use('/v1', api);

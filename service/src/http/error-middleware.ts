@@ -18,12 +18,14 @@ export function methodNotAllowed(paths: Record<string, Record<string, unknown>>)
     return { re: new RegExp(`^${pattern}/?$`), methods };
   });
   return (req, res, next) => {
-    const route = routes.find((r) => r.re.test(req.path));
-    if (!route || route.methods.includes(req.method)) {
+    // A literal path (`/meetings/simulate`) may also match a templated one (`/meetings/{meetingId}`):
+    // the method is allowed when any matching path allows it.
+    const matching = routes.filter((r) => r.re.test(req.path));
+    if (matching.length === 0 || matching.some((r) => r.methods.includes(req.method))) {
       next();
       return;
     }
-    res.setHeader('allow', route.methods.join(', '));
+    res.setHeader('allow', [...new Set(matching.flatMap((r) => r.methods))].join(', '));
     next(new AppError(405, 'method_not_allowed', `${req.method} is not allowed on ${req.path}`));
   };
 }

@@ -1,7 +1,9 @@
 /** /openapi.json, generated from the zod schemas the routes validate with. */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { simulateRequestSchema, simulateResponseSchema } from '../lookups/simulate-service.ts';
 import { meetingEventSchema } from '../meetings/schema.ts';
+import { settingsPutSchema, settingsViewSchema } from '../settings/settings-service.ts';
 import {
   connectRequestSchema,
   connectResponseSchema,
@@ -125,6 +127,50 @@ export function buildOpenApiDocument(publicUrl: string): object {
       }),
     },
     responses: { 200: json(searchResponseSchema, 'matches'), 409: error('workspace not connected') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/workspaces/{workspaceId}/salesforce/settings',
+    summary: 'The workspace’s association settings (defaults until saved; ETag holds the version)',
+    security: secured,
+    request: { params: ws },
+    responses: { 200: json(settingsViewSchema, 'the settings'), 401: error('no or wrong bearer token') },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/workspaces/{workspaceId}/salesforce/settings',
+    summary: 'Replace the association settings; fields left out take their defaults',
+    security: secured,
+    request: {
+      params: ws,
+      headers: z.object({
+        'if-match': z
+          .string()
+          .optional()
+          .describe('the version read, e.g. "3" (or send version in the body)'),
+      }),
+      body: jsonBody(settingsPutSchema),
+    },
+    responses: {
+      200: json(settingsViewSchema, 'saved; version is one higher'),
+      400: error('If-Match unreadable, or it and the body name different versions'),
+      409: error('version_conflict: someone saved meanwhile; details.currentVersion'),
+      422: error('invalid settings: details lists each wrong path'),
+      428: error('no version given'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/workspaces/{workspaceId}/meetings/simulate',
+    summary: 'The links and records a meeting would get, each with its reason; writes nothing',
+    security: secured,
+    request: { params: ws, body: jsonBody(simulateRequestSchema) },
+    responses: {
+      200: json(simulateResponseSchema, 'what a sync would do'),
+      409: error('workspace not connected'),
+      422: error('invalid meeting: details lists each wrong path'),
+      502: error('Salesforce refused the look-up'),
+    },
   });
   for (const [path, summary] of [
     ['/healthz', 'liveness'],

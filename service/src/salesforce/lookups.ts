@@ -5,6 +5,9 @@
  *    Leads, the hand-picked Account and Opportunity — and for what this meeting already wrote
  *    (Event and Task by the meeting's reference, queryAll so a person's deletion is seen);
  * 2. only when something was already written: one composite call for its relations and note links.
+ * The workspace's opportunity rule adds one query to call 1 (rule-lookups.ts). A composite request
+ * holds at most 5 queries, so the Task is read by its id when the store knows it, and for a meeting
+ * never written it is only searched for when its Event turns up (a crash after the write).
  * Query and QueryAll: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
  */
 import type { Connection } from 'jsforce';
@@ -19,8 +22,17 @@ import { normalizeEmail, sameSalesforceId } from '../associations/emails.ts';
 import { externalParticipants, pickedContactIds, userLookupEmails } from '../associations/participants.ts';
 import type { Meeting } from '../meetings/schema.ts';
 import type { OrgProfile } from '../sync/types.ts';
+import type { AssociationSettings } from '../settings/association-settings.ts';
 import type { CallCounter, SubResponse, Subrequest } from './composite.ts';
-import { composite, queryUrl, segment, subError, subrequestError } from './composite.ts';
+import {
+  COMPOSITE_MAX_QUERIES,
+  composite,
+  queryUrl,
+  segment,
+  subError,
+  subrequestError,
+} from './composite.ts';
+import { opportunityQueryFor, parseOpportunities } from './rule-lookups.ts';
 import { identifier, soql } from './soql.ts';
 
 /** An Event or Task this meeting wrote earlier, as found in the org. */
@@ -107,6 +119,14 @@ function pickActivity(rows: Row[], previousId: string | null): FoundActivity | n
   return preferred ?? live[0] ?? found[0] ?? null;
 }
 
+/** The Task read by its id: gone (deleted by a person) reads as no row, as the search would. */
+function taskRow(response: SubResponse | undefined, id: string): Row[] {
+  const error = subError(response);
+  if (error === null) return [(response?.body ?? {}) as Row];
+  if (['NOT_FOUND', 'ENTITY_IS_DELETED'].includes(error.errorCode)) return [];
+  throw subrequestError(`task ${id}`, response);
+}
+
 function picked(response: SubResponse | undefined, id: string, referenceId: string): PickedRecord {
   const error = subError(response);
   if (error === null) {
@@ -133,19 +153,29 @@ export async function lookUpMeeting(
   marker: string,
   meeting: Meeting | null,
   previous: { eventId: string | null; taskId: string | null } | null,
+  settings?: AssociationSettings,
 ): Promise<MeetingLookup> {
+  const tasksQuery: Subrequest = {
+    method: 'GET',
+    referenceId: 'tasks',
+    url: queryUrl(activityQuery(org, 'Task', meetingId, marker), true),
+  };
+  const knownTaskId = previous?.taskId ?? null;
+  const neverWritten = (previous?.eventId ?? null) === null && knownTaskId === null;
   const subs: Subrequest[] = [
     {
       method: 'GET',
       referenceId: 'events',
       url: queryUrl(activityQuery(org, 'Event', meetingId, marker), true),
     },
-    {
-      method: 'GET',
-      referenceId: 'tasks',
-      url: queryUrl(activityQuery(org, 'Task', meetingId, marker), true),
-    },
   ];
+  if (knownTaskId !== null) {
+    subs.push({
+      method: 'GET',
+      referenceId: 'task',
+      url: `/sobjects/Task/${segment(knownTaskId)}?fields=Id,IsDeleted,WhoId,WhatId,Description`,
+    });
+  } else if (!neverWritten) subs.push(tasksQuery);
   const emails = meeting === null ? [] : externalParticipants(meeting).emails;
   const userEmails = meeting === null ? [] : userLookupEmails(meeting);
   const pickedContacts = meeting === null ? [] : pickedContactIds(meeting).ids;
@@ -199,7 +229,24 @@ export async function lookUpMeeting(
     });
   }
 
+  const opportunityQuery =
+    meeting === null || settings === undefined ? null : opportunityQueryFor(meeting, settings);
+  const queries = subs.filter((sub) => sub.url.startsWith('/query')).length;
+  if (opportunityQuery !== null && queries < COMPOSITE_MAX_QUERIES) {
+    subs.push({ method: 'GET', referenceId: 'ruleOpportunities', url: queryUrl(opportunityQuery) });
+  }
+
   const responses = await composite(conn, counter, subs);
+  const eventRows = records(responses.get('events'), 'events');
+  let taskRows: Row[];
+  if (responses.has('task')) {
+    taskRows = taskRow(responses.get('task'), knownTaskId ?? '');
+  } else if (responses.has('tasks')) {
+    taskRows = records(responses.get('tasks'), 'tasks');
+  } else if (eventRows.length > 0) {
+    // Written before its ids were kept (a crash after the write): find the Task the same way.
+    taskRows = records((await composite(conn, counter, [tasksQuery])).get('tasks'), 'tasks');
+  } else taskRows = [];
   const users: UserRecord[] = (responses.has('users') ? records(responses.get('users'), 'users') : []).map(
     (r) => ({
       id: str(r, 'Id') ?? '',
@@ -228,6 +275,11 @@ export async function lookUpMeeting(
     contacts,
     leads,
     sharedActivities: org.sharedActivities,
+    ...(responses.has('ruleOpportunities')
+      ? {
+          opportunities: parseOpportunities(records(responses.get('ruleOpportunities'), 'ruleOpportunities')),
+        }
+      : {}),
     ...(accountId === undefined ? {} : { account: picked(responses.get('account'), accountId, 'account') }),
     ...(opportunityId === undefined
       ? {}
@@ -235,8 +287,8 @@ export async function lookUpMeeting(
   };
   return {
     snapshot,
-    event: pickActivity(records(responses.get('events'), 'events'), previous?.eventId ?? null),
-    task: pickActivity(records(responses.get('tasks'), 'tasks'), previous?.taskId ?? null),
+    event: pickActivity(eventRows, previous?.eventId ?? null),
+    task: pickActivity(taskRows, previous?.taskId ?? null),
   };
 }
 

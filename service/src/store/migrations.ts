@@ -76,6 +76,18 @@ const MIGRATIONS: readonly { version: number; name: string; sql: readonly string
     name: 'oauth states kept once used, so a replayed callback still finds where to send the browser',
     sql: ['ALTER TABLE oauth_states ADD COLUMN used_at BIGINT'],
   },
+  {
+    version: 3,
+    name: 'association settings per workspace, versioned for optimistic concurrency',
+    sql: [
+      `CREATE TABLE workspace_settings (
+        workspace_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        settings_json TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -6,6 +6,8 @@
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import type { SyncInput, WrittenRecords } from '../sync/types.ts';
 import type { Database, Param, Sql } from './database.ts';
+import { LateMatchRepository } from './late-match-repository.ts';
+import { SettingsRepository } from './settings-repository.ts';
 import type {
   AcceptResult,
   ApiUsage,
@@ -68,10 +70,14 @@ const json = <T>(text: string | null, fallback: T): T => (text === null ? fallba
 export class SqlStore implements Store {
   readonly #db: Database;
   readonly #cipher: TokenCipher;
+  readonly settings: SettingsRepository;
+  readonly lateMatches: LateMatchRepository;
 
   constructor(db: Database, cipher: TokenCipher) {
     this.#db = db;
     this.#cipher = cipher;
+    this.settings = new SettingsRepository(db);
+    this.lateMatches = new LateMatchRepository(db);
   }
 
   get engine(): 'sqlite' | 'postgres' {

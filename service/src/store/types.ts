@@ -10,6 +10,8 @@ import type {
   SyncInput,
   WrittenRecords,
 } from '../sync/types.ts';
+import type { LateMatchRepository } from './late-match-repository.ts';
+import type { SettingsRepository } from './settings-repository.ts';
 
 export type MeetingState = 'queued' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'deleted';
 
@@ -113,6 +115,10 @@ export interface SyncResult {
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** Association settings per workspace (settings-repository.ts). */
+  readonly settings: SettingsRepository;
+  /** What the late-matching pass reads (late-match-repository.ts). */
+  readonly lateMatches: LateMatchRepository;
   /** Reachability, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -20,6 +20,8 @@ import type { Connection } from '../salesforce/connection.ts';
 import { classifySalesforceError } from '../salesforce/errors.ts';
 import type { FoundActivity } from '../salesforce/lookups.ts';
 import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';
+import { lookUpRuleRecords } from '../salesforce/rule-lookups.ts';
+import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
 import { createNodes, deleteNodes, updateNodes } from '../salesforce/writes.ts';
 import type { DroppedAssociation, OrgProfile, SyncInput, SyncOutcome, WrittenRecords } from './types.ts';
 
@@ -41,11 +43,12 @@ export async function syncMeeting(
   org: OrgProfile,
   input: SyncInput,
   previous: WrittenRecords | null,
+  settings: AssociationSettings = DEFAULT_SETTINGS,
 ): Promise<SyncOutcome> {
   try {
     return input.kind === 'delete'
       ? await deleteMeeting(conn, org, input.meetingId, input.version, previous)
-      : await upsertMeeting(conn, org, input.meeting, previous);
+      : await upsertMeeting(conn, org, input.meeting, previous, settings);
   } catch (err) {
     throw classifySalesforceError(err);
   }
@@ -56,11 +59,13 @@ async function upsertMeeting(
   org: OrgProfile,
   meeting: Meeting,
   previous: WrittenRecords | null,
+  settings: AssociationSettings,
 ): Promise<SyncOutcome> {
   const counter = new CallCounter();
   const marker = meetingMarker(meeting.id);
-  const found = await lookUpMeeting(conn, counter, org, meeting.id, marker, meeting, previous);
-  const links = resolveAssociations(meeting, found.snapshot);
+  const found = await lookUpMeeting(conn, counter, org, meeting.id, marker, meeting, previous, settings);
+  const snapshot = await lookUpRuleRecords(conn, counter, meeting, found.snapshot, settings);
+  const links = resolveAssociations(meeting, snapshot, settings);
 
   const event = stateOf(found.event, previous?.eventId ?? null);
   const task = stateOf(found.task, previous?.taskId ?? null);
@@ -76,7 +81,7 @@ async function upsertMeeting(
         links,
         [],
         counter,
-        'no_crm_match',
+        links.skipReason ?? 'no_crm_match',
       );
     }
     const plan = planMeeting(meeting, links, org);

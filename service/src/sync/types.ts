@@ -49,7 +49,14 @@ export type DropReason =
   | 'lead_not_allowed'
   | 'missing_email'
   | 'participant_limit'
-  | 'deleted_in_salesforce';
+  | 'deleted_in_salesforce'
+  // From the workspace's association settings (settings/association-settings.ts):
+  | 'excluded'
+  | 'internal_domain'
+  | 'ambiguous_domain'
+  | 'account_not_chosen'
+  | 'opportunity_tie'
+  | 'outside_close_date_window';
 
 export interface DroppedAssociation {
   readonly recordId?: string;

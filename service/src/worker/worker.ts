@@ -20,6 +20,7 @@ import {
 } from '../salesforce/connection.ts';
 import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.ts';
 import type { ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
+import type { AssociationSettings } from '../settings/association-settings.ts';
 import type { OrgProfile, SyncInput, SyncOutcome, WrittenRecords } from '../sync/types.ts';
 
 export type SyncMeetingFn = (
@@ -27,6 +28,8 @@ export type SyncMeetingFn = (
   org: OrgProfile,
   input: SyncInput,
   previous: WrittenRecords | null,
+  /** The workspace's association settings (defaults until an admin saves some). */
+  settings: AssociationSettings,
 ) => Promise<SyncOutcome>;
 
 export interface WorkerOptions {
@@ -226,7 +229,8 @@ export class Worker {
       throw err;
     }
 
-    const run = () => this.#o.syncMeeting(entry.conn, entry.record.profile, m.input, m.previous);
+    const { settings } = await store.settings.get(m.workspaceId);
+    const run = () => this.#o.syncMeeting(entry.conn, entry.record.profile, m.input, m.previous, settings);
     let outcome: SyncOutcome;
     try {
       try {

@@ -33,7 +33,8 @@ describe('the demo', () => {
     ]);
     const [discovery, expansion, intro] = events;
     expect(discovery?.Subject).toBe('Acme × Salescaling — discovery (notes reviewed)'); // the update, in place
-    expect(discovery?.WhatId).toBe(demo.ids['acme']);
+    // Acme's one open Opportunity closes within the window: the opportunity rule gives it WhatId.
+    expect(discovery?.WhatId).toBe(demo.ids['expansion']);
     expect(expansion?.WhatId).toBe(demo.ids['expansion']); // the hand-picked opportunity
     expect(intro?.WhoId).toBe(demo.ids['lee']);
     expect(intro?.WhatId).toBeNull();

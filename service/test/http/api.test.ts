@@ -127,10 +127,12 @@ describe('the HTTP API shell', () => {
         '/v1/webhooks/meetings',
         '/v1/workspaces/{workspaceId}/associations/search',
         '/v1/workspaces/{workspaceId}/associations/suggest',
+        '/v1/workspaces/{workspaceId}/meetings/simulate',
         '/v1/workspaces/{workspaceId}/meetings/{meetingId}',
         '/v1/workspaces/{workspaceId}/meetings/{meetingId}/resync',
         '/v1/workspaces/{workspaceId}/salesforce',
         '/v1/workspaces/{workspaceId}/salesforce/connect',
+        '/v1/workspaces/{workspaceId}/salesforce/settings',
       ].filter((p) => p !== '/openapi.json'),
     );
     expect(JSON.stringify(doc.paths['/v1/webhooks/meetings'])).toContain('recordingUrl');

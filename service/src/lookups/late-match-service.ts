@@ -1,0 +1,75 @@
+/**
+ * The late-matching pass (CONTRACT §7.7, associations/late-matching.ts): every few minutes, per
+ * workspace, one composite call asks the org whether the emails that matched nothing in recent
+ * meetings now belong to a Contact or Lead, and queues those meetings again. A workspace with no
+ * such meeting costs nothing; one with many costs one call per pass.
+ */
+import { DAY_MS, lateMatchCandidates, meetingsToRequeue } from '../associations/late-matching.ts';
+import type { Logger } from '../logger.ts';
+import { CallCounter } from '../salesforce/composite.ts';
+import type { ConnectionManager } from '../salesforce/connection.ts';
+import { knownEmails } from '../salesforce/rule-lookups.ts';
+import type { Store } from '../store/types.ts';
+
+/** The longest late-matching window the settings allow; older outcomes are not even read. */
+const MAX_WINDOW_DAYS = 30;
+/** Stored outcomes read per pass. */
+const OUTCOMES_PER_PASS = 2_000;
+
+export interface LateMatchReport {
+  readonly workspaces: number;
+  readonly meetingsChecked: number;
+  readonly requeued: number;
+  readonly apiCalls: number;
+}
+
+export class LateMatchService {
+  readonly #store: Store;
+  readonly #connections: ConnectionManager;
+  readonly #log: Logger;
+  readonly #onQueued: () => void;
+
+  constructor(store: Store, connections: ConnectionManager, logger: Logger, onQueued: () => void) {
+    this.#store = store;
+    this.#connections = connections;
+    this.#log = logger;
+    this.#onQueued = onQueued;
+  }
+
+  async runOnce(now = Date.now()): Promise<LateMatchReport> {
+    const byWorkspace = await this.#store.lateMatches.outcomesSince(
+      now - MAX_WINDOW_DAYS * DAY_MS,
+      OUTCOMES_PER_PASS,
+    );
+    let workspaces = 0;
+    let meetingsChecked = 0;
+    let requeued = 0;
+    let apiCalls = 0;
+    for (const [workspaceId, outcomes] of byWorkspace) {
+      const { settings } = await this.#store.settings.get(workspaceId);
+      const candidates = lateMatchCandidates(outcomes, settings.lateMatching.windowDays, now);
+      if (candidates.length === 0) continue;
+      const counter = new CallCounter();
+      try {
+        const { conn } = await this.#connections.get(workspaceId);
+        const emails = [...new Set(candidates.flatMap((c) => c.emails))];
+        const { found, asked } = await knownEmails(conn, counter, emails);
+        const checked = candidates.filter((c) => c.emails.some((e) => asked.includes(e)));
+        const ids = meetingsToRequeue(checked, found);
+        for (const id of ids) if (await this.#store.requeueMeeting(workspaceId, id, now)) requeued += 1;
+        workspaces += 1;
+        meetingsChecked += checked.length;
+      } catch (err) {
+        // Not connected, broken, or Salesforce refused: the next pass tries again.
+        this.#log.warn(
+          { workspaceId, err: (err as Error).message },
+          'late-matching pass skipped a workspace',
+        );
+      }
+      apiCalls += counter.count;
+    }
+    if (requeued > 0) this.#onQueued();
+    this.#log.info({ workspaces, meetingsChecked, requeued, apiCalls }, 'late-matching pass');
+    return { workspaces, meetingsChecked, requeued, apiCalls };
+  }
+}

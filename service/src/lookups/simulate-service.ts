@@ -1,0 +1,158 @@
+/**
+ * POST /v1/workspaces/{id}/meetings/simulate: what a meeting would be linked to and which records it
+ * would get, each link with its reason, under the workspace's current settings. It reads the org with
+ * the same look-ups the sync uses (so it costs what a sync's look-up costs) and writes nothing:
+ * neither to Salesforce nor to the store.
+ */
+import { z } from 'zod';
+import { resolveAssociations } from '../associations/resolve.ts';
+import { issuesToDetails } from '../http/api-schemas.ts';
+import { AppError, unprocessable } from '../http/errors.ts';
+import { meetingSchema } from '../meetings/schema.ts';
+import { meetingMarker } from '../plan/marker.ts';
+import { planMeeting } from '../plan/meeting-plan.ts';
+import { CallCounter } from '../salesforce/composite.ts';
+import {
+  ConnectionBrokenError,
+  NotConnectedError,
+  type ConnectionEntry,
+  type ConnectionManager,
+} from '../salesforce/connection.ts';
+import { classifySalesforceError } from '../salesforce/errors.ts';
+import { lookUpMeeting } from '../salesforce/lookups.ts';
+import { lookUpRuleRecords } from '../salesforce/rule-lookups.ts';
+import type { SettingsRepository } from '../store/settings-repository.ts';
+
+export const simulateRequestSchema = z.object({ meeting: meetingSchema }).strict();
+
+const linkSchema = z.object({
+  recordId: z.string(),
+  type: z.enum(['Contact', 'Lead', 'Account', 'Opportunity']),
+  why: z.string(),
+});
+const activitySchema = z.object({
+  subject: z.string(),
+  whoId: z.string().nullable(),
+  whatId: z.string().nullable(),
+  ownerId: z.string(),
+  relatedContactIds: z.array(z.string()),
+});
+export const simulateResponseSchema = z.object({
+  outcome: z.enum(['linked', 'skipped']),
+  skipReason: z.string().nullable(),
+  whoId: z.string().nullable(),
+  whatId: z.string().nullable(),
+  linked: z.array(linkSchema),
+  dropped: z.array(
+    z.object({ recordId: z.string().optional(), email: z.string().optional(), reason: z.string() }),
+  ),
+  records: z
+    .object({
+      event: activitySchema.extend({ start: z.string(), end: z.string() }),
+      note: z.object({ title: z.string(), linkedEntityIds: z.array(z.string()) }),
+      task: activitySchema,
+    })
+    .nullable()
+    .describe('what a sync would write; null when the meeting would be skipped'),
+  alreadyWritten: z
+    .object({ eventId: z.string() })
+    .nullable()
+    .describe('the Event this meeting already has in Salesforce: a sync would update it'),
+  settingsVersion: z.number().int(),
+  apiCalls: z.number().int().describe('Salesforce API calls the simulation spent (look-ups only)'),
+});
+export type SimulationView = z.infer<typeof simulateResponseSchema>;
+
+export class SimulateService {
+  readonly #connections: ConnectionManager;
+  readonly #settings: SettingsRepository;
+
+  constructor(connections: ConnectionManager, settings: SettingsRepository) {
+    this.#connections = connections;
+    this.#settings = settings;
+  }
+
+  async simulate(workspaceId: string, body: unknown): Promise<SimulationView> {
+    const parsed = simulateRequestSchema.safeParse(body);
+    if (!parsed.success) throw unprocessable('the meeting is not valid', issuesToDetails(parsed.error));
+    const { meeting } = parsed.data;
+    const stored = await this.#settings.get(workspaceId);
+    const entry = await this.#entry(workspaceId);
+    const counter = new CallCounter();
+    const run = async () => {
+      const org = entry.record.profile;
+      const found = await lookUpMeeting(
+        entry.conn,
+        counter,
+        org,
+        meeting.id,
+        meetingMarker(meeting.id),
+        meeting,
+        null,
+        stored.settings,
+      );
+      const snapshot = await lookUpRuleRecords(entry.conn, counter, meeting, found.snapshot, stored.settings);
+      return { found, links: resolveAssociations(meeting, snapshot, stored.settings) };
+    };
+    let result: Awaited<ReturnType<typeof run>>;
+    try {
+      try {
+        result = await run();
+      } catch (err) {
+        if (classifySalesforceError(err).kind !== 'auth') throw err;
+        await this.#connections.forceRefresh(workspaceId);
+        result = await run();
+      }
+    } catch (err) {
+      if (err instanceof ConnectionBrokenError) throw new AppError(409, 'connection_broken', err.message);
+      const e = classifySalesforceError(err);
+      throw new AppError(502, 'salesforce_error', `Salesforce refused the look-up: ${e.message}`);
+    }
+    const { found, links } = result;
+    const plan = links.outcome === 'linked' ? planMeeting(meeting, links, entry.record.profile) : null;
+    const liveEvent = found.event !== null && !found.event.isDeleted ? found.event : null;
+    return {
+      outcome: links.outcome,
+      skipReason: links.skipReason ?? null,
+      whoId: links.whoId,
+      whatId: links.whatId,
+      linked: [...links.linked],
+      dropped: [...links.dropped],
+      records:
+        plan === null
+          ? null
+          : {
+              event: {
+                subject: plan.event.subject,
+                start: plan.event.start,
+                end: plan.event.end,
+                whoId: plan.event.whoId,
+                whatId: plan.event.whatId,
+                ownerId: plan.event.ownerId,
+                relatedContactIds: [...plan.event.otherContactIds],
+              },
+              note: { title: plan.note.title, linkedEntityIds: [...plan.noteLinkIds] },
+              task: {
+                subject: plan.task.subject,
+                whoId: plan.task.whoId,
+                whatId: plan.task.whatId,
+                ownerId: plan.task.ownerId,
+                relatedContactIds: [...plan.task.otherContactIds],
+              },
+            },
+      alreadyWritten: liveEvent === null ? null : { eventId: liveEvent.id },
+      settingsVersion: stored.version,
+      apiCalls: counter.count,
+    };
+  }
+
+  async #entry(workspaceId: string): Promise<ConnectionEntry> {
+    try {
+      return await this.#connections.get(workspaceId);
+    } catch (err) {
+      if (err instanceof NotConnectedError) throw new AppError(409, 'not_connected', err.message);
+      if (err instanceof ConnectionBrokenError) throw new AppError(409, 'connection_broken', err.message);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The stored outcomes the late-matching pass reads (associations/late-matching.ts): meetings that
+ * were skipped or written with a participant who matched nothing, recently enough to still qualify.
+ */
+import type { StoredOutcome } from '../associations/late-matching.ts';
+import type { SyncInput, DroppedAssociation } from '../sync/types.ts';
+import type { Sql } from './database.ts';
+
+interface Row {
+  workspace_id: string;
+  meeting_id: string;
+  input_json: string;
+  dropped_json: string | null;
+}
+
+export class LateMatchRepository {
+  readonly #db: Sql;
+
+  constructor(db: Sql) {
+    this.#db = db;
+  }
+
+  /**
+   * Per workspace, meetings synced or skipped since `since` (epoch ms) whose outcome names an email
+   * that matched nothing; at most `limit`, most recent first.
+   */
+  async outcomesSince(since: number, limit: number): Promise<Map<string, StoredOutcome[]>> {
+    const rows = await this.#db.all<Row>(
+      `SELECT workspace_id, meeting_id, input_json, dropped_json FROM meetings
+       WHERE state IN ('synced', 'skipped') AND updated_at >= ? AND dropped_json LIKE ?
+       ORDER BY updated_at DESC LIMIT ?`,
+      [since, '%"not_found"%', limit],
+    );
+    const byWorkspace = new Map<string, StoredOutcome[]>();
+    for (const r of rows) {
+      const input = JSON.parse(r.input_json) as SyncInput;
+      const list = byWorkspace.get(r.workspace_id) ?? [];
+      list.push({
+        meetingId: r.meeting_id,
+        meeting: input.kind === 'upsert' ? input.meeting : null,
+        dropped: r.dropped_json === null ? [] : (JSON.parse(r.dropped_json) as DroppedAssociation[]),
+      });
+      byWorkspace.set(r.workspace_id, list);
+    }
+    return byWorkspace;
+  }
+}
