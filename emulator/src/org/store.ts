@@ -27,6 +27,8 @@ export class Store implements QueryDataSource {
   readonly #aliases = new Map<string, { as: string; project: (r: StoredRecord) => StoredRecord }>();
   #journal: UndoEntry[] | undefined;
   #userId = '';
+  /** The running user's view of the store for queries, installed by the org (see forRunningUser). */
+  runningUserSource: (() => QueryDataSource | undefined) | undefined;
 
   constructor(ids: IdFactory = new IdFactory()) {
     this.ids = ids;
@@ -38,6 +40,10 @@ export class Store implements QueryDataSource {
 
   set userId(id: string) {
     this.#userId = id;
+  }
+
+  forRunningUser(): QueryDataSource | undefined {
+    return this.runningUserSource?.();
   }
 
   setSchemas(schemas: readonly ObjectSchema[]): void {

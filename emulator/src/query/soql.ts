@@ -908,7 +908,8 @@ export function splitFromList(soql: string): { text: string; aliases: Map<string
   return { text: soql.slice(0, cutFrom) + soql.slice(pos), aliases };
 }
 
-export function executeSoql(soql: string, ds: QueryDataSource, options: SoqlOptions): SoqlResult {
+export function executeSoql(soql: string, source: QueryDataSource, options: SoqlOptions): SoqlResult {
+  const ds = source.forRunningUser?.() ?? source;
   let query: Query;
   let relationshipAliases: Map<string, string[]> | undefined;
   try {
