@@ -7,8 +7,12 @@ import { App, listen } from './app.ts';
 import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
 import { findProjectRoot } from './schema/package-fields.ts';
 import { Org } from './org/org.ts';
+import { readPackageOauthScopes } from './security/scopes.ts';
+import { createUser, type CreateUserOptions, type CreatedUser } from './security/users.ts';
 
 export type { Knobs, FailureKind } from './knobs.ts';
+export { createUser, type CreateUserOptions, type CreatedUser } from './security/users.ts';
+export type { SharingDefaults, SharingModel } from './security/sharing.ts';
 export { DEFAULT_KNOBS } from './knobs.ts';
 
 export interface LocalOrgOptions {
@@ -48,6 +52,12 @@ export interface LocalOrg {
   seed(objectName: string, records: Record<string, unknown>[]): string[];
   /** Makes every access token issued so far expire (to exercise a client's refresh path). */
   expireTokens(): void;
+  /**
+   * Creates an active user (a Standard User by default) with a password and the named permission sets,
+   * through the REST API as the admin, as an admin would in Setup. Sign in with the returned username
+   * and password (password grant or the login page). See `createUser` for the REST calls it makes.
+   */
+  createUser(options?: CreateUserOptions): Promise<CreatedUser>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +79,8 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
     clientSecret,
     redirectUris,
     autoApprove: options.autoApprove ?? false,
+    // The client app's scopes are the package's External Client App's (`--client-id` apps included).
+    scopes: readPackageOauthScopes(projectRoot),
     dataFile: options.dataFile,
     knobs,
     ...(projectRoot !== undefined ? { projectRoot } : {}),
@@ -98,6 +110,7 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
       return ids;
     },
     expireTokens: () => app.oauth.expireAll(),
+    createUser: (o) => createUser({ url, username, password, clientId, clientSecret }, o),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         app.close();

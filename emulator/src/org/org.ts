@@ -135,6 +135,11 @@ export class Org {
     return this.#running?.userId ?? this.userId;
   }
 
+  /** Whether the running user has "API Enabled". */
+  apiEnabled(): boolean {
+    return this.#running?.perms.has('ApiEnabled') ?? true;
+  }
+
   get sharing(): SharingDefaults {
     return this.settings.sharing ?? DEFAULT_SHARING;
   }
@@ -389,7 +394,13 @@ export class Org {
     this.#checkOwner(schema, input);
     if (user) {
       checkNewRow(user, schema, Object.fromEntries(input));
-      checkLookups(user, schema, input, (n) => this.field(schema.name, n), (id) => !!this.live(id));
+      checkLookups(
+        user,
+        schema,
+        input,
+        (n) => this.field(schema.name, n),
+        (id) => !!this.live(id),
+      );
     }
     return this.insertRecord(schema, input);
   }
@@ -470,7 +481,13 @@ export class Org {
     this.#checkOwner(schema, input);
     if (user) {
       checkEdit(user, schema, previous, input.keys());
-      checkLookups(user, schema, input, (n) => this.field(schema.name, n), (id) => !!this.live(id));
+      checkLookups(
+        user,
+        schema,
+        input,
+        (n) => this.field(schema.name, n),
+        (id) => !!this.live(id),
+      );
     }
     this.updateRecord(schema, previous, input);
   }

@@ -34,7 +34,12 @@ function audit(): FieldSchema[] {
   return [
     field('Id', 'id', { ...readOnly, ...required, label: 'Record ID', defaultedOnCreate: true, length: 18 }),
     field('CreatedDate', 'datetime', { ...readOnly, ...required, defaultedOnCreate: true }),
-    field('CreatedById', 'reference', { ...readOnly, ...required, referenceTo: ['User'], defaultedOnCreate: true }),
+    field('CreatedById', 'reference', {
+      ...readOnly,
+      ...required,
+      referenceTo: ['User'],
+      defaultedOnCreate: true,
+    }),
     field('LastModifiedDate', 'datetime', { ...readOnly, ...required, defaultedOnCreate: true }),
     field('LastModifiedById', 'reference', {
       ...readOnly,
@@ -89,9 +94,24 @@ export function securityObjects(): ObjectSchema[] {
       ],
       { createable: true, updateable: true, deletable: true },
       [
-        { relationshipName: 'Assignments', childSObject: 'PermissionSetAssignment', field: 'PermissionSetId', cascadeDelete: true },
-        { relationshipName: 'ObjectPerms', childSObject: 'ObjectPermissions', field: 'ParentId', cascadeDelete: true },
-        { relationshipName: 'FieldPerms', childSObject: 'FieldPermissions', field: 'ParentId', cascadeDelete: true },
+        {
+          relationshipName: 'Assignments',
+          childSObject: 'PermissionSetAssignment',
+          field: 'PermissionSetId',
+          cascadeDelete: true,
+        },
+        {
+          relationshipName: 'ObjectPerms',
+          childSObject: 'ObjectPermissions',
+          field: 'ParentId',
+          cascadeDelete: true,
+        },
+        {
+          relationshipName: 'FieldPerms',
+          childSObject: 'FieldPermissions',
+          field: 'ParentId',
+          cascadeDelete: true,
+        },
       ],
     ),
     object(
@@ -101,7 +121,12 @@ export function securityObjects(): ObjectSchema[] {
       '0Pa',
       [
         ...audit(),
-        field('AssigneeId', 'reference', { ...required, ...createOnly, referenceTo: ['User'], label: 'Assignee ID' }),
+        field('AssigneeId', 'reference', {
+          ...required,
+          ...createOnly,
+          referenceTo: ['User'],
+          label: 'Assignee ID',
+        }),
         field('PermissionSetId', 'reference', { ...required, ...createOnly, referenceTo: ['PermissionSet'] }),
         field('IsActive', 'boolean', { ...readOnly, ...required, defaultedOnCreate: true }),
       ],
@@ -116,7 +141,12 @@ export function securityObjects(): ObjectSchema[] {
       [
         ...audit(),
         field('ParentId', 'reference', { ...required, ...createOnly, referenceTo: ['PermissionSet'] }),
-        field('SobjectType', 'picklist', { ...required, ...createOnly, length: 40, label: 'Sobject Type Name' }),
+        field('SobjectType', 'picklist', {
+          ...required,
+          ...createOnly,
+          length: 40,
+          label: 'Sobject Type Name',
+        }),
         flag('PermissionsCreate', 'Create Records'),
         flag('PermissionsRead', 'Read Records'),
         flag('PermissionsEdit', 'Edit Records'),
@@ -134,7 +164,12 @@ export function securityObjects(): ObjectSchema[] {
       [
         ...audit(),
         field('ParentId', 'reference', { ...required, ...createOnly, referenceTo: ['PermissionSet'] }),
-        field('SobjectType', 'picklist', { ...required, ...createOnly, length: 40, label: 'Sobject Type Name' }),
+        field('SobjectType', 'picklist', {
+          ...required,
+          ...createOnly,
+          length: 40,
+          label: 'Sobject Type Name',
+        }),
         field('Field', 'picklist', { ...required, ...createOnly, length: 255, label: 'Field Name' }),
         flag('PermissionsRead', 'Read Access'),
         flag('PermissionsEdit', 'Edit Access'),

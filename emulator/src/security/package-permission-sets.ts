@@ -81,7 +81,10 @@ export function readPackagePermissionSets(
   return files
     .sort()
     .map((path) =>
-      permissionSetFromMetadata(basename(path).replace(/\.permissionset-meta\.xml$/, ''), readFileSync(path, 'utf8')),
+      permissionSetFromMetadata(
+        basename(path).replace(/\.permissionset-meta\.xml$/, ''),
+        readFileSync(path, 'utf8'),
+      ),
     )
     .filter((p): p is PackagePermissionSet => p !== undefined);
 }

@@ -39,7 +39,14 @@ const NONE: ObjectAccess = {
   viewAll: false,
   modifyAll: false,
 };
-const ALL: ObjectAccess = { create: true, read: true, edit: true, delete: true, viewAll: true, modifyAll: true };
+const ALL: ObjectAccess = {
+  create: true,
+  read: true,
+  edit: true,
+  delete: true,
+  viewAll: true,
+  modifyAll: true,
+};
 
 export class UserPermissions {
   readonly userId: string;
@@ -151,7 +158,14 @@ export class UserPermissions {
       }
       case 'User': {
         const manage = this.has('ManageUsers');
-        return withData({ create: manage, read: true, edit: manage, delete: false, viewAll: manage, modifyAll: manage });
+        return withData({
+          create: manage,
+          read: true,
+          edit: manage,
+          delete: false,
+          viewAll: manage,
+          modifyAll: manage,
+        });
       }
       case 'Profile':
       case 'Organization':

@@ -78,14 +78,13 @@ export class RunningUser {
   /** The query engine's view of the org for this user: what they cannot see does not exist. */
   dataSource(): QueryDataSource {
     const store = this.#store;
-    const user = this;
     if (this.unrestricted) {
       return {
         userId: this.userId,
         schema: (name) => store.schema(name),
         records: (objectName, options) =>
           store.schema(objectName)?.name === 'UserRecordAccess'
-            ? user.#recordAccessRows()
+            ? this.#recordAccessRows()
             : store.records(objectName, options),
         byId: (id) => store.byId(id),
       };
@@ -94,21 +93,25 @@ export class RunningUser {
     return {
       userId: this.userId,
       schema: schemaOf,
-      *records(objectName, options) {
-        const s = schemaOf(objectName);
-        if (!s) return;
-        if (s.name === 'UserRecordAccess') {
-          yield* user.#recordAccessRows();
-          return;
-        }
-        for (const r of store.records(s.name, options)) if (user.canRead(s.name, r)) yield r;
-      },
-      byId(id) {
+      records: (objectName, options) => this.#visibleRecords(schemaOf(objectName), options),
+      byId: (id) => {
         const found = store.byId(id);
         if (!found || !schemaOf(found.objectName)) return undefined;
-        return user.canRead(found.objectName, found.record) ? found : undefined;
+        return this.canRead(found.objectName, found.record) ? found : undefined;
       },
     };
+  }
+
+  *#visibleRecords(
+    schema: ObjectSchema | undefined,
+    options: { includeDeleted: boolean },
+  ): Iterable<StoredRecord> {
+    if (!schema) return;
+    if (schema.name === 'UserRecordAccess') {
+      yield* this.#recordAccessRows();
+      return;
+    }
+    for (const r of this.#store.records(schema.name, options)) if (this.canRead(schema.name, r)) yield r;
   }
 
   /**
@@ -118,8 +121,7 @@ export class RunningUser {
   *#recordAccessRows(): Iterable<StoredRecord> {
     const users = [...this.#store.table('User').values()].filter((u) => u.IsActive === true);
     for (const u of users) {
-      const other =
-        u.Id === this.userId ? this : new RunningUser(this.#store, u.Id as string, this.#owd);
+      const other = u.Id === this.userId ? this : new RunningUser(this.#store, u.Id as string, this.#owd);
       for (const objectName of RECORD_ACCESS_OBJECTS) {
         for (const r of this.#store.records(objectName, { includeDeleted: false })) {
           yield recordAccessRow(u.Id as string, r.Id as string, other.access.level(objectName, r));

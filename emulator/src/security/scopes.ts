@@ -79,7 +79,9 @@ function find(dir: string, out: string[]): void {
  * The metadata scope names of the package's External Client App, or undefined when the project has
  * none (then the app grants every scope).
  */
-export function readPackageMetadataScopes(root: string | undefined = findProjectRoot()): string[] | undefined {
+export function readPackageMetadataScopes(
+  root: string | undefined = findProjectRoot(),
+): string[] | undefined {
   if (!root) return undefined;
   const base = join(root, 'force-app');
   if (!existsSync(base)) return undefined;

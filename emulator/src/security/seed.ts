@@ -57,7 +57,10 @@ function ensureProfile(
   system: readonly string[],
   objects: { viewAll: boolean; modifyAll: boolean },
 ): string {
-  const profileId = existingId ?? byName(org, 'Profile', name) ?? insert(org, 'Profile', { Name: name, UserType: 'Standard' });
+  const profileId =
+    existingId ??
+    byName(org, 'Profile', name) ??
+    insert(org, 'Profile', { Name: name, UserType: 'Standard' });
   const owned = [...org.store.table('PermissionSet').values()].some(
     (ps) => ps.IsOwnedByProfile === true && ps.ProfileId === profileId,
   );

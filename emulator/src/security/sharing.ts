@@ -149,7 +149,7 @@ export class RecordAccess {
         return ACTIVITIES.has(objectName)
           ? this.#activityFromParents(objectName as 'Event' | 'Task', record)
           : // A contact follows its account; a private contact (no account) is its owner's alone.
-            Math.min(this.levelOfId(record.AccountId), EDIT) as AccessLevel;
+            (Math.min(this.levelOfId(record.AccountId), EDIT) as AccessLevel);
     }
   }
 
