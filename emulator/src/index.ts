@@ -8,9 +8,13 @@ import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
 import { findProjectRoot } from './schema/package-fields.ts';
 import { Org } from './org/org.ts';
 import { readPackageOauthScopes } from './security/scopes.ts';
+import type { SharingDefaults } from './security/sharing.ts';
 import { createUser, type CreateUserOptions, type CreatedUser } from './security/users.ts';
 
 export type { Knobs, FailureKind } from './knobs.ts';
+
+/** Knobs as callers pass them: any subset, with sharing defaults by object. */
+export type KnobsInput = Partial<Omit<Knobs, 'sharing'>> & { sharing?: Partial<SharingDefaults> };
 export { createUser, type CreateUserOptions, type CreatedUser } from './security/users.ts';
 export type { SharingDefaults, SharingModel } from './security/sharing.ts';
 export { DEFAULT_KNOBS } from './knobs.ts';
@@ -30,7 +34,7 @@ export interface LocalOrgOptions {
   autoApprove?: boolean;
   /** Keep the org's records in this JSON file (loaded at start when it exists). */
   dataFile?: string;
-  knobs?: Partial<Knobs>;
+  knobs?: KnobsInput;
   /** The folder holding sfdx-project.json (package fields are read from its force-app); found from the cwd by default. */
   projectRoot?: string;
 }
@@ -44,7 +48,8 @@ export interface LocalOrg {
   orgId: string;
   userId: string;
   knobs(): Knobs;
-  setKnobs(partial: Partial<Knobs>): void;
+  /** Changes knobs; `sharing` may name only the objects to change from the defaults. */
+  setKnobs(partial: KnobsInput): void;
   /** API calls by kind (query, search, sobject, describe, composite, graph, collections, tree, limits, …) and `total`. */
   counters(): Record<string, number>;
   resetCounters(): void;

@@ -13,6 +13,8 @@ import { PERMISSIONED_OBJECTS } from './permissions.ts';
 
 export const ADMIN_PROFILE = 'System Administrator';
 export const STANDARD_PROFILE = 'Standard User';
+/** A profile with no object permissions, to which permission sets add what a user needs. */
+export const MINIMUM_PROFILE = 'Minimum Access - Salesforce';
 
 const STANDARD_USER_SYSTEM = ['ApiEnabled', 'EditEvent', 'EditTask'];
 
@@ -55,7 +57,7 @@ function ensureProfile(
   name: string,
   existingId: string | undefined,
   system: readonly string[],
-  objects: { viewAll: boolean; modifyAll: boolean },
+  objects: { viewAll: boolean; modifyAll: boolean } | undefined,
 ): string {
   const profileId =
     existingId ??
@@ -73,8 +75,10 @@ function ensureProfile(
     ProfileId: profileId,
     ...permissionFlags(system),
   });
-  for (const object of PERMISSIONED_OBJECTS) {
-    objectPermission(org, psId, object, { create: true, read: true, edit: true, delete: true, ...objects });
+  if (objects) {
+    for (const object of PERMISSIONED_OBJECTS) {
+      objectPermission(org, psId, object, { create: true, read: true, edit: true, delete: true, ...objects });
+    }
   }
   return profileId;
 }
@@ -114,6 +118,7 @@ export function seedSecurity(
     viewAll: false,
     modifyAll: false,
   });
+  ensureProfile(org, MINIMUM_PROFILE, undefined, ['ApiEnabled'], undefined);
   for (const ps of packageSets) if (!byName(org, 'PermissionSet', ps.name)) createPermissionSet(org, ps);
   return { admin, standard };
 }
