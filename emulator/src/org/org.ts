@@ -18,6 +18,7 @@ import {
 } from '../security/guard.ts';
 import { readPackagePermissionSets } from '../security/package-permission-sets.ts';
 import { hashPassword, verifyPassword } from '../security/passwords.ts';
+import { UserPermissions } from '../security/permissions.ts';
 import { RunningUser } from '../security/running-user.ts';
 import { seedSecurity } from '../security/seed.ts';
 import { DEFAULT_SHARING, type SharingDefaults } from '../security/sharing.ts';
@@ -71,6 +72,7 @@ export class Org {
   readonly #rules = new Map<string, ObjectRules>();
   /** The user the current API request runs as; undefined for the org's own work (seed, control). */
   #running: RunningUser | undefined;
+  readonly #permissions = new Map<string, { version: number; perms: UserPermissions }>();
   /** The Standard User profile's id. */
   readonly standardProfileId: string;
   #fieldMaps = new Map<string, Map<string, FieldSchema>>();
@@ -117,12 +119,22 @@ export class Org {
    */
   runAs<T>(userId: string, fn: () => T): T {
     const outer = this.#running;
-    this.#running = new RunningUser(this.store, userId, this.sharing);
+    this.#running = new RunningUser(this.store, userId, this.sharing, this.#permissionsOf(userId));
     try {
       return fn();
     } finally {
       this.#running = outer;
     }
+  }
+
+  /** A user's permissions, computed once per change of the security rows. */
+  #permissionsOf(userId: string): UserPermissions {
+    const cached = this.#permissions.get(userId);
+    if (cached && cached.version === this.store.securityVersion) return cached.perms;
+    if (this.#permissions.size > 1000) this.#permissions.clear();
+    const perms = new UserPermissions(this.store, userId);
+    this.#permissions.set(userId, { version: this.store.securityVersion, perms });
+    return perms;
   }
 
   /** The running user, when the current request is restricted (not an administrator). */

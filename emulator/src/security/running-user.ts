@@ -22,11 +22,11 @@ export class RunningUser {
   readonly #owd: SharingDefaults;
   readonly #schemas = new Map<string, ObjectSchema | null>();
 
-  constructor(store: SecuredStore, userId: string, owd: SharingDefaults) {
+  constructor(store: SecuredStore, userId: string, owd: SharingDefaults, perms?: UserPermissions) {
     this.userId = userId;
     this.#store = store;
     this.#owd = owd;
-    this.perms = new UserPermissions(store, userId);
+    this.perms = perms ?? new UserPermissions(store, userId);
     this.access = new RecordAccess(this.perms, owd, store);
   }
 
