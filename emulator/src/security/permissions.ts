@@ -179,6 +179,8 @@ export class UserPermissions {
         return { create: manage, read, edit: manage, delete: manage, viewAll: read, modifyAll: manage };
       }
       case 'PermissionSetAssignment': {
+        // "Only users who have View Setup and Configuration, Assign Permission Sets or Manage Users can
+        // access this object" (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_permissionsetassignment.htm).
         const assign = this.has('AssignPermissionSets') || this.has('ManageUsers');
         const read = assign || this.has('ViewSetup');
         return { create: assign, read, edit: false, delete: assign, viewAll: read, modifyAll: assign };

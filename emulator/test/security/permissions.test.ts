@@ -3,7 +3,8 @@
  * set over REST by the admin) is held to object permissions, field-level security and the org's
  * sharing, and what the org holds afterwards is checked as the admin.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'jsforce';
 import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
@@ -147,6 +148,62 @@ describe('users, profiles and permission sets', () => {
     expect(res.status).toBe(401);
     expect(res.body[0].errorCode).toBe('INVALID_SESSION_ID');
     await expect(jsforceAs(user)).rejects.toMatchObject({ name: 'invalid_grant' });
+  });
+
+  it('when the org keeps its data in a file, then a user’s password is stored only as a hash and still works after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-org-'));
+    const file = join(dir, 'org.json');
+    try {
+      const first = await startLocalOrg({ dataFile: file, password: 'Admin1Password' });
+      const user = await first.createUser({ permissionSets: ['Salescaling_Integration_User'] });
+      await first.stop();
+      const saved = readFileSync(file, 'utf8');
+      expect(saved).not.toContain(user.password);
+      const second = await startLocalOrg({ dataFile: file, password: 'Admin1Password' });
+      try {
+        const conn = new Connection({
+          oauth2: { loginUrl: second.url, clientId: second.clientId, clientSecret: second.clientSecret },
+          version: '66.0',
+        });
+        await conn.login(user.username, user.password);
+        // A Standard User cannot read assignments (no View Setup); the admin can.
+        await expect(conn.query('SELECT Id FROM PermissionSetAssignment')).rejects.toMatchObject({
+          errorCode: 'INVALID_TYPE',
+        });
+        const secondAdmin = client(second, await passwordToken(second));
+        const assigned = await secondAdmin(
+          'GET',
+          `${V}/query?q=${encodeURIComponent(`SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${user.id}'`)}`,
+        );
+        expect(assigned.body.records.map((r: Json) => r.PermissionSet.Name)).toEqual([
+          'Salescaling_Integration_User',
+        ]);
+        const sets = await secondAdmin(
+          'GET',
+          `${V}/query?q=${encodeURIComponent("SELECT Id FROM PermissionSet WHERE Name = 'Salescaling_Integration_User'")}`,
+        );
+        expect(sets.body.totalSize).toBe(1);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when sharing defaults are set over /__control, then they are validated and kept', async () => {
+    const set = await fetch(`${org.url}/__control/knobs`, {
+      method: 'POST',
+      body: JSON.stringify({ sharing: { Activity: 'Private', Account: 'Read' } }),
+    });
+    expect(set.status).toBe(200);
+    expect(((await set.json()) as Json).sharing).toMatchObject({ Activity: 'Private', Account: 'Read' });
+    const bad = await fetch(`${org.url}/__control/knobs`, {
+      method: 'POST',
+      body: JSON.stringify({ sharing: { Activity: 'ReadWrite' } }),
+    });
+    expect(bad.status).toBe(400);
+    expect(org.knobs().sharing).toMatchObject({ Activity: 'Private', Account: 'Read' });
   });
 
   it('when an inactive user is made an owner, then the write is refused with INACTIVE_OWNER_OR_USER and nothing is stored', async () => {
