@@ -19,6 +19,7 @@ import {
 import { readPackagePermissionSets } from '../security/package-permission-sets.ts';
 import { hashPassword, verifyPassword } from '../security/passwords.ts';
 import { UserPermissions } from '../security/permissions.ts';
+import { securityRules } from '../security/rules.ts';
 import { RunningUser } from '../security/running-user.ts';
 import { seedSecurity } from '../security/seed.ts';
 import { DEFAULT_SHARING, type SharingDefaults } from '../security/sharing.ts';
@@ -87,7 +88,7 @@ export class Org {
     this.profileId = this.store.ids.next('00e');
     this.settings = { ...options.settings };
     this.#packageFields = readPackageFields(options.projectRoot);
-    for (const [name, rules] of Object.entries({ ...activityRules(), ...contentRules() }))
+    for (const [name, rules] of Object.entries({ ...activityRules(), ...contentRules(), ...securityRules() }))
       this.#rules.set(name, rules);
     this.rebuildSchemas();
     if (options.data) {

@@ -191,6 +191,23 @@ describe('users, profiles and permission sets', () => {
     }
   });
 
+  it('when a permission set is assigned twice to the same user, then the second is refused with DUPLICATE_VALUE', async () => {
+    const user = await org.createUser({ permissionSets: ['Salescaling_Recordings_Viewer'] });
+    const [ps] = await adminQuery(
+      "SELECT Id FROM PermissionSet WHERE Name = 'Salescaling_Recordings_Viewer'",
+    );
+    const again = await admin('POST', `${V}/sobjects/PermissionSetAssignment`, {
+      AssigneeId: user.id,
+      PermissionSetId: ps.Id,
+    });
+    expect(again.status).toBe(400);
+    expect(again.body[0].errorCode).toBe('DUPLICATE_VALUE');
+    const rows = await adminQuery(
+      `SELECT Id, IsActive FROM PermissionSetAssignment WHERE AssigneeId = '${user.id}'`,
+    );
+    expect(rows).toEqual([expect.objectContaining({ IsActive: true })]);
+  });
+
   it('when sharing defaults are set over /__control, then they are validated and kept', async () => {
     const set = await fetch(`${org.url}/__control/knobs`, {
       method: 'POST',
