@@ -330,7 +330,9 @@ export class Rest {
       const t = typeof stamp === 'string' ? Date.parse(stamp.replace('+0000', 'Z')) : NaN;
       return t >= start && t < end;
     };
-    const rows = [...this.org.store.records(schema.name, { includeDeleted: true })];
+    const rows = [...this.org.store.records(schema.name, { includeDeleted: true })].filter((r) =>
+      this.#canRead(schema.name, r),
+    );
     if (kind === 'deleted') {
       return {
         deletedRecords: rows

@@ -378,4 +378,28 @@ describe('activities Controlled by Parent', () => {
     org.setKnobs({ sharing: { Account: 'ReadWrite', Activity: 'Private' } });
     expect((await conn.query(`SELECT Id FROM Event WHERE Id = '${event.id}'`)).totalSize).toBe(0);
   });
+
+  it('when a task names a contact, then edit follows the contact’s account (Contact Controlled by Parent)', async () => {
+    const seller = await jsforceAs(await org.createUser());
+    const conn = await jsforceAs(await org.createUser());
+    const acc = await seller.sobject('Account').create({ Name: 'Contact parent' });
+    const contact = await seller.sobject('Contact').create({ LastName: 'Buyer', AccountId: acc.id });
+    const task = await seller.sobject('Task').create({ Subject: 'Follow up', WhoId: contact.id });
+
+    org.setKnobs({ sharing: { Account: 'Read', Contact: 'ControlledByParent' } });
+    await expect(conn.sobject('Task').update({ Id: task.id!, Subject: 'Changed' })).rejects.toMatchObject({
+      errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY',
+    });
+    expect((await adminQuery(`SELECT Subject FROM Task WHERE Id = '${task.id}'`))[0].Subject).toBe(
+      'Follow up',
+    );
+
+    org.setKnobs({ sharing: { Account: 'Private', Contact: 'ControlledByParent' } });
+    expect((await conn.query(`SELECT Id FROM Task WHERE Id = '${task.id}'`)).totalSize).toBe(0);
+    expect((await conn.query(`SELECT Id FROM Contact WHERE Id = '${contact.id}'`)).totalSize).toBe(0);
+
+    org.setKnobs({ sharing: { Account: 'ReadWrite', Contact: 'ControlledByParent' } });
+    await conn.sobject('Task').update({ Id: task.id!, Subject: 'Changed' });
+    expect((await adminQuery(`SELECT Subject FROM Task WHERE Id = '${task.id}'`))[0].Subject).toBe('Changed');
+  });
 });
