@@ -211,6 +211,8 @@ export class OAuthServer {
       userId = this.#org.userByPassword(username, password)?.Id as string | undefined;
     }
     if (!userId || this.#org.store.get('User', userId)?.IsActive !== true) return undefined;
+    // A frozen user "can't log in, but their account isn't deactivated" (UserLogin.IsFrozen).
+    if (this.#org.isFrozen(userId)) return undefined;
     return userId;
   }
 

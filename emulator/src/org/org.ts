@@ -148,6 +148,13 @@ export class Org {
     return this.#running?.userId ?? this.userId;
   }
 
+  /** Whether the user is frozen (UserLogin.IsFrozen): they cannot sign in. */
+  isFrozen(userId: string): boolean {
+    for (const l of this.store.table('UserLogin').values())
+      if (l.UserId === userId) return l.IsFrozen === true;
+    return false;
+  }
+
   /** Whether the running user has "API Enabled". */
   apiEnabled(): boolean {
     return this.#running?.perms.has('ApiEnabled') ?? true;

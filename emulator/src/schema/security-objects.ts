@@ -177,6 +177,33 @@ export function securityObjects(): ObjectSchema[] {
       { createable: true, updateable: true, deletable: true },
     ),
     object(
+      'UserLogin',
+      'User Login',
+      'User Logins',
+      '060',
+      [
+        field('Id', 'id', {
+          ...readOnly,
+          ...required,
+          label: 'User Login ID',
+          defaultedOnCreate: true,
+          length: 18,
+        }),
+        field('UserId', 'reference', { ...readOnly, referenceTo: ['User'] }),
+        field('IsFrozen', 'boolean', { ...required, defaultedOnCreate: true, createable: false }),
+        field('IsPasswordLocked', 'boolean', { ...required, defaultedOnCreate: true, createable: false }),
+        field('LastModifiedDate', 'datetime', { ...readOnly, ...required, defaultedOnCreate: true }),
+        field('LastModifiedById', 'reference', {
+          ...readOnly,
+          ...required,
+          referenceTo: ['User'],
+          defaultedOnCreate: true,
+        }),
+      ],
+      // One per user, made with it: query, retrieve and update only.
+      { createable: false, updateable: true, deletable: false },
+    ),
+    object(
       'UserRecordAccess',
       'User Record Access',
       'User Record Access',

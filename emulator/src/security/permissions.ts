@@ -178,6 +178,18 @@ export class UserPermissions {
         const read = manage || this.has('ViewSetup');
         return { create: manage, read, edit: manage, delete: manage, viewAll: read, modifyAll: manage };
       }
+      case 'UserLogin': {
+        // "To access this object, you need the ManageUsers permission."
+        const manage = this.has('ManageUsers');
+        return {
+          create: false,
+          read: manage,
+          edit: manage,
+          delete: false,
+          viewAll: manage,
+          modifyAll: manage,
+        };
+      }
       case 'PermissionSetAssignment': {
         // "Only users who have View Setup and Configuration, Assign Permission Sets or Manage Users can
         // access this object" (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_permissionsetassignment.htm).

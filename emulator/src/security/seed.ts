@@ -10,6 +10,7 @@ import { SYSTEM_PERMISSIONS } from '../schema/security-objects.ts';
 import type { FieldValue } from '../schema/types.ts';
 import type { PackagePermissionSet } from './package-permission-sets.ts';
 import { PERMISSIONED_OBJECTS } from './permissions.ts';
+import { ensureUserLogin } from './rules.ts';
 
 export const ADMIN_PROFILE = 'System Administrator';
 export const STANDARD_PROFILE = 'Standard User';
@@ -120,5 +121,6 @@ export function seedSecurity(
   });
   ensureProfile(org, MINIMUM_PROFILE, undefined, ['ApiEnabled'], undefined);
   for (const ps of packageSets) if (!byName(org, 'PermissionSet', ps.name)) createPermissionSet(org, ps);
+  for (const u of [...org.store.table('User').values()]) ensureUserLogin(org, u.Id as string);
   return { admin, standard };
 }

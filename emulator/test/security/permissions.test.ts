@@ -223,6 +223,24 @@ describe('users, profiles and permission sets', () => {
     expect(org.knobs().sharing).toMatchObject({ Activity: 'Private', Account: 'Read' });
   });
 
+  it('when an admin freezes a user through UserLogin, then they cannot sign in until unfrozen; a Standard User cannot read UserLogin', async () => {
+    const user = await org.createUser();
+    const conn = await jsforceAs(user);
+    await expect(conn.query('SELECT Id FROM UserLogin')).rejects.toMatchObject({ errorCode: 'INVALID_TYPE' });
+    const [login] = await adminQuery(`SELECT Id, IsFrozen FROM UserLogin WHERE UserId = '${user.id}'`);
+    expect(login.IsFrozen).toBe(false);
+    expect((await admin('PATCH', `${V}/sobjects/UserLogin/${login.Id}`, { IsFrozen: true })).status).toBe(
+      204,
+    );
+    await expect(jsforceAs(user)).rejects.toMatchObject({ name: 'invalid_grant' });
+    const [user2] = await adminQuery(`SELECT IsActive FROM User WHERE Id = '${user.id}'`);
+    expect(user2.IsActive).toBe(true);
+    expect((await admin('PATCH', `${V}/sobjects/UserLogin/${login.Id}`, { IsFrozen: false })).status).toBe(
+      204,
+    );
+    await expect(jsforceAs(user)).resolves.toBeDefined();
+  });
+
   it('when an inactive user is made an owner, then the write is refused with INACTIVE_OWNER_OR_USER and nothing is stored', async () => {
     const [otto] = await adminQuery('SELECT Id FROM User WHERE IsActive = false LIMIT 1');
     const res = await admin('POST', `${V}/sobjects/Account`, { Name: 'Owned by Otto', OwnerId: otto.Id });
