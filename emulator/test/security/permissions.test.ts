@@ -43,7 +43,10 @@ async function adminQuery(soql: string): Promise<Json[]> {
 /** A permission set made over REST by the admin, with object and field permissions. */
 async function permissionSet(
   name: string,
-  objects: Record<string, Partial<Record<'Create' | 'Read' | 'Edit' | 'Delete', boolean>>>,
+  objects: Record<
+    string,
+    Partial<Record<'Create' | 'Read' | 'Edit' | 'Delete' | 'ViewAllRecords' | 'ModifyAllRecords', boolean>>
+  >,
   fields: Record<string, { read: boolean; edit: boolean }> = {},
 ): Promise<string> {
   const ps = await admin('POST', `${V}/sobjects/PermissionSet`, { Name: name, Label: name });
@@ -56,6 +59,8 @@ async function permissionSet(
       PermissionsRead: p.Read ?? false,
       PermissionsEdit: p.Edit ?? false,
       PermissionsDelete: p.Delete ?? false,
+      PermissionsViewAllRecords: p.ViewAllRecords ?? false,
+      PermissionsModifyAllRecords: p.ModifyAllRecords ?? false,
     });
     expect(res.status).toBe(201);
   }
@@ -307,6 +312,44 @@ describe('object permissions and field-level security', () => {
 });
 
 describe('record access from organization-wide defaults', () => {
+  it('when accounts are Private, then View All lets a user read others’ accounts and Modify All lets them edit and delete', async () => {
+    org.setKnobs({ sharing: { Account: 'Private' } });
+    const id = (await admin('POST', `${V}/sobjects/Account`, { Name: 'Private to the admin' })).body
+      .id as string;
+    await permissionSet('View_All_Accounts', { Account: { Read: true, ViewAllRecords: true } });
+    await permissionSet('Modify_All_Accounts', {
+      Account: { Read: true, Edit: true, Delete: true, ViewAllRecords: true, ModifyAllRecords: true },
+    });
+    const viewer = await jsforceAs(
+      await org.createUser({ profile: 'Minimum Access - Salesforce', permissionSets: ['View_All_Accounts'] }),
+    );
+    expect((await viewer.query(`SELECT Id FROM Account WHERE Id = '${id}'`)).totalSize).toBe(1);
+    await expect(viewer.sobject('Account').update({ Id: id, Name: 'x' })).rejects.toMatchObject({
+      errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY',
+    });
+    // Without Edit Events, a Minimum Access user cannot create a meeting.
+    await expect(
+      viewer.sobject('Event').create({
+        Subject: 'No',
+        DurationInMinutes: 30,
+        ActivityDateTime: '2026-11-20T16:00:00.000+0000',
+      }),
+    ).rejects.toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY' });
+    const modifier = await jsforceAs(
+      await org.createUser({
+        profile: 'Minimum Access - Salesforce',
+        permissionSets: ['Modify_All_Accounts'],
+      }),
+    );
+    await modifier.sobject('Account').update({ Id: id, Name: 'Renamed by Modify All' });
+    expect((await adminQuery(`SELECT Name FROM Account WHERE Id = '${id}'`))[0].Name).toBe(
+      'Renamed by Modify All',
+    );
+    await modifier.sobject('Account').destroy(id);
+    expect(await adminQuery(`SELECT Id FROM Account WHERE Id = '${id}'`)).toHaveLength(0);
+    expect(await adminQuery("SELECT Id FROM Event WHERE Subject = 'No'")).toHaveLength(0);
+  });
+
   it('when accounts are Private, Public Read Only, then Public Read/Write, then another user sees, edits and deletes only what each allows', async () => {
     const owner = await jsforceAs(await org.createUser());
     const other = await org.createUser();
