@@ -1,6 +1,9 @@
 /**
  * The user a request runs as: their permissions, their record access, and the views of the schema and
- * the data they are allowed to see. One is built per API request (permissions are read once).
+ * the data they are allowed to see. One is built per API request. "Fields that are not visible to a
+ * given user are not returned in a query() or describeSObjects() call … data that is outside of the
+ * logged-in user's sharing model is not returned"
+ * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/obj_ref_data_access.htm).
  */
 import type { QueryDataSource } from '../query/data-source.ts';
 import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
