@@ -43,7 +43,11 @@ const JSON_TYPE = 'application/json;charset=UTF-8';
 
 /** The knobs that change the org's schema and rules (they are org settings in Salesforce). */
 function orgSettings(knobs: Knobs): OrgSettings {
-  return { sharedActivities: knobs.sharedActivities, packageInstalled: knobs.packageInstalled };
+  return {
+    sharedActivities: knobs.sharedActivities,
+    packageInstalled: knobs.packageInstalled,
+    sharing: knobs.sharing,
+  };
 }
 
 export class App {
@@ -78,7 +82,7 @@ export class App {
       used: this.#counters.get('total') ?? 0,
       max: this.knobs.dailyApiLimit,
     }));
-    this.rest.identityUrl = () => this.oauth.identityUrl;
+    this.rest.identityUrl = () => `${this.oauth.baseUrl}/id/${this.org.orgId}/${this.org.currentUserId}`;
     this.rest.instanceUrl = () => this.oauth.baseUrl;
     this.rest.countExtra = (kind, n) => {
       for (let k = 0; k < n; k++) this.#count(kind);
@@ -201,6 +205,18 @@ export class App {
     const session = this.#authenticate(req);
     if (!session)
       return send(res, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+    // A token without the `api` (or `full`) scope cannot call the REST API.
+    if (!OAuthServer.canUseApi(session)) {
+      return send(res, 401, [
+        { message: 'This session is not valid for use with the REST API', errorCode: 'INVALID_SESSION_ID' },
+      ]);
+    }
+    // Nor can a user without the "API Enabled" permission.
+    if (!this.org.runAs(session.userId, () => this.org.apiEnabled())) {
+      return send(res, 403, [
+        { message: 'API is not enabled for this Organization or Partner', errorCode: 'API_DISABLED_FOR_ORG' },
+      ]);
+    }
     const parts = (m[3] ?? '').split('/').map(decodeSegment);
     if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
     const kind = Rest.kindOf(method, parts);
@@ -250,7 +266,10 @@ export class App {
       delete headers[FORCE_ALL_OR_NONE];
       // HEAD answers as GET would, without the body (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest_resources.htm).
       const asMethod = method === 'HEAD' ? 'GET' : method;
-      const reply = this.rest.dispatch(asMethod, version, parts, query, parsed, headers);
+      // Everything the request reads or writes runs as the token's user (permissions, sharing, FLS).
+      const reply = this.org.runAs(session.userId, () =>
+        this.rest.dispatch(asMethod, version, parts, query, parsed, headers),
+      );
       if (asMethod !== 'GET') this.markDirty();
       if (method === 'HEAD') {
         res.writeHead(reply.status, { 'Content-Type': JSON_TYPE, ...limitHeader() });
@@ -362,6 +381,7 @@ export class App {
         const token = this.#bearer(req) ?? query.get('access_token') ?? '';
         const s = this.oauth.session(token);
         if (!s || s === 'expired') return sendText(res, 403, 'Bad_OAuth_Token');
+        if (!OAuthServer.canReadIdentity(s)) return sendText(res, 403, 'Insufficient_Scope');
         reply = { status: 200, json: this.oauth.userInfo(s) };
         break;
       }
@@ -391,6 +411,8 @@ export class App {
       this.#bearer(req) ?? new URL(req.url ?? '/', 'http://local').searchParams.get('oauth_token') ?? '';
     const s = this.oauth.session(token);
     if (!s || s === 'expired') return sendText(res, 403, 'Bad_OAuth_Token');
+    // The identity URL needs the `id` scope (or openid, profile, email, address, phone, full).
+    if (!OAuthServer.canReadIdentity(s)) return sendText(res, 403, 'Insufficient_Scope');
     const version = new URL(req.url ?? '/', 'http://local').searchParams.get('version');
     const body = this.oauth.identity(
       s,

@@ -26,6 +26,9 @@ const HELP = `Usage: npm run emulator -- [options]
   --concurrent-limit N   API calls served at once (default 25)
   --no-shared-activities turn Shared Activities off
   --no-package           behave as if the package were not installed
+  --sharing LIST         organization-wide defaults, e.g. Account=Private,Activity=Private
+                         (Account/Opportunity/Lead: Private|Read|ReadWrite; Contact also
+                         ControlledByParent; Activity: Private|ControlledByParent)
 `;
 
 function parseFlags() {
@@ -50,6 +53,7 @@ function parseFlags() {
         'concurrent-limit': { type: 'string' },
         'no-shared-activities': { type: 'boolean', default: false },
         'no-package': { type: 'boolean', default: false },
+        sharing: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -76,6 +80,7 @@ if (values['daily-api-limit'] !== undefined) rawKnobs.dailyApiLimit = values['da
 if (values['concurrent-limit'] !== undefined) rawKnobs.concurrentRequestLimit = values['concurrent-limit'];
 if (values['no-shared-activities']) rawKnobs.sharedActivities = false;
 if (values['no-package']) rawKnobs.packageInstalled = false;
+if (values.sharing !== undefined) rawKnobs.sharing = values.sharing;
 
 let options: LocalOrgOptions;
 try {

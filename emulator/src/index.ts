@@ -7,8 +7,16 @@ import { App, listen } from './app.ts';
 import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
 import { findProjectRoot } from './schema/package-fields.ts';
 import { Org } from './org/org.ts';
+import { readPackageOauthScopes } from './security/scopes.ts';
+import type { SharingDefaults } from './security/sharing.ts';
+import { createUser, type CreateUserOptions, type CreatedUser } from './security/users.ts';
 
 export type { Knobs, FailureKind } from './knobs.ts';
+
+/** Knobs as callers pass them: any subset, with sharing defaults by object. */
+export type KnobsInput = Partial<Omit<Knobs, 'sharing'>> & { sharing?: Partial<SharingDefaults> };
+export { createUser, type CreateUserOptions, type CreatedUser } from './security/users.ts';
+export type { SharingDefaults, SharingModel } from './security/sharing.ts';
 export { DEFAULT_KNOBS } from './knobs.ts';
 
 export interface LocalOrgOptions {
@@ -26,7 +34,7 @@ export interface LocalOrgOptions {
   autoApprove?: boolean;
   /** Keep the org's records in this JSON file (loaded at start when it exists). */
   dataFile?: string;
-  knobs?: Partial<Knobs>;
+  knobs?: KnobsInput;
   /** The folder holding sfdx-project.json (package fields are read from its force-app); found from the cwd by default. */
   projectRoot?: string;
 }
@@ -40,7 +48,8 @@ export interface LocalOrg {
   orgId: string;
   userId: string;
   knobs(): Knobs;
-  setKnobs(partial: Partial<Knobs>): void;
+  /** Changes knobs; `sharing` may name only the objects to change from the defaults. */
+  setKnobs(partial: KnobsInput): void;
   /** API calls by kind (query, search, sobject, describe, composite, graph, collections, tree, limits, …) and `total`. */
   counters(): Record<string, number>;
   resetCounters(): void;
@@ -48,6 +57,12 @@ export interface LocalOrg {
   seed(objectName: string, records: Record<string, unknown>[]): string[];
   /** Makes every access token issued so far expire (to exercise a client's refresh path). */
   expireTokens(): void;
+  /**
+   * Creates an active user (a Standard User by default) with a password and the named permission sets,
+   * through the REST API as the admin, as an admin would in Setup. Sign in with the returned username
+   * and password (password grant or the login page). See `createUser` for the REST calls it makes.
+   */
+  createUser(options?: CreateUserOptions): Promise<CreatedUser>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +84,8 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
     clientSecret,
     redirectUris,
     autoApprove: options.autoApprove ?? false,
+    // The client app's scopes are the package's External Client App's (`--client-id` apps included).
+    scopes: readPackageOauthScopes(projectRoot),
     dataFile: options.dataFile,
     knobs,
     ...(projectRoot !== undefined ? { projectRoot } : {}),
@@ -98,6 +115,7 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
       return ids;
     },
     expireTokens: () => app.oauth.expireAll(),
+    createUser: (o) => createUser({ url, username, password, clientId, clientSecret }, o),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         app.close();

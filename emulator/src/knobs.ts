@@ -1,3 +1,10 @@
+import {
+  ALLOWED_MODELS,
+  DEFAULT_SHARING,
+  type SharingDefaults,
+  type SharingModel,
+} from './security/sharing.ts';
+
 /** Settings tests and benchmarks turn at run time (flags, the control endpoint, or setKnobs). */
 export type FailureKind = 'UNABLE_TO_LOCK_ROW' | '503' | 'REQUEST_LIMIT_EXCEEDED';
 
@@ -14,6 +21,12 @@ export interface Knobs {
   concurrentRequestLimit: number;
   sharedActivities: boolean;
   packageInstalled: boolean;
+  /**
+   * Organization-wide sharing defaults: Account, Contact, Opportunity, Lead (Private, Read, ReadWrite;
+   * Contact also ControlledByParent) and Activity (Private or ControlledByParent). A partial object
+   * changes only the objects it names.
+   */
+  sharing: SharingDefaults;
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -25,6 +38,7 @@ export const DEFAULT_KNOBS: Knobs = {
   concurrentRequestLimit: 25,
   sharedActivities: true,
   packageInstalled: true,
+  sharing: DEFAULT_SHARING,
 };
 
 const FAILURE_KINDS: readonly FailureKind[] = ['UNABLE_TO_LOCK_ROW', '503', 'REQUEST_LIMIT_EXCEEDED'];
@@ -60,6 +74,7 @@ export function parseKnobs(input: Record<string, unknown>): Partial<Knobs> {
   set('concurrentRequestLimit', num('concurrentRequestLimit', 1));
   set('sharedActivities', bool('sharedActivities'));
   set('packageInstalled', bool('packageInstalled'));
+  if (input.sharing !== undefined) out.sharing = parseSharing(input.sharing);
   if (input.failureKinds !== undefined) {
     const raw = input.failureKinds;
     const list = Array.isArray(raw)
@@ -71,6 +86,32 @@ export function parseKnobs(input: Record<string, unknown>): Partial<Knobs> {
       if (!FAILURE_KINDS.includes(k as FailureKind)) throw new Error(`unknown failure kind ${k}`);
     if (list.length === 0) throw new Error('failureKinds must name at least one kind');
     out.failureKinds = list as FailureKind[];
+  }
+  return out;
+}
+
+/** Validates sharing defaults (`{"Activity":"Private"}` or `Activity=Private,Account=Read`); unnamed objects keep the defaults. */
+export function parseSharing(raw: unknown): SharingDefaults {
+  let entries: [string, unknown][];
+  if (typeof raw === 'string') {
+    entries = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((pair) => {
+        const [k, v] = pair.split('=');
+        return [String(k).trim(), String(v ?? '').trim()];
+      });
+  } else if (raw && typeof raw === 'object' && !Array.isArray(raw)) entries = Object.entries(raw);
+  else throw new Error('sharing must be an object such as {"Activity":"Private"}');
+  const out: SharingDefaults = { ...DEFAULT_SHARING };
+  for (const [object, model] of entries) {
+    const allowed = ALLOWED_MODELS[object as keyof SharingDefaults] as readonly string[] | undefined;
+    if (!allowed)
+      throw new Error(`sharing: unknown object ${object} (one of ${Object.keys(ALLOWED_MODELS).join(', ')})`);
+    if (typeof model !== 'string' || !allowed.includes(model))
+      throw new Error(`sharing.${object} must be one of ${allowed.join(', ')}`);
+    out[object as keyof SharingDefaults] = model as SharingModel;
   }
   return out;
 }

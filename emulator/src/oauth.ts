@@ -10,6 +10,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Org } from './org/org.ts';
+import { ALL_SCOPES, API_SCOPES, IDENTITY_SCOPES, hasAny } from './security/scopes.ts';
 
 export interface OAuthConfig {
   username: string;
@@ -18,6 +19,8 @@ export interface OAuthConfig {
   clientSecret: string;
   redirectUris: string[];
   autoApprove: boolean;
+  /** The OAuth scopes the client app may request (from the package's External Client App); all when absent. */
+  scopes?: readonly string[];
 }
 
 export interface Session {
@@ -27,6 +30,8 @@ export interface Session {
   issuedAt: number;
   expiresAt: number;
   refreshToken: string | undefined;
+  /** The scopes granted to the token. */
+  scopes: readonly string[];
 }
 
 interface CodeGrant {
@@ -95,12 +100,31 @@ export class OAuthServer {
     return `${this.baseUrl}/id/${this.#org.orgId}/${this.#org.userId}`;
   }
 
-  /** The live session for a bearer token, 'expired' for a known expired one, undefined otherwise. */
+  /**
+   * The live session for a bearer token, 'expired' for a known expired one (or one whose user has been
+   * deactivated: deactivation ends a user's sessions), undefined otherwise.
+   */
   session(token: string): Session | 'expired' | undefined {
     const s = this.#sessions.get(token);
     if (!s) return undefined;
     if (Date.now() >= s.expiresAt) return 'expired';
+    if (this.#org.store.get('User', s.userId)?.IsActive !== true) return 'expired';
     return s;
+  }
+
+  /** The scopes the client app may request. */
+  get appScopes(): readonly string[] {
+    return this.config.scopes ?? ALL_SCOPES;
+  }
+
+  /** Whether a token may call the REST API (`api` or `full`). */
+  static canUseApi(session: Session): boolean {
+    return hasAny(session.scopes, API_SCOPES);
+  }
+
+  /** Whether a token may read the identity URL and UserInfo (`id`, `openid`, `profile`, …, or `full`). */
+  static canReadIdentity(session: Session): boolean {
+    return hasAny(session.scopes, IDENTITY_SCOPES);
   }
 
   /** Every token issued so far expires now (tests of the refresh path). */
@@ -120,11 +144,15 @@ export class OAuthServer {
     userId: string,
     clientId: string,
     scope: string,
-    withRefresh: string | 'new' | undefined,
+    refresh: string | 'new' | undefined,
   ): Record<string, unknown> {
     const issuedAt = Date.now();
     const accessToken = `${this.#org.orgId.slice(0, 15)}!${opaque(72)}`;
     let refreshToken: string | undefined;
+    const scopes = scope.split(/\s+/).filter(Boolean);
+    // A refresh token only for a grant that includes refresh_token (or offline_access).
+    const withRefresh =
+      refresh === 'new' && !hasAny(scopes, ['refresh_token', 'offline_access']) ? undefined : refresh;
     if (withRefresh === 'new') {
       refreshToken = `5Aep861${opaque(64)}`;
       this.#refresh.set(refreshToken, { clientId, userId, scope });
@@ -136,6 +164,7 @@ export class OAuthServer {
       issuedAt,
       expiresAt: issuedAt + this.#lifetimeSec() * 1000,
       refreshToken,
+      scopes,
     });
     const id = `${this.baseUrl}/id/${this.#org.orgId}/${userId}`;
     // signature: base64 HMAC-SHA256 of id + issued_at, keyed with the consumer secret.
@@ -166,11 +195,38 @@ export class OAuthServer {
     return undefined;
   }
 
+  /**
+   * The active user with these credentials: the admin with the org's configured password, or any user
+   * whose password was set over REST. Inactive users are refused like a wrong password.
+   */
   #userByCredentials(username: string | null, password: string | null): string | undefined {
     if (!username || password === null) return undefined;
-    if (username.toLowerCase() !== this.config.username.toLowerCase()) return undefined;
-    if (!safeEqual(password, this.config.password)) return undefined;
-    return this.#org.userId;
+    let userId: string | undefined;
+    if (
+      username.toLowerCase() === this.config.username.toLowerCase() &&
+      safeEqual(password, this.config.password)
+    ) {
+      userId = this.#org.userId;
+    } else {
+      userId = this.#org.userByPassword(username, password)?.Id as string | undefined;
+    }
+    if (!userId || this.#org.store.get('User', userId)?.IsActive !== true) return undefined;
+    // A frozen user "can't log in, but their account isn't deactivated" (UserLogin.IsFrozen).
+    if (this.#org.isFrozen(userId)) return undefined;
+    return userId;
+  }
+
+  /**
+   * The scopes of a request: each must be one the app grants ("client scope requests must be a subset
+   * of the app's scope permissions", https://developer.salesforce.com/docs/atlas.en-us.mobile_sdk.meta/mobile_sdk/oauth_scope_parameter_values.htm);
+   * none requested means every scope the app grants. Undefined when a scope is not granted.
+   */
+  grantedScopes(requested: string | null): string | undefined {
+    const app = this.appScopes;
+    const asked = (requested ?? '').split(/[\s+]+/).filter(Boolean);
+    if (asked.length === 0) return app.join(' ');
+    if (asked.some((s) => !app.includes(s))) return undefined;
+    return [...new Set(asked)].join(' ');
   }
 
   token(params: URLSearchParams): OAuthReply {
@@ -183,9 +239,19 @@ export class OAuthServer {
         if (!userId) return oauthError('invalid_grant', 'authentication failure');
         // The username-password flow issues no refresh token
         // (https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_username_password_flow.htm).
+        const scope = this.grantedScopes(params.get('scope'));
+        if (scope === undefined) return oauthError('invalid_scope', 'the requested scope is not allowed');
         return {
           status: 200,
-          json: this.#issue(userId, this.config.clientId, 'api full', undefined),
+          json: this.#issue(
+            userId,
+            this.config.clientId,
+            scope
+              .split(' ')
+              .filter((s) => s !== 'refresh_token' && s !== 'offline_access')
+              .join(' '),
+            undefined,
+          ),
         };
       }
       case 'authorization_code': {
@@ -222,6 +288,8 @@ export class OAuthServer {
         const g = this.#refresh.get(rt);
         if (!g || g.clientId !== params.get('client_id'))
           return oauthError('invalid_grant', 'expired access/refresh token');
+        if (this.#org.store.get('User', g.userId)?.IsActive !== true)
+          return oauthError('invalid_grant', 'inactive user');
         return { status: 200, json: this.#issue(g.userId, g.clientId, g.scope, rt) };
       }
       default:
@@ -260,7 +328,7 @@ export class OAuthServer {
         status: 200,
         json: {
           active: true,
-          scope: this.#refresh.get(session.refreshToken ?? '')?.scope ?? 'api',
+          scope: session.scopes.join(' '),
           client_id: session.clientId,
           username: user(session.userId)?.Username,
           sub: `${this.baseUrl}/id/${this.#org.orgId}/${session.userId}`,
@@ -366,6 +434,19 @@ export class OAuthServer {
         },
       };
     }
+    if (this.grantedScopes(params.get('scope')) === undefined) {
+      // The redirect URI is trusted by now, so the error goes back to the client (RFC 6749 §4.1.2.1).
+      return {
+        error: {
+          status: 302,
+          redirect: withQuery(redirectUri, {
+            error: 'invalid_scope',
+            error_description: 'the requested scope is not allowed',
+            state: params.get('state'),
+          }),
+        },
+      };
+    }
     return { redirectUri };
   }
 
@@ -378,7 +459,7 @@ export class OAuthServer {
       codeChallengeMethod:
         params.get('code_challenge_method') ?? (params.get('code_challenge') ? 'S256' : undefined),
       userId,
-      scope: params.get('scope') ?? 'api refresh_token',
+      scope: this.grantedScopes(params.get('scope')) ?? '',
       expiresAt: Date.now() + CODE_LIFETIME_MS,
     });
     return withQuery(redirectUri, { code, state: params.get('state') });
@@ -388,8 +469,18 @@ export class OAuthServer {
   authorizePage(params: URLSearchParams): OAuthReply {
     const { error, redirectUri } = this.#authorizeParams(params);
     if (error) return error;
-    if (this.config.autoApprove)
-      return { status: 302, redirect: this.#grantCode(params, redirectUri!, this.#org.userId) };
+    if (this.config.autoApprove) {
+      // Auto-approval signs in the admin, or the active user named by login_hint (tests connecting as
+      // another user without a browser).
+      const hint = params.get('login_hint')?.toLowerCase();
+      const hinted = hint
+        ? [...this.#org.store.table('User').values()].find(
+            (u) => String(u.Username).toLowerCase() === hint && u.IsActive === true,
+          )
+        : undefined;
+      const userId = (hinted?.Id as string | undefined) ?? this.#org.userId;
+      return { status: 302, redirect: this.#grantCode(params, redirectUri!, userId) };
+    }
     return { status: 200, html: loginPage(params, '') };
   }
 
@@ -408,7 +499,8 @@ export class OAuthServer {
         }),
       };
     }
-    const userId = this.#userByCredentials(form.get('username'), form.get('password'));
+    // Salesforce's login form posts the password as `pw`.
+    const userId = this.#userByCredentials(form.get('username'), form.get('pw'));
     if (!userId)
       return {
         status: 200,
@@ -544,7 +636,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="/services/oauth2/authorize">
 <input type="hidden" name="oauth_params" value="${escapeHtml(params.toString())}">
 <label for="username">Username</label><input id="username" name="username" autocomplete="username" value="${escapeHtml(params.get('login_hint') ?? '')}">
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
+<label for="password">Password</label><input id="password" name="pw" type="password" autocomplete="current-password">
 <p>The app will be able to access and manage your data (${escapeHtml(params.get('scope') ?? 'api refresh_token')}).</p>
 <button type="submit" name="action" value="allow" id="allow">Allow</button>
 <button type="submit" name="action" value="deny" id="deny">Deny</button>

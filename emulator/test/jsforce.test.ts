@@ -43,7 +43,7 @@ async function approve(authorizeUrl: string): Promise<URL> {
     body: new URLSearchParams({
       oauth_params: params,
       username: org.username,
-      password: org.password,
+      pw: org.password,
       action: 'allow',
     }),
   });

@@ -542,7 +542,7 @@ describe('OAuth', () => {
       body: new URLSearchParams({
         oauth_params: oauthParams,
         username: org.username,
-        password: org.password,
+        pw: org.password,
         action: 'allow',
       }),
       redirect: 'manual',

@@ -80,7 +80,8 @@ export async function connectThroughBrowser(o: BrowserConnectOptions): Promise<B
       body: new URLSearchParams({
         oauth_params: oauthParams,
         username: o.username,
-        password: o.password,
+        // Salesforce's login form (and the local org's) posts the password as `pw`.
+        pw: o.password,
         action: o.deny ? 'deny' : 'allow',
       }).toString(),
     });

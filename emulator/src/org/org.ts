@@ -7,6 +7,22 @@ import { ApiError, notFound } from '../errors.ts';
 import { IdFactory, keyPrefixOf, to18 } from '../ids.ts';
 import { standardObjects } from '../schema/objects.ts';
 import { readPackageFields, type PackageField } from '../schema/package-fields.ts';
+import { securityObjects } from '../schema/security-objects.ts';
+import {
+  checkDelete,
+  checkEdit,
+  checkFieldAccess,
+  checkLookups,
+  checkNewRow,
+  checkObject,
+} from '../security/guard.ts';
+import { readPackagePermissionSets } from '../security/package-permission-sets.ts';
+import { hashPassword, verifyPassword } from '../security/passwords.ts';
+import { UserPermissions } from '../security/permissions.ts';
+import { securityRules } from '../security/rules.ts';
+import { RunningUser } from '../security/running-user.ts';
+import { seedSecurity } from '../security/seed.ts';
+import { DEFAULT_SHARING, type SharingDefaults } from '../security/sharing.ts';
 import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { activityRules } from './activities.ts';
 import { contentRules } from './content.ts';
@@ -16,6 +32,8 @@ import { coerce, formatDateTime } from './values.ts';
 export interface OrgSettings {
   sharedActivities: boolean;
   packageInstalled: boolean;
+  /** Organization-wide sharing defaults per object (Activity covers Event and Task). */
+  sharing?: SharingDefaults;
 }
 
 /** Hooks an object's rules plug into the write path. */
@@ -53,6 +71,11 @@ export class Org {
   readonly createdAt = Date.now();
   readonly #packageFields: PackageField[];
   readonly #rules = new Map<string, ObjectRules>();
+  /** The user the current API request runs as; undefined for the org's own work (seed, control). */
+  #running: RunningUser | undefined;
+  readonly #permissions = new Map<string, { version: number; perms: UserPermissions }>();
+  /** The Standard User profile's id. */
+  readonly standardProfileId: string;
   #fieldMaps = new Map<string, Map<string, FieldSchema>>();
 
   constructor(options: {
@@ -65,7 +88,7 @@ export class Org {
     this.profileId = this.store.ids.next('00e');
     this.settings = { ...options.settings };
     this.#packageFields = readPackageFields(options.projectRoot);
-    for (const [name, rules] of Object.entries({ ...activityRules(), ...contentRules() }))
+    for (const [name, rules] of Object.entries({ ...activityRules(), ...contentRules(), ...securityRules() }))
       this.#rules.set(name, rules);
     this.rebuildSchemas();
     if (options.data) {
@@ -80,6 +103,108 @@ export class Org {
       this.#seedOrganization();
     }
     this.store.userId = this.userId;
+    const profiles = seedSecurity(this, this.profileId, readPackagePermissionSets(options.projectRoot));
+    this.standardProfileId = profiles.standard;
+    if (!options.data) {
+      // The seeded sellers are Standard Users; only the admin administers the org.
+      for (const u of this.store.table('User').values()) {
+        if (u.Id !== this.userId) this.store.put('User', { ...u, ProfileId: profiles.standard });
+      }
+    }
+    this.store.runningUserSource = () => this.#running?.dataSource();
+  }
+
+  /**
+   * Runs `fn` as a user: their permissions, sharing and field-level security apply to every API read
+   * and write inside it, and rows they create are theirs.
+   */
+  runAs<T>(userId: string, fn: () => T): T {
+    const outer = this.#running;
+    this.#running = new RunningUser(this.store, userId, this.sharing, this.#permissionsOf(userId));
+    try {
+      return fn();
+    } finally {
+      this.#running = outer;
+    }
+  }
+
+  /** A user's permissions, computed once per change of the security rows. */
+  #permissionsOf(userId: string): UserPermissions {
+    const cached = this.#permissions.get(userId);
+    if (cached && cached.version === this.store.securityVersion) return cached.perms;
+    if (this.#permissions.size > 1000) this.#permissions.clear();
+    const perms = new UserPermissions(this.store, userId);
+    this.#permissions.set(userId, { version: this.store.securityVersion, perms });
+    return perms;
+  }
+
+  /** The running user, when the current request is restricted (not an administrator). */
+  get restrictedUser(): RunningUser | undefined {
+    return this.#running && !this.#running.unrestricted ? this.#running : undefined;
+  }
+
+  /** The id of the user the current request runs as (the admin outside requests). */
+  get currentUserId(): string {
+    return this.#running?.userId ?? this.userId;
+  }
+
+  /** Whether the user is frozen (UserLogin.IsFrozen): they cannot sign in. */
+  isFrozen(userId: string): boolean {
+    for (const l of this.store.table('UserLogin').values())
+      if (l.UserId === userId) return l.IsFrozen === true;
+    return false;
+  }
+
+  /** Whether the running user has "API Enabled". */
+  apiEnabled(): boolean {
+    return this.#running?.perms.has('ApiEnabled') ?? true;
+  }
+
+  get sharing(): SharingDefaults {
+    return this.settings.sharing ?? DEFAULT_SHARING;
+  }
+
+  /** The object as the running user's API sees it: NOT_FOUND when they cannot read it. */
+  apiSchema(type: string): ObjectSchema {
+    const s = this.requireSchema(type);
+    const user = this.restrictedUser;
+    if (!user) return s;
+    const visible = user.schema(s);
+    if (!visible) throw notFound();
+    return visible;
+  }
+
+  /** Every object the running user can read, as they see it. */
+  apiSchemas(): ObjectSchema[] {
+    const user = this.restrictedUser;
+    const all = this.store.allSchemas();
+    if (!user) return all;
+    return all.map((s) => user.schema(s)).filter((s): s is ObjectSchema => s !== undefined);
+  }
+
+  /** A record the running user can read, or NOT_FOUND (a record they cannot see does not exist for them). */
+  assertReadable(objectName: string, record: StoredRecord): void {
+    const user = this.restrictedUser;
+    if (user && !user.canRead(objectName, record)) throw notFound();
+  }
+
+  /** Sets a user's password (stored as a salted scrypt hash, never in clear). */
+  setPassword(userId: string, password: string): void {
+    this.store.setBlob(`password:${userId}`, hashPassword(password));
+  }
+
+  hasPassword(userId: string): boolean {
+    return this.store.blob(`password:${userId}`) !== undefined;
+  }
+
+  /** The user with this username and password, or undefined. */
+  userByPassword(username: string, password: string): StoredRecord | undefined {
+    const lower = username.toLowerCase();
+    const user = [...this.store.table('User').values()].find(
+      (u) => String(u.Username ?? '').toLowerCase() === lower,
+    );
+    const hash = user ? this.store.blob(`password:${user.Id as string}`) : undefined;
+    return user && hash && verifyPassword(password, hash) ? user : undefined;
   }
 
   /** The package fields the org knows (installed or not). */
@@ -91,7 +216,7 @@ export class Org {
   rebuildSchemas(): void {
     // Whole seconds: If-Modified-Since compares HTTP dates, which carry no milliseconds.
     this.schemasChangedAt = Math.floor(Date.now() / 1000) * 1000;
-    let schemas = standardObjects();
+    let schemas = [...standardObjects(), ...securityObjects()];
     if (this.settings.packageInstalled) {
       schemas = schemas.map((s) => {
         const extra = this.#packageFields.filter((p) => p.objectName === s.name).map((p) => p.schema);
@@ -226,6 +351,23 @@ export class Org {
     }
   }
 
+  /**
+   * An inactive user cannot be made a record's owner
+   * (INACTIVE_OWNER_OR_USER: https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm).
+   */
+  #checkOwner(schema: ObjectSchema, input: Map<string, FieldValue>): void {
+    const owner = input.get('OwnerId');
+    if (typeof owner !== 'string') return;
+    const found = this.store.byId(owner);
+    if (found?.objectName === 'User' && found.record.IsActive !== true) {
+      throw new ApiError(
+        'INACTIVE_OWNER_OR_USER',
+        `operation performed with inactive user [${found.record.Id as string}] as owner of [${schema.name.toLowerCase()}]`,
+        ['OwnerId'],
+      );
+    }
+  }
+
   #checkRequired(schema: ObjectSchema, record: MutableRecord): void {
     const missing = schema.fields
       .filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean')
@@ -263,7 +405,23 @@ export class Org {
     if (!schema.createable) {
       throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${schema.name}`);
     }
+    const user = this.restrictedUser;
+    if (user) {
+      checkObject(user, schema, 'create');
+      checkFieldAccess(user, schema, body, (n) => this.field(schema.name, n));
+    }
     const input = this.#input(schema, body, 'create');
+    this.#checkOwner(schema, input);
+    if (user) {
+      checkNewRow(user, schema, Object.fromEntries(input));
+      checkLookups(
+        user,
+        schema,
+        input,
+        (n) => this.field(schema.name, n),
+        (id) => !!this.live(id),
+      );
+    }
     return this.insertRecord(schema, input);
   }
 
@@ -286,12 +444,12 @@ export class Org {
       Id: id,
       IsDeleted: false,
       CreatedDate: now,
-      CreatedById: this.userId,
+      CreatedById: this.currentUserId,
       LastModifiedDate: now,
-      LastModifiedById: this.userId,
+      LastModifiedById: this.currentUserId,
       SystemModstamp: now,
     });
-    if ('OwnerId' in record) record.OwnerId = this.userId;
+    if ('OwnerId' in record) record.OwnerId = this.currentUserId;
     if (schema.name === 'User') record.IsActive = true;
     for (const [k, v] of input) record[k] = v;
     const changed = new Set(input.keys());
@@ -334,7 +492,23 @@ export class Org {
       throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${schema.name}`);
     }
     const previous = this.requireRecord(schema, id);
+    const user = this.restrictedUser;
+    if (user) {
+      checkObject(user, schema, 'edit');
+      checkFieldAccess(user, schema, body, (n) => this.field(schema.name, n));
+    }
     const input = this.#input(schema, body, 'update');
+    this.#checkOwner(schema, input);
+    if (user) {
+      checkEdit(user, schema, previous, input.keys());
+      checkLookups(
+        user,
+        schema,
+        input,
+        (n) => this.field(schema.name, n),
+        (id) => !!this.live(id),
+      );
+    }
     this.updateRecord(schema, previous, input);
   }
 
@@ -347,7 +521,7 @@ export class Org {
     }
     const now = this.now();
     record.LastModifiedDate = now;
-    record.LastModifiedById = this.userId;
+    record.LastModifiedById = this.currentUserId;
     record.SystemModstamp = now;
     this.#derive(schema, record);
     this.#checkReferences(schema, record, changed);
@@ -375,6 +549,11 @@ export class Org {
       throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be deleted: ${schema.name}`);
     }
     const record = this.requireRecord(schema, id);
+    const user = this.restrictedUser;
+    if (user) {
+      checkObject(user, schema, 'delete');
+      checkDelete(user, schema, record);
+    }
     this.deleteRecord(schema.name === 'ContentDocument' ? this.requireSchema('ContentNote') : schema, record);
   }
 

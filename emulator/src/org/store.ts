@@ -10,6 +10,14 @@ import type { FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts'
 
 export type MutableRecord = Record<string, FieldValue>;
 
+const SECURITY_TABLES = new Set([
+  'User',
+  'PermissionSet',
+  'PermissionSetAssignment',
+  'ObjectPermissions',
+  'FieldPermissions',
+]);
+
 type UndoEntry =
   | { kind: 'put'; objectName: string; id: string; previous: MutableRecord | undefined }
   | { kind: 'blob'; id: string; previous: string | undefined };
@@ -27,6 +35,10 @@ export class Store implements QueryDataSource {
   readonly #aliases = new Map<string, { as: string; project: (r: StoredRecord) => StoredRecord }>();
   #journal: UndoEntry[] | undefined;
   #userId = '';
+  /** Bumped whenever a row that decides permissions changes (users, permission sets and their rows). */
+  securityVersion = 0;
+  /** The running user's view of the store for queries, installed by the org (see forRunningUser). */
+  runningUserSource: (() => QueryDataSource | undefined) | undefined;
 
   constructor(ids: IdFactory = new IdFactory()) {
     this.ids = ids;
@@ -38,6 +50,10 @@ export class Store implements QueryDataSource {
 
   set userId(id: string) {
     this.#userId = id;
+  }
+
+  forRunningUser(): QueryDataSource | undefined {
+    return this.runningUserSource?.();
   }
 
   setSchemas(schemas: readonly ObjectSchema[]): void {
@@ -122,6 +138,7 @@ export class Store implements QueryDataSource {
     const id = record.Id as string;
     const table = this.table(objectName);
     this.#journal?.push({ kind: 'put', objectName, id, previous: table.get(id) });
+    if (SECURITY_TABLES.has(objectName)) this.securityVersion++;
     table.set(id, record);
     this.#index.set(id, objectName);
   }
@@ -155,6 +172,7 @@ export class Store implements QueryDataSource {
   }
 
   #undo(journal: UndoEntry[]): void {
+    if (journal.length > 0) this.securityVersion++;
     for (let i = journal.length - 1; i >= 0; i--) {
       const e = journal[i]!;
       if (e.kind === 'blob') {
@@ -178,6 +196,7 @@ export class Store implements QueryDataSource {
   }
 
   load(data: { tables: Record<string, MutableRecord[]>; blobs?: Record<string, string> }): void {
+    this.securityVersion++;
     for (const [name, rows] of Object.entries(data.tables)) {
       const t = this.table(name);
       t.clear();

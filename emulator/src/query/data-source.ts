@@ -19,4 +19,10 @@ export interface QueryDataSource {
    * searchable objects. When absent, the engine tries the standard objects it knows by name.
    */
   objectNames?(): Iterable<string>;
+  /**
+   * Optional: the source as the request's running user sees it (objects, fields and records they may
+   * read). Every SOQL and SOSL execution goes through it, so sharing and field-level security apply
+   * to every caller of the engine (REST query, composite, graph, search, GraphQL).
+   */
+  forRunningUser?(): QueryDataSource | undefined;
 }

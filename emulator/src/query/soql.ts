@@ -908,7 +908,8 @@ export function splitFromList(soql: string): { text: string; aliases: Map<string
   return { text: soql.slice(0, cutFrom) + soql.slice(pos), aliases };
 }
 
-export function executeSoql(soql: string, ds: QueryDataSource, options: SoqlOptions): SoqlResult {
+export function executeSoql(soql: string, source: QueryDataSource, options: SoqlOptions): SoqlResult {
+  const ds = source.forRunningUser?.() ?? source;
   let query: Query;
   let relationshipAliases: Map<string, string[]> | undefined;
   try {
@@ -930,7 +931,25 @@ export function executeSoql(soql: string, ds: QueryDataSource, options: SoqlOpti
     resolver: new RecordResolver(ds, options.includeDeleted),
   };
   const schema = schemaOrThrow(run, query.sObject);
+  if (schema.name === 'UserRecordAccess') checkRecordAccessQuery(soql);
   return compileRows(run, query, schema, 0)(() => true);
+}
+
+/**
+ * UserRecordAccess is asked about one user and at most 200 records
+ * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_userrecordaccess.htm).
+ */
+function checkRecordAccessQuery(soql: string): void {
+  const inList = /\bRecordId\s+IN\s*\(([^)]*)\)/i.exec(soql);
+  if (!/\bUserId\s*=/i.test(soql) || (!/\bRecordId\s*=/i.test(soql) && !inList)) {
+    throw new QueryError(
+      'MALFORMED_QUERY',
+      'UserRecordAccess: the query must filter on UserId = and on RecordId = or RecordId IN',
+    );
+  }
+  if (inList && inList[1]!.split(',').length > 200) {
+    throw new QueryError('MALFORMED_QUERY', 'UserRecordAccess: at most 200 RecordId values can be queried');
+  }
 }
 
 export type { FieldType };

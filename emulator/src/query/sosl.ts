@@ -422,7 +422,8 @@ function splitInner(inner: string): { fields: string; rest: string } {
   return { fields: inner.trim(), rest: '' };
 }
 
-export function executeSosl(sosl: string, ds: QueryDataSource, options: SoslOptions): SoslResult {
+export function executeSosl(sosl: string, source: QueryDataSource, options: SoslOptions): SoslResult {
+  const ds = source.forRunningUser?.() ?? source;
   const s = new Scanner(sosl, 0);
   if (!s.keyword('FIND')) throw s.unexpected();
   s.skip();

@@ -459,7 +459,7 @@ export class Composite {
     const created = new Set<string>();
     if (type !== undefined) {
       allow(method, ['GET', 'POST']);
-      const schema = org.requireSchema(type);
+      const schema = org.apiSchema(type);
       const input = method === 'POST' ? requireObject(body) : {};
       const idList =
         method === 'POST' ? (input.ids as unknown[] | undefined)?.map(String) : query.get('ids')?.split(',');
@@ -479,6 +479,8 @@ export class Composite {
         const raw = id18 ? org.store.locate(id18) : undefined;
         const found = raw?.objectName === schema.name ? raw : id18 ? org.store.byId(id18) : undefined;
         if (!found || found.objectName !== schema.name || found.record.IsDeleted === true) return null;
+        const user = org.restrictedUser;
+        if (user && !user.canRead(schema.name, found.record)) return null;
         return this.#rest.renderRecord(
           version,
           schema.name,

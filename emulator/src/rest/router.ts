@@ -5,7 +5,7 @@
  */
 import { ApiError, isApiError, notFound } from '../errors.ts';
 import { to18 } from '../ids.ts';
-import type { Org } from '../org/org.ts';
+import { Org } from '../org/org.ts';
 import { executeSoql, executeSosl } from '../query/index.ts';
 import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { queryColumns } from './columns.ts';
@@ -219,11 +219,12 @@ export class Rest {
         url: `/services/data/v${version}/sobjects/${objectName}/${String(record.Id)}`,
       },
     };
-    const schema = this.org.requireSchema(objectName);
+    const schema = this.org.apiSchema(objectName);
     const names = fields ?? schema.fields.map((f) => f.name);
+    const user = this.org.restrictedUser;
     for (const n of names) {
       const f = this.org.field(objectName, n);
-      if (!f) {
+      if (!f || (user && !user.perms.field(objectName, f.name).read)) {
         throw new ApiError(
           'INVALID_FIELD',
           `No such column '${n}' on entity '${objectName}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
@@ -244,9 +245,50 @@ export class Rest {
       const found = this.org.store.byId(id);
       if (found?.objectName !== 'ContentDocument') throw notFound();
       if (found.record.IsDeleted === true) throw new ApiError('ENTITY_IS_DELETED', 'entity is deleted', []);
+      this.org.assertReadable(schema.name, found.record);
       return found.record;
     }
-    return this.org.requireRecord(schema, id);
+    const record = this.org.requireRecord(schema, id);
+    this.org.assertReadable(schema.name, record);
+    return record;
+  }
+
+  /**
+   * sObject User Password: GET tells whether it expired, POST sets it ({"NewPassword"}), DELETE resets
+   * it to a generated one returned in the body. Another user's password needs "Manage Users"; a
+   * session without it gets 403 INSUFFICIENT_ACCESS.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_user_password.htm
+   */
+  #password(method: string, id: string, body: unknown): Reply {
+    allow(method, ['GET', 'POST', 'DELETE']);
+    const user = this.org.requireRecord(this.org.requireSchema('User'), id);
+    const self = user.Id === this.org.currentUserId;
+    const restricted = this.org.restrictedUser;
+    if (restricted && !restricted.perms.has('ManageUsers') && !(self && method === 'GET')) {
+      throw new ApiError('INSUFFICIENT_ACCESS', 'You do not have permission to view this record.');
+    }
+    if (method === 'GET') return { status: 200, body: { isExpired: false } };
+    if (method === 'DELETE') {
+      const generated = Org.secret(9).replace(/[-_]/g, 'x');
+      this.org.setPassword(user.Id as string, generated);
+      return { status: 200, body: { NewPassword: generated } };
+    }
+    const value = requireObject(body).NewPassword;
+    // The org's default password policy: at least 8 characters mixing letters and numbers
+    // (https://help.salesforce.com/s/articleView?id=sf.admin_password.htm).
+    if (typeof value !== 'string' || value.length < 8 || !/[A-Za-z]/.test(value) || !/\d/.test(value)) {
+      throw new ApiError(
+        'INVALID_NEW_PASSWORD',
+        'Your password must be at least 8 characters long and have a mix of letters and numbers.',
+      );
+    }
+    this.org.setPassword(user.Id as string, value);
+    return { status: 204 };
+  }
+
+  #canRead(objectName: string, record: StoredRecord): boolean {
+    const user = this.org.restrictedUser;
+    return !user || user.canRead(objectName, record);
   }
 
   /** Describe answers 304 when nothing changed since If-Modified-Since (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_ifmodifiedsince.htm). */
@@ -288,7 +330,9 @@ export class Rest {
       const t = typeof stamp === 'string' ? Date.parse(stamp.replace('+0000', 'Z')) : NaN;
       return t >= start && t < end;
     };
-    const rows = [...this.org.store.records(schema.name, { includeDeleted: true })];
+    const rows = [...this.org.store.records(schema.name, { includeDeleted: true })].filter((r) =>
+      this.#canRead(schema.name, r),
+    );
     if (kind === 'deleted') {
       return {
         deletedRecords: rows
@@ -318,11 +362,11 @@ export class Rest {
       if (this.#notModified(headers)) return { status: 304 };
       return {
         status: 200,
-        body: globalDescribe(version, this.org.store.allSchemas()),
+        body: globalDescribe(version, this.org.apiSchemas()),
         headers: this.#lastModified(),
       };
     }
-    const schema = this.org.requireSchema(type);
+    const schema = this.org.apiSchema(type);
     if (second === undefined || second === '') {
       allow(method, ['GET', 'POST']);
       if (method === 'GET')
@@ -345,6 +389,7 @@ export class Rest {
     }
     if (third === undefined) return this.#row(method, version, schema, second, query, body);
     if (more.length > 0) throw notFound();
+    if (schema.name === 'User' && third === 'password') return this.#password(method, second, body);
     // sobjects/{type}/{id}/{blobField}: a base64 field's content (ContentNote.Content).
     const blobField = this.org.field(schema.name, third);
     if (to18(second) && blobField?.type === 'base64') {
@@ -383,11 +428,13 @@ export class Rest {
     if (parentField) {
       const target = this.org.live(record[parentField.name] as string | null);
       if (!target) throw notFound();
+      this.org.assertReadable(target.objectName, target.record);
       return { status: 200, body: this.renderRecord(version, target.objectName, target.record, fields) };
     }
     const rel = childRel!;
-    const children = [...this.org.store.records(rel.childSObject, { includeDeleted: false })].filter(
-      (r) => r[rel.field] === record.Id,
+    const childSchema = this.org.apiSchema(rel.childSObject);
+    const children = [...this.org.store.records(childSchema.name, { includeDeleted: false })].filter(
+      (r) => r[rel.field] === record.Id && this.#canRead(childSchema.name, r),
     );
     return {
       status: 200,
@@ -447,7 +494,7 @@ export class Rest {
       f.name === 'Id'
         ? []
         : [...this.org.store.records(schema.name, { includeDeleted: false })].filter(
-            (r) => String(r[f.name] ?? '').toLowerCase() === norm,
+            (r) => String(r[f.name] ?? '').toLowerCase() === norm && this.#canRead(schema.name, r),
           );
     // Several matches: 300 with the list of the matching records' URLs, for reads and upserts alike
     // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).

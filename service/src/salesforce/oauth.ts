@@ -12,7 +12,14 @@ const PATHS = {
   revoke: '/services/oauth2/revoke',
 } as const;
 
-/** `api` for REST, `refresh_token` so the service keeps working after the user leaves, `id` for identity. */
+/**
+ * `api` for REST, `refresh_token` so the service keeps working after the user leaves, `id` to read the
+ * identity URL after connecting. The package's External Client App must grant exactly these
+ * (`extlClntAppOauthSettings/*.ecaOauth-meta.xml`: Api, RefreshToken, Basic — Basic is the metadata
+ * name of `id`); a request for a scope the app lacks is refused
+ * (https://developer.salesforce.com/docs/atlas.en-us.mobile_sdk.meta/mobile_sdk/oauth_scope_parameter_values.htm).
+ * test/salesforce/scopes.test.ts fails when the two disagree.
+ */
 export const SCOPES = 'api refresh_token id';
 
 export interface OAuthClient {

@@ -1,0 +1,61 @@
+/**
+ * Write rules of the security objects, plugged into the org's write path through ObjectRules.
+ * PermissionSetAssignment: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_permissionsetassignment.htm
+ */
+import { ApiError } from '../errors.ts';
+import type { ObjectRules, Org } from '../org/org.ts';
+import type { FieldValue } from '../schema/types.ts';
+
+/** The UserLogin row every user has (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_userlogin.htm). */
+export function ensureUserLogin(org: Org, userId: string): void {
+  for (const l of org.store.table('UserLogin').values()) if (l.UserId === userId) return;
+  org.insertRecord(
+    org.requireSchema('UserLogin'),
+    new Map<string, FieldValue>([
+      ['UserId', userId],
+      ['IsFrozen', false],
+      ['IsPasswordLocked', false],
+    ]),
+    { checkRequired: false },
+  );
+}
+
+export function securityRules(): Record<string, ObjectRules> {
+  return {
+    User: {
+      afterWrite(org, record, previous) {
+        if (!previous) ensureUserLogin(org, record.Id as string);
+      },
+    },
+    UserLogin: {
+      beforeWrite(_org, record, previous, changed) {
+        // "From the API, you can set this field to false, but not true."
+        if (previous && changed.has('IsPasswordLocked') && record.IsPasswordLocked === true) {
+          throw new ApiError('FIELD_INTEGRITY_EXCEPTION', 'Is Password Locked: can only be set to false', [
+            'IsPasswordLocked',
+          ]);
+        }
+      },
+    },
+    PermissionSetAssignment: {
+      beforeWrite(org, record, previous) {
+        if (previous) return;
+        // One assignment per user and permission set (the platform's duplicate answer names no field).
+        for (const a of org.store.table('PermissionSetAssignment').values()) {
+          if (
+            a.IsDeleted !== true &&
+            a.AssigneeId === record.AssigneeId &&
+            a.PermissionSetId === record.PermissionSetId
+          ) {
+            throw new ApiError(
+              'DUPLICATE_VALUE',
+              'duplicate value found: <unknown> duplicates value on record with id: <unknown>',
+              [],
+            );
+          }
+        }
+        record.IsActive = true;
+      },
+    },
+  };
+}
