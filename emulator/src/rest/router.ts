@@ -6,6 +6,7 @@
 import { ApiError, isApiError, notFound } from '../errors.ts';
 import { to18 } from '../ids.ts';
 import type { Org } from '../org/org.ts';
+import { executeGraphql, GRAPHQL_MIN_VERSION } from '../graphql/execute.ts';
 import { executeSoql, executeSosl } from '../query/index.ts';
 import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { queryColumns } from './columns.ts';
@@ -151,6 +152,19 @@ export class Rest {
       case 'limits':
         allow(method, ['GET']);
         return { status: 200, body: this.#limits() };
+      case 'graphql':
+        // UI API GraphQL, POST only, from v56.0 (https://developer.salesforce.com/docs/platform/graphql/guide/query-status.html).
+        if (rest.length > 0 || inComposite || Number.parseInt(version, 10) < GRAPHQL_MIN_VERSION)
+          throw notFound();
+        allow(method, ['POST']);
+        return {
+          status: 200,
+          body: executeGraphql(body, {
+            apiVersion: version,
+            schema: (name) => this.org.store.schema(name),
+            runSoql: (soql) => this.runSoql(version, soql, false),
+          }),
+        };
       case 'composite':
         if (inComposite && rest[0] !== 'sobjects') throw notFound();
         return this.composite.route(method, version, rest, query, body, headers);

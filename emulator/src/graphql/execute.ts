@@ -1,0 +1,700 @@
+/**
+ * The UI API GraphQL endpoint's executor: a document parsed by graphql-js (the reference
+ * implementation), walked against the org's object model, each record connection translated to one
+ * SOQL query and run on the local org's query engine as the running user.
+ *
+ * Shape: `query { uiapi { query { Object(where, orderBy, first, after) { edges { cursor node { Id
+ * Field { value displayValue } Parent { Field { value } } } } totalCount pageInfo { … } } } } }`
+ * (https://developer.salesforce.com/docs/platform/graphql/guide/query-record-objects.html,
+ * https://developer.salesforce.com/docs/platform/graphql/guide/paginate.html).
+ * Errors: HTTP 200 with an `errors` list whose `extensions.ErrorType` is InvalidSyntax,
+ * ValidationError, DataFetchingException, OperationNotSupported or ExecutionAborted
+ * (https://developer.salesforce.com/docs/platform/graphql/guide/query-status.html).
+ */
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  valueFromASTUntyped,
+  type ASTNode,
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type TypeNode,
+} from 'graphql';
+import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
+import { FilterError, fieldOf, orderByToSoql, parentOf, whereToSoql } from './filter.ts';
+
+export type ErrorType =
+  | 'InvalidSyntax'
+  | 'ValidationError'
+  | 'DataFetchingException'
+  | 'OperationNotSupported'
+  | 'ExecutionAborted';
+
+export interface FormattedError {
+  message: string;
+  locations: { line: number; column: number }[];
+  path?: (string | number)[];
+  extensions: { ErrorType: ErrorType };
+}
+
+export interface GraphqlResponse {
+  data?: unknown;
+  errors?: FormattedError[];
+}
+
+export interface GraphqlContext {
+  /** The request's API version, e.g. "66.0". */
+  readonly apiVersion: string;
+  readonly schema: (objectName: string) => ObjectSchema | undefined;
+  /** Runs SOQL as the request's user (the REST /query route's path), throwing Salesforce's errors. */
+  readonly runSoql: (soql: string) => { totalSize: number; records: object[] };
+}
+
+/** GraphQL is in the API from v56.0 (https://developer.salesforce.com/docs/platform/graphql/guide/query-limits.html). */
+export const GRAPHQL_MIN_VERSION = 56;
+/** Event and Task from v59.0 (same page). */
+const ACTIVITIES_MIN_VERSION = 59;
+/** "Each GraphQL query can contain up to 10 subqueries" (same page). */
+const MAX_CONNECTIONS = 10;
+/** "Each subquery can return up to 2000 records"; "by default, the first 10 records are returned". */
+const MAX_FIRST = 2000;
+const DEFAULT_FIRST = 10;
+
+class Failure extends Error {
+  readonly errorType: ErrorType;
+  readonly nodes: readonly ASTNode[];
+  readonly path: (string | number)[] | undefined;
+  /** Where no AST node exists (a syntax error), graphql-js's own line and column. */
+  readonly at: readonly { line: number; column: number }[] | undefined;
+  constructor(
+    errorType: ErrorType,
+    message: string,
+    nodes: readonly ASTNode[],
+    path?: (string | number)[],
+    at?: readonly { line: number; column: number }[],
+  ) {
+    super(message);
+    this.errorType = errorType;
+    this.nodes = nodes;
+    this.path = path;
+    this.at = at;
+  }
+}
+
+function format(e: Failure): FormattedError {
+  const g = new GraphQLError(e.message, { nodes: e.nodes });
+  return {
+    message: e.message,
+    locations: [...(e.at ?? g.locations ?? [])],
+    ...(e.path ? { path: e.path } : {}),
+    extensions: { ErrorType: e.errorType },
+  };
+}
+
+/**
+ * graphql-java's wording (the engine Salesforce's error types come from): "Validation error
+ * (FieldUndefined@[uiapi/query/Event/edges/node/Foo]) : Field 'Foo' in type 'Event' is undefined".
+ */
+function validation(kind: string, path: string[], message: string, node: ASTNode): Failure {
+  return new Failure('ValidationError', `Validation error (${kind}@[${path.join('/')}]) : ${message}`, [
+    node,
+  ]);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Runs one GraphQL request body `{ query, variables?, operationName? }`. */
+export function executeGraphql(body: unknown, ctx: GraphqlContext): GraphqlResponse {
+  try {
+    return new Execution(body, ctx).run();
+  } catch (e) {
+    if (e instanceof Failure) return { errors: [format(e)] };
+    throw e;
+  }
+}
+
+interface Connection {
+  /** Response path, with aliases, e.g. ['uiapi', 'query', 'Event']. */
+  path: string[];
+  node: FieldNode;
+  schema: ObjectSchema;
+  soql: string;
+  offset: number;
+  first: number;
+  selections: FieldNode[];
+}
+
+class Execution {
+  readonly #ctx: GraphqlContext;
+  readonly #document: DocumentNode;
+  readonly #fragments = new Map<string, FragmentDefinitionNode>();
+  readonly #variables: Record<string, unknown>;
+  readonly #operation: OperationDefinitionNode;
+  readonly #connections: Connection[] = [];
+
+  constructor(body: unknown, ctx: GraphqlContext) {
+    this.#ctx = ctx;
+    const request = isObject(body) ? body : {};
+    const query = request.query;
+    if (typeof query !== 'string' || query.trim() === '') {
+      throw new Failure('InvalidSyntax', 'Invalid Syntax : the request has no query string', []);
+    }
+    try {
+      this.#document = parse(query);
+    } catch (e) {
+      if (e instanceof GraphQLError) {
+        throw new Failure('InvalidSyntax', `Invalid Syntax : ${e.message}`, [], undefined, e.locations);
+      }
+      throw e;
+    }
+    const operations: OperationDefinitionNode[] = [];
+    for (const def of this.#document.definitions) {
+      if (def.kind === Kind.FRAGMENT_DEFINITION) this.#fragments.set(def.name.value, def);
+      else if (def.kind === Kind.OPERATION_DEFINITION) operations.push(def);
+      else throw new Failure('ValidationError', 'Only executable definitions are allowed', [def]);
+    }
+    const name = request.operationName;
+    let operation: OperationDefinitionNode | undefined;
+    if (typeof name === 'string' && name !== '') {
+      operation = operations.find((o) => o.name?.value === name);
+      if (!operation) throw new Failure('OperationNotSupported', `Unknown operation named '${name}'.`, []);
+    } else if (operations.length === 1) {
+      operation = operations[0];
+    } else {
+      throw new Failure(
+        'OperationNotSupported',
+        'Must provide operation name if query contains multiple operations.',
+        operations,
+      );
+    }
+    this.#operation = operation!;
+    if (this.#operation.operation !== 'query') {
+      throw new Failure(
+        'OperationNotSupported',
+        `The local org does not run GraphQL ${this.#operation.operation} operations`,
+        [this.#operation],
+      );
+    }
+    this.#variables = this.#coerceVariables(isObject(request.variables) ? request.variables : {});
+  }
+
+  #coerceVariables(given: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const def of this.#operation.variableDefinitions ?? []) {
+      const name = def.variable.name.value;
+      let value = given[name];
+      if (value === undefined && def.defaultValue) value = valueFromASTUntyped(def.defaultValue);
+      if ((value === undefined || value === null) && def.type.kind === Kind.NON_NULL_TYPE) {
+        throw new Failure(
+          'ValidationError',
+          `Variable '${name}' has an invalid value: Variable '${name}' has coerced Null value for NonNull type '${typeText(def.type)}'`,
+          [def],
+        );
+      }
+      if (value !== undefined) out[name] = value;
+    }
+    return out;
+  }
+
+  /** The value of an argument, variables resolved (an unset variable leaves the argument unset). */
+  #value(node: FieldNode, name: string): unknown {
+    const arg = node.arguments?.find((a) => a.name.value === name);
+    if (!arg) return undefined;
+    if (arg.value.kind === Kind.VARIABLE) {
+      const v = arg.value.name.value;
+      if (!this.#declared(v))
+        throw new Failure('ValidationError', `Variable '${v}' is undefined`, [arg.value]);
+      return this.#variables[v];
+    }
+    this.#checkVariables(arg.value);
+    return valueFromASTUntyped(arg.value, this.#variables);
+  }
+
+  #declared(name: string): boolean {
+    return (this.#operation.variableDefinitions ?? []).some((d) => d.variable.name.value === name);
+  }
+
+  #checkVariables(node: ASTNode): void {
+    if (node.kind === Kind.VARIABLE) {
+      if (!this.#declared(node.name.value))
+        throw new Failure('ValidationError', `Variable '${node.name.value}' is undefined`, [node]);
+      return;
+    }
+    if (node.kind === Kind.LIST) node.values.forEach((v) => this.#checkVariables(v));
+    if (node.kind === Kind.OBJECT) node.fields.forEach((f) => this.#checkVariables(f.value));
+  }
+
+  /** The fields of a selection set, fragments expanded and @skip/@include applied. */
+  #fields(set: SelectionSetNode | undefined, typeName: string, seen = new Set<string>()): FieldNode[] {
+    const out: FieldNode[] = [];
+    for (const sel of set?.selections ?? []) {
+      if (!this.#included(sel)) continue;
+      if (sel.kind === Kind.FIELD) out.push(sel);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const on = sel.typeCondition?.name.value;
+        if (on === undefined || on === typeName) out.push(...this.#fields(sel.selectionSet, typeName, seen));
+      } else {
+        const name = sel.name.value;
+        const frag = this.#fragments.get(name);
+        if (!frag) throw new Failure('ValidationError', `Undefined fragment ${name}`, [sel]);
+        if (seen.has(name))
+          throw new Failure('ValidationError', `Fragment ${name} is used in a cycle`, [sel]);
+        if (frag.typeCondition.name.value === typeName)
+          out.push(...this.#fields(frag.selectionSet, typeName, new Set([...seen, name])));
+      }
+    }
+    return out;
+  }
+
+  #included(node: { directives?: readonly DirectiveNode[] | undefined }): boolean {
+    for (const d of node.directives ?? []) {
+      const arg = d.arguments?.find((a) => a.name.value === 'if');
+      if (!arg) continue;
+      const v = valueFromASTUntyped(arg.value, this.#variables);
+      if (d.name.value === 'skip' && v === true) return false;
+      if (d.name.value === 'include' && v === false) return false;
+    }
+    return true;
+  }
+
+  run(): GraphqlResponse {
+    // Plan every connection first: a validation error anywhere answers without data, as a
+    // document that fails validation is never executed.
+    const data = this.#planRoot();
+    const errors: FormattedError[] = [];
+    for (const c of this.#connections) {
+      let result: { totalSize: number; records: object[] };
+      try {
+        result = this.#ctx.runSoql(c.soql);
+      } catch (e) {
+        const q = e as { errorCode?: unknown; message?: unknown };
+        if (typeof q?.errorCode !== 'string') throw e;
+        // A field or object the running user cannot see does not exist in their schema.
+        if (q.errorCode === 'INVALID_FIELD' || q.errorCode === 'INVALID_TYPE') {
+          return {
+            errors: [
+              format(
+                new Failure(
+                  'ValidationError',
+                  `Validation error (${q.errorCode}@[${c.path.join('/')}]) : ${String(q.message).trim()}`,
+                  [c.node],
+                ),
+              ),
+            ],
+          };
+        }
+        errors.push(format(new Failure('DataFetchingException', String(q.message).trim(), [c.node], c.path)));
+        setPath(data, c.path, null);
+        continue;
+      }
+      setPath(data, c.path, this.#connectionValue(c, result));
+    }
+    return errors.length > 0 ? { data, errors } : { data };
+  }
+
+  #planRoot(): Record<string, unknown> {
+    const data: Record<string, unknown> = {};
+    for (const f of this.#fields(this.#operation.selectionSet, 'Query')) {
+      const key = responseKey(f);
+      const name = f.name.value;
+      if (name === '__typename') data[key] = 'Query';
+      else if (name === 'uiapi') data[key] = this.#planUiapi(f, [key]);
+      else throw validation('FieldUndefined', [name], `Field '${name}' in type 'Query' is undefined`, f);
+    }
+    return data;
+  }
+
+  #planUiapi(node: FieldNode, path: string[]): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    requireSelection(node, 'UIAPI', path);
+    for (const f of this.#fields(node.selectionSet, 'UIAPI')) {
+      const key = responseKey(f);
+      const name = f.name.value;
+      if (name === '__typename') out[key] = 'UIAPI';
+      else if (name === 'query') out[key] = this.#planRecordQuery(f, [...path, key]);
+      else if (name === 'aggregate' || name === 'objectInfos' || name === 'relatedListByName') {
+        throw new Failure(
+          'ValidationError',
+          `Validation error (FieldUndefined@[${[...path, name].join('/')}]) : the local org does not implement uiapi.${name}`,
+          [f],
+        );
+      } else
+        throw validation(
+          'FieldUndefined',
+          [...path, name],
+          `Field '${name}' in type 'UIAPI' is undefined`,
+          f,
+        );
+    }
+    return out;
+  }
+
+  #planRecordQuery(node: FieldNode, path: string[]): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    requireSelection(node, 'RecordQuery', path);
+    const version = Number.parseInt(this.#ctx.apiVersion, 10);
+    for (const f of this.#fields(node.selectionSet, 'RecordQuery')) {
+      const key = responseKey(f);
+      const name = f.name.value;
+      if (name === '__typename') {
+        out[key] = 'RecordQuery';
+        continue;
+      }
+      const schema = this.#ctx.schema(name);
+      const known =
+        schema !== undefined &&
+        schema.name === name &&
+        schema.queryable &&
+        ((name !== 'Event' && name !== 'Task') || version >= ACTIVITIES_MIN_VERSION);
+      if (!known) {
+        throw validation(
+          'FieldUndefined',
+          [...path, name],
+          `Field '${name}' in type 'RecordQuery' is undefined`,
+          f,
+        );
+      }
+      this.#planConnection(f, schema, [...path, key]);
+      out[key] = null;
+    }
+    return out;
+  }
+
+  #planConnection(node: FieldNode, schema: ObjectSchema, path: string[]): void {
+    const typeName = `${schema.name}Connection`;
+    requireSelection(node, typeName, path);
+    if (this.#connections.length >= MAX_CONNECTIONS) {
+      throw new Failure(
+        'ValidationError',
+        `A GraphQL query can contain up to ${MAX_CONNECTIONS} subqueries`,
+        [node],
+      );
+    }
+    const allowed = new Set(['where', 'orderBy', 'first', 'after', 'upperBound', 'scope']);
+    for (const arg of node.arguments ?? []) {
+      if (!allowed.has(arg.name.value)) {
+        throw validation('UnknownArgument', path, `Unknown field argument '${arg.name.value}'`, arg);
+      }
+    }
+    const lookup = (n: string) => this.#ctx.schema(n);
+    let where = '';
+    let order = '';
+    try {
+      where = whereToSoql(this.#value(node, 'where'), schema, lookup);
+      order = orderByToSoql(this.#value(node, 'orderBy'), schema, lookup);
+    } catch (e) {
+      if (e instanceof FilterError) throw validation('WrongType', path, e.message, node);
+      throw e;
+    }
+    const first = this.#value(node, 'first') ?? DEFAULT_FIRST;
+    if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
+      throw validation('WrongType', path, `argument 'first' must be an integer from 0 to ${MAX_FIRST}`, node);
+    }
+    const after = this.#value(node, 'after');
+    let offset = 0;
+    if (after !== undefined && after !== null) {
+      const decoded = typeof after === 'string' ? Buffer.from(after, 'base64').toString('utf8') : '';
+      const m = /^v1:(\d+)$/.exec(decoded);
+      if (!m) throw new Failure('DataFetchingException', `Invalid cursor: ${String(after)}`, [node], path);
+      offset = Number(m[1]) + 1;
+    }
+    const scope = this.#value(node, 'scope');
+    if (scope !== undefined && scope !== null && scope !== 'MINE' && scope !== 'EVERYTHING') {
+      throw validation('WrongType', path, `Unsupported scope ${JSON.stringify(scope)}`, node);
+    }
+    // Fields to select, checked against the object now so that an unknown one is a validation error.
+    const columns = new Set<string>(['Id']);
+    const selections = this.#fields(node.selectionSet, typeName);
+    for (const f of selections) {
+      const n = f.name.value;
+      if (n === '__typename' || n === 'totalCount' || n === 'pageResultCount') continue;
+      if (n === 'pageInfo') {
+        this.#checkPageInfo(f, [...path, n]);
+        continue;
+      }
+      if (n !== 'edges') {
+        throw validation(
+          'FieldUndefined',
+          [...path, n],
+          `Field '${n}' in type '${typeName}' is undefined`,
+          f,
+        );
+      }
+      requireSelection(f, `${schema.name}Edge`, [...path, n]);
+      for (const e of this.#fields(f.selectionSet, `${schema.name}Edge`)) {
+        const en = e.name.value;
+        if (en === 'node') this.#columns(e, schema, '', [...path, n, en], columns);
+        else if (en !== 'cursor' && en !== '__typename') {
+          throw validation(
+            'FieldUndefined',
+            [...path, n, en],
+            `Field '${en}' in type '${schema.name}Edge' is undefined`,
+            e,
+          );
+        }
+      }
+    }
+    const clauses = [`SELECT ${[...columns].join(', ')} FROM ${schema.name}`];
+    if (scope === 'MINE') clauses.push('USING SCOPE mine');
+    if (where) clauses.push(`WHERE ${where}`);
+    if (order) clauses.push(`ORDER BY ${order}`);
+    this.#connections.push({ path, node, schema, soql: clauses.join(' '), offset, first, selections });
+  }
+
+  #checkPageInfo(node: FieldNode, path: string[]): void {
+    requireSelection(node, 'PageInfo', path);
+    const known = new Set(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor', '__typename']);
+    for (const f of this.#fields(node.selectionSet, 'PageInfo')) {
+      if (!known.has(f.name.value)) {
+        throw validation(
+          'FieldUndefined',
+          [...path, f.name.value],
+          `Field '${f.name.value}' in type 'PageInfo' is undefined`,
+          f,
+        );
+      }
+    }
+  }
+
+  /** Collects the SOQL columns a record selection needs, refusing fields the object does not have. */
+  #columns(node: FieldNode, schema: ObjectSchema, prefix: string, path: string[], out: Set<string>): void {
+    requireSelection(node, schema.name, path);
+    for (const f of this.#fields(node.selectionSet, schema.name)) {
+      const n = f.name.value;
+      const here = [...path, n];
+      if (n === '__typename' || n === 'ApiName' || n === 'Id') {
+        if (f.selectionSet)
+          throw validation(
+            'SubselectionNotAllowed',
+            here,
+            `Sub selection not allowed on leaf type of field ${n}`,
+            f,
+          );
+        if (n === 'Id') out.add(`${prefix}Id`);
+        continue;
+      }
+      const field = fieldOf(schema, n);
+      if (field) {
+        requireSelection(f, valueType(field), here);
+        for (const v of this.#fields(f.selectionSet, valueType(field))) {
+          if (!['value', 'displayValue', 'format', 'label', '__typename'].includes(v.name.value)) {
+            throw validation(
+              'FieldUndefined',
+              [...here, v.name.value],
+              `Field '${v.name.value}' in type '${valueType(field)}' is undefined`,
+              v,
+            );
+          }
+        }
+        out.add(`${prefix}${field.name}`);
+        continue;
+      }
+      const rel = parentOf(schema, n, (x) => this.#ctx.schema(x));
+      if (rel && !rel.polymorphic && rel.parent) {
+        out.add(`${prefix}${n}.Id`);
+        this.#columns(f, rel.parent, `${prefix}${n}.`, here, out);
+        continue;
+      }
+      if (rel?.polymorphic) {
+        throw validation(
+          'FieldUndefined',
+          here,
+          `The local org does not implement the polymorphic relationship '${n}' in type '${schema.name}'`,
+          f,
+        );
+      }
+      throw validation('FieldUndefined', here, `Field '${n}' in type '${schema.name}' is undefined`, f);
+    }
+  }
+
+  #connectionValue(c: Connection, result: { totalSize: number; records: object[] }): Record<string, unknown> {
+    const rows = result.records.slice(c.offset, c.offset + c.first) as Record<string, unknown>[];
+    const cursor = (i: number) => Buffer.from(`v1:${c.offset + i}`).toString('base64');
+    const hasNextPage = c.offset + rows.length < result.records.length;
+    const out: Record<string, unknown> = {};
+    for (const f of c.selections) {
+      const key = responseKey(f);
+      switch (f.name.value) {
+        case '__typename':
+          out[key] = `${c.schema.name}Connection`;
+          break;
+        case 'totalCount':
+          out[key] = result.totalSize;
+          break;
+        case 'pageResultCount':
+          out[key] = rows.length;
+          break;
+        case 'pageInfo': {
+          const info: Record<string, unknown> = {};
+          for (const p of this.#fields(f.selectionSet, 'PageInfo')) {
+            const pk = responseKey(p);
+            if (p.name.value === 'hasNextPage') info[pk] = hasNextPage;
+            else if (p.name.value === 'hasPreviousPage') info[pk] = c.offset > 0;
+            else if (p.name.value === 'startCursor') info[pk] = rows.length ? cursor(0) : null;
+            else if (p.name.value === 'endCursor') info[pk] = rows.length ? cursor(rows.length - 1) : null;
+            else info[pk] = 'PageInfo';
+          }
+          out[key] = info;
+          break;
+        }
+        default: {
+          const edgeFields = this.#fields(f.selectionSet, `${c.schema.name}Edge`);
+          out[key] = rows.map((row, i) => {
+            const edge: Record<string, unknown> = {};
+            for (const e of edgeFields) {
+              const ek = responseKey(e);
+              if (e.name.value === 'cursor') edge[ek] = cursor(i);
+              else if (e.name.value === '__typename') edge[ek] = `${c.schema.name}Edge`;
+              else edge[ek] = this.#record(e, c.schema, row);
+            }
+            return edge;
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  #record(node: FieldNode, schema: ObjectSchema, row: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const f of this.#fields(node.selectionSet, schema.name)) {
+      const key = responseKey(f);
+      const n = f.name.value;
+      if (n === '__typename' || n === 'ApiName') {
+        out[key] = schema.name;
+        continue;
+      }
+      if (n === 'Id') {
+        out[key] = row.Id ?? null;
+        continue;
+      }
+      const field = fieldOf(schema, n);
+      if (field) {
+        const raw = row[field.name] ?? null;
+        const v: Record<string, unknown> = {};
+        for (const s of this.#fields(f.selectionSet, valueType(field))) {
+          const sk = responseKey(s);
+          if (s.name.value === 'value') v[sk] = graphqlValue(field, raw);
+          else if (s.name.value === 'displayValue') v[sk] = displayValue(field, raw);
+          else if (s.name.value === 'label') v[sk] = field.label;
+          else if (s.name.value === '__typename') v[sk] = valueType(field);
+          else v[sk] = null;
+        }
+        out[key] = v;
+        continue;
+      }
+      const rel = parentOf(schema, n, (x) => this.#ctx.schema(x));
+      const parentRow = row[n];
+      out[key] = rel?.parent && isObject(parentRow) ? this.#record(f, rel.parent, parentRow) : null;
+    }
+    return out;
+  }
+}
+
+function responseKey(f: FieldNode): string {
+  return f.alias?.value ?? f.name.value;
+}
+
+function requireSelection(node: FieldNode, typeName: string, path: string[]): void {
+  if (!node.selectionSet || node.selectionSet.selections.length === 0) {
+    throw validation(
+      'SubselectionRequired',
+      path,
+      `Sub selection required for type ${typeName} of field ${node.name.value}`,
+      node,
+    );
+  }
+}
+
+function typeText(t: TypeNode): string {
+  if (t.kind === Kind.NON_NULL_TYPE) return `${typeText(t.type)}!`;
+  if (t.kind === Kind.LIST_TYPE) return `[${typeText(t.type)}]`;
+  return t.name.value;
+}
+
+function setPath(data: Record<string, unknown>, path: string[], value: unknown): void {
+  let at: Record<string, unknown> = data;
+  for (const k of path.slice(0, -1)) at = at[k] as Record<string, unknown>;
+  at[path[path.length - 1]!] = value;
+}
+
+/** The UI API value type of a field (https://developer.salesforce.com/docs/platform/graphql/guide/query-record-fields.html). */
+function valueType(field: FieldSchema): string {
+  switch (field.type) {
+    case 'id':
+    case 'reference':
+      return 'IDValue';
+    case 'boolean':
+      return 'BooleanValue';
+    case 'int':
+      return 'IntValue';
+    case 'double':
+      return 'DoubleValue';
+    case 'currency':
+      return 'CurrencyValue';
+    case 'percent':
+      return 'PercentValue';
+    case 'date':
+      return 'DateValue';
+    case 'datetime':
+      return 'DateTimeValue';
+    case 'time':
+      return 'TimeValue';
+    case 'picklist':
+      return 'PicklistValue';
+    case 'multipicklist':
+      return 'MultiPicklistValue';
+    case 'textarea':
+      return (field.length ?? 0) > 255 ? 'LongTextAreaValue' : 'TextAreaValue';
+    case 'email':
+      return 'EmailValue';
+    case 'phone':
+      return 'PhoneNumberValue';
+    case 'url':
+      return 'UrlValue';
+    default:
+      return 'StringValue';
+  }
+}
+
+/** REST's `+0000` datetimes are ISO 8601 with `Z` in GraphQL's DateTime scalar. */
+function graphqlValue(field: FieldSchema, raw: unknown): unknown {
+  if (field.type === 'datetime' && typeof raw === 'string') return raw.replace(/\+0000$/, 'Z');
+  return raw;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * displayValue: the picklist label, and dates/datetimes/currency formatted for the running user's
+ * locale (the local org's users are en_US in UTC); null for other types, whose value is shown as is.
+ */
+function displayValue(field: FieldSchema, raw: unknown): unknown {
+  if (raw === null || raw === undefined) return null;
+  if (field.type === 'picklist' && typeof raw === 'string')
+    return field.picklistValues?.find((p) => p.value === raw)?.label ?? raw;
+  if (field.type === 'multipicklist' && typeof raw === 'string')
+    return raw
+      .split(';')
+      .map((v) => field.picklistValues?.find((p) => p.value === v)?.label ?? v)
+      .join(';');
+  if (field.type === 'date' && typeof raw === 'string') {
+    const [y, m, d] = raw.split('-').map(Number);
+    return `${m}/${d}/${y}`;
+  }
+  if (field.type === 'datetime' && typeof raw === 'string') {
+    const t = new Date(raw.replace(/\+0000$/, 'Z'));
+    if (Number.isNaN(t.getTime())) return null;
+    const h = t.getUTCHours();
+    return `${t.getUTCMonth() + 1}/${t.getUTCDate()}/${t.getUTCFullYear()}, ${h % 12 === 0 ? 12 : h % 12}:${pad(t.getUTCMinutes())} ${h < 12 ? 'AM' : 'PM'}`;
+  }
+  if (field.type === 'currency' && typeof raw === 'number')
+    return raw.toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+  return null;
+}

@@ -1,0 +1,355 @@
+/**
+ * The UI API GraphQL endpoint over HTTP, with real documents: the recordings card's query (refused, as
+ * Salesforce refuses a semi-join under OR), the fixed form with aliased connections, variables,
+ * ordering, paging, totalCount and the errors Salesforce's GraphQL API answers with.
+ */
+import { readFileSync } from 'node:fs';
+import type { LocalOrg } from '../../src/index.ts';
+import { startLoggedIn, V, type Call, type Json } from '../support/http.ts';
+
+let org: LocalOrg;
+let call: Call;
+
+beforeAll(async () => {
+  ({ org, call } = await startLoggedIn());
+});
+afterAll(() => org.stop());
+
+const graphql = async (query: string, variables?: Record<string, unknown>, operationName?: string) => {
+  const res = await call('POST', `${V}/graphql`, { query, variables, operationName });
+  expect(res.status).toBe(200);
+  return res.body as Json;
+};
+const soqlIds = async (q: string, field = 'Id'): Promise<string[]> =>
+  ((await call('GET', `${V}/query?q=${encodeURIComponent(q)}`)).body.records as Json[]).map(
+    (r: Json) => r[field] as string,
+  );
+const nodes = (connection: Json): Json[] => (connection.edges as Json[]).map((e: Json) => e.node);
+
+/** The component's query, read from its source so that this test follows the component. */
+function componentQuery(): string {
+  const src = readFileSync(
+    new URL(
+      '../../../force-app/main/default/lwc/salescalingRecordings/salescalingRecordings.ts',
+      import.meta.url,
+    ),
+    'utf8',
+  );
+  const m = /gql`([\s\S]*?)`/.exec(src);
+  if (!m) throw new Error('no gql query in the component');
+  return m[1]!;
+}
+
+let w: { accountId: string; contacts: string[]; events: Record<string, string> };
+
+beforeAll(async () => {
+  const [accountId] = org.seed('Account', [{ Name: 'Acme' }]);
+  const contacts = org.seed(
+    'Contact',
+    ['Ada', 'Bob', 'Cy'].map((n) => ({ LastName: n, AccountId: accountId })),
+  );
+  const create = async (body: Record<string, unknown>): Promise<string> => {
+    const res = await call('POST', `${V}/sobjects/Event`, { DurationInMinutes: 30, ...body });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const events = {
+    // Ada is the Who of e1 and e3, an invitee of e2; e3 has no meeting id; e4 is Cy's.
+    e1: await create({
+      Subject: 'Kick-off',
+      WhoId: contacts[0],
+      StartDateTime: '2026-11-20T16:00:00Z',
+      Salescaling_Meeting_Id__c: 'm1',
+    }),
+    e2: await create({
+      Subject: 'Demo',
+      WhoId: contacts[1],
+      StartDateTime: '2026-11-22T09:30:00Z',
+      Salescaling_Meeting_Id__c: 'm2',
+    }),
+    e3: await create({ Subject: 'Lunch', WhoId: contacts[0], StartDateTime: '2026-11-23T12:00:00Z' }),
+    e4: await create({
+      Subject: 'Other',
+      WhoId: contacts[2],
+      StartDateTime: '2026-11-21T10:00:00Z',
+      Salescaling_Meeting_Id__c: 'm4',
+    }),
+  };
+  const rel = await call('POST', `${V}/sobjects/EventRelation`, {
+    EventId: events.e2,
+    RelationId: contacts[0],
+  });
+  expect(rel.status).toBe(201);
+  w = { accountId: accountId!, contacts, events };
+});
+
+const HAS_MEETING_ID = { Salescaling_Meeting_Id__c: { ne: null } };
+
+describe('the recordings card query', () => {
+  it('when the card sends its query for a Contact (semi-join under OR), then both connections are refused with SOQL’s reason', async () => {
+    const recordId = w.contacts[0];
+    const orRelated = (rel: string, api: string) => ({
+      or: [
+        { WhoId: { eq: recordId } },
+        { Id: { inq: { [rel]: { RelationId: { eq: recordId } }, ApiName: api } } },
+      ],
+    });
+    const body = await graphql(
+      componentQuery(),
+      {
+        eventWhere: { and: [HAS_MEETING_ID, orRelated('EventRelation', 'EventId')] },
+        taskWhere: { and: [HAS_MEETING_ID, orRelated('TaskRelation', 'TaskId')] },
+        first: 5,
+      },
+      'salescalingMeetings',
+    );
+    expect(body.data.uiapi.query).toEqual({ Event: null, Task: null });
+    expect(body.errors).toHaveLength(2);
+    for (const e of body.errors as Json[]) {
+      expect(e.extensions.ErrorType).toBe('DataFetchingException');
+      expect(e.message).toMatch(/Semi join sub-selects are not allowed with the 'OR' operator/);
+      expect(e.locations[0]).toEqual({ line: expect.any(Number), column: expect.any(Number) });
+    }
+    expect(body.errors.map((e: Json) => e.path)).toEqual([
+      ['uiapi', 'query', 'Event'],
+      ['uiapi', 'query', 'Task'],
+    ]);
+  });
+
+  it('when the card sends its query for an Opportunity (no semi-join), then it answers with the org’s records', async () => {
+    const body = await graphql(
+      componentQuery(),
+      {
+        eventWhere: { and: [HAS_MEETING_ID, { WhatId: { eq: w.accountId } }] },
+        taskWhere: { and: [HAS_MEETING_ID, { WhatId: { eq: w.accountId } }] },
+        first: 5,
+      },
+      'salescalingMeetings',
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.uiapi.query.Event.edges).toEqual([]);
+    expect(body.data.uiapi.query.Task.edges).toEqual([]);
+  });
+});
+
+const FIXED = `
+  query meetings($recordId: ID, $first: Int = 10) {
+    uiapi {
+      query {
+        byWho: Event(
+          where: { and: [{ Salescaling_Meeting_Id__c: { ne: null } }, { WhoId: { eq: $recordId } }] }
+          orderBy: { StartDateTime: { order: DESC } }
+          first: $first
+        ) {
+          edges { node { Id Subject { value } StartDateTime { value displayValue } Salescaling_Meeting_Id__c { value } } }
+          totalCount
+        }
+        byRelation: Event(
+          where: {
+            and: [
+              { Salescaling_Meeting_Id__c: { ne: null } }
+              { Id: { inq: { EventRelation: { RelationId: { eq: $recordId } }, ApiName: "EventId" } } }
+            ]
+          }
+          orderBy: { StartDateTime: { order: DESC } }
+          first: $first
+        ) {
+          edges { node { Id Subject { value } Account { Name { value } } } }
+          totalCount
+          pageInfo { hasNextPage endCursor }
+        }
+      }
+    }
+  }`;
+
+describe('the fixed form: aliased connections', () => {
+  it('when the WhoId and EventRelation connections are asked for a contact, then each holds exactly the org’s matching events', async () => {
+    const ada = w.contacts[0]!;
+    const body = await graphql(FIXED, { recordId: ada });
+    expect(body.errors).toBeUndefined();
+    const { byWho, byRelation } = body.data.uiapi.query;
+
+    const expectedWho = await soqlIds(
+      `SELECT Id FROM Event WHERE Salescaling_Meeting_Id__c != null AND WhoId = '${ada}' ORDER BY StartDateTime DESC`,
+    );
+    expect(nodes(byWho).map((n) => n.Id)).toEqual(expectedWho);
+    expect(expectedWho).toEqual([w.events.e1]);
+    expect(nodes(byWho)[0]).toEqual({
+      Id: w.events.e1,
+      Subject: { value: 'Kick-off' },
+      StartDateTime: { value: '2026-11-20T16:00:00.000Z', displayValue: '11/20/2026, 4:00 PM' },
+      Salescaling_Meeting_Id__c: { value: 'm1' },
+    });
+    expect(byWho.totalCount).toBe(1);
+
+    const related = await soqlIds(`SELECT EventId FROM EventRelation WHERE RelationId = '${ada}'`, 'EventId');
+    const expectedRel = await soqlIds(
+      `SELECT Id FROM Event WHERE Salescaling_Meeting_Id__c != null AND Id IN ('${related.join("','")}') ORDER BY StartDateTime DESC`,
+    );
+    expect(nodes(byRelation).map((n) => n.Id)).toEqual(expectedRel);
+    expect(new Set(expectedRel)).toEqual(new Set([w.events.e1, w.events.e2]));
+    expect(nodes(byRelation)[0].Account).toEqual({ Name: { value: 'Acme' } });
+    expect(byRelation.totalCount).toBe(2);
+    expect(byRelation.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('when first is smaller than the matches, then a page, totalCount of all, and after continues from endCursor', async () => {
+    const ada = w.contacts[0]!;
+    const one = await graphql(FIXED, { recordId: ada, first: 1 });
+    const page1 = one.data.uiapi.query.byRelation;
+    expect(nodes(page1).map((n) => n.Id)).toEqual([w.events.e2]);
+    expect(page1.totalCount).toBe(2);
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+
+    const next = await graphql(
+      `query($after: String) { uiapi { query { Event(first: 1, after: $after,
+         where: { Salescaling_Meeting_Id__c: { ne: null }, Id: { inq: { EventRelation: { RelationId: { eq: "${ada}" } }, ApiName: "EventId" } } }
+         orderBy: { StartDateTime: { order: DESC } }) {
+         edges { cursor node { Id } } pageInfo { hasNextPage hasPreviousPage } } } } }`,
+      { after: page1.pageInfo.endCursor },
+    );
+    expect(nodes(next.data.uiapi.query.Event).map((n) => n.Id)).toEqual([w.events.e1]);
+    expect(next.data.uiapi.query.Event.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
+  });
+
+  it('when first is omitted, then at most 10 records come back (the documented default)', async () => {
+    org.seed(
+      'Account',
+      Array.from({ length: 12 }, (_, i) => ({ Name: `Paged ${String(i).padStart(2, '0')}` })),
+    );
+    const body = await graphql(`
+      {
+        uiapi {
+          query {
+            Account(where: { Name: { like: "Paged%" } }, orderBy: { Name: { order: ASC } }) {
+              edges {
+                node {
+                  Name {
+                    value
+                  }
+                }
+              }
+              totalCount
+            }
+          }
+        }
+      }
+    `);
+    const names = nodes(body.data.uiapi.query.Account).map((n) => n.Name.value);
+    expect(names).toEqual(Array.from({ length: 10 }, (_, i) => `Paged ${String(i).padStart(2, '0')}`));
+    expect(body.data.uiapi.query.Account.totalCount).toBe(12);
+  });
+});
+
+describe('filters and ordering', () => {
+  const subjects = async (where: string, order = '{ Subject: { order: ASC } }') => {
+    const body = await graphql(
+      `{ uiapi { query { Event(where: ${where}, orderBy: ${order}) { edges { node { Subject { value } } } } } } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    return nodes(body.data.uiapi.query.Event).map((n) => n.Subject.value as string);
+  };
+
+  it('when filters use or/not/in/nin/like/ranges, then the same records as the equivalent SOQL come back', async () => {
+    expect(await subjects('{ or: [{ Subject: { eq: "demo" } }, { Subject: { like: "Kick%" } }] }')).toEqual([
+      'Demo',
+      'Kick-off',
+    ]);
+    expect(await subjects('{ not: { Subject: { in: ["Demo", "Lunch"] } } }')).toEqual(['Kick-off', 'Other']);
+    expect(await subjects('{ Subject: { nin: ["Demo", "Lunch"] } }')).toEqual(['Kick-off', 'Other']);
+    expect(
+      await subjects(
+        '{ StartDateTime: { gte: { value: "2026-11-21T00:00:00Z" }, lt: { value: "2026-11-23T00:00:00Z" } } }',
+      ),
+    ).toEqual(['Demo', 'Other']);
+    expect(await subjects('{ Account: { Name: { eq: "Acme" } } }')).toEqual([
+      'Demo',
+      'Kick-off',
+      'Lunch',
+      'Other',
+    ]);
+  });
+
+  it('when an anti-join (ninq) is asked, then events related to the contact are left out', async () => {
+    const ada = w.contacts[0]!;
+    expect(
+      await subjects(
+        `{ Id: { ninq: { EventRelation: { RelationId: { eq: "${ada}" } }, ApiName: "EventId" } } }`,
+      ),
+    ).toEqual(['Other']);
+  });
+
+  it('when orderBy names several fields and nulls, then rows follow SOQL’s order', async () => {
+    expect(
+      await subjects(
+        '{}',
+        '{ Salescaling_Meeting_Id__c: { order: DESC, nulls: LAST }, Subject: { order: ASC } }',
+      ),
+    ).toEqual(['Other', 'Demo', 'Kick-off', 'Lunch']);
+  });
+});
+
+describe('errors as Salesforce’s GraphQL API answers them', () => {
+  it('when a node asks for an unknown field, then a ValidationError with its location and no data', async () => {
+    const body = await graphql(
+      'query {\n  uiapi { query { Event { edges { node { Id Nope { value } } } } } }\n}',
+    );
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([
+      {
+        message:
+          "Validation error (FieldUndefined@[uiapi/query/Event/edges/node/Nope]) : Field 'Nope' in type 'Event' is undefined",
+        locations: [{ line: 2, column: 45 }],
+        extensions: { ErrorType: 'ValidationError' },
+      },
+    ]);
+  });
+
+  it('when an unknown object or a wrong-case object name is queried, then a ValidationError on RecordQuery', async () => {
+    for (const name of ['Nope__c', 'event']) {
+      const body = await graphql(`{ uiapi { query { ${name} { edges { node { Id } } } } } }`);
+      expect(body.errors[0].message).toBe(
+        `Validation error (FieldUndefined@[uiapi/query/${name}]) : Field '${name}' in type 'RecordQuery' is undefined`,
+      );
+      expect(body.errors[0].extensions.ErrorType).toBe('ValidationError');
+    }
+  });
+
+  it('when a where filter names an unknown field, then a ValidationError naming it', async () => {
+    const body = await graphql(
+      '{ uiapi { query { Event(where: { Nope: { eq: "x" } }) { edges { node { Id } } } } } }',
+    );
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0].message).toMatch(/Field 'Nope' in type 'Event_Filter' is undefined/);
+  });
+
+  it('when the document is not GraphQL, then InvalidSyntax with the line and column', async () => {
+    const body = await graphql('query { uiapi { query { Event { edges { node { Id } } }');
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({
+      message: expect.stringMatching(/^Invalid Syntax : Syntax Error: Expected Name, found <EOF>/),
+      locations: [{ line: 1, column: 56 }],
+      extensions: { ErrorType: 'InvalidSyntax' },
+    });
+  });
+
+  it('when a document has two operations and no operationName, then OperationNotSupported', async () => {
+    const doc = 'query a { uiapi { __typename } } query b { uiapi { __typename } }';
+    expect((await graphql(doc)).errors[0].extensions.ErrorType).toBe('OperationNotSupported');
+    expect((await graphql(doc, undefined, 'b')).data).toEqual({ uiapi: { __typename: 'UIAPI' } });
+  });
+
+  it('when more than 10 connections are asked in one document, then it is refused', async () => {
+    const many = Array.from({ length: 11 }, (_, i) => `a${i}: Account { totalCount }`).join(' ');
+    const body = await graphql(`{ uiapi { query { ${many} } } }`);
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0].message).toMatch(/up to 10 subqueries/);
+  });
+
+  it('when the endpoint is called with GET or below v56.0, then REST’s errors', async () => {
+    expect((await call('GET', `${V}/graphql`)).status).toBe(405);
+    const old = await call('POST', '/services/data/v55.0/graphql', { query: '{ uiapi { __typename } }' });
+    expect(old.status).toBe(404);
+  });
+});
