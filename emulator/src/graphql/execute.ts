@@ -275,6 +275,8 @@ class Execution {
       } catch (e) {
         const q = e as { errorCode?: unknown; message?: unknown };
         if (typeof q?.errorCode !== 'string') throw e;
+        // The SOQL compiler's excerpt and caret point into SOQL the client never wrote: keep the reason.
+        const reason = String(q.message).trim().split('\n').pop() ?? '';
         // A field or object the running user cannot see does not exist in their schema.
         if (q.errorCode === 'INVALID_FIELD' || q.errorCode === 'INVALID_TYPE') {
           return {
@@ -282,14 +284,14 @@ class Execution {
               format(
                 new Failure(
                   'ValidationError',
-                  `Validation error (${q.errorCode}@[${c.path.join('/')}]) : ${String(q.message).trim()}`,
+                  `Validation error (${q.errorCode}@[${c.path.join('/')}]) : ${reason}`,
                   [c.node],
                 ),
               ),
             ],
           };
         }
-        errors.push(format(new Failure('DataFetchingException', String(q.message).trim(), [c.node], c.path)));
+        errors.push(format(new Failure('DataFetchingException', reason, [c.node], c.path)));
         setPath(data, c.path, null);
         continue;
       }
