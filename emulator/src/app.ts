@@ -43,7 +43,11 @@ const JSON_TYPE = 'application/json;charset=UTF-8';
 
 /** The knobs that change the org's schema and rules (they are org settings in Salesforce). */
 function orgSettings(knobs: Knobs): OrgSettings {
-  return { sharedActivities: knobs.sharedActivities, packageInstalled: knobs.packageInstalled };
+  return {
+    sharedActivities: knobs.sharedActivities,
+    packageInstalled: knobs.packageInstalled,
+    customerRules: knobs.customerRules,
+  };
 }
 
 export class App {

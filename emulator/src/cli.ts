@@ -26,6 +26,14 @@ const HELP = `Usage: npm run emulator -- [options]
   --concurrent-limit N   API calls served at once (default 25)
   --no-shared-activities turn Shared Activities off
   --no-package           behave as if the package were not installed
+
+  A customer's own rules on Event/Task (repeatable; see docs/local-org.md, "Customer rules"):
+  --validation-rule SPEC      Object.RuleName:Field:Message — refuses a write where Field is blank
+                              (FIELD_CUSTOM_VALIDATION_EXCEPTION with Message)
+  --required-field SPEC       Object.Field__c — a required custom field (REQUIRED_FIELD_MISSING)
+  --picklist SPEC             Object.Field=A,B,C — the picklist's values (unrestricted)
+  --restricted-picklist SPEC  Object.Field=A,B,C — the same, restricted
+                              (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST)
 `;
 
 function parseFlags() {
@@ -50,6 +58,10 @@ function parseFlags() {
         'concurrent-limit': { type: 'string' },
         'no-shared-activities': { type: 'boolean', default: false },
         'no-package': { type: 'boolean', default: false },
+        'validation-rule': { type: 'string', multiple: true },
+        'required-field': { type: 'string', multiple: true },
+        picklist: { type: 'string', multiple: true },
+        'restricted-picklist': { type: 'string', multiple: true },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -77,10 +89,41 @@ if (values['concurrent-limit'] !== undefined) rawKnobs.concurrentRequestLimit = 
 if (values['no-shared-activities']) rawKnobs.sharedActivities = false;
 if (values['no-package']) rawKnobs.packageInstalled = false;
 
+/** The customer-rule flags as the customerRules knob's JSON (parseKnobs validates it). */
+function customerRuleFlags(): Record<string, unknown> | undefined {
+  const rules = values['validation-rule'] ?? [];
+  const required = values['required-field'] ?? [];
+  const lists = [
+    ...(values.picklist ?? []).map((s) => ({ s, restricted: false })),
+    ...(values['restricted-picklist'] ?? []).map((s) => ({ s, restricted: true })),
+  ];
+  if (rules.length + required.length + lists.length === 0) return undefined;
+  const bad = (flag: string, s: string) => new Error(`--${flag} ${s}: see --help for its form`);
+  return {
+    validationRules: rules.map((s) => {
+      const m = /^(\w+)\.(\w+):(\w+):(.+)$/.exec(s);
+      if (!m) throw bad('validation-rule', s);
+      return { object: m[1], name: m[2], blankField: m[3], message: m[4], errorDisplayField: m[3] };
+    }),
+    requiredFields: required.map((s) => {
+      const m = /^(\w+)\.(\w+)$/.exec(s);
+      if (!m) throw bad('required-field', s);
+      return { object: m[1], field: m[2] };
+    }),
+    picklists: lists.map(({ s, restricted }) => {
+      const m = /^(\w+)\.(\w+)=(.+)$/.exec(s);
+      if (!m) throw bad(restricted ? 'restricted-picklist' : 'picklist', s);
+      return { object: m[1], field: m[2], values: m[3]!.split(',').map((v) => v.trim()), restricted };
+    }),
+  };
+}
+
 let options: LocalOrgOptions;
 try {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
+  const customer = customerRuleFlags();
+  if (customer) rawKnobs.customerRules = customer;
   options = { port, host: values.host, autoApprove: values['auto-approve'], knobs: parseKnobs(rawKnobs) };
   if (values.username !== undefined) options.username = values.username;
   if (values.password !== undefined) options.password = values.password;

@@ -1,4 +1,6 @@
 /** Settings tests and benchmarks turn at run time (flags, the control endpoint, or setKnobs). */
+import { NO_CUSTOMER_RULES, parseCustomerRules, type CustomerRules } from './org/customer-rules.ts';
+
 export type FailureKind = 'UNABLE_TO_LOCK_ROW' | '503' | 'REQUEST_LIMIT_EXCEEDED';
 
 export interface Knobs {
@@ -14,6 +16,8 @@ export interface Knobs {
   concurrentRequestLimit: number;
   sharedActivities: boolean;
   packageInstalled: boolean;
+  /** A customer's validation rules, required custom fields and picklists on Event/Task (org/customer-rules.ts). */
+  customerRules: CustomerRules;
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -25,6 +29,7 @@ export const DEFAULT_KNOBS: Knobs = {
   concurrentRequestLimit: 25,
   sharedActivities: true,
   packageInstalled: true,
+  customerRules: NO_CUSTOMER_RULES,
 };
 
 const FAILURE_KINDS: readonly FailureKind[] = ['UNABLE_TO_LOCK_ROW', '503', 'REQUEST_LIMIT_EXCEEDED'];
@@ -60,6 +65,7 @@ export function parseKnobs(input: Record<string, unknown>): Partial<Knobs> {
   set('concurrentRequestLimit', num('concurrentRequestLimit', 1));
   set('sharedActivities', bool('sharedActivities'));
   set('packageInstalled', bool('packageInstalled'));
+  if (input.customerRules !== undefined) out.customerRules = parseCustomerRules(input.customerRules);
   if (input.failureKinds !== undefined) {
     const raw = input.failureKinds;
     const list = Array.isArray(raw)
