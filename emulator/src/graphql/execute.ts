@@ -65,6 +65,9 @@ const MAX_CONNECTIONS = 10;
 const MAX_FIRST = 2000;
 const DEFAULT_FIRST = 10;
 
+/** Per polymorphic relationship, the fields to read for each object it may point to. */
+type Typeofs = Map<string, Map<string, Set<string>>>;
+
 class Failure extends Error {
   readonly errorType: ErrorType;
   readonly nodes: readonly ASTNode[];
@@ -412,6 +415,7 @@ class Execution {
     }
     // Fields to select, checked against the object now so that an unknown one is a validation error.
     const columns = new Set<string>(['Id']);
+    const typeofs: Typeofs = new Map();
     const selections = this.#fields(node.selectionSet, typeName);
     for (const f of selections) {
       const n = f.name.value;
@@ -431,7 +435,7 @@ class Execution {
       requireSelection(f, `${schema.name}Edge`, [...path, n]);
       for (const e of this.#fields(f.selectionSet, `${schema.name}Edge`)) {
         const en = e.name.value;
-        if (en === 'node') this.#columns(e, schema, '', [...path, n, en], columns);
+        if (en === 'node') this.#columns(e, schema, '', [...path, n, en], columns, typeofs);
         else if (en !== 'cursor' && en !== '__typename') {
           throw validation(
             'FieldUndefined',
@@ -441,6 +445,17 @@ class Execution {
           );
         }
       }
+    }
+    // A polymorphic relationship is read with TYPEOF, one WHEN per object its fragments name.
+    for (const [rel, byType] of typeofs) {
+      // Only __typename asked: the Name object's Id and Type say what the parent is.
+      if (byType.size === 0) {
+        columns.add(`${rel}.Id`);
+        columns.add(`${rel}.Type`);
+        continue;
+      }
+      const whens = [...byType].map(([t, fields]) => `WHEN ${t} THEN ${[...fields].join(', ')}`);
+      columns.add(`TYPEOF ${rel} ${whens.join(' ')} ELSE Id END`);
     }
     const clauses = [`SELECT ${[...columns].join(', ')} FROM ${schema.name}`];
     if (scope === 'MINE') clauses.push('USING SCOPE mine');
@@ -465,7 +480,14 @@ class Execution {
   }
 
   /** Collects the SOQL columns a record selection needs, refusing fields the object does not have. */
-  #columns(node: FieldNode, schema: ObjectSchema, prefix: string, path: string[], out: Set<string>): void {
+  #columns(
+    node: FieldNode,
+    schema: ObjectSchema,
+    prefix: string,
+    path: string[],
+    out: Set<string>,
+    typeofs?: Typeofs,
+  ): void {
     requireSelection(node, schema.name, path);
     for (const f of this.#fields(node.selectionSet, schema.name)) {
       const n = f.name.value;
@@ -504,15 +526,90 @@ class Execution {
         continue;
       }
       if (rel?.polymorphic) {
-        throw validation(
-          'FieldUndefined',
-          here,
-          `The local org does not implement the polymorphic relationship '${n}' in type '${schema.name}'`,
-          f,
-        );
+        if (!typeofs) {
+          throw validation(
+            'FieldUndefined',
+            here,
+            `The local org does not implement the polymorphic relationship '${n}' below a parent relationship`,
+            f,
+          );
+        }
+        this.#polymorphic(f, schema, rel.field, here, typeofs);
+        continue;
       }
       throw validation('FieldUndefined', here, `Field '${n}' in type '${schema.name}' is undefined`, f);
     }
+  }
+
+  /**
+   * `What { __typename ... on Account { Name { value } } }`: a polymorphic relationship is a union,
+   * read through inline fragments (https://developer.salesforce.com/docs/platform/graphql/guide/filter-polymorphic.html).
+   */
+  #polymorphic(
+    node: FieldNode,
+    schema: ObjectSchema,
+    ref: FieldSchema,
+    path: string[],
+    typeofs: Typeofs,
+  ): void {
+    const union = `${schema.name}_${node.name.value}`;
+    requireSelection(node, union, path);
+    for (const sel of node.selectionSet?.selections ?? []) {
+      if (sel.kind === Kind.FIELD && sel.name.value !== '__typename') {
+        throw validation(
+          'FieldUndefined',
+          [...path, sel.name.value],
+          `Field '${sel.name.value}' in type '${union}' is undefined`,
+          sel,
+        );
+      }
+      const on =
+        sel.kind === Kind.INLINE_FRAGMENT
+          ? sel.typeCondition?.name.value
+          : sel.kind === Kind.FRAGMENT_SPREAD
+            ? this.#fragments.get(sel.name.value)?.typeCondition.name.value
+            : undefined;
+      if (on !== undefined && !(ref.referenceTo ?? []).includes(on)) {
+        throw validation(
+          'InvalidFragmentType',
+          path,
+          `Fragment cannot be spread here as objects of type '${union}' can never be of type '${on}'`,
+          sel,
+        );
+      }
+    }
+    const byType = typeofs.get(node.name.value) ?? new Map<string, Set<string>>();
+    for (const target of ref.referenceTo ?? []) {
+      const targetSchema = this.#ctx.schema(target);
+      if (!targetSchema) continue;
+      const fields = new Set<string>(['Id']);
+      for (const f of this.#fields(node.selectionSet, target)) {
+        if (f.name.value === '__typename') continue;
+        const inner = new Set<string>();
+        const probe: FieldNode = { ...f, kind: Kind.FIELD };
+        this.#columns(
+          { ...node, selectionSet: { kind: Kind.SELECTION_SET, selections: [probe] } },
+          targetSchema,
+          '',
+          path,
+          inner,
+        );
+        for (const c of inner) {
+          if (c.includes('.')) {
+            throw validation(
+              'FieldUndefined',
+              [...path, f.name.value],
+              `The local org does not implement parent relationships inside '... on ${target}'`,
+              f,
+            );
+          }
+          fields.add(c);
+        }
+      }
+      if (fields.size > 1 || byType.has(target))
+        byType.set(target, new Set([...(byType.get(target) ?? []), ...fields]));
+    }
+    typeofs.set(node.name.value, byType);
   }
 
   #connectionValue(c: Connection, result: { totalSize: number; records: object[] }): Record<string, unknown> {
@@ -593,7 +690,15 @@ class Execution {
       }
       const rel = parentOf(schema, n, (x) => this.#ctx.schema(x));
       const parentRow = row[n];
-      out[key] = rel?.parent && isObject(parentRow) ? this.#record(f, rel.parent, parentRow) : null;
+      if (!isObject(parentRow)) {
+        out[key] = null;
+        continue;
+      }
+      // A polymorphic parent answers as the object it is (TYPEOF's row carries its type).
+      const attrType = (parentRow.attributes as { type?: string } | undefined)?.type;
+      const type = attrType === 'Name' && typeof parentRow.Type === 'string' ? parentRow.Type : attrType;
+      const parentSchema = rel?.polymorphic && type ? this.#ctx.schema(type) : rel?.parent;
+      out[key] = parentSchema ? this.#record(f, parentSchema, parentRow) : null;
     }
     return out;
   }

@@ -353,3 +353,90 @@ describe('errors as Salesforce’s GraphQL API answers them', () => {
     expect(old.status).toBe(404);
   });
 });
+
+describe('polymorphic relationships', () => {
+  it('when What and Who are read through inline fragments, then each node answers as the object it points to', async () => {
+    const [oppId] = org.seed('Opportunity', [
+      { Name: 'Big deal', StageName: 'Prospecting', CloseDate: '2026-12-31', AccountId: w.accountId },
+    ]);
+    const a = await call('POST', `${V}/sobjects/Event`, {
+      Subject: 'Poly A',
+      WhatId: w.accountId,
+      WhoId: w.contacts[0],
+      StartDateTime: '2026-11-24T09:00:00Z',
+      DurationInMinutes: 15,
+    });
+    const b = await call('POST', `${V}/sobjects/Event`, {
+      Subject: 'Poly B',
+      WhatId: oppId,
+      StartDateTime: '2026-11-25T09:00:00Z',
+      DurationInMinutes: 15,
+    });
+    const body = await graphql(`
+      fragment opp on Opportunity {
+        StageName {
+          value
+        }
+      }
+      query {
+        uiapi {
+          query {
+            Event(where: { Subject: { like: "Poly%" } }, orderBy: { Subject: { order: ASC } }) {
+              edges {
+                node {
+                  Subject {
+                    value
+                  }
+                  What {
+                    __typename
+                    ... on Account {
+                      Id
+                      Name {
+                        value
+                      }
+                    }
+                    ... on Opportunity {
+                      Name {
+                        value
+                      }
+                      ...opp
+                    }
+                  }
+                  Who {
+                    __typename
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    `);
+    expect(body.errors).toBeUndefined();
+    expect(nodes(body.data.uiapi.query.Event)).toEqual([
+      {
+        Subject: { value: 'Poly A' },
+        What: { __typename: 'Account', Id: w.accountId, Name: { value: 'Acme' } },
+        Who: { __typename: 'Contact' },
+      },
+      {
+        Subject: { value: 'Poly B' },
+        What: { __typename: 'Opportunity', Name: { value: 'Big deal' }, StageName: { value: 'Prospecting' } },
+        Who: null,
+      },
+    ]);
+    await call('DELETE', `${V}/sobjects/Event/${a.body.id as string}`);
+    await call('DELETE', `${V}/sobjects/Event/${b.body.id as string}`);
+  });
+
+  it('when a fragment names an object the relationship cannot point to, or a field sits outside a fragment, then a ValidationError', async () => {
+    const wrong = await graphql(
+      '{ uiapi { query { Event { edges { node { What { ... on Contact { Name { value } } } } } } } } }',
+    );
+    expect(wrong.errors[0].message).toMatch(/can never be of type 'Contact'/);
+    const bare = await graphql(
+      '{ uiapi { query { Event { edges { node { What { Name { value } } } } } } } }',
+    );
+    expect(bare.errors[0].message).toMatch(/Field 'Name' in type 'Event_What' is undefined/);
+  });
+});
