@@ -440,3 +440,14 @@ describe('polymorphic relationships', () => {
     expect(bare.errors[0].message).toMatch(/Field 'Name' in type 'Event_What' is undefined/);
   });
 });
+
+describe('API request counting', () => {
+  it('when a document holds three connections, then three API requests are counted (one per subquery)', async () => {
+    org.resetCounters();
+    const body = await graphql(
+      '{ uiapi { query { a: Account { totalCount } b: Contact { totalCount } e: Event { totalCount } } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    expect(org.counters()).toMatchObject({ total: 3, graphql: 3 });
+  });
+});
