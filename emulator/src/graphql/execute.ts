@@ -282,17 +282,7 @@ class Execution {
         const reason = String(q.message).trim().split('\n').pop() ?? '';
         // A field or object the running user cannot see does not exist in their schema.
         if (q.errorCode === 'INVALID_FIELD' || q.errorCode === 'INVALID_TYPE') {
-          return {
-            errors: [
-              format(
-                new Failure(
-                  'ValidationError',
-                  `Validation error (${q.errorCode}@[${c.path.join('/')}]) : ${reason}`,
-                  [c.node],
-                ),
-              ),
-            ],
-          };
+          return { errors: [format(unseen(q.errorCode, reason, c))] };
         }
         errors.push(format(new Failure('DataFetchingException', reason, [c.node], c.path)));
         setPath(data, c.path, null);
@@ -702,6 +692,28 @@ class Execution {
     }
     return out;
   }
+}
+
+/**
+ * SOQL refusing a field or object the schema has means the running user cannot see it (field-level
+ * security, object permissions); the user's GraphQL schema has no such field, so it is a validation
+ * error in the schema's words ("Field 'X' in type 'Y' is undefined").
+ */
+function unseen(
+  errorCode: string,
+  reason: string,
+  c: { path: string[]; node: FieldNode; schema: ObjectSchema },
+): Failure {
+  const column = /No such column '([^']+)' on entity '([^']+)'/.exec(reason);
+  const object = /sObject type '([^']+)' is not supported/.exec(reason);
+  let message = reason;
+  if (column) message = `Field '${column[1]!.split('.').pop()!}' in type '${column[2]!}' is undefined`;
+  else if (object) message = `Field '${object[1]!}' in type 'RecordQuery' is undefined`;
+  return new Failure(
+    'ValidationError',
+    `Validation error (${column || object ? 'FieldUndefined' : errorCode}@[${c.path.join('/')}]) : ${message}`,
+    [c.node],
+  );
 }
 
 function responseKey(f: FieldNode): string {
