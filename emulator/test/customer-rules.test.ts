@@ -103,6 +103,30 @@ describe('a validation rule', () => {
   });
 });
 
+describe('every write path', () => {
+  it('when sObject Collections create two events and one breaks a rule, then that one fails with the rule’s code and only the other is stored', async () => {
+    await setRules({
+      validationRules: [
+        { object: 'Event', name: 'Need_Location', blankField: 'Location', message: 'Where?' },
+      ],
+    });
+    const res = await call('POST', `${V}/composite/sobjects`, {
+      allOrNone: false,
+      records: [
+        { attributes: { type: 'Event' }, ...event({ Subject: 'COL ok', Location: 'Room 1' }) },
+        { attributes: { type: 'Event' }, ...event({ Subject: 'COL bad' }) },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body[0].success).toBe(true);
+    expect(res.body[1]).toEqual({
+      success: false,
+      errors: [{ statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Where?', fields: [] }],
+    });
+    expect(await count("Subject LIKE 'COL %'")).toBe(1);
+  });
+});
+
 describe('a required custom field', () => {
   it('when Event has a required Region__c, then describe says nillable false and a write without it is REQUIRED_FIELD_MISSING', async () => {
     await setRules({ requiredFields: [{ object: 'Event', field: 'Region__c' }] });
