@@ -362,8 +362,6 @@ class Execution {
   }
 
   #planConnection(node: FieldNode, schema: ObjectSchema, path: string[]): void {
-    const typeName = `${schema.name}Connection`;
-    requireSelection(node, typeName, path);
     if (this.#connections.length >= MAX_CONNECTIONS) {
       throw new Failure(
         'ValidationError',
@@ -371,7 +369,49 @@ class Execution {
         [node],
       );
     }
-    const allowed = new Set(['where', 'orderBy', 'first', 'after', 'upperBound', 'scope']);
+    const args = this.#connectionArgs(node, schema, path, true);
+    const typeofs: Typeofs = new Map();
+    const { columns, selections } = this.#connectionColumns(node, schema, path, typeofs);
+    // A polymorphic relationship is read with TYPEOF, one WHEN per object its fragments name.
+    for (const [rel, byType] of typeofs) {
+      // Only __typename asked: the Name object's Id and Type say what the parent is.
+      if (byType.size === 0) {
+        columns.add(`${rel}.Id`);
+        columns.add(`${rel}.Type`);
+        continue;
+      }
+      const whens = [...byType].map(([t, fields]) => `WHEN ${t} THEN ${[...fields].join(', ')}`);
+      columns.add(`TYPEOF ${rel} ${whens.join(' ')} ELSE Id END`);
+    }
+    const clauses = [`SELECT ${[...columns].join(', ')} FROM ${schema.name}`];
+    if (args.scope === 'MINE') clauses.push('USING SCOPE mine');
+    if (args.where) clauses.push(`WHERE ${args.where}`);
+    if (args.order) clauses.push(`ORDER BY ${args.order}`);
+    this.#connections.push({
+      path,
+      node,
+      schema,
+      soql: clauses.join(' '),
+      offset: args.offset,
+      first: args.first,
+      selections,
+    });
+  }
+
+  /** A connection's arguments: filter and order as SOQL, the page asked for. */
+  #connectionArgs(
+    node: FieldNode,
+    schema: ObjectSchema,
+    path: string[],
+    topLevel: boolean,
+  ): { where: string; order: string; first: number; offset: number; scope: unknown } {
+    const allowed = new Set([
+      'where',
+      'orderBy',
+      'first',
+      'after',
+      ...(topLevel ? ['upperBound', 'scope'] : []),
+    ]);
     for (const arg of node.arguments ?? []) {
       if (!allowed.has(arg.name.value)) {
         throw validation('UnknownArgument', path, `Unknown field argument '${arg.name.value}'`, arg);
@@ -403,9 +443,23 @@ class Execution {
     if (scope !== undefined && scope !== null && scope !== 'MINE' && scope !== 'EVERYTHING') {
       throw validation('WrongType', path, `Unsupported scope ${JSON.stringify(scope)}`, node);
     }
-    // Fields to select, checked against the object now so that an unknown one is a validation error.
+    return { where, order, first, offset, scope };
+  }
+
+  /**
+   * The columns a connection's selection needs, checked against the object now so that an unknown
+   * field is a validation error. `typeofs` is given for a top-level connection only: polymorphic
+   * relationships and child relationships are read from its nodes, not from a child connection's.
+   */
+  #connectionColumns(
+    node: FieldNode,
+    schema: ObjectSchema,
+    path: string[],
+    typeofs: Typeofs | undefined,
+  ): { columns: Set<string>; selections: FieldNode[] } {
+    const typeName = `${schema.name}Connection`;
+    requireSelection(node, typeName, path);
     const columns = new Set<string>(['Id']);
-    const typeofs: Typeofs = new Map();
     const selections = this.#fields(node.selectionSet, typeName);
     for (const f of selections) {
       const n = f.name.value;
@@ -436,22 +490,7 @@ class Execution {
         }
       }
     }
-    // A polymorphic relationship is read with TYPEOF, one WHEN per object its fragments name.
-    for (const [rel, byType] of typeofs) {
-      // Only __typename asked: the Name object's Id and Type say what the parent is.
-      if (byType.size === 0) {
-        columns.add(`${rel}.Id`);
-        columns.add(`${rel}.Type`);
-        continue;
-      }
-      const whens = [...byType].map(([t, fields]) => `WHEN ${t} THEN ${[...fields].join(', ')}`);
-      columns.add(`TYPEOF ${rel} ${whens.join(' ')} ELSE Id END`);
-    }
-    const clauses = [`SELECT ${[...columns].join(', ')} FROM ${schema.name}`];
-    if (scope === 'MINE') clauses.push('USING SCOPE mine');
-    if (where) clauses.push(`WHERE ${where}`);
-    if (order) clauses.push(`ORDER BY ${order}`);
-    this.#connections.push({ path, node, schema, soql: clauses.join(' '), offset, first, selections });
+    return { columns, selections };
   }
 
   #checkPageInfo(node: FieldNode, path: string[]): void {
@@ -507,6 +546,17 @@ class Execution {
           }
         }
         out.add(`${prefix}${field.name}`);
+        continue;
+      }
+      const child = typeofs ? this.#childOf(schema, n) : undefined;
+      if (child) {
+        // One level of child relationships, read as a SOQL subquery
+        // (https://developer.salesforce.com/docs/platform/lwc/guide/reference-graphql-relationships.html).
+        const args = this.#connectionArgs(f, child, here, false);
+        const { columns } = this.#connectionColumns(f, child, here, undefined);
+        const where = args.where ? ` WHERE ${args.where}` : '';
+        const order = args.order ? ` ORDER BY ${args.order}` : '';
+        out.add(`(SELECT ${[...columns].join(', ')} FROM ${n}${where}${order})`);
         continue;
       }
       const rel = parentOf(schema, n, (x) => this.#ctx.schema(x));
@@ -602,19 +652,37 @@ class Execution {
     typeofs.set(node.name.value, byType);
   }
 
+  /** The child object of a child relationship named exactly `name` (GraphQL names are case-sensitive). */
+  #childOf(schema: ObjectSchema, name: string): ObjectSchema | undefined {
+    const rel = schema.childRelationships.find((c) => c.relationshipName === name);
+    const child = rel ? this.#ctx.schema(rel.childSObject) : undefined;
+    return child?.queryable ? child : undefined;
+  }
+
   #connectionValue(c: Connection, result: { totalSize: number; records: object[] }): Record<string, unknown> {
-    const rows = result.records.slice(c.offset, c.offset + c.first) as Record<string, unknown>[];
-    const cursor = (i: number) => Buffer.from(`v1:${c.offset + i}`).toString('base64');
-    const hasNextPage = c.offset + rows.length < result.records.length;
+    return this.#page(c.selections, c.schema, result.records, result.totalSize, c.offset, c.first);
+  }
+
+  #page(
+    selections: FieldNode[],
+    schema: ObjectSchema,
+    records: object[],
+    totalSize: number,
+    offset: number,
+    first: number,
+  ): Record<string, unknown> {
+    const rows = records.slice(offset, offset + first) as Record<string, unknown>[];
+    const cursor = (i: number) => Buffer.from(`v1:${offset + i}`).toString('base64');
+    const hasNextPage = offset + rows.length < records.length;
     const out: Record<string, unknown> = {};
-    for (const f of c.selections) {
+    for (const f of selections) {
       const key = responseKey(f);
       switch (f.name.value) {
         case '__typename':
-          out[key] = `${c.schema.name}Connection`;
+          out[key] = `${schema.name}Connection`;
           break;
         case 'totalCount':
-          out[key] = result.totalSize;
+          out[key] = totalSize;
           break;
         case 'pageResultCount':
           out[key] = rows.length;
@@ -624,7 +692,7 @@ class Execution {
           for (const p of this.#fields(f.selectionSet, 'PageInfo')) {
             const pk = responseKey(p);
             if (p.name.value === 'hasNextPage') info[pk] = hasNextPage;
-            else if (p.name.value === 'hasPreviousPage') info[pk] = c.offset > 0;
+            else if (p.name.value === 'hasPreviousPage') info[pk] = offset > 0;
             else if (p.name.value === 'startCursor') info[pk] = rows.length ? cursor(0) : null;
             else if (p.name.value === 'endCursor') info[pk] = rows.length ? cursor(rows.length - 1) : null;
             else info[pk] = 'PageInfo';
@@ -633,14 +701,14 @@ class Execution {
           break;
         }
         default: {
-          const edgeFields = this.#fields(f.selectionSet, `${c.schema.name}Edge`);
+          const edgeFields = this.#fields(f.selectionSet, `${schema.name}Edge`);
           out[key] = rows.map((row, i) => {
             const edge: Record<string, unknown> = {};
             for (const e of edgeFields) {
               const ek = responseKey(e);
               if (e.name.value === 'cursor') edge[ek] = cursor(i);
-              else if (e.name.value === '__typename') edge[ek] = `${c.schema.name}Edge`;
-              else edge[ek] = this.#record(e, c.schema, row);
+              else if (e.name.value === '__typename') edge[ek] = `${schema.name}Edge`;
+              else edge[ek] = this.#record(e, schema, row);
             }
             return edge;
           });
@@ -676,6 +744,21 @@ class Execution {
           else v[sk] = null;
         }
         out[key] = v;
+        continue;
+      }
+      const child = this.#childOf(schema, n);
+      if (child && !fieldOf(schema, n) && !parentOf(schema, n, (x) => this.#ctx.schema(x))) {
+        const sub = row[n];
+        const records = isObject(sub) && Array.isArray(sub.records) ? (sub.records as object[]) : [];
+        const args = this.#connectionArgs(f, child, [], false);
+        out[key] = this.#page(
+          this.#fields(f.selectionSet, `${child.name}Connection`),
+          child,
+          records,
+          records.length,
+          args.offset,
+          args.first,
+        );
         continue;
       }
       const rel = parentOf(schema, n, (x) => this.#ctx.schema(x));

@@ -451,3 +451,94 @@ describe('API request counting', () => {
     expect(org.counters()).toMatchObject({ total: 3, graphql: 3 });
   });
 });
+
+describe('child relationships', () => {
+  it('when an Account node asks for its Contacts with where, orderBy and first, then one level of children comes back paged', async () => {
+    const body = await graphql(`
+      {
+        uiapi {
+          query {
+            Account(where: { Name: { eq: "Acme" } }) {
+              edges {
+                node {
+                  Name {
+                    value
+                  }
+                  Contacts(
+                    where: { LastName: { ne: "Cy" } }
+                    orderBy: { LastName: { order: DESC } }
+                    first: 1
+                  ) {
+                    edges {
+                      node {
+                        LastName {
+                          value
+                        }
+                        Account {
+                          Name {
+                            value
+                          }
+                        }
+                      }
+                    }
+                    totalCount
+                    pageInfo {
+                      hasNextPage
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    `);
+    expect(body.errors).toBeUndefined();
+    const acme = nodes(body.data.uiapi.query.Account)[0];
+    expect(acme.Contacts).toEqual({
+      edges: [{ node: { LastName: { value: 'Bob' }, Account: { Name: { value: 'Acme' } } } }],
+      totalCount: 2,
+      pageInfo: { hasNextPage: true },
+    });
+  });
+
+  it('when a child connection asks for its own children, then a ValidationError (one level only)', async () => {
+    const body = await graphql(
+      '{ uiapi { query { Account { edges { node { Contacts { edges { node { Events { edges { node { Id } } } } } } } } } } } }',
+    );
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0].message).toMatch(/Field 'Events' in type 'Contact' is undefined/);
+  });
+});
+
+describe('child relationships on a contact', () => {
+  it('when a Contact node asks for its Events, then the events whose Who it is come back', async () => {
+    const body = await graphql(`
+      {
+        uiapi {
+          query {
+            Contact(where: { LastName: { eq: "Ada" } }) {
+              edges {
+                node {
+                  Events(orderBy: { StartDateTime: { order: ASC } }) {
+                    edges {
+                      node {
+                        Id
+                      }
+                    }
+                    totalCount
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    `);
+    expect(body.errors).toBeUndefined();
+    const ada = w.contacts[0]!;
+    const expected = await soqlIds(`SELECT Id FROM Event WHERE WhoId = '${ada}' ORDER BY StartDateTime ASC`);
+    expect(nodes(nodes(body.data.uiapi.query.Contact)[0].Events).map((n) => n.Id)).toEqual(expected);
+    expect(expected).toEqual([w.events.e1, w.events.e3]);
+  });
+});
