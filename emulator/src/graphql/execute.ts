@@ -206,13 +206,23 @@ class Execution {
   }
 
   /** The value of an argument, variables resolved (an unset variable leaves the argument unset). */
-  #value(node: FieldNode, name: string): unknown {
+  #value(node: FieldNode, name: string, expected?: string): unknown {
     const arg = node.arguments?.find((a) => a.name.value === name);
     if (!arg) return undefined;
     if (arg.value.kind === Kind.VARIABLE) {
       const v = arg.value.name.value;
-      if (!this.#declared(v))
-        throw new Failure('ValidationError', `Variable '${v}' is undefined`, [arg.value]);
+      const def = (this.#operation.variableDefinitions ?? []).find((d) => d.variable.name.value === v);
+      if (!def) throw new Failure('ValidationError', `Variable '${v}' is undefined`, [arg.value]);
+      // A variable's declared type must be the argument's (`$taskWhere: Task_Filter` cannot filter
+      // Event), as GraphQL validation requires; a non-null variable fits a nullable argument.
+      const declared = typeText(def.type).replace(/!$/, '');
+      if (expected && declared !== expected) {
+        throw new Failure(
+          'ValidationError',
+          `Validation error (VariableTypeMismatch@[${node.name.value}]) : Variable type '${typeText(def.type)}' does not match expected type '${expected}'`,
+          [arg.value],
+        );
+      }
       return this.#variables[v];
     }
     this.#checkVariables(arg.value);
@@ -421,17 +431,17 @@ class Execution {
     let where = '';
     let order = '';
     try {
-      where = whereToSoql(this.#value(node, 'where'), schema, lookup);
-      order = orderByToSoql(this.#value(node, 'orderBy'), schema, lookup);
+      where = whereToSoql(this.#value(node, 'where', `${schema.name}_Filter`), schema, lookup);
+      order = orderByToSoql(this.#value(node, 'orderBy', `${schema.name}_OrderBy`), schema, lookup);
     } catch (e) {
       if (e instanceof FilterError) throw validation('WrongType', path, e.message, node);
       throw e;
     }
-    const first = this.#value(node, 'first') ?? DEFAULT_FIRST;
+    const first = this.#value(node, 'first', 'Int') ?? DEFAULT_FIRST;
     if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || first > MAX_FIRST) {
       throw validation('WrongType', path, `argument 'first' must be an integer from 0 to ${MAX_FIRST}`, node);
     }
-    const after = this.#value(node, 'after');
+    const after = this.#value(node, 'after', 'String');
     let offset = 0;
     if (after !== undefined && after !== null) {
       const decoded = typeof after === 'string' ? Buffer.from(after, 'base64').toString('utf8') : '';

@@ -334,6 +334,25 @@ describe('errors as Salesforce’s GraphQL API answers them', () => {
     });
   });
 
+  it('when a variable’s declared type is not the argument’s (Task_Filter for Event), then a ValidationError', async () => {
+    const body = await graphql(
+      'query q($w: Task_Filter, $n: Int!) { uiapi { query { Event(where: $w, first: $n) { totalCount } } } }',
+      { w: {}, n: 1 },
+    );
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0]).toMatchObject({
+      message: expect.stringMatching(
+        /Variable type 'Task_Filter' does not match expected type 'Event_Filter'/,
+      ),
+      extensions: { ErrorType: 'ValidationError' },
+    });
+    const ok = await graphql(
+      'query q($w: Event_Filter, $n: Int!) { uiapi { query { Event(where: $w, first: $n) { totalCount } } } }',
+      { w: { Subject: { eq: 'Demo' } }, n: 1 },
+    );
+    expect(ok.data.uiapi.query.Event.totalCount).toBe(1);
+  });
+
   it('when a document has two operations and no operationName, then OperationNotSupported', async () => {
     const doc = 'query a { uiapi { __typename } } query b { uiapi { __typename } }';
     expect((await graphql(doc)).errors[0].extensions.ErrorType).toBe('OperationNotSupported');
