@@ -15,6 +15,7 @@ import {
   GraphQLError,
   Kind,
   parse,
+  print,
   valueFromASTUntyped,
   type ASTNode,
   type DirectiveNode,
@@ -140,6 +141,8 @@ class Execution {
   readonly #variables: Record<string, unknown>;
   readonly #operation: OperationDefinitionNode;
   readonly #connections: Connection[] = [];
+  /** Each planned connection's response path, with the printed field that asked for it. */
+  readonly #planned = new Map<string, string>();
 
   constructor(body: unknown, ctx: GraphqlContext) {
     this.#ctx = ctx;
@@ -309,7 +312,8 @@ class Execution {
       const key = responseKey(f);
       const name = f.name.value;
       if (name === '__typename') data[key] = 'Query';
-      else if (name === 'uiapi') data[key] = this.#planUiapi(f, [key]);
+      // The same response key twice is one field whose selections merge (GraphQL's field merging).
+      else if (name === 'uiapi') data[key] = { ...asRecord(data[key]), ...this.#planUiapi(f, [key]) };
       else throw validation('FieldUndefined', [name], `Field '${name}' in type 'Query' is undefined`, f);
     }
     return data;
@@ -322,7 +326,8 @@ class Execution {
       const key = responseKey(f);
       const name = f.name.value;
       if (name === '__typename') out[key] = 'UIAPI';
-      else if (name === 'query') out[key] = this.#planRecordQuery(f, [...path, key]);
+      else if (name === 'query')
+        out[key] = { ...asRecord(out[key]), ...this.#planRecordQuery(f, [...path, key]) };
       else if (name === 'aggregate' || name === 'objectInfos' || name === 'relatedListByName') {
         throw new Failure(
           'ValidationError',
@@ -365,7 +370,23 @@ class Execution {
           f,
         );
       }
-      this.#planConnection(f, schema, [...path, key]);
+      // One response key, one connection: the same field asked twice is answered once; two different
+      // fields under one alias cannot be merged.
+      const at = [...path, key];
+      const printed = print(f);
+      const before = this.#planned.get(at.join('/'));
+      if (before !== undefined && before !== printed.replace(/^\w+\s*:\s*/, '')) {
+        throw validation(
+          'FieldsConflict',
+          at,
+          `'${key}' : fields have different selections, arguments or names and cannot be merged`,
+          f,
+        );
+      }
+      if (before === undefined) {
+        this.#planned.set(at.join('/'), printed.replace(/^\w+\s*:\s*/, ''));
+        this.#planConnection(f, schema, at);
+      }
       out[key] = null;
     }
     return out;
@@ -807,6 +828,10 @@ function unseen(
     `Validation error (${column || object ? 'FieldUndefined' : errorCode}@[${c.path.join('/')}]) : ${message}`,
     [c.node],
   );
+}
+
+function asRecord(v: unknown): Record<string, unknown> {
+  return isObject(v) ? v : {};
 }
 
 function responseKey(f: FieldNode): string {

@@ -561,3 +561,18 @@ describe('child relationships on a contact', () => {
     expect(expected).toEqual([w.events.e1, w.events.e3]);
   });
 });
+
+describe('field merging', () => {
+  it('when the same connection is asked twice, then it is answered once; two different fields under one alias are a ValidationError', async () => {
+    const twice = await graphql(
+      '{ uiapi { query { Event(first: 1) { totalCount } } } uiapi { query { Event(first: 1) { totalCount } Account { totalCount } } } }',
+    );
+    expect(twice.errors).toBeUndefined();
+    expect(Object.keys(twice.data.uiapi.query).sort()).toEqual(['Account', 'Event']);
+    expect(twice.data.uiapi.query.Event.totalCount).toBeGreaterThan(0);
+
+    const clash = await graphql('{ uiapi { query { x: Event { totalCount } x: Account { totalCount } } } }');
+    expect(clash.data).toBeUndefined();
+    expect(clash.errors[0].message).toMatch(/FieldsConflict/);
+  });
+});
