@@ -455,7 +455,14 @@ class Execution {
       where = whereToSoql(this.#value(node, 'where', `${schema.name}_Filter`), schema, lookup);
       order = orderByToSoql(this.#value(node, 'orderBy', `${schema.name}_OrderBy`), schema, lookup);
     } catch (e) {
-      if (e instanceof FilterError) throw validation('WrongType', path, e.message, node);
+      if (e instanceof FilterError) {
+        throw validation(
+          / is undefined/.test(e.message) ? 'FieldUndefined' : 'WrongType',
+          path,
+          e.message,
+          node,
+        );
+      }
       throw e;
     }
     const first = this.#value(node, 'first', 'Int') ?? DEFAULT_FIRST;
