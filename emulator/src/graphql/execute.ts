@@ -131,6 +131,8 @@ interface Connection {
   soql: string;
   offset: number;
   first: number;
+  /** Paging with an upper-bound limit: no record past this many is reachable. */
+  upperBound: number | undefined;
   selections: FieldNode[];
 }
 
@@ -425,6 +427,7 @@ class Execution {
       soql: clauses.join(' '),
       offset: args.offset,
       first: args.first,
+      upperBound: args.upperBound,
       selections,
     });
   }
@@ -435,7 +438,14 @@ class Execution {
     schema: ObjectSchema,
     path: string[],
     topLevel: boolean,
-  ): { where: string; order: string; first: number; offset: number; scope: unknown } {
+  ): {
+    where: string;
+    order: string;
+    first: number;
+    offset: number;
+    scope: unknown;
+    upperBound: number | undefined;
+  } {
     const allowed = new Set([
       'where',
       'orderBy',
@@ -481,7 +491,25 @@ class Execution {
     if (scope !== undefined && scope !== null && scope !== 'MINE' && scope !== 'EVERYTHING') {
       throw validation('WrongType', path, `Unsupported scope ${JSON.stringify(scope)}`, node);
     }
-    return { where, order, first, offset, scope };
+    // With upperBound, `first` is the batch size, "from 200 to 2000 only"
+    // (https://developer.salesforce.com/docs/platform/graphql/guide/paginate-use-upperbound.html).
+    const bound = this.#value(node, 'upperBound', 'Int');
+    let upperBound: number | undefined;
+    if (bound !== undefined && bound !== null) {
+      if (typeof bound !== 'number' || !Number.isInteger(bound) || bound < 1) {
+        throw validation('WrongType', path, `argument 'upperBound' must be a positive integer`, node);
+      }
+      if (first < 200) {
+        throw validation(
+          'WrongType',
+          path,
+          `with upperBound, argument 'first' must be from 200 to ${MAX_FIRST}`,
+          node,
+        );
+      }
+      upperBound = bound;
+    }
+    return { where, order, first, offset, scope, upperBound };
   }
 
   /**
@@ -698,7 +726,8 @@ class Execution {
   }
 
   #connectionValue(c: Connection, result: { totalSize: number; records: object[] }): Record<string, unknown> {
-    return this.#page(c.selections, c.schema, result.records, result.totalSize, c.offset, c.first);
+    const reachable = c.upperBound === undefined ? result.records : result.records.slice(0, c.upperBound);
+    return this.#page(c.selections, c.schema, reachable, result.totalSize, c.offset, c.first);
   }
 
   #page(

@@ -576,3 +576,15 @@ describe('field merging', () => {
     expect(clash.errors[0].message).toMatch(/FieldsConflict/);
   });
 });
+
+describe('upper-bound paging', () => {
+  it('when upperBound is given, then first must be 200 to 2000 and no record past the bound is reachable', async () => {
+    const small = await graphql('{ uiapi { query { Account(first: 5, upperBound: 3) { totalCount } } } }');
+    expect(small.errors[0].message).toMatch(/with upperBound, argument 'first' must be from 200 to 2000/);
+    const bounded = await graphql(
+      '{ uiapi { query { Account(first: 200, upperBound: 3) { edges { node { Id } } pageInfo { hasNextPage } } } } }',
+    );
+    expect(bounded.data.uiapi.query.Account.edges).toHaveLength(3);
+    expect(bounded.data.uiapi.query.Account.pageInfo.hasNextPage).toBe(false);
+  });
+});
