@@ -211,7 +211,7 @@ class Execution {
   }
 
   /** The value of an argument, variables resolved (an unset variable leaves the argument unset). */
-  #value(node: FieldNode, name: string, expected?: string): unknown {
+  #value(node: FieldNode, name: string, expected?: string, schema?: ObjectSchema): unknown {
     const arg = node.arguments?.find((a) => a.name.value === name);
     if (!arg) return undefined;
     if (arg.value.kind === Kind.VARIABLE) {
@@ -231,7 +231,67 @@ class Execution {
       return this.#variables[v];
     }
     this.#checkVariables(arg.value);
+    if (name === 'where' && schema) this.#checkFilterVariables(arg.value, schema);
     return valueFromASTUntyped(arg.value, this.#variables);
+  }
+
+  /**
+   * Variables inside a literal filter must be declared with the operand's type: an id or reference
+   * field compares with `ID`, a text field with `String` (`WhoId: { eq: $recordId }` needs
+   * `$recordId: ID`). Only these unambiguous scalars are checked; other operand types are not.
+   */
+  #checkFilterVariables(node: ASTNode, schema: ObjectSchema): void {
+    if (node.kind !== Kind.OBJECT) return;
+    for (const f of node.fields) {
+      const key = f.name.value;
+      if (key === 'and' || key === 'or') {
+        const items = f.value.kind === Kind.LIST ? f.value.values : [f.value];
+        items.forEach((v) => this.#checkFilterVariables(v, schema));
+        continue;
+      }
+      if (key === 'not') {
+        this.#checkFilterVariables(f.value, schema);
+        continue;
+      }
+      const field = fieldOf(schema, key);
+      if (!field) {
+        const rel = parentOf(schema, key, (x) => this.#ctx.schema(x));
+        if (rel?.parent) this.#checkFilterVariables(f.value, rel.parent);
+        continue;
+      }
+      const scalar = operandScalar(field);
+      if (!scalar || f.value.kind !== Kind.OBJECT) continue;
+      for (const op of f.value.fields) {
+        if ((op.name.value === 'inq' || op.name.value === 'ninq') && op.value.kind === Kind.OBJECT) {
+          for (const sub of op.value.fields) {
+            const joined = sub.name.value === 'ApiName' ? undefined : this.#ctx.schema(sub.name.value);
+            if (joined) this.#checkFilterVariables(sub.value, joined);
+          }
+          continue;
+        }
+        const list = op.name.value === 'in' || op.name.value === 'nin';
+        const operands = list && op.value.kind === Kind.LIST ? op.value.values : [op.value];
+        for (const operand of operands) {
+          if (operand.kind !== Kind.VARIABLE) continue;
+          const def = (this.#operation.variableDefinitions ?? []).find(
+            (d) => d.variable.name.value === operand.name.value,
+          );
+          if (!def) continue;
+          const declared = typeText(def.type).replace(/!/g, '');
+          const wanted = list && op.value.kind === Kind.VARIABLE ? `[${scalar}]` : scalar;
+          if (
+            ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'like', 'in', 'nin'].includes(op.name.value) &&
+            declared !== wanted
+          ) {
+            throw new Failure(
+              'ValidationError',
+              `Validation error (VariableTypeMismatch@[${key}/${op.name.value}]) : Variable type '${typeText(def.type)}' does not match expected type '${wanted}'`,
+              [operand],
+            );
+          }
+        }
+      }
+    }
   }
 
   #declared(name: string): boolean {
@@ -462,7 +522,7 @@ class Execution {
     let where = '';
     let order = '';
     try {
-      where = whereToSoql(this.#value(node, 'where', `${schema.name}_Filter`), schema, lookup);
+      where = whereToSoql(this.#value(node, 'where', `${schema.name}_Filter`, schema), schema, lookup);
       order = orderByToSoql(this.#value(node, 'orderBy', `${schema.name}_OrderBy`), schema, lookup);
     } catch (e) {
       if (e instanceof FilterError) {
@@ -864,6 +924,16 @@ function unseen(
     `Validation error (${column || object ? 'FieldUndefined' : errorCode}@[${c.path.join('/')}]) : ${message}`,
     [c.node],
   );
+}
+
+/** The GraphQL scalar an operator of this field compares with, where it is unambiguous. */
+function operandScalar(field: FieldSchema): string | undefined {
+  if (field.type === 'id' || field.type === 'reference') return 'ID';
+  if (['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'combobox'].includes(field.type))
+    return 'String';
+  if (field.type === 'boolean') return 'Boolean';
+  if (field.type === 'int') return 'Int';
+  return undefined;
 }
 
 function asRecord(v: unknown): Record<string, unknown> {

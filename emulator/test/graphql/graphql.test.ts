@@ -353,6 +353,16 @@ describe('errors as Salesforce’s GraphQL API answers them', () => {
     expect(ok.data.uiapi.query.Event.totalCount).toBe(1);
   });
 
+  it('when a String variable is compared with an id field (in a semi-join too), then VariableTypeMismatch; as ID it runs', async () => {
+    const doc = (type: string) =>
+      `query q($id: ${type}) { uiapi { query { Event(where: { Id: { inq: { EventRelation: { RelationId: { eq: $id } }, ApiName: "EventId" } } }) { totalCount } } } }`;
+    const wrong = await graphql(doc('String'), { id: w.contacts[0] });
+    expect(wrong.data).toBeUndefined();
+    expect(wrong.errors[0].message).toMatch(/Variable type 'String' does not match expected type 'ID'/);
+    const right = await graphql(doc('ID!'), { id: w.contacts[0] });
+    expect(right.data.uiapi.query.Event.totalCount).toBe(3);
+  });
+
   it('when a document has two operations and no operationName, then OperationNotSupported', async () => {
     const doc = 'query a { uiapi { __typename } } query b { uiapi { __typename } }';
     expect((await graphql(doc)).errors[0].extensions.ErrorType).toBe('OperationNotSupported');
