@@ -63,6 +63,11 @@ export function parentOf(
   return { field, parent: lookup(targets[0]!), polymorphic: false };
 }
 
+/**
+ * "If you attempt to pass in an unsupported field to the where filter, you get a "Field 'FieldName' in
+ * type 'ObjectName' is undefined" error"
+ * (https://developer.salesforce.com/docs/platform/graphql/guide/query-limits.html).
+ */
 function undefinedField(name: string, typeName: string): FilterError {
   return new FilterError(`Field '${name}' in type '${typeName}' is undefined`);
 }
@@ -165,7 +170,7 @@ function condition(filter: unknown, schema: ObjectSchema, prefix: string, ctx: C
         `Filtering on the polymorphic relationship '${key}' in type '${typeName}' is not supported by the local org`,
       );
     }
-    throw undefinedField(key, typeName);
+    throw undefinedField(key, schema.name);
   }
   if (parts.length === 0) return '';
   return parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' AND ');
@@ -175,7 +180,7 @@ function operators(field: FieldSchema, ops: unknown, schema: ObjectSchema, prefi
   const typeName = `${schema.name}_Filter`;
   if (ops === null) return '';
   if (!isObject(ops)) throw new FilterError(`Invalid value ${JSON.stringify(ops)} for field '${field.name}'`);
-  if (!field.filterable) throw undefinedField(field.name, typeName);
+  if (!field.filterable) throw undefinedField(field.name, schema.name);
   const path = `${prefix}${field.name}`;
   const parts: string[] = [];
   for (const [op, value] of Object.entries(ops)) {

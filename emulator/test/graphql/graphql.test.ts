@@ -320,7 +320,12 @@ describe('errors as Salesforce’s GraphQL API answers them', () => {
       '{ uiapi { query { Event(where: { Nope: { eq: "x" } }) { edges { node { Id } } } } } }',
     );
     expect(body.data).toBeUndefined();
-    expect(body.errors[0].message).toMatch(/Field 'Nope' in type 'Event_Filter' is undefined/);
+    expect(body.errors[0].message).toMatch(/Field 'Nope' in type 'Event' is undefined/);
+    // A long text area is not filterable: the same error, as the Query Limitations page says.
+    const long = await graphql(
+      '{ uiapi { query { Event(where: { Description: { eq: "x" } }) { totalCount } } } }',
+    );
+    expect(long.errors[0].message).toMatch(/Field 'Description' in type 'Event' is undefined/);
   });
 
   it('when the document is not GraphQL, then InvalidSyntax with the line and column', async () => {
