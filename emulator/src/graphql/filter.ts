@@ -15,6 +15,7 @@
  * - dates and datetimes compare with `{ value: "…" }`, `{ literal: TODAY }` or
  *   `{ range: { last_n_days: 3 } }` (https://developer.salesforce.com/docs/platform/graphql/guide/filter-fields.html).
  */
+import { NAME_SCHEMA } from '../query/schema-paths.ts';
 import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
 
 /** A filter the schema does not allow; the caller reports it as a GraphQL ValidationError. */
@@ -166,14 +167,65 @@ function condition(filter: unknown, schema: ObjectSchema, prefix: string, ctx: C
       continue;
     }
     if (rel?.polymorphic) {
-      throw new FilterError(
-        `Filtering on the polymorphic relationship '${key}' in type '${typeName}' is not supported by the local org`,
-      );
+      const c = polymorphicCondition(value, schema, key, rel.field, `${prefix}${key}.`, ctx);
+      if (c !== '') parts.push(c);
+      continue;
     }
     throw undefinedField(key, schema.name);
   }
   if (parts.length === 0) return '';
   return parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' AND ');
+}
+
+/**
+ * `What: { Account: { Name: { eq: "Acme" } } }`: one filter per object the relationship may point to
+ * (`Event_What_Filters`, https://developer.salesforce.com/docs/platform/graphql/guide/filter-polymorphic.html),
+ * as `What.Type = 'Account' AND What.Name = 'Acme'`. SOQL reads a polymorphic parent through the Name
+ * object, so only its fields (Name, FirstName, LastName, …) can be filtered here; how Salesforce
+ * filters other fields of the object is not documented, and the local org refuses them.
+ */
+function polymorphicCondition(
+  value: unknown,
+  schema: ObjectSchema,
+  key: string,
+  ref: FieldSchema,
+  prefix: string,
+  ctx: Ctx,
+): string {
+  if (value === null || value === undefined) return '';
+  const typeName = `${schema.name}_${key}_Filters`;
+  if (!isObject(value))
+    throw new FilterError(`Invalid value ${JSON.stringify(value)} for type '${typeName}'`);
+  const parts: string[] = [];
+  const nameFields = new Set(NAME_SCHEMA.fields.map((f) => f.name));
+  for (const [target, filter] of Object.entries(value)) {
+    const targetSchema = (ref.referenceTo ?? []).includes(target) ? ctx.lookup(target) : undefined;
+    if (!targetSchema) throw undefinedField(target, typeName);
+    refuseBeyondName(filter, targetSchema, nameFields, key);
+    const view: ObjectSchema = {
+      ...targetSchema,
+      fields: targetSchema.fields.filter((f) => nameFields.has(f.name) && f.type !== 'reference'),
+    };
+    const inner = condition(filter, view, prefix, ctx);
+    const type = `${prefix}Type = ${quote(target)}`;
+    parts.push(inner === '' ? type : `(${type} AND (${inner}))`);
+  }
+  if (parts.length === 0) return '';
+  return parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' AND ');
+}
+
+function refuseBeyondName(filter: unknown, target: ObjectSchema, nameFields: Set<string>, rel: string): void {
+  if (!isObject(filter)) return;
+  for (const [k, v] of Object.entries(filter)) {
+    if (k === 'and' || k === 'or')
+      (Array.isArray(v) ? v : [v]).forEach((x) => refuseBeyondName(x, target, nameFields, rel));
+    else if (k === 'not') refuseBeyondName(v, target, nameFields, rel);
+    else if (fieldOf(target, k) && (!nameFields.has(k) || fieldOf(target, k)?.type === 'reference')) {
+      throw new FilterError(
+        `The local org filters '${rel}' only on the Name object's fields; '${target.name}.${k}' is not one of them`,
+      );
+    }
+  }
 }
 
 function operators(field: FieldSchema, ops: unknown, schema: ObjectSchema, prefix: string, ctx: Ctx): string {

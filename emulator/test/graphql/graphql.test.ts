@@ -459,6 +459,23 @@ describe('polymorphic relationships', () => {
         Who: null,
       },
     ]);
+    const subjectsWhere = async (where: string) => {
+      const res = await graphql(
+        `{ uiapi { query { Event(where: { and: [{ Subject: { like: "Poly%" } }, ${where}] }) { edges { node { Subject { value } } } } } } }`,
+      );
+      return res.errors
+        ? res.errors
+        : nodes(res.data.uiapi.query.Event).map((n) => n.Subject.value as string);
+    };
+    expect(await subjectsWhere('{ What: { Account: { Name: { eq: "Acme" } } } }')).toEqual(['Poly A']);
+    expect(await subjectsWhere('{ What: { Opportunity: { Name: { like: "Big%" } } } }')).toEqual(['Poly B']);
+    expect(await subjectsWhere('{ What: { Opportunity: {} } }')).toEqual(['Poly B']);
+    expect(await subjectsWhere('{ What: { Contact: { Name: { eq: "Ada" } } } }')).toMatchObject([
+      { message: expect.stringMatching(/Field 'Contact' in type 'Event_What_Filters' is undefined/) },
+    ]);
+    expect(await subjectsWhere('{ What: { Account: { Industry: { eq: "Media" } } } }')).toMatchObject([
+      { message: expect.stringMatching(/only on the Name object's fields/) },
+    ]);
     await call('DELETE', `${V}/sobjects/Event/${a.body.id as string}`);
     await call('DELETE', `${V}/sobjects/Event/${b.body.id as string}`);
   });
