@@ -121,13 +121,11 @@ function literal(field: FieldSchema, value: unknown, typeName: string): string {
 
 interface Ctx {
   readonly lookup: SchemaLookup;
-  /** True inside a semi-join's subquery (a second level is refused by SOQL itself). */
-  readonly nested: boolean;
 }
 
 /** A `where` filter of `schema` as a SOQL condition; '' when it filters nothing. */
 export function whereToSoql(filter: unknown, schema: ObjectSchema, lookup: SchemaLookup): string {
-  return condition(filter, schema, '', { lookup, nested: false });
+  return condition(filter, schema, '', { lookup });
 }
 
 function condition(filter: unknown, schema: ObjectSchema, prefix: string, ctx: Ctx): string {
@@ -323,7 +321,7 @@ function semiJoin(value: unknown, ctx: Ctx): string {
   if (typeof apiName !== 'string') throw new FilterError(`The semi-join on '${objectName}' needs ApiName`);
   const selected = fieldOf(schema, apiName);
   if (!selected) throw undefinedField(apiName, schema.name);
-  const where = condition(filter, schema, '', { ...ctx, nested: true });
+  const where = condition(filter, schema, '', ctx);
   return `SELECT ${selected.name} FROM ${schema.name}${where ? ` WHERE ${where}` : ''}`;
 }
 
