@@ -47,6 +47,7 @@ function orgSettings(knobs: Knobs): OrgSettings {
     sharedActivities: knobs.sharedActivities,
     packageInstalled: knobs.packageInstalled,
     sharing: knobs.sharing,
+    customerRules: knobs.customerRules,
   };
 }
 

@@ -29,6 +29,14 @@ const HELP = `Usage: npm run emulator -- [options]
   --sharing LIST         organization-wide defaults, e.g. Account=Private,Activity=Private
                          (Account/Opportunity/Lead: Private|Read|ReadWrite; Contact also
                          ControlledByParent; Activity: Private|ControlledByParent)
+
+  A customer's own rules on Event/Task (repeatable; see docs/local-org.md, "Customer rules"):
+  --validation-rule SPEC      Object.RuleName:Field:Message — refuses a write where Field is blank
+                              (FIELD_CUSTOM_VALIDATION_EXCEPTION with Message)
+  --required-field SPEC       Object.Field__c — a required custom field (REQUIRED_FIELD_MISSING)
+  --picklist SPEC             Object.Field=A,B,C — the picklist's values (unrestricted)
+  --restricted-picklist SPEC  Object.Field=A,B,C — the same, restricted
+                              (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST)
 `;
 
 function parseFlags() {
@@ -54,6 +62,10 @@ function parseFlags() {
         'no-shared-activities': { type: 'boolean', default: false },
         'no-package': { type: 'boolean', default: false },
         sharing: { type: 'string' },
+        'validation-rule': { type: 'string', multiple: true },
+        'required-field': { type: 'string', multiple: true },
+        picklist: { type: 'string', multiple: true },
+        'restricted-picklist': { type: 'string', multiple: true },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -82,10 +94,41 @@ if (values['no-shared-activities']) rawKnobs.sharedActivities = false;
 if (values['no-package']) rawKnobs.packageInstalled = false;
 if (values.sharing !== undefined) rawKnobs.sharing = values.sharing;
 
+/** The customer-rule flags as the customerRules knob's JSON (parseKnobs validates it). */
+function customerRuleFlags(): Record<string, unknown> | undefined {
+  const rules = values['validation-rule'] ?? [];
+  const required = values['required-field'] ?? [];
+  const lists = [
+    ...(values.picklist ?? []).map((s) => ({ s, restricted: false })),
+    ...(values['restricted-picklist'] ?? []).map((s) => ({ s, restricted: true })),
+  ];
+  if (rules.length + required.length + lists.length === 0) return undefined;
+  const bad = (flag: string, s: string) => new Error(`--${flag} ${s}: see --help for its form`);
+  return {
+    validationRules: rules.map((s) => {
+      const m = /^(\w+)\.(\w+):(\w+):(.+)$/.exec(s);
+      if (!m) throw bad('validation-rule', s);
+      return { object: m[1], name: m[2], blankField: m[3], message: m[4], errorDisplayField: m[3] };
+    }),
+    requiredFields: required.map((s) => {
+      const m = /^(\w+)\.(\w+)$/.exec(s);
+      if (!m) throw bad('required-field', s);
+      return { object: m[1], field: m[2] };
+    }),
+    picklists: lists.map(({ s, restricted }) => {
+      const m = /^(\w+)\.(\w+)=(.+)$/.exec(s);
+      if (!m) throw bad(restricted ? 'restricted-picklist' : 'picklist', s);
+      return { object: m[1], field: m[2], values: m[3]!.split(',').map((v) => v.trim()), restricted };
+    }),
+  };
+}
+
 let options: LocalOrgOptions;
 try {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
+  const customer = customerRuleFlags();
+  if (customer) rawKnobs.customerRules = customer;
   options = { port, host: values.host, autoApprove: values['auto-approve'], knobs: parseKnobs(rawKnobs) };
   if (values.username !== undefined) options.username = values.username;
   if (values.password !== undefined) options.password = values.password;

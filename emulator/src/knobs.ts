@@ -6,6 +6,8 @@ import {
 } from './security/sharing.ts';
 
 /** Settings tests and benchmarks turn at run time (flags, the control endpoint, or setKnobs). */
+import { NO_CUSTOMER_RULES, parseCustomerRules, type CustomerRules } from './org/customer-rules.ts';
+
 export type FailureKind = 'UNABLE_TO_LOCK_ROW' | '503' | 'REQUEST_LIMIT_EXCEEDED';
 
 export interface Knobs {
@@ -27,6 +29,8 @@ export interface Knobs {
    * changes only the objects it names.
    */
   sharing: SharingDefaults;
+  /** A customer's validation rules, required custom fields and picklists on Event/Task (org/customer-rules.ts). */
+  customerRules: CustomerRules;
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -39,6 +43,7 @@ export const DEFAULT_KNOBS: Knobs = {
   sharedActivities: true,
   packageInstalled: true,
   sharing: DEFAULT_SHARING,
+  customerRules: NO_CUSTOMER_RULES,
 };
 
 const FAILURE_KINDS: readonly FailureKind[] = ['UNABLE_TO_LOCK_ROW', '503', 'REQUEST_LIMIT_EXCEEDED'];
@@ -75,6 +80,7 @@ export function parseKnobs(input: Record<string, unknown>): Partial<Knobs> {
   set('sharedActivities', bool('sharedActivities'));
   set('packageInstalled', bool('packageInstalled'));
   if (input.sharing !== undefined) out.sharing = parseSharing(input.sharing);
+  if (input.customerRules !== undefined) out.customerRules = parseCustomerRules(input.customerRules);
   if (input.failureKinds !== undefined) {
     const raw = input.failureKinds;
     const list = Array.isArray(raw)

@@ -26,6 +26,7 @@ import { DEFAULT_SHARING, type SharingDefaults } from '../security/sharing.ts';
 import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { activityRules } from './activities.ts';
 import { contentRules } from './content.ts';
+import { applyToSchemas, chainRules, customerRules, type CustomerRules } from './customer-rules.ts';
 import { Store, type MutableRecord } from './store.ts';
 import { coerce, formatDateTime } from './values.ts';
 
@@ -34,6 +35,8 @@ export interface OrgSettings {
   packageInstalled: boolean;
   /** Organization-wide sharing defaults per object (Activity covers Event and Task). */
   sharing?: SharingDefaults;
+  /** The customer's validation rules, required fields and picklists on Event and Task. */
+  customerRules: CustomerRules;
 }
 
 /** Hooks an object's rules plug into the write path. */
@@ -90,6 +93,8 @@ export class Org {
     this.#packageFields = readPackageFields(options.projectRoot);
     for (const [name, rules] of Object.entries({ ...activityRules(), ...contentRules(), ...securityRules() }))
       this.#rules.set(name, rules);
+    for (const [name, rules] of Object.entries(customerRules()))
+      this.#rules.set(name, chainRules(this.#rules.get(name), rules));
     this.rebuildSchemas();
     if (options.data) {
       this.store.load(options.data);
@@ -239,6 +244,7 @@ export class Org {
           childRelationships: s.childRelationships.filter((c) => !absent.has(c.childSObject)),
         }));
     }
+    schemas = applyToSchemas(schemas, this.settings.customerRules);
     this.store.setSchemas(schemas);
     this.#fieldMaps = new Map(
       schemas.map((s) => [s.name, new Map(s.fields.map((f) => [f.name.toLowerCase(), f]))]),

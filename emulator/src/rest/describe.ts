@@ -91,7 +91,7 @@ function describeField(f: FieldSchema): Record<string, unknown> {
     relationshipName: f.type === 'reference' ? (f.relationshipName ?? null) : null,
     relationshipOrder: null,
     restrictedDelete: false,
-    restrictedPicklist: f.name === 'ShareType' || f.name === 'Visibility',
+    restrictedPicklist: f.restrictedPicklist ?? (f.name === 'ShareType' || f.name === 'Visibility'),
     scale: ['double', 'currency', 'percent'].includes(f.type) ? 2 : 0,
     searchPrefilterable: false,
     soapType: SOAP_TYPE[f.type] ?? 'xsd:string',

@@ -6,6 +6,7 @@
 import { ApiError, isApiError, notFound } from '../errors.ts';
 import { to18 } from '../ids.ts';
 import { Org } from '../org/org.ts';
+import { executeGraphql, GRAPHQL_MIN_VERSION } from '../graphql/execute.ts';
 import { executeSoql, executeSosl } from '../query/index.ts';
 import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { queryColumns } from './columns.ts';
@@ -81,6 +82,8 @@ export class Rest {
         return 'search';
       case 'limits':
         return 'limits';
+      case 'graphql':
+        return 'graphql';
       case 'composite':
         if (second === 'graph') return 'graph';
         if (second === 'sobjects') return 'collections';
@@ -151,6 +154,12 @@ export class Rest {
       case 'limits':
         allow(method, ['GET']);
         return { status: 200, body: this.#limits() };
+      case 'graphql':
+        // UI API GraphQL, POST only, from v56.0 (https://developer.salesforce.com/docs/platform/graphql/guide/query-status.html).
+        if (rest.length > 0 || inComposite || Number.parseInt(version, 10) < GRAPHQL_MIN_VERSION)
+          throw notFound();
+        allow(method, ['POST']);
+        return { status: 200, body: this.#graphql(version, body) };
       case 'composite':
         if (inComposite && rest[0] !== 'sobjects') throw notFound();
         return this.composite.route(method, version, rest, query, body, headers);
@@ -526,6 +535,24 @@ export class Rest {
       return { status: 204 };
     }
     return { status: 200, body: this.renderRecord(version, schema.name, match, fieldsParam(query)) };
+  }
+
+  #graphql(version: string, body: unknown): unknown {
+    let subqueries = 0;
+    const answer = executeGraphql(body, {
+      apiVersion: version,
+      schema: (name) => this.org.store.schema(name),
+      // The running user's SOQL path, so that what /query enforces holds for GraphQL too.
+      runSoql: (soql) => {
+        subqueries++;
+        return this.runSoql(version, soql, false);
+      },
+    });
+    // "Each subquery counts as one request for rate limiting"
+    // (https://developer.salesforce.com/docs/platform/graphql/guide/query-limits.html); the HTTP layer
+    // counted the request once.
+    this.countExtra('graphql', Math.max(0, subqueries - 1));
+    return answer;
   }
 
   runSoql(version: string, soql: string, includeDeleted: boolean): { totalSize: number; records: object[] } {

@@ -54,6 +54,8 @@ export interface FieldSchema {
     active: boolean;
     defaultValue: boolean;
   }[];
+  /** Only the listed values may be stored (describe `restrictedPicklist`). */
+  readonly restrictedPicklist?: boolean;
   /** For name fields (`Name`). */
   readonly nameField?: boolean;
 }
