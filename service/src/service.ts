@@ -2,6 +2,8 @@
  * The composition root: builds the store, the Salesforce connection manager, the use-cases, the
  * HTTP app and the worker from a Config, and starts and stops them together.
  */
+import { AdminAuth } from './admin/admin-auth.ts';
+import { BackfillService } from './backfill/backfill-service.ts';
 import type { Config } from './config.ts';
 import { ConnectService } from './connect/connect-service.ts';
 import { TokenCipher } from './crypto/token-cipher.ts';
@@ -12,7 +14,7 @@ import { LookupService } from './lookups/lookup-service.ts';
 import { MeetingService } from './meetings/meeting-service.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ConnectionManager } from './salesforce/connection.ts';
-import { openStore } from './store/index.ts';
+import { openStores } from './store/index.ts';
 import { syncMeeting } from './sync/sync-meeting.ts';
 import type { Store } from './store/types.ts';
 import { Worker, type SyncMeetingFn, type WorkerOptions } from './worker/worker.ts';
@@ -47,7 +49,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const cipher = new TokenCipher(config.tokenEncryptionKeys);
-  const store = await openStore(
+  const { store, admin } = await openStores(
     config.databaseUrl,
     cipher,
     options.databaseSchema ? { schema: options.databaseSchema } : {},
@@ -97,6 +99,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     },
     onDisconnected: (ws) => lookups.forget(ws),
   });
+  const meetings = new MeetingService(store, () => worker.kick());
+  const backfills = new BackfillService({
+    store,
+    admin,
+    connections,
+    logger: logger.child({ module: 'backfill' }),
+    onQueued: () => worker.kick(),
+  });
   const app = createApp({
     apiToken: config.apiToken,
     webhookSecrets: config.webhookSecrets,
@@ -105,13 +115,27 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger: logger.child({ module: 'http' }),
     metrics,
     connect,
-    meetings: new MeetingService(store, () => worker.kick()),
+    meetings,
     lookups,
     onAccepted: () => worker.kick(),
+    admin: {
+      apiToken: config.apiToken,
+      publicUrl,
+      defaultLoginUrl: config.salesforce.loginUrl,
+      auth: new AdminAuth(admin, publicUrl),
+      admin,
+      connect,
+      meetings,
+      backfills,
+      logger: logger.child({ module: 'admin' }),
+    },
   });
 
   web.serve(app);
-  if (options.runWorker !== false) await worker.start();
+  if (options.runWorker !== false) {
+    await worker.start();
+    backfills.start();
+  }
   logger.info({ url, engine: store.engine }, 'service started');
 
   let stopped = false;
@@ -126,6 +150,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       if (stopped) return;
       stopped = true;
       await stopWebServer(server);
+      await backfills.stop();
       await worker.stop();
       await store.close();
       logger.info('service stopped');

@@ -1,6 +1,7 @@
 /** /openapi.json, generated from the zod schemas the routes validate with. */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { registerAdminPaths } from '../admin/admin-openapi.ts';
 import { meetingEventSchema } from '../meetings/schema.ts';
 import {
   connectRequestSchema,
@@ -126,6 +127,7 @@ export function buildOpenApiDocument(publicUrl: string): object {
     },
     responses: { 200: json(searchResponseSchema, 'matches'), 409: error('workspace not connected') },
   });
+  registerAdminPaths(registry, secured);
   for (const [path, summary] of [
     ['/healthz', 'liveness'],
     ['/readyz', 'readiness: the database answers'],
