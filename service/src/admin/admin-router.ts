@@ -19,7 +19,7 @@ import type { Logger } from '../logger.ts';
 import type { MeetingService } from '../meetings/meeting-service.ts';
 import { decodeCursor, type AdminStore, type MeetingLogEntry } from '../store/admin-store.ts';
 import type { MeetingState } from '../store/types.ts';
-import type { AdminAuth} from './admin-auth.ts';
+import type { AdminAuth } from './admin-auth.ts';
 import { readCookie, SESSION_TTL_MS, SIGN_IN_PATH } from './admin-auth.ts';
 import {
   backfillCounts,

@@ -126,7 +126,10 @@ export function meetingErrorText(m: Pick<MeetingLogEntry, 'state' | 'reason' | '
     not_connected: 'Salesforce is not connected; it syncs once you connect.',
     connection_broken: 'The Salesforce connection is broken; it syncs once you reconnect.',
     permission_denied: 'The connected user lacks a permission Salesforce requires for this meeting.',
-    record_rejected: 'Salesforce rejected the record (a validation rule, a required field or a trigger).',
+    salesforce_record_error:
+      'Salesforce rejected the record (a validation rule, a required field, a field too long or a trigger). Fix the cause in Salesforce or in the meeting, then press Resync.',
+    internal_error:
+      'Syncing failed repeatedly for an unexpected reason. Press Resync to try again; contact support if it keeps failing.',
     limit_exceeded: 'The org’s daily API allowance was used up; it retries when it frees up.',
     no_crm_match: 'No participant matches a contact, lead or account in Salesforce, so nothing was written.',
   };
@@ -232,8 +235,13 @@ function healthCard(m: PageModel): string {
         ...fields.found.map((f) => `<li>${tick(true, `Field ${esc(f)} on Activity`)}</li>`),
         ...fields.missing.map(
           (f) =>
-            `<li data-id="missing-field">${tick(false, `Field <strong>${esc(f)}</strong> on Activity is missing: install the Salescaling package (or give the user field access to it in its permission set). Meetings still sync without it, with the recording link in the description.`)}</li>`,
+            `<li data-id="missing-field">${tick(false, `Field <strong>${esc(f)}</strong> on Activity is missing`)}</li>`,
         ),
+        ...(fields.missing.length
+          ? [
+              `<li class="adm-fix" data-id="missing-field-fix">How to fix: install the Salescaling package in this org, or give the connected user field access to these fields in the “Salescaling Integration User” permission set. Until then meetings still sync, with the recording link in the description.</li>`,
+            ]
+          : []),
       ].join('')
     : '';
   const shared = s.sharedActivities

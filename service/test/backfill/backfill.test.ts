@@ -44,7 +44,7 @@ async function waitForBackfill(baseUrl: string, id: string, state: string, timeo
 }
 
 const buyer = { email: 'buyer@example.org', name: 'Bea Buyer', internal: false };
-const stranger = { email: 'nobody@unknown.example', internal: false };
+const stranger = { email: 'nobody@unknown.example', name: 'No Body', internal: false };
 const events = (prefix: string, n: number, participants = [buyer]) =>
   Array.from({ length: n }, (_, i) => processedEvent(meeting({ id: `${prefix}_${i + 1}`, participants })));
 
