@@ -3,6 +3,7 @@
  * HTTP app and the worker from a Config, and starts and stops them together.
  */
 import { AdminAuth } from './admin/admin-auth.ts';
+import { AlertService } from './alerts/alert-service.ts';
 import { BackfillService } from './backfill/backfill-service.ts';
 import type { Config } from './config.ts';
 import { ConnectService } from './connect/connect-service.ts';
@@ -30,6 +31,8 @@ export interface ServiceOptions {
   readonly worker?: Partial<Pick<WorkerOptions, 'concurrency' | 'leaseMs' | 'pollMs' | 'backoff' | 'owner'>>;
   /** false: serve HTTP only (the worker runs elsewhere). */
   readonly runWorker?: boolean;
+  /** How often alerts are checked and delivered (tests shorten it). */
+  readonly alertPollMs?: number;
   /** Store schema (PostgreSQL), for tests that share one database. */
   readonly databaseSchema?: string;
 }
@@ -107,6 +110,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger: logger.child({ module: 'backfill' }),
     onQueued: () => worker.kick(),
   });
+  const alerts = new AlertService({
+    admin,
+    logger: logger.child({ module: 'alerts' }),
+    url: config.outboundWebhookUrl,
+    secret: config.webhookSecrets[0] ?? '',
+    ...(options.alertPollMs === undefined ? {} : { pollMs: options.alertPollMs }),
+  });
   const app = createApp({
     apiToken: config.apiToken,
     webhookSecrets: config.webhookSecrets,
@@ -135,6 +145,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   if (options.runWorker !== false) {
     await worker.start();
     backfills.start();
+    alerts.start();
   }
   logger.info({ url, engine: store.engine }, 'service started');
 
@@ -151,6 +162,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       stopped = true;
       await stopWebServer(server);
       await backfills.stop();
+      await alerts.stop();
       await worker.stop();
       await store.close();
       logger.info('service stopped');

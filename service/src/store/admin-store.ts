@@ -247,7 +247,9 @@ export class AdminStore {
   /** Failed meetings updated since `since`, for the sync.failing alert. */
   async countFailedSince(workspaceId: string, since: number): Promise<number> {
     const [row] = await this.#db.all<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM meetings WHERE workspace_id = ? AND state = 'failed' AND updated_at >= ?`,
+      // Meetings waiting for a connection are the connection's alert, not the sync's.
+      `SELECT COUNT(*) AS n FROM meetings WHERE workspace_id = ? AND state = 'failed' AND updated_at >= ?
+         AND (reason IS NULL OR reason NOT IN ('not_connected', 'connection_broken'))`,
       [workspaceId, since],
     );
     return Number(row?.n ?? 0);
