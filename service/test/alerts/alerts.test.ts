@@ -106,12 +106,14 @@ describe('alert episodes', () => {
   test('when failures pass the threshold, then one sync.failing alert; meetings waiting for a connection do not count', async () => {
     await store.saveConnection(connection('ws_1'));
     const now = Date.now();
-    for (let i = 1; i <= 3; i++) {
+    for (let i = 1; i <= 5; i++) {
       await store.acceptEvent(incoming(meeting({ id: `m${i}` })), now);
     }
     const claimed = await store.claimMeetings('test', 10, 60_000, now);
     for (const c of claimed.slice(0, 2))
       await store.failMeeting('test', c, 'salesforce_record_error', 'bad', now);
+    // two waiting for a connection: 4 failed in all, but only 2 are the sync's own failures
+    for (const c of claimed.slice(3, 5)) await store.failMeeting('test', c, 'not_connected', 'later', now);
     await alerts.check(now);
     expect(await admin.openAlerts('ws_1')).toEqual([]);
     const third = claimed[2];
