@@ -186,6 +186,22 @@ function connectForm(csrf: string, label: string): string {
 </form>`;
 }
 
+/**
+ * Sandbox or production, from where the admin logged in and the instance's host: sandboxes log in at
+ * test.salesforce.com and their My Domain hosts are `<domain>--<sandbox>.sandbox.my.salesforce.com`.
+ * https://help.salesforce.com/s/articleView?id=products.domain_name_app_url_changes.htm&type=5
+ * (linked from https://developer.salesforce.com/docs/platform/pkg2-dev/guide/packaging-instanceless-url.html)
+ */
+export function orgKind(s: Pick<StatusView, 'loginUrl' | 'instanceUrl'>): string {
+  const urls = `${s.loginUrl ?? ''} ${s.instanceUrl ?? ''}`;
+  if (
+    /test\.salesforce\.com|\.sandbox\.my\.salesforce\.com|--\w+\.(sandbox\.)?my\.salesforce\.com/i.test(urls)
+  )
+    return 'sandbox';
+  if (/127\.0\.0\.1|localhost/.test(urls)) return 'local org';
+  return 'production';
+}
+
 function connectionCard(m: PageModel): string {
   const s = m.status;
   if (s.status === 'not_connected') {
@@ -205,7 +221,7 @@ function connectionCard(m: PageModel): string {
     : `<a class="slds-button slds-button_neutral" href="${PAGE_PATH}?confirm=disconnect#connection" data-id="disconnect">Disconnect</a>`;
   const body = `<dl class="slds-dl_horizontal adm-facts">
     <dt class="slds-dl_horizontal__label">Status</dt><dd class="slds-dl_horizontal__detail" data-id="status">${broken ? '<span class="slds-badge slds-theme_error">Broken</span>' : '<span class="slds-badge slds-theme_success">Connected</span>'}</dd>
-    <dt class="slds-dl_horizontal__label">Org</dt><dd class="slds-dl_horizontal__detail" data-id="org">${esc(s.orgId)} (${s.loginUrl && /test\.salesforce\.com|sandbox/.test(s.loginUrl) ? 'sandbox' : 'production'})</dd>
+    <dt class="slds-dl_horizontal__label">Org</dt><dd class="slds-dl_horizontal__detail" data-id="org">${esc(s.orgId)} (${orgKind(s)})</dd>
     <dt class="slds-dl_horizontal__label">Instance</dt><dd class="slds-dl_horizontal__detail"><a href="${esc(s.instanceUrl)}" target="_blank" rel="noopener noreferrer">${esc(s.instanceUrl)}</a></dd>
     <dt class="slds-dl_horizontal__label">User</dt><dd class="slds-dl_horizontal__detail" data-id="user">${esc(who)}${s.user?.username && s.user.username !== who ? ` (${esc(s.user.username)})` : ''}</dd>
     <dt class="slds-dl_horizontal__label">Connected</dt><dd class="slds-dl_horizontal__detail">${esc(s.connectedAt)}</dd>
@@ -276,11 +292,21 @@ function settingsCard(): string {
   );
 }
 
-function recordLink(instanceUrl: string | undefined, object: string, id: string | null): string {
+/**
+ * A link that opens the record in Lightning Experience (`/lightning/r/<object>/<id>/view`, the
+ * standard__recordPage URL). A ContentNote's id is its ContentDocument's id, and Lightning's record
+ * navigation does not take ContentNote ids, so notes open as the ContentDocument:
+ * https://developer.salesforce.com/docs/platform/lightning-component-reference/guide/force-navigate-to-sobject.html
+ */
+function recordLink(
+  instanceUrl: string | undefined,
+  object: string,
+  id: string | null,
+  label = object,
+): string {
   if (!id) return '';
-  // Lightning Experience record URLs: https://developer.salesforce.com/docs/atlas.en-us.lightning.meta/lightning/components_navigation_page_definitions.htm
   const href = instanceUrl ? `${instanceUrl}/lightning/r/${object}/${encodeURIComponent(id)}/view` : '#';
-  return `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer" data-id="record-link" data-object="${object}">${object} ${esc(id)}</a>`;
+  return `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer" data-id="record-link" data-object="${object}">${esc(label)} ${esc(id)}</a>`;
 }
 
 function meetingRow(m: PageModel, x: MeetingLogEntry): string {
@@ -288,7 +314,7 @@ function meetingRow(m: PageModel, x: MeetingLogEntry): string {
   const written = w
     ? [
         recordLink(m.status.instanceUrl, 'Event', w.eventId),
-        recordLink(m.status.instanceUrl, 'Note', w.noteId),
+        recordLink(m.status.instanceUrl, 'ContentDocument', w.noteId, 'Note'),
         recordLink(m.status.instanceUrl, 'Task', w.taskId),
       ]
         .filter(Boolean)
