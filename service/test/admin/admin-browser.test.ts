@@ -20,8 +20,8 @@ import { launchBrowser } from './browser.ts';
 jest.setTimeout(120_000);
 
 const shots = process.env['SCREENSHOTS_DIR'];
-async function shot(page: Page, name: string): Promise<void> {
-  if (shots) await page.screenshot({ path: join(shots, `admin-${name}.png`), fullPage: true });
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  if (shots) await page.screenshot({ path: join(shots, `admin-${name}.png`), fullPage });
 }
 
 // The first attempt at this meeting is refused the way Salesforce refuses a record (a validation
@@ -186,7 +186,7 @@ describe('the admin page in Chromium', () => {
     await page.goto(`${stack.svc.url}/settings/integrations`);
     const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
-    await shot(page, 'narrow');
+    await shot(page, 'narrow', false);
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // --- keyboard: the first Tab reaches the skip link ---------------------------------------------
