@@ -43,6 +43,11 @@ export interface AdminDeps {
   readonly meetings: MeetingService;
   readonly backfills: BackfillService;
   readonly logger: Logger;
+  /**
+   * The Settings card's body, rendered by the settings module (its forms post with the `_csrf`
+   * field given here, to routes it mounts under /settings/integrations/settings).
+   */
+  readonly settingsSection?: (workspaceId: string, csrf: string) => Promise<string>;
 }
 
 export const SANDBOX_LOGIN_URL = 'https://test.salesforce.com';
@@ -345,9 +350,11 @@ export function adminPagesRouter(d: AdminDeps): express.Router {
         d.backfills.list(workspaceId),
         d.admin.openAlerts(workspaceId),
       ]);
+      const csrf = d.auth.csrfToken(session);
       const model: PageModel = {
         workspaceId,
-        csrf: d.auth.csrfToken(session),
+        csrf,
+        settingsHtml: d.settingsSection ? await d.settingsSection(workspaceId, csrf) : null,
         status,
         banner: bannerFor(q),
         confirmDisconnect: q['confirm'] === 'disconnect' && status.status !== 'not_connected',

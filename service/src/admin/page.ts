@@ -43,6 +43,8 @@ export interface PageModel {
   readonly stateFilter: MeetingState | null;
   readonly nextCursor: string | null;
   readonly backfills: readonly BackfillProgressView[];
+  /** The settings module's form (trusted HTML it rendered and escaped), or null until it is wired. */
+  readonly settingsHtml: string | null;
 }
 
 /** Each reason the OAuth callback (or the connect form) can send back, in an admin's words. */
@@ -282,13 +284,15 @@ function healthCard(m: PageModel): string {
   return card('Health', 'health', body, recheck);
 }
 
-function settingsCard(): string {
-  // The association and scope rules and the API budget come from the settings API
-  // (service/src/settings/, GET/PUT /v1/workspaces/{id}/salesforce/settings), wired in at the merge.
+function settingsCard(m: PageModel): string {
+  // The association and scope rules and the API budget belong to the settings module
+  // (GET/PUT /v1/workspaces/{id}/salesforce/settings); it renders its own form here through
+  // AdminDeps.settingsSection, so the page never keeps a second copy of the settings.
   return card(
     'Settings',
     'settings',
-    '<p data-id="settings-pending">Association and scope rules and the API budget are set through Salescaling’s settings API. This section shows them once the settings module is connected to this page.</p>',
+    m.settingsHtml ??
+      '<p data-id="settings-pending">Association and scope rules and the API budget are set through Salescaling’s settings API. This section shows them once the settings module is connected to this page.</p>',
   );
 }
 
@@ -433,7 +437,7 @@ export function renderPage(m: PageModel): string {
 <div class="slds-page-header__col-actions"><form method="post" action="${PAGE_PATH}/sign-out">${csrfField(m.csrf)}<button class="slds-button slds-button_neutral" type="submit">Sign out</button></form></div></div></header>
 <main id="main" class="adm-main">
 ${banner(m.banner)}${alertsBlock(m.alerts)}
-<div class="adm-grid">${connectionCard(m)}${healthCard(m)}${settingsCard()}</div>
+<div class="adm-grid">${connectionCard(m)}${healthCard(m)}${settingsCard(m)}</div>
 ${syncLogCard(m)}
 ${backfillCard(m)}
 </main></body></html>`;

@@ -173,8 +173,8 @@ export class BackfillService {
       }
       await flush();
     } catch (err) {
-      // A body cut off or malformed half-way: what was stored is dropped with the backfill.
-      await this.#o.admin.setBackfillState(backfillId, ['receiving'], 'cancelled', Date.now());
+      // A body cut off or malformed half-way: nothing was queued yet, and nothing of it is kept.
+      await this.#o.admin.deleteBackfill(backfillId);
       throw err;
     }
     await this.#o.admin.setBackfillState(backfillId, ['receiving'], 'running', Date.now());

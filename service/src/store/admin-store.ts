@@ -293,6 +293,14 @@ export class AdminStore {
     });
   }
 
+  /** A body that could not be read to its end leaves nothing behind. */
+  async deleteBackfill(backfillId: string): Promise<void> {
+    await this.#db.tx(async (q) => {
+      await q.run('DELETE FROM backfill_items WHERE backfill_id = ?', [backfillId]);
+      await q.run('DELETE FROM backfills WHERE backfill_id = ?', [backfillId]);
+    });
+  }
+
   async getBackfill(workspaceId: string, backfillId: string): Promise<BackfillRecord | null> {
     const [row] = await this.#db.all<Record<string, number | string | null>>(
       'SELECT * FROM backfills WHERE workspace_id = ? AND backfill_id = ?',

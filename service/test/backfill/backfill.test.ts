@@ -97,7 +97,12 @@ describe('backfills against the local org', () => {
   });
 
   test('when a body is not NDJSON or an array, or of another type, then it is refused', async () => {
-    expect((await postBackfill(stack.svc.url, '[{"a":1}', { type: 'application/json' })).status).toBe(400);
+    const before = (await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/meetings?limit=200')).body;
+    const cut = `[${JSON.stringify(events('cut', 1)[0])},`;
+    expect((await postBackfill(stack.svc.url, cut, { type: 'application/json' })).status).toBe(400);
+    // nothing of it was kept or queued
+    expect((await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/meetings?limit=200')).body).toEqual(before);
+    expect((await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/meetings/cut_1')).status).toBe(404);
     expect((await postBackfill(stack.svc.url, 'x', { type: 'text/plain' })).status).toBe(415);
     const other = await postBackfill(stack.svc.url, ndjson(events('other_ws', 1)), { workspaceId: 'ws_2' });
     expect(other.status).toBe(202);
