@@ -5,10 +5,22 @@
  * screens. The only script (admin.js) uploads a backfill file and moves the progress bars.
  */
 import type { BackfillProgressView, DryRunAnswer } from '../backfill/backfill-service.ts';
+import { REQUIRED } from '../salesforce/org-check.ts';
 import type { AlertRecord, MeetingLogEntry } from '../store/admin-store.ts';
 import type { MeetingState } from '../store/types.ts';
 
 export const PAGE_PATH = '/settings/integrations';
+
+/** What the connect-time check asks of the connected user (salesforce/org-check.ts), in its words. */
+const CAPABILITY_WORD = {
+  createable: 'create',
+  updateable: 'update',
+  deletable: 'delete',
+  queryable: 'read',
+} as const;
+const REQUIRED_PERMISSIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(REQUIRED).map(([object, caps]) => [object, caps.map((c) => CAPABILITY_WORD[c])]),
+);
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (v: unknown): string => String(v ?? '').replace(/[&<>"']/g, (c) => ESC[c] ?? c);
@@ -237,16 +249,17 @@ function connectionCard(m: PageModel): string {
 function healthCard(m: PageModel): string {
   const s = m.status;
   if (s.status === 'not_connected') return '';
-  const missing = s.permissions?.missing ?? [];
-  const perms =
-    missing.length === 0
-      ? `<li>${tick(true, 'The connected user has every object permission Salescaling needs')}</li>`
-      : missing
-          .map(
-            (p) =>
-              `<li data-id="missing-permission">${tick(false, `<strong>${esc(p)}</strong>: ${esc(permissionFix(p))}`)}</li>`,
-          )
-          .join('');
+  const missing = new Set(s.permissions?.missing ?? []);
+  // Every permission the product needs, object by object, each with its tick.
+  const perms = Object.entries(REQUIRED_PERMISSIONS)
+    .map(([object, actions]) => {
+      const lacking = actions.filter((a) => missing.has(`${object}.${a}`));
+      const label = `${esc(object)}: ${actions.map((a) => (lacking.includes(a) ? `<strong>${a} missing</strong>` : a)).join(', ')}`;
+      return lacking.length === 0
+        ? `<li data-id="permission" data-object="${esc(object)}">${tick(true, label)}</li>`
+        : `<li data-id="missing-permission" data-object="${esc(object)}">${tick(false, `${label}. ${esc(permissionFix(`${object}.${lacking.join('/')}`))}`)}</li>`;
+    })
+    .join('');
   const fields = s.packageFields;
   const fieldItems = fields
     ? [
