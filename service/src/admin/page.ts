@@ -323,7 +323,8 @@ function recordLink(
 ): string {
   if (!id) return '';
   const href = instanceUrl ? `${instanceUrl}/lightning/r/${object}/${encodeURIComponent(id)}/view` : '#';
-  return `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer" data-id="record-link" data-object="${object}">${esc(label)} ${esc(id)}</a>`;
+  const text = label ? `${esc(label)} ${esc(id)}` : esc(id);
+  return `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer" data-id="record-link" data-object="${object}">${text}</a>`;
 }
 
 function meetingRow(m: PageModel, x: MeetingLogEntry): string {
@@ -341,7 +342,7 @@ function meetingRow(m: PageModel, x: MeetingLogEntry): string {
     ? x.linked
         .map(
           (l) =>
-            `${esc(l.type)} ${recordLink(m.status.instanceUrl, l.type, l.recordId).replace(/>\w+ /, '>')} <span class="slds-text-color_weak">(${esc(l.why)})</span>`,
+            `${esc(l.type)} ${recordLink(m.status.instanceUrl, l.type, l.recordId, '')} <span class="slds-text-color_weak">(${esc(l.why)})</span>`,
         )
         .join('<br>')
     : '—';

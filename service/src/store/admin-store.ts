@@ -371,10 +371,13 @@ export class AdminStore {
     now: number,
   ): Promise<void> {
     await this.#db.tx(async (q) => {
-      await q.run(
-        'UPDATE backfill_items SET enqueued_at = ?, outcome = ? WHERE backfill_id = ? AND seq = ?',
+      // Two runners (several service instances on PostgreSQL) may feed the same item; the event id
+      // makes the second acceptEvent a no-op, and only the first mark counts.
+      const marked = await q.run(
+        'UPDATE backfill_items SET enqueued_at = ?, outcome = ? WHERE backfill_id = ? AND seq = ? AND enqueued_at IS NULL',
         [now, outcome, backfillId, seq],
       );
+      if (marked !== 1) return;
       await q.run(
         `UPDATE backfills SET enqueued = enqueued + 1, duplicates = duplicates + ?, updated_at = ? WHERE backfill_id = ?`,
         [outcome === 'duplicate' ? 1 : 0, now, backfillId],
