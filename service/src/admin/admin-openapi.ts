@@ -50,7 +50,15 @@ const dryRunSchema = z.object({
     z.object({
       meetingId: z.string(),
       version: z.number().int(),
-      action: z.enum(['create', 'update', 'delete', 'unchanged', 'skip_no_crm_match', 'not_connected']),
+      action: z.enum([
+        'create',
+        'update',
+        'delete',
+        'unchanged',
+        'skip_no_crm_match',
+        'not_connected',
+        'not_checked',
+      ]),
       records: z.array(z.string()),
       linked: z.array(z.object({ recordId: z.string(), type: z.string(), why: z.string() })),
       dropped: z.array(

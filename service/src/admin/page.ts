@@ -471,6 +471,6 @@ export function renderDryRun(d: DryRunAnswer): string {
     )
     .join('');
   const problems = d.problems.map((p) => `<li>Item ${p.index}: ${esc(p.message)}</li>`).join('');
-  return `<div class="slds-box slds-theme_shade" data-id="dry-run"><p><strong>Dry run — nothing was written.</strong> ${d.total} meetings read: ${c.create} would be created, ${c.update} updated, ${c.delete} deleted, ${c.unchanged} unchanged (already received), ${c.skip_no_crm_match} skipped (no match in Salesforce)${c.not_connected ? `, ${c.not_connected} not checked (Salesforce not connected)` : ''}; ${d.invalid} invalid. ${d.apiCalls} API calls used to check.</p>
+  return `<div class="slds-box slds-theme_shade" data-id="dry-run"><p><strong>Dry run — nothing was written.</strong> ${d.total} meetings read: ${c.create} would be created, ${c.update} updated, ${c.delete} deleted, ${c.unchanged} unchanged (already received), ${c.skip_no_crm_match} skipped (no match in Salesforce)${c.not_connected ? `, ${c.not_connected} not checked (Salesforce not connected)` : ''}${c.not_checked ? `, ${c.not_checked} not checked (a dry run checks the first 200 in Salesforce)` : ''}; ${d.invalid} invalid. ${d.apiCalls} API calls used to check.</p>
   <ul class="adm-list">${rows}</ul>${problems ? `<p>Invalid items:</p><ul class="adm-list">${problems}</ul>` : ''}</div>`;
 }

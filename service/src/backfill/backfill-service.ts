@@ -20,6 +20,11 @@ import { splitItems, type RawItem } from './split-items.ts';
 const BATCH = 100;
 /** The runner keeps at most this many of a workspace's meetings in the queue at once. */
 const QUEUE_WINDOW = 20;
+/**
+ * A dry run checks at most this many meetings against the org (one API call each), so a large file
+ * cannot spend the org's daily allowance; the rest are counted as not checked.
+ */
+export const DRY_RUN_MAX_LOOKUPS = 200;
 /** Problems listed in an answer; the counts cover them all. */
 const MAX_LISTED = 50;
 
@@ -121,7 +126,9 @@ export class BackfillService {
       unchanged: 0,
       skip_no_crm_match: 0,
       not_connected: 0,
+      not_checked: 0,
     };
+    let lookups = 0;
     for await (const item of splitItems(body)) {
       total++;
       const v = validate(workspaceId, item);
@@ -130,7 +137,13 @@ export class BackfillService {
         if (problems.length < MAX_LISTED) problems.push(v.problem);
         continue;
       }
-      const answer = await dryRunMeeting(this.#o.store, this.#o.connections, v.event);
+      const answer = await dryRunMeeting(
+        this.#o.store,
+        this.#o.connections,
+        v.event,
+        lookups < DRY_RUN_MAX_LOOKUPS,
+      );
+      if (answer.apiCalls > 0) lookups++;
       counts[answer.action]++;
       apiCalls += answer.apiCalls;
       if (meetings.length < MAX_LISTED) meetings.push(answer);

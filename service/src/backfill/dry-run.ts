@@ -15,7 +15,8 @@ import type { DroppedAssociation, LinkedAssociation } from '../sync/types.ts';
 export interface DryRunMeeting {
   readonly meetingId: string;
   readonly version: number;
-  readonly action: 'create' | 'update' | 'delete' | 'unchanged' | 'skip_no_crm_match' | 'not_connected';
+  readonly action:
+    'create' | 'update' | 'delete' | 'unchanged' | 'skip_no_crm_match' | 'not_connected' | 'not_checked';
   /** The Salesforce objects that would be written. */
   readonly records: readonly string[];
   readonly linked: readonly LinkedAssociation[];
@@ -23,10 +24,15 @@ export interface DryRunMeeting {
   readonly apiCalls: number;
 }
 
+/**
+ * `lookUp: false` answers from the store alone (no API call): a meeting already received at this
+ * version or later is `unchanged`, any other `not_checked`.
+ */
 export async function dryRunMeeting(
   store: Store,
   connections: ConnectionManager,
   event: MeetingEvent,
+  lookUp = true,
 ): Promise<DryRunMeeting> {
   const m = event.data.meeting;
   const base = { meetingId: m.id, version: m.version, records: [], linked: [], dropped: [], apiCalls: 0 };
@@ -37,6 +43,7 @@ export async function dryRunMeeting(
       : { ...base, action: 'unchanged' };
   }
   if (known && known.version >= m.version) return { ...base, action: 'unchanged' };
+  if (!lookUp) return { ...base, action: 'not_checked' };
   let entry;
   try {
     entry = await connections.get(event.workspaceId);

@@ -75,6 +75,14 @@ describe('backfills against the local org', () => {
     expect((await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/meetings/dry_1')).status).toBe(404);
   });
 
+  test('when a dry run is large, then at most 200 meetings are checked against the org', async () => {
+    stack.org.resetCounters();
+    const res = await postBackfill(stack.svc.url, ndjson(events('dry_big', 203)), { dryRun: true });
+    expect(res.body['counts']).toMatchObject({ create: 200, not_checked: 3 });
+    expect(res.body['apiCalls']).toBe(200);
+    expect(stack.org.counters()['total']).toBe(200);
+  });
+
   test('when a backfill also carries meetings the webhook delivered, then each meeting is written once', async () => {
     const all = events('bf', 6);
     // two of them arrive by webhook first (same event ids as in the export)
