@@ -362,7 +362,7 @@ function meetingRow(m: PageModel, x: MeetingLogEntry): string {
           : '';
   return `<tr data-id="meeting-row" data-meeting="${esc(x.meetingId)}" data-state="${x.state}">
     <th scope="row" data-label="Meeting"><div class="slds-cell-wrap"><strong>${esc(x.title ?? x.meetingId)}</strong><br><span class="slds-text-body_small">${esc(x.meetingId)} · v${x.version}${x.startedAt ? ` · ${esc(x.startedAt.slice(0, 16).replace('T', ' '))}` : ''}</span></div></th>
-    <td data-label="State"><span class="slds-badge ${badge}">${MEETING_STATE_LABEL[x.state]}</span><br><span class="slds-text-body_small">${x.attempts} attempt${x.attempts === 1 ? '' : 's'}</span></td>
+    <td data-label="State"><span class="slds-badge ${badge}">${MEETING_STATE_LABEL[x.state]}</span><br><span class="slds-text-body_small">${x.attempts} attempt${x.attempts === 1 ? '' : 's'}${x.state === 'queued' && x.attempts > 0 && x.nextAttemptAt ? `; next ${esc(x.nextAttemptAt.slice(11, 19))} UTC` : ''}</span></td>
     <td data-label="Written"><div class="slds-cell-wrap">${written}</div></td>
     <td data-label="Linked"><div class="slds-cell-wrap">${linked}</div></td>
     <td data-label="Dropped"><div class="slds-cell-wrap">${dropped}</div></td>

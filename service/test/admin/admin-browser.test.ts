@@ -158,7 +158,7 @@ describe('the admin page in Chromium', () => {
     await page.locator('#backfill').scrollIntoViewIfNeeded();
     await shot(page, 'backfill-dry-run');
 
-    stack.org.setKnobs({ latencyMs: 40 }); // slow enough for the bar to be seen moving
+    stack.org.setKnobs({ latencyMs: 100 }); // slow enough for the bar to be seen moving
     await page.locator('[data-id="backfill-run"]').click();
     const bar = page.locator('[data-id="backfill"]').first().locator('[data-id="backfill-bar"]');
     const seen: number[] = [];
