@@ -77,7 +77,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     client,
     apiVersion: config.salesforce.apiVersion,
     logger: logger.child({ module: 'connection' }),
-    onRefresh: (outcome) => metrics.tokenRefreshes.inc({ outcome }),
+    onRefresh: (outcome, workspaceId) => {
+      metrics.tokenRefreshes.inc({ outcome });
+      // for the admin page's token health; a failure to note it must not fail the refresh
+      admin.recordRefresh(workspaceId, outcome, Date.now()).catch(() => undefined);
+    },
   });
   const sync = options.syncMeeting ?? syncMeeting;
   const worker = new Worker({

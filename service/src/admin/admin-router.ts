@@ -343,12 +343,13 @@ export function adminPagesRouter(d: AdminDeps): express.Router {
       const q = req.query as Record<string, string | undefined>;
       const state = meetingStates.includes(q['state'] as MeetingState) ? (q['state'] as MeetingState) : null;
       const after = q['cursor'] ? decodeCursor(q['cursor']) : null;
-      const [status, counts, list, backfills, alerts] = await Promise.all([
+      const [status, counts, list, backfills, alerts, lastRefresh] = await Promise.all([
         d.connect.status(workspaceId) as Promise<StatusView>,
         d.admin.countMeetingsByState(workspaceId),
         d.admin.listMeetings(workspaceId, { state: state ?? undefined, after, limit: 25 }),
         d.backfills.list(workspaceId),
         d.admin.openAlerts(workspaceId),
+        d.admin.lastRefresh(workspaceId),
       ]);
       const csrf = d.auth.csrfToken(session);
       const model: PageModel = {
@@ -364,6 +365,7 @@ export function adminPagesRouter(d: AdminDeps): express.Router {
         stateFilter: state,
         nextCursor: list.next,
         backfills,
+        lastRefresh,
       };
       res.type('html').send(renderPage(model));
     }),

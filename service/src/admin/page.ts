@@ -57,6 +57,8 @@ export interface PageModel {
   readonly backfills: readonly BackfillProgressView[];
   /** The settings module's form (trusted HTML it rendered and escaped), or null until it is wired. */
   readonly settingsHtml: string | null;
+  /** The access token's last refresh (null: none since connecting). */
+  readonly lastRefresh: { at: string; outcome: string } | null;
 }
 
 /** Each reason the OAuth callback (or the connect form) can send back, in an admin's words. */
@@ -288,9 +290,12 @@ function healthCard(m: PageModel): string {
     s.status === 'broken'
       ? `<li data-id="token-broken">${tick(false, `Token: broken — ${esc(brokenReasonText(s.brokenReason))}`)}</li>`
       : `<li>${tick(true, 'Token: valid; Salescaling refreshes it by itself when Salesforce expires the session')}</li>`;
+  const refresh = m.lastRefresh
+    ? `<li data-id="last-refresh">Last refresh: ${esc(m.lastRefresh.at)} (${m.lastRefresh.outcome === 'ok' ? 'refreshed' : m.lastRefresh.outcome === 'dead' ? 'refused by Salesforce' : 'failed, will retry'})</li>`
+    : '<li data-id="last-refresh">Last refresh: none since connecting</li>';
   const body = `<h3 class="slds-text-title_caps slds-m-bottom_x-small">Permissions</h3><ul class="adm-list">${perms}</ul>
   <h3 class="slds-text-title_caps slds-m-vertical_x-small">Settings and package</h3><ul class="adm-list">${shared}${fieldItems}</ul>
-  <h3 class="slds-text-title_caps slds-m-vertical_x-small">Connection</h3><ul class="adm-list">${token}</ul>
+  <h3 class="slds-text-title_caps slds-m-vertical_x-small">Connection</h3><ul class="adm-list">${token}${refresh}</ul>
   <h3 class="slds-text-title_caps slds-m-vertical_x-small">API usage</h3>${usageBlock}
   <p class="slds-text-body_small slds-m-top_x-small">Checked ${esc(s.checkedAt)}.</p>`;
   const recheck = `<form method="post" action="${PAGE_PATH}/recheck">${csrfField(m.csrf)}<button class="slds-button slds-button_neutral" type="submit" data-id="recheck">Check again</button></form>`;

@@ -409,6 +409,24 @@ export class AdminStore {
     return Number(row?.n ?? 0);
   }
 
+  // --- token health --------------------------------------------------------------------------------
+
+  async recordRefresh(workspaceId: string, outcome: string, now: number): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO token_refreshes (workspace_id, refreshed_at, outcome) VALUES (?, ?, ?)
+       ON CONFLICT (workspace_id) DO UPDATE SET refreshed_at = excluded.refreshed_at, outcome = excluded.outcome`,
+      [workspaceId, now, outcome],
+    );
+  }
+
+  async lastRefresh(workspaceId: string): Promise<{ at: string; outcome: string } | null> {
+    const [row] = await this.#db.all<{ refreshed_at: number; outcome: string }>(
+      'SELECT refreshed_at, outcome FROM token_refreshes WHERE workspace_id = ?',
+      [workspaceId],
+    );
+    return row ? { at: new Date(Number(row.refreshed_at)).toISOString(), outcome: row.outcome } : null;
+  }
+
   // --- alerts --------------------------------------------------------------------------------------
 
   async openAlert(workspaceId: string, kind: string): Promise<AlertRecord | null> {

@@ -129,6 +129,12 @@ const MIGRATIONS: readonly { version: number; name: string; sql: readonly string
         last_error TEXT
       )`,
       `CREATE INDEX alerts_open ON alerts (workspace_id, kind, closed_at)`,
+      // The token's health on the page: when it was last refreshed, and how that went.
+      `CREATE TABLE token_refreshes (
+        workspace_id TEXT PRIMARY KEY,
+        refreshed_at BIGINT NOT NULL,
+        outcome TEXT NOT NULL
+      )`,
     ],
   },
 ];

@@ -104,7 +104,10 @@ describe('the admin page in Chromium', () => {
     expect(await page.locator('[data-id="user"]').textContent()).toBeTruthy();
     await shot(page, 'connected-health');
 
+    expect(await page.locator('[data-id="last-refresh"]').textContent()).toContain('none since connecting');
+
     // --- the sync log: the failed meeting first, in an admin's words; Resync ------------------------
+    stack.org.expireTokens(); // the next sync refreshes the access token first
     await sendWebhook(
       stack.svc.url,
       processedEvent(meeting({ id: 'mtg_ok', title: 'Pilot kickoff', participants: [buyer] })),
@@ -118,6 +121,9 @@ describe('the admin page in Chromium', () => {
     await page.goto(`${stack.svc.url}/settings/integrations#sync-log`);
     const firstRow = page.locator('[data-id="meeting-row"]').first();
     expect(await firstRow.getAttribute('data-meeting')).toBe('mtg_rejected');
+    expect(await page.locator('[data-id="last-refresh"]').textContent()).toMatch(
+      /Last refresh: \S+ \(refreshed\)/,
+    );
     expect(await firstRow.locator('[data-id="meeting-error"]').textContent()).toContain(
       'Salesforce rejected the record',
     );
