@@ -251,6 +251,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       `7. API calls the syncs used, from the local org's counters: ${apiCalls['total'] ?? 0} in all (${kinds}) for ${events.length} events`,
     );
 
+    // The admin page of the workspace: a single-use sign-in link, valid 5 minutes.
+    const link = await fetch(`${service.url}/v1/workspaces/${WORKSPACE}/admin-links`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secrets.apiToken}` },
+    });
+    const { url: adminUrl } = (await link.json()) as { url: string };
+    say(`8. Admin page    ${adminUrl}`);
+    say(
+      options.keepRunning
+        ? '   (single use, 5 minutes; open it in a browser: Settings › Integrations › Salesforce)'
+        : '   (the demo stops now; run `npm run demo -- --keep-running` to open it)',
+    );
+
     if (!options.keepRunning) await stop();
     return {
       lines,
@@ -530,8 +543,12 @@ async function recordNames(conn: Connection): Promise<Map<string, string>> {
 
 // Run as a script (`npm run demo`), not when a test imports runDemo.
 if (/demo\.ts$/.test(process.argv[1] ?? '')) {
-  runDemo({ print: (line) => console.log(line) }).then(
-    () => process.exit(0),
+  const keepRunning = process.argv.includes('--keep-running');
+  runDemo({ print: (line) => console.log(line), keepRunning }).then(
+    () => {
+      if (keepRunning) console.log('   Running; press Ctrl-C to stop.');
+      else process.exit(0);
+    },
     (err: unknown) => {
       console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(1);

@@ -75,6 +75,7 @@ const envSchema = z.object({
   }),
   TOKEN_ENCRYPTION_KEY: encryptionKeys,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OUTBOUND_WEBHOOK_URL: httpUrl.optional(),
 });
 
 export interface Config {
@@ -94,6 +95,8 @@ export interface Config {
   /** The first key encrypts; every key is tried when decrypting (rotation). */
   readonly tokenEncryptionKeys: readonly Buffer[];
   readonly logLevel: string;
+  /** Where alerts (connection.broken, sync.failing) are posted, signed with the first WEBHOOK_SECRET. */
+  readonly outboundWebhookUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -143,5 +146,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookSecrets: e.WEBHOOK_SECRET,
     tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEY,
     logLevel: e.LOG_LEVEL,
+    outboundWebhookUrl: e.OUTBOUND_WEBHOOK_URL ?? null,
   };
 }

@@ -2,6 +2,9 @@
  * The composition root: builds the store, the Salesforce connection manager, the use-cases, the
  * HTTP app and the worker from a Config, and starts and stops them together.
  */
+import { AdminAuth } from './admin/admin-auth.ts';
+import { AlertService } from './alerts/alert-service.ts';
+import { BackfillService } from './backfill/backfill-service.ts';
 import type { Config } from './config.ts';
 import { ConnectService } from './connect/connect-service.ts';
 import { TokenCipher } from './crypto/token-cipher.ts';
@@ -15,7 +18,7 @@ import { MeetingService } from './meetings/meeting-service.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ConnectionManager } from './salesforce/connection.ts';
 import { SettingsService } from './settings/settings-service.ts';
-import { openStore } from './store/index.ts';
+import { openStores } from './store/index.ts';
 import { syncMeeting } from './sync/sync-meeting.ts';
 import type { Store } from './store/types.ts';
 import { Worker, type SyncMeetingFn, type WorkerOptions } from './worker/worker.ts';
@@ -31,6 +34,8 @@ export interface ServiceOptions {
   readonly worker?: Partial<Pick<WorkerOptions, 'concurrency' | 'leaseMs' | 'pollMs' | 'backoff' | 'owner'>>;
   /** false: serve HTTP only (the worker runs elsewhere). */
   readonly runWorker?: boolean;
+  /** How often alerts are checked and delivered (tests shorten it). */
+  readonly alertPollMs?: number;
   /** Store schema (PostgreSQL), for tests that share one database. */
   readonly databaseSchema?: string;
   /** How often the late-matching pass runs (default 15 minutes; 0: never, tests call it). */
@@ -55,7 +60,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const cipher = new TokenCipher(config.tokenEncryptionKeys);
-  const store = await openStore(
+  const { store, admin } = await openStores(
     config.databaseUrl,
     cipher,
     options.databaseSchema ? { schema: options.databaseSchema } : {},
@@ -80,7 +85,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     client,
     apiVersion: config.salesforce.apiVersion,
     logger: logger.child({ module: 'connection' }),
-    onRefresh: (outcome) => metrics.tokenRefreshes.inc({ outcome }),
+    onRefresh: (outcome, workspaceId) => {
+      metrics.tokenRefreshes.inc({ outcome });
+      // for the admin page's token health; a failure to note it must not fail the refresh
+      admin.recordRefresh(workspaceId, outcome, Date.now()).catch(() => undefined);
+    },
   });
   const sync = options.syncMeeting ?? syncMeeting;
   const worker = new Worker({
@@ -105,6 +114,21 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     },
     onDisconnected: (ws) => lookups.forget(ws),
   });
+  const meetings = new MeetingService(store, () => worker.kick());
+  const backfills = new BackfillService({
+    store,
+    admin,
+    connections,
+    logger: logger.child({ module: 'backfill' }),
+    onQueued: () => worker.kick(),
+  });
+  const alerts = new AlertService({
+    admin,
+    logger: logger.child({ module: 'alerts' }),
+    url: config.outboundWebhookUrl,
+    secret: config.webhookSecrets[0] ?? '',
+    ...(options.alertPollMs === undefined ? {} : { pollMs: options.alertPollMs }),
+  });
   const app = createApp({
     apiToken: config.apiToken,
     webhookSecrets: config.webhookSecrets,
@@ -113,11 +137,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger: logger.child({ module: 'http' }),
     metrics,
     connect,
-    meetings: new MeetingService(store, () => worker.kick()),
+    meetings,
     lookups,
     settings: new SettingsService(store.settings, logger.child({ module: 'settings' })),
     simulate: new SimulateService(connections, store.settings),
     onAccepted: () => worker.kick(),
+    admin: {
+      apiToken: config.apiToken,
+      publicUrl,
+      defaultLoginUrl: config.salesforce.loginUrl,
+      auth: new AdminAuth(admin, publicUrl),
+      admin,
+      connect,
+      meetings,
+      backfills,
+      logger: logger.child({ module: 'admin' }),
+    },
   });
 
   web.serve(app);
@@ -130,6 +165,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   let lateTimer: NodeJS.Timeout | null = null;
   if (options.runWorker !== false) {
     await worker.start();
+    backfills.start();
+    alerts.start();
     const every = options.lateMatchIntervalMs ?? LATE_MATCH_INTERVAL_MS;
     if (every > 0) {
       lateTimer = setInterval(() => {
@@ -156,6 +193,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       stopped = true;
       if (lateTimer !== null) clearInterval(lateTimer);
       await stopWebServer(server);
+      await backfills.stop();
+      await alerts.stop();
       await worker.stop();
       await store.close();
       logger.info('service stopped');

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
+import { adminApiRouter, adminPagesRouter, type AdminDeps } from '../admin/admin-router.ts';
 import type { ConnectService } from '../connect/connect-service.ts';
 import type { Logger } from '../logger.ts';
 import type { LookupService } from '../lookups/lookup-service.ts';
@@ -46,6 +47,8 @@ export interface AppDeps {
   readonly simulate: SimulateService;
   /** A meeting was stored: wake the worker. */
   readonly onAccepted: () => void;
+  /** The admin page (sign-in links, sync log, backfills); absent: not served. */
+  readonly admin?: AdminDeps;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -162,6 +165,12 @@ export function createApp(deps: AppDeps): express.Express {
       res.redirect(302, await deps.connect.finish(q));
     }),
   );
+
+  // --- the admin page and its API (streamed backfill bodies: before the JSON body parser) ------------
+  if (deps.admin) {
+    app.use(adminPagesRouter(deps.admin));
+    app.use('/v1', adminApiRouter(deps.admin));
+  }
 
   // --- the Salescaling backend's API ---------------------------------------------------------------
   const api = express.Router();

@@ -2,6 +2,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { simulateRequestSchema, simulateResponseSchema } from '../lookups/simulate-service.ts';
+import { registerAdminPaths } from '../admin/admin-openapi.ts';
 import { meetingEventSchema } from '../meetings/schema.ts';
 import { settingsPutSchema, settingsViewSchema } from '../settings/settings-service.ts';
 import {
@@ -172,6 +173,7 @@ export function buildOpenApiDocument(publicUrl: string): object {
       502: error('Salesforce refused the look-up'),
     },
   });
+  registerAdminPaths(registry, secured);
   for (const [path, summary] of [
     ['/healthz', 'liveness'],
     ['/readyz', 'readiness: the database answers'],

@@ -47,7 +47,7 @@ export interface ConnectionManagerOptions {
   readonly client: OAuthClient;
   readonly apiVersion: string;
   readonly logger: Logger;
-  readonly onRefresh?: (outcome: 'ok' | 'dead' | 'error') => void;
+  readonly onRefresh?: (outcome: 'ok' | 'dead' | 'error', workspaceId: string) => void;
 }
 
 export interface ConnectionEntry {
@@ -157,7 +157,7 @@ export class ConnectionManager {
       if (res.refresh_token) conn.refreshToken = res.refresh_token;
       if (res.instance_url && res.instance_url !== conn.instanceUrl) conn.instanceUrl = res.instance_url;
       this.#refreshedAt.set(workspaceId, Date.now());
-      this.#o.onRefresh?.('ok');
+      this.#o.onRefresh?.('ok', workspaceId);
       this.#o.logger.info({ workspaceId }, 'access token refreshed');
       return res;
     } catch (err) {
@@ -165,14 +165,14 @@ export class ConnectionManager {
         // The grant is gone; hammering the token endpoint would not bring it back.
         await this.#o.store.markBroken(workspaceId, `refresh_failed:${err.code}`);
         this.forget(workspaceId);
-        this.#o.onRefresh?.('dead');
+        this.#o.onRefresh?.('dead', workspaceId);
         this.#o.logger.warn(
           { workspaceId, code: err.code },
           'refresh token is dead; connection marked broken',
         );
         throw new ConnectionBrokenError(workspaceId, err.code);
       }
-      this.#o.onRefresh?.('error');
+      this.#o.onRefresh?.('error', workspaceId);
       throw err;
     }
   }

@@ -1,6 +1,7 @@
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import { openPostgres, openSqlite, type Database } from './database.ts';
 import { migrate } from './migrations.ts';
+import { AdminStore } from './admin-store.ts';
 import { SqlStore } from './sql-store.ts';
 import type { Store } from './types.ts';
 
@@ -24,4 +25,20 @@ export async function openStore(
     throw err;
   }
   return new SqlStore(db, cipher);
+}
+
+/** As openStore, plus the admin page's tables on the same database. */
+export async function openStores(
+  url: string,
+  cipher: TokenCipher,
+  options: { schema?: string } = {},
+): Promise<{ store: Store; admin: AdminStore }> {
+  const db = openDatabase(url, options);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return { store: new SqlStore(db, cipher), admin: new AdminStore(db) };
 }

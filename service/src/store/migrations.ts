@@ -88,6 +88,67 @@ const MIGRATIONS: readonly { version: number; name: string; sql: readonly string
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'admin page: sign-in links, sessions, backfills and their items, outbound alerts',
+    sql: [
+      // Only hashes of link and session tokens are stored: a database reader cannot sign in.
+      `CREATE TABLE admin_links (
+        token_hash TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT
+      )`,
+      `CREATE TABLE admin_sessions (
+        session_hash TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE backfills (
+        backfill_id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        total INTEGER NOT NULL DEFAULT 0,
+        invalid INTEGER NOT NULL DEFAULT 0,
+        enqueued INTEGER NOT NULL DEFAULT 0,
+        duplicates INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        started_at BIGINT,
+        finished_at BIGINT,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE backfill_items (
+        backfill_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        meeting_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        event_json TEXT NOT NULL,
+        enqueued_at BIGINT,
+        outcome TEXT,
+        PRIMARY KEY (backfill_id, seq)
+      )`,
+      `CREATE TABLE alerts (
+        alert_id TEXT PRIMARY KEY,
+        workspace_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload_json TEXT NOT NULL,
+        opened_at BIGINT NOT NULL,
+        closed_at BIGINT,
+        delivered_at BIGINT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT,
+        last_error TEXT
+      )`,
+      `CREATE INDEX alerts_open ON alerts (workspace_id, kind, closed_at)`,
+      // The token's health on the page: when it was last refreshed, and how that went.
+      `CREATE TABLE token_refreshes (
+        workspace_id TEXT PRIMARY KEY,
+        refreshed_at BIGINT NOT NULL,
+        outcome TEXT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

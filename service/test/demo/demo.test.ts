@@ -75,6 +75,17 @@ describe('the demo', () => {
     expect(demo.lines.join('\n')).toContain('?salesforce=connected');
   });
 
+  it('when it ends, then it prints a sign-in link that opens the admin page', async () => {
+    const line = demo.lines.find((l) => l.startsWith('8. Admin page'));
+    const url = /(http\S+)/.exec(line ?? '')?.[1] ?? '';
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const page = await fetch(new URL('/settings/integrations', url), { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('mtg_acme_discovery');
+  });
+
   it('when npm run demo runs, then it prints the account and exits 0', () => {
     const root = repoRoot();
     const result = spawnSync(
