@@ -8,6 +8,6 @@ DEV_HUB_ALIAS="${DEV_HUB_ALIAS:-SalescalingDevHub}"
 # the repository's own Node 24 (npm exports NODE as the Node that runs npm, so not that)
 NODE_BIN=node_modules/.bin/node
 read -r -a SF_CMD <<<"${SF:-npx --no-install sf}"
-export SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true
+export SF_DISABLE_TELEMETRY=true SF_DISABLE_AUTOUPDATE=true SF_AUTOUPDATE_DISABLE=true SF_SKIP_NEW_VERSION_CHECK=true
 
 sf() { "${SF_CMD[@]}" "$@"; }
