@@ -66,7 +66,13 @@ export async function setup() {
     // install script restores their symlinks: allowScripts in package.json approves it).
     execFileSync(binaries.postgres, ['--version'], { stdio: 'pipe' });
   } catch (error) {
-    fail(`${binaries.postgres} does not run: ${String(error.stderr || error.message).trim().split('\n')[0]}`);
+    fail(
+      `${binaries.postgres} does not run: ${
+        String(error.stderr || error.message)
+          .trim()
+          .split('\n')[0]
+      }`,
+    );
   }
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'salescaling-pg-'));
@@ -100,7 +106,10 @@ export async function setup() {
         await server.createDatabase('salescaling_test');
       })(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`not ready after ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`not ready after ${START_TIMEOUT_MS / 1000} s`)),
+          START_TIMEOUT_MS,
+        );
       }),
     ]);
   } catch (error) {
