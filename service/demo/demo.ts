@@ -529,7 +529,22 @@ async function recordNames(conn: Connection): Promise<Map<string, string>> {
 }
 
 // Run as a script (`npm run demo`), not when a test imports runDemo.
+const USAGE = `Usage: npm run demo
+
+Starts the local org and the service on a temporary embedded database, connects workspace ws_demo
+through the OAuth web-server flow, sends seven signed meeting events, prints what the org holds, and
+exits 0. No options; --help prints this text.`;
+
 if (/demo\.ts$/.test(process.argv[1] ?? '')) {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const unknown = process.argv.slice(2);
+  if (unknown.length > 0) {
+    console.error(`demo: unknown argument ${unknown[0]} (see --help)`);
+    process.exit(2);
+  }
   runDemo({ print: (line) => console.log(line) }).then(
     () => process.exit(0),
     (err: unknown) => {
