@@ -19,7 +19,7 @@ const REDOCLY = path.join(process.cwd(), 'node_modules', '@redocly', 'cli', 'bin
 interface Operation {
   operationId?: string;
   security?: unknown[];
-  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+  requestBody?: { content: Record<string, { schema: { $ref?: string; type?: string } }> };
   responses: Record<string, { content?: Record<string, { schema: { $ref?: string; type?: string } }> }>;
 }
 interface Document {
