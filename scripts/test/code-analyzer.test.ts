@@ -11,8 +11,12 @@ import { analyze, javaAvailable } from '../code-analyzer.ts';
 describe('Salesforce Code Analyzer', () => {
   it('when force-app is analysed with the Recommended, AppExchange and Security rules, then nothing of severity 1-2 is found', async () => {
     const result = await analyze();
-    // Every engine ran (an engine that fails only logs; a silent skip would read as "clean").
-    expect(result.warnings).toEqual([]);
+    // Every engine ran (an engine that fails only logs; a silent skip would read as "clean"). The one
+    // allowed exception: a machine with nothing but Node and npm has no Java for pmd; that is said
+    // in one line and the other engines still decide.
+    const noJava = result.warnings.filter((w) => w.startsWith('pmd: no `java`'));
+    for (const line of noJava) console.warn(`Code Analyzer: ${line}`);
+    expect(result.warnings.filter((w) => !noJava.includes(w))).toEqual([]);
     expect(result.engines).toEqual(
       expect.arrayContaining(['eslint', 'regex', 'retire-js', ...(javaAvailable() ? ['pmd'] : [])]),
     );
