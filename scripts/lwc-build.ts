@@ -129,4 +129,9 @@ function main(): void {
   );
 }
 
-runIfMain('lwc-build.ts', main);
+const USAGE = `Usage: npm run lwc:build      compile each component's TypeScript into the .js beside it
+       npm run lwc:check      exit 1 naming every compiled .js that is missing or older than its .ts
+  --check   as lwc:check
+  --help    this text`;
+
+runIfMain('lwc-build.ts', main, USAGE);

@@ -9,13 +9,33 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({
-  options: {
-    concurrency: { type: 'string', default: '32' },
-    seconds: { type: 'string', default: '10' },
-    kind: { type: 'string', default: 'record' },
-  },
-});
+const USAGE = `Usage: node emulator/bench/reads.ts [options]   (npm run bench runs every benchmark)
+  --concurrency N   keep-alive connections kept busy (default 32)
+  --seconds N       how long to measure (default 10)
+  --kind K          record (GET sobjects/Account/{id}) or query (SELECT … WHERE Id = …) (default record)
+  --help            this text`;
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        concurrency: { type: 'string', default: '32' },
+        seconds: { type: 'string', default: '10' },
+        kind: { type: 'string', default: 'record' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)} (see --help)`);
+    process.exit(2);
+  }
+}
+
+const { values } = parseFlags();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
 const root = join(import.meta.dirname, '..', '..');

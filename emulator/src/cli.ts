@@ -2,19 +2,34 @@
  * `npm run emulator -- [flags]`: starts the local org and prints how to reach it.
  * With --json, the first line of output is exactly {"url","username","password","clientId","clientSecret"}.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseKnobs } from './knobs.ts';
 import { startLocalOrg, type LocalOrgOptions } from './index.ts';
+import { seed, SEEDS, type SeedName } from './seed-demo.ts';
+
+/**
+ * Callback URLs accepted when no --redirect-uri is given: the sf CLI's (`sf org login web`) and the
+ * service's own default (PUBLIC_URL http://localhost:3000 + /oauth/salesforce/callback), so that
+ * README's "run the service against the local org" works without flags.
+ */
+const DEFAULT_REDIRECT_URIS = [
+  'http://localhost:1717/OauthRedirect',
+  'http://localhost:3000/oauth/salesforce/callback',
+];
 
 const HELP = `Usage: npm run emulator -- [options]
 
   --port N               port (default 8484; 0 picks a free one)
   --host ADDR            bind address (default 127.0.0.1)
-  --username U           admin username
-  --password P           admin password
-  --client-id ID         the client app's consumer key
-  --client-secret S      the client app's consumer secret
-  --redirect-uri URL     an accepted OAuth callback URL (repeatable)
+  --username U           admin username (default admin@salescaling.localorg)
+  --password P           admin password (default: random, printed)
+  --client-id ID         the client app's consumer key (default: random, printed)
+  --client-secret S      the client app's consumer secret (default: random, printed)
+  --redirect-uri URL     an accepted OAuth callback URL (repeatable; default
+                         http://localhost:1717/OauthRedirect (sf CLI) and
+                         http://localhost:3000/oauth/salesforce/callback (the service))
+  --seed demo            add the demo's Accounts, Contacts, Opportunities and Lead
   --auto-approve         skip the login and consent page
   --data FILE            keep the org's data in FILE (default: in memory)
   --json                 print the connection details as one JSON line
@@ -50,6 +65,7 @@ function parseFlags() {
         'client-id': { type: 'string' },
         'client-secret': { type: 'string' },
         'redirect-uri': { type: 'string', multiple: true },
+        seed: { type: 'string' },
         'auto-approve': { type: 'boolean', default: false },
         data: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -124,7 +140,20 @@ function customerRuleFlags(): Record<string, unknown> | undefined {
 }
 
 let options: LocalOrgOptions;
+let seedName: SeedName | undefined;
 try {
+  if (values.seed !== undefined) {
+    if (!(SEEDS as readonly string[]).includes(values.seed)) {
+      throw new Error(`--seed must be one of: ${SEEDS.join(', ')}`);
+    }
+    seedName = values.seed as SeedName;
+    // Seeding a kept data file at every start would add the same records again and again.
+    if (values.data !== undefined && existsSync(values.data)) {
+      throw new Error(
+        `--seed adds records; ${values.data} already holds an org (seed it once, when the file is new)`,
+      );
+    }
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
   const customer = customerRuleFlags();
@@ -134,7 +163,7 @@ try {
   if (values.password !== undefined) options.password = values.password;
   if (values['client-id'] !== undefined) options.clientId = values['client-id'];
   if (values['client-secret'] !== undefined) options.clientSecret = values['client-secret'];
-  if (values['redirect-uri'] !== undefined) options.redirectUris = values['redirect-uri'];
+  options.redirectUris = values['redirect-uri'] ?? DEFAULT_REDIRECT_URIS;
   if (values.data !== undefined) options.dataFile = values.data;
 } catch (e) {
   console.error(`emulator: ${e instanceof Error ? e.message : String(e)}`);
@@ -145,6 +174,7 @@ const org = await startLocalOrg(options).catch((e: unknown) => {
   console.error(`emulator: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(2);
 });
+const seeded = seedName ? seed(org, seedName) : undefined;
 const details = {
   url: org.url,
   username: org.username,
@@ -160,6 +190,11 @@ else {
   console.log(`  client id      ${org.clientId}`);
   console.log(`  client secret  ${org.clientSecret}`);
   console.log(`  org id         ${org.orgId}`);
+  console.log(`  redirect URIs  ${(options.redirectUris ?? []).join(', ')}`);
+  if (seeded) {
+    const counts = Object.entries(seeded).map(([object, ids]) => `${ids.length} ${object}`);
+    console.log(`  seeded         ${counts.join(', ')} (--seed ${seedName ?? ''})`);
+  }
   console.log(`  control        ${org.url}/__control/knobs, ${org.url}/__control/counters`);
 }
 

@@ -1,16 +1,12 @@
 /**
- * A real browser (Debian's Chromium through playwright-core) clicks through the local org's login and
+ * A real browser (the Chromium `npm ci` brings, through playwright-core and scripts/lib/chromium.ts) clicks through the local org's login and
  * consent page: the web-server flow works for a person, not only for scripts.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium.ts';
 import { startLocalOrg, type LocalOrg } from '../src/index.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 let org: LocalOrg;
 /** The client app's callback: a tiny server that notes where the browser was sent. */
@@ -18,11 +14,10 @@ let callbackServer: Server;
 let CALLBACK: string;
 const landings: URL[] = [];
 let browser: BrowserContext;
-let profile: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install chromium).`);
+  // The browser first: when it is missing the suite fails at once with its one-line reason.
+  browser = await launchChromium();
   callbackServer = createServer((req, res) => {
     landings.push(new URL(req.url ?? '/', CALLBACK));
     res.writeHead(200, { 'content-type': 'text/plain' });
@@ -31,25 +26,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
   CALLBACK = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/oauth/callback`;
   org = await startLocalOrg({ redirectUris: [CALLBACK] });
-  profile = mkdtempSync(path.join(tmpdir(), 'local-org-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
   await org?.stop();
-  await new Promise((resolve) => callbackServer?.close(resolve));
+  // Only a server that started can be waited for (an optional call would leave the promise pending).
+  if (callbackServer) await new Promise((resolve) => callbackServer.close(resolve));
 });
 
 /** Opens the authorize page, signs in and presses a button; returns where the browser was sent. */

@@ -86,4 +86,63 @@ describe('the emulator command', () => {
       await stop();
     }
   });
+
+  it('when started with --seed demo and no flags, then the demo CRM data is there and the service default callback is accepted', async () => {
+    const { line, stop } = await firstLine(['--port', '0', '--json', '--seed', 'demo']);
+    try {
+      const details = JSON.parse(line) as Record<string, string>;
+      const token = await fetch(`${details.url!}/services/oauth2/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: details.clientId!,
+          client_secret: details.clientSecret!,
+          username: details.username!,
+          password: details.password!,
+        }),
+      });
+      const { access_token } = (await token.json()) as { access_token: string };
+      const names = async (soql: string) => {
+        const res = await fetch(`${details.url!}/services/data/v66.0/query?q=${encodeURIComponent(soql)}`, {
+          headers: { authorization: `Bearer ${access_token}` },
+        });
+        expect(res.status).toBe(200);
+        return ((await res.json()) as { records: { Name: string }[] }).records.map((r) => r.Name);
+      };
+      expect(await names('SELECT Name FROM Account ORDER BY Name')).toEqual([
+        'Acme Corp',
+        'Globex',
+        'Northwind Traders',
+      ]);
+      expect(await names('SELECT Name FROM Contact')).toHaveLength(6);
+      expect(await names('SELECT Name FROM Opportunity ORDER BY Name')).toEqual([
+        'Acme — platform expansion',
+        'Northwind rollout',
+      ]);
+      // The service's default callback (PUBLIC_URL http://localhost:3000) is accepted without flags:
+      // the authorize page renders the login form instead of a redirect_uri_mismatch error.
+      const authorize = new URL(`${details.url!}/services/oauth2/authorize`);
+      authorize.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: details.clientId!,
+        redirect_uri: 'http://localhost:3000/oauth/salesforce/callback',
+      }).toString();
+      const page = await fetch(authorize, { redirect: 'manual' });
+      expect(page.status).toBe(200);
+      expect(await page.text()).not.toContain('redirect_uri_mismatch');
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+  });
+
+  it('when --seed names no known seed, then it exits 2 with one line', async () => {
+    const child = spawn(NODE, [join(ROOT, 'emulator', 'src', 'cli.ts'), '--seed', 'everything'], {
+      cwd: ROOT,
+    });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    expect(code).toBe(2);
+    expect(err.trim()).toBe('emulator: --seed must be one of: demo');
+  });
 });

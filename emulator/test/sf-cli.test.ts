@@ -3,13 +3,14 @@
  * logging in with an access token, querying, creating a record and importing a data-tree plan.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LocalOrg } from '../src/index.ts';
 import { findProjectRoot } from '../src/schema/package-fields.ts';
 import { startLoggedIn, V, type Call, type Json } from './support/http.ts';
+import { SF_QUIET_ENV } from '../../scripts/lib/sf-env.ts';
 
 const run = promisify(execFile);
 const SF = join(findProjectRoot()!, 'node_modules', '.bin', 'sf');
@@ -27,9 +28,7 @@ async function sf(args: string[]): Promise<{ status: number; result: Json }> {
     // The CLI spawns itself for some commands; it must find `sf` (and Node 24) on PATH.
     PATH: `${join(findProjectRoot()!, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
     SF_ACCESS_TOKEN: token,
-    SF_DISABLE_TELEMETRY: 'true',
-    SF_AUTOUPDATE_DISABLE: 'true',
-    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    ...SF_QUIET_ENV,
     SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
   };
   try {
@@ -214,4 +213,11 @@ describe('the sf CLI against the local org', () => {
     );
     expect(c.body.records[0].Account.Name).toBe('Plan Co');
   }, 60000);
+
+  it('when sf has run, then it claimed no autoupdate: no detached `sf update` is left behind', () => {
+    // @oclif/plugin-update's init hook creates this marker (atomically) right before it spawns the
+    // detached `sf update --autoupdate`; with SF_DISABLE_AUTOUPDATE it returns before either.
+    expect(existsSync(join(home, '.cache', 'sf', 'autoupdate'))).toBe(false);
+    expect(existsSync(join(home, '.cache', 'sf', 'autoupdate.log'))).toBe(false);
+  });
 });

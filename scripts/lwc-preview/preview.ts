@@ -204,4 +204,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-runIfMain('preview.ts', main);
+const USAGE = `Usage: npm run lwc:preview [-- --help]
+
+Serves the salescalingRecordings component with sample data on http://127.0.0.1:8787 until Ctrl+C.
+  PORT=N    another port (environment)
+  --help    this text`;
+
+runIfMain('preview.ts', main, USAGE);

@@ -1,13 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startPreviewServer } from '../lwc-preview/preview.ts';
 import type { PreviewServer } from '../lwc-preview/preview.ts';
+import { launchChromium } from '../lib/chromium.ts';
 import { findProjectRoot } from '../lib/project-root.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 /** The little of the browser's window these checks use (the repo's TypeScript has no DOM lib). */
 type BrowserWindow = { getComputedStyle(element: unknown): { backgroundColor: string; color: string } };
@@ -18,34 +15,15 @@ const screenshot = path.join(root, 'docs/images/salescaling-recordings.png');
 
 describe('the component in a real browser', () => {
   let browser: BrowserContext;
-  let profile: string;
   let server: PreviewServer | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}; the component preview test needs Debian's chromium package (apt-get install chromium).`,
-      );
-    }
-    profile = mkdtempSync(path.join(tmpdir(), 'salescaling-chromium-'));
-    // A fresh profile each run (playwright passes it to Chromium as --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+    // The Chromium `npm ci` brings (scripts/lib/chromium.ts), a fresh profile each run; a missing
+    // browser fails here with one line.
+    browser = await launchChromium({
       viewport: { width: 472, height: 760 },
       locale: 'en-US',
       timezoneId: 'UTC',
-      // Debian's Chromium, launched as the environment notes prescribe: no sandbox (root in a
-      // container), no GPU, and nothing that reaches for the network on its own.
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
     });
   }, 60_000);
 
@@ -56,7 +34,6 @@ describe('the component in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   async function open(preview: Parameters<typeof startPreviewServer>[0]): Promise<Page> {

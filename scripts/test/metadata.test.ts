@@ -8,6 +8,7 @@ import { ecaConsumerMetadata, ecaOauthPoliciesMetadata, writeMetadata } from '..
 import { buildLwc } from '../lwc-build.ts';
 import { checkMetadataFile, checkMetadataXml, checkScratchSettings } from '../lib/metadata-types.ts';
 import { findProjectRoot } from '../lib/project-root.ts';
+import { SF_QUIET_ENV } from '../lib/sf-env.ts';
 
 const run = promisify(execFile);
 const root = findProjectRoot();
@@ -45,12 +46,7 @@ describe('the package metadata', () => {
       ],
       {
         cwd: root,
-        env: {
-          ...process.env,
-          SF_DISABLE_TELEMETRY: 'true',
-          SF_AUTOUPDATE_DISABLE: 'true',
-          SF_SKIP_NEW_VERSION_CHECK: 'true',
-        },
+        env: { ...process.env, ...SF_QUIET_ENV },
         timeout: 180_000,
       },
     );

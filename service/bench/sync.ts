@@ -24,13 +24,33 @@ import { startService, type RunningService } from '../src/service.ts';
 import { connectThroughBrowser } from '../demo/browser-connect.ts';
 import { localConfig, localSecrets } from '../demo/local-config.ts';
 
-const { values } = parseArgs({
-  options: {
-    meetings: { type: 'string', default: '200' },
-    'latency-ms': { type: 'string', default: '0,100' },
-    concurrency: { type: 'string', default: '8' },
-  },
-});
+const USAGE = `Usage: node service/bench/sync.ts [options]   (npm run bench runs every benchmark)
+  --meetings N      meetings sent through the webhook for the throughput run (default 200)
+  --latency-ms LIST per-call latencies of the org to measure at, comma-separated (default 0,100)
+  --concurrency N   webhook senders at once (default 8)
+  --help            this text`;
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        meetings: { type: 'string', default: '200' },
+        'latency-ms': { type: 'string', default: '0,100' },
+        concurrency: { type: 'string', default: '8' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)} (see --help)`);
+    process.exit(2);
+  }
+}
+
+const { values } = parseFlags();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const MEETINGS = Number(values.meetings);
 const LATENCIES = values['latency-ms'].split(',').map(Number);
 const SEND_CONCURRENCY = Number(values.concurrency);

@@ -542,8 +542,24 @@ async function recordNames(conn: Connection): Promise<Map<string, string>> {
 }
 
 // Run as a script (`npm run demo`), not when a test imports runDemo.
+const USAGE = `Usage: npm run demo
+
+Starts the local org and the service on a temporary embedded database, connects workspace ws_demo
+through the OAuth web-server flow, sends seven signed meeting events, prints what the org holds, and
+exits 0. Options: --keep-running keeps the service and the local org up afterwards, so the admin
+page's sign-in link can be opened; --help prints this text.`;
+
 if (/demo\.ts$/.test(process.argv[1] ?? '')) {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const keepRunning = process.argv.includes('--keep-running');
+  const unknown = process.argv.slice(2).filter((a) => a !== '--keep-running');
+  if (unknown.length > 0) {
+    console.error(`demo: unknown argument ${unknown[0]} (see --help)`);
+    process.exit(2);
+  }
   runDemo({ print: (line) => console.log(line), keepRunning }).then(
     () => {
       if (keepRunning) console.log('   Running; press Ctrl-C to stop.');

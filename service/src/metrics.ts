@@ -2,10 +2,46 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Store } from './store/types.ts';
 
+/**
+ * Why a webhook delivery was refused: the signature check's four outcomes, a body that is not JSON,
+ * one that breaks the event schema, one over the size limit, one the body parser could not read.
+ */
+export const WEBHOOK_REJECTIONS = [
+  'signature_missing',
+  'signature_malformed',
+  'signature_stale',
+  'signature_mismatch',
+  'invalid_json',
+  'schema_invalid',
+  'too_large',
+  'unreadable_body',
+] as const;
+export type WebhookRejection = (typeof WEBHOOK_REJECTIONS)[number];
+
+/**
+ * One route-label scheme for every HTTP metric and log line: the OpenAPI path template a request
+ * matched (`/v1/workspaces/{workspaceId}/meetings/{meetingId}`, as /openapi.json names it), or
+ * `unmatched`. Ids never become labels, so the label set stays small.
+ */
+export function routeLabeler(templates: readonly string[]): (path: string) => string {
+  const compiled = templates.map((template) => ({
+    template,
+    pattern: new RegExp(
+      `^${template
+        .split(/(\{[^}]+\})/)
+        .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('')}/?$`,
+    ),
+  }));
+  return (path) => compiled.find((c) => c.pattern.test(path))?.template ?? 'unmatched';
+}
+
 export interface Metrics {
   readonly registry: Registry;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly webhookEvents: Counter<'result'>;
+  /** Every webhook delivery answered with an error, by why (see WebhookRejection). */
+  readonly webhookRejections: Counter<'reason'>;
   readonly syncs: Counter<'outcome'>;
   readonly syncDuration: Histogram<'outcome'>;
   readonly salesforceApiCalls: Counter;
@@ -39,6 +75,12 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
       name: 'salescaling_webhook_events_total',
       help: 'Webhook deliveries by result (accepted, duplicate, bad_signature, invalid, too_large)',
       labelNames: ['result'],
+      registers: [registry],
+    }),
+    webhookRejections: new Counter({
+      name: 'salescaling_webhook_rejections_total',
+      help: `Rejected webhook deliveries by reason (${WEBHOOK_REJECTIONS.join(', ')})`,
+      labelNames: ['reason'],
       registers: [registry],
     }),
     syncs: new Counter({

@@ -1,14 +1,9 @@
 /** The admin page's API in /openapi.json: sign-in links, the sync log and backfills. */
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { errorBodySchema, meetingStatusSchema } from '../http/api-schemas.ts';
+import { meetingStatusSchema } from '../http/api-schemas.ts';
+import type { OperationSpec } from '../http/openapi.ts';
 import { meetingsQuerySchema } from './admin-router.ts';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const error = (description: string) => json(errorBodySchema, description);
 
 export const adminLinkSchema = z.object({
   url: z.url().describe('open once, within expiresAt, in the admin’s browser'),
@@ -69,37 +64,50 @@ const dryRunSchema = z.object({
   ),
 });
 
-export function registerAdminPaths(registry: OpenAPIRegistry, security: Record<string, string[]>[]): void {
+/** The builder's helpers (passed in, so that this module and openapi.ts import each other nowhere). */
+export interface AdminOpenApiTools {
+  operation(spec: OperationSpec): void;
+  named<T extends z.ZodType>(name: string, schema: T): T;
+  json<T extends z.ZodType>(schema: T, description: string): ResponseConfig;
+}
+
+export function registerAdminPaths({ operation, named, json }: AdminOpenApiTools): void {
   const ws = z.object({ workspaceId: z.string() });
   const wsBackfill = z.object({ workspaceId: z.string(), backfillId: z.string() });
-  registry.registerPath({
+  const adminLink = named('AdminLink', adminLinkSchema);
+  const progress = named('BackfillProgress', backfillProgressSchema);
+  const meetingLog = named(
+    'MeetingLogPage',
+    z.object({ meetings: z.array(meetingLogSchema), nextCursor: z.string().nullable() }),
+  );
+  operation({
     method: 'post',
     path: '/v1/workspaces/{workspaceId}/admin-links',
+    operationId: 'createAdminLink',
     summary: 'A single-use sign-in link (5 minutes) to the admin page of this workspace',
-    security,
+    tags: ['admin'],
+    access: 'bearer',
     request: { params: ws },
-    responses: { 201: json(adminLinkSchema, 'the link'), 401: error('no or wrong bearer token') },
+    responses: { 201: json(adminLink, 'the link') },
   });
-  registry.registerPath({
+  operation({
     method: 'get',
     path: '/v1/workspaces/{workspaceId}/meetings',
+    operationId: 'listMeetings',
     summary: 'The sync log: meetings by state (failed first, then newest), a page at a time',
-    security,
+    tags: ['meetings'],
+    access: 'bearer',
     request: { params: ws, query: meetingsQuerySchema },
-    responses: {
-      200: json(
-        z.object({ meetings: z.array(meetingLogSchema), nextCursor: z.string().nullable() }),
-        'a page',
-      ),
-      422: error('bad state, cursor or limit'),
-    },
+    responses: { 200: json(meetingLog, 'a page') },
   });
-  registry.registerPath({
+  operation({
     method: 'post',
     path: '/v1/workspaces/{workspaceId}/backfills',
+    operationId: 'createBackfill',
     summary:
       'Bring in past meetings: NDJSON or a JSON array of meeting events (the webhook’s format), read as it streams',
-    security,
+    tags: ['backfills'],
+    access: 'bearer',
     request: {
       params: ws,
       query: z.object({
@@ -113,36 +121,41 @@ export function registerAdminPaths(registry: OpenAPIRegistry, security: Record<s
       },
     },
     responses: {
-      200: json(dryRunSchema, 'dry run: what would be written and linked'),
+      200: json(named('BackfillDryRun', dryRunSchema), 'dry run: what would be written and linked'),
       202: json(
-        z.object({ backfill: backfillProgressSchema, problems: z.array(problemSchema) }),
+        named('BackfillStarted', z.object({ backfill: progress, problems: z.array(problemSchema) })),
         'stored and started',
       ),
-      400: error('neither NDJSON nor a JSON array'),
-      413: error('one item over 5 MB'),
-      415: error('another content type'),
+    },
+    errors: {
+      400: 'neither NDJSON nor a JSON array',
+      413: 'one item over 5 MB',
+      415: 'another content type',
     },
   });
-  registry.registerPath({
+  operation({
     method: 'get',
     path: '/v1/workspaces/{workspaceId}/backfills/{backfillId}',
+    operationId: 'getBackfill',
     summary: 'A backfill’s progress: counts, API calls used, ETA',
-    security,
+    tags: ['backfills'],
+    access: 'bearer',
     request: { params: wsBackfill },
-    responses: { 200: json(backfillProgressSchema, 'progress'), 404: error('unknown backfill') },
+    responses: { 200: json(progress, 'progress') },
+    errors: { 404: 'unknown backfill' },
   });
   for (const action of ['pause', 'resume', 'cancel'] as const) {
-    registry.registerPath({
+    const title = `${action[0]?.toUpperCase()}${action.slice(1)}`;
+    operation({
       method: 'post',
       path: `/v1/workspaces/{workspaceId}/backfills/{backfillId}/${action}`,
-      summary: `${action[0]?.toUpperCase()}${action.slice(1)} a backfill`,
-      security,
+      operationId: `${action}Backfill`,
+      summary: `${title} a backfill`,
+      tags: ['backfills'],
+      access: 'bearer',
       request: { params: wsBackfill },
-      responses: {
-        200: json(backfillProgressSchema, 'progress'),
-        404: error('unknown backfill'),
-        409: error('not in a state that allows it'),
-      },
+      responses: { 200: json(progress, 'progress') },
+      errors: { 404: 'unknown backfill', 409: 'not in a state that allows it' },
     });
   }
 }

@@ -13,7 +13,7 @@ import type { SimulateService } from '../lookups/simulate-service.ts';
 import { acceptMeetingEvent } from '../meetings/ingest.ts';
 import type { MeetingService } from '../meetings/meeting-service.ts';
 import { meetingEventSchema } from '../meetings/schema.ts';
-import type { Metrics } from '../metrics.ts';
+import { routeLabeler, type Metrics, type WebhookRejection } from '../metrics.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { Store } from '../store/types.ts';
 import {
@@ -73,6 +73,11 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  const openapi = buildOpenApiDocument(deps.publicUrl) as { paths: Record<string, Record<string, unknown>> };
+  // Metrics and request logs label a request by the OpenAPI path template it matched (metrics.ts).
+  const routeLabel = routeLabeler([
+    ...new Set([...Object.keys(openapi.paths), '/healthz', '/readyz', '/metrics', '/openapi.json']),
+  ]);
 
   // request id + one log line per request (no bodies, no headers: they carry tokens and people)
   app.use((req, res, next) => {
@@ -83,7 +88,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.locals['log'] = log;
     const started = performance.now();
     res.on('finish', () => {
-      const routePath = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      // originalUrl: a mounted router has cut its prefix off req.url by now.
+      const routePath = routeLabel(req.originalUrl.split('?')[0] ?? '');
       const seconds = (performance.now() - started) / 1000;
       deps.metrics.httpDuration.observe(
         { method: req.method, route: routePath, status: String(res.statusCode) },
@@ -119,34 +125,77 @@ export function createApp(deps: AppDeps): express.Express {
       res.send(await deps.metrics.registry.metrics());
     }),
   );
-  const openapi = buildOpenApiDocument(deps.publicUrl) as { paths: Record<string, Record<string, unknown>> };
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
   app.use(methodNotAllowed({ ...openapi.paths, '/openapi.json': { get: {} } }));
 
   // --- webhook: raw body, signature first, then JSON, then the schema ------------------------------
+  /**
+   * Every refused delivery is counted by its reason and logged with it (never the body or the
+   * signature: they carry people's data and a secret's MAC), then answered by the error middleware.
+   */
+  const rejectWebhook = (res: Response, reason: WebhookRejection, error: AppError): AppError => {
+    deps.metrics.webhookRejections.inc({ reason });
+    const result = reason.startsWith('signature_')
+      ? 'bad_signature'
+      : reason === 'too_large'
+        ? 'too_large'
+        : 'invalid';
+    deps.metrics.webhookEvents.inc({ result });
+    (res.locals['log'] as Logger).warn({ reason, status: error.status }, 'webhook rejected');
+    return error;
+  };
+  const rawWebhookBody = express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES });
   app.post(
     '/v1/webhooks/meetings',
-    express.raw({ type: () => true, limit: MAX_WEBHOOK_BYTES }),
+    // The body parser's own refusals (too large, unreadable) are webhook rejections too.
+    (req, res, next) => {
+      rawWebhookBody(req, res, (err?: unknown) => {
+        if (err === undefined || err === null) return next();
+        const tooLarge = (err as { type?: unknown }).type === 'entity.too.large';
+        next(
+          tooLarge
+            ? rejectWebhook(
+                res,
+                'too_large',
+                new AppError(413, 'payload_too_large', 'the request body is larger than the limit'),
+              )
+            : rejectWebhook(
+                res,
+                'unreadable_body',
+                new AppError(400, 'invalid_body', 'the request body could not be read'),
+              ),
+        );
+      });
+    },
     route(async (req, res) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const check = verifySignature(req.get(SIGNATURE_HEADER), raw, deps.webhookSecrets);
       if (!check.ok) {
-        deps.metrics.webhookEvents.inc({ result: 'bad_signature' });
-        throw new AppError(401, 'invalid_signature', `the Salescaling-Signature header is ${check.reason}`);
+        throw rejectWebhook(
+          res,
+          `signature_${check.reason}`,
+          new AppError(401, 'invalid_signature', `the Salescaling-Signature header is ${check.reason}`),
+        );
       }
       let body: unknown;
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        deps.metrics.webhookEvents.inc({ result: 'invalid' });
-        throw new AppError(400, 'invalid_json', 'the request body is not valid JSON');
+        throw rejectWebhook(
+          res,
+          'invalid_json',
+          new AppError(400, 'invalid_json', 'the request body is not valid JSON'),
+        );
       }
       const parsed = meetingEventSchema.safeParse(body);
       if (!parsed.success) {
-        deps.metrics.webhookEvents.inc({ result: 'invalid' });
-        throw unprocessable('the meeting event does not match the schema', issuesToDetails(parsed.error));
+        throw rejectWebhook(
+          res,
+          'schema_invalid',
+          unprocessable('the meeting event does not match the schema', issuesToDetails(parsed.error)),
+        );
       }
       const result = await acceptMeetingEvent(deps.store, parsed.data);
       deps.metrics.webhookEvents.inc({ result });

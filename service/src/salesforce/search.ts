@@ -40,6 +40,23 @@ export function soslEscape(term: string): string {
   return term.replace(/[?&|!{}[\]()^~*:\\"'+-]/g, (c) => `\\${c}`);
 }
 
+/**
+ * The SOSL term for what a person typed in a search box: each word escaped (searched as text), then
+ * matched by its beginning, as Salesforce's own search box does (`North` finds *Northwind*). SOSL's
+ * `*` matches zero or more characters at the middle or end of a search term (never the start), and the
+ * words of an unquoted term must all match (AND). A word ending in punctuation gets no `*`: after a
+ * separator it would stand alone and match every token.
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_sosl_find.htm
+ */
+export function soslPrefixTerm(text: string): string {
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .map((word) => (/[\p{L}\p{N}]$/u.test(word) ? `${soslEscape(word)}*` : soslEscape(word)))
+    .join(' ');
+}
+
 interface ContactRow {
   Id: string;
   Name: string;
@@ -167,7 +184,7 @@ export async function searchRecords(
   q: string,
   types: readonly SearchHit['type'][],
 ): Promise<SearchHit[]> {
-  const sosl = `FIND {${soslEscape(q)}} IN NAME FIELDS RETURNING ${types.map((t) => SEARCH_FIELDS[t]).join(', ')}`;
+  const sosl = `FIND {${soslPrefixTerm(q)}} IN NAME FIELDS RETURNING ${types.map((t) => SEARCH_FIELDS[t]).join(', ')}`;
   const result = await conn.search(sosl);
   return (result.searchRecords ?? []).map((r) => {
     const rec = r as Record<string, unknown> & { attributes?: { type?: string } };

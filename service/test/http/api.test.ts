@@ -115,6 +115,7 @@ describe('the HTTP API shell', () => {
     const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, Record<string, { requestBody?: unknown }>>;
+      components: { schemas: Record<string, unknown> };
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
@@ -142,7 +143,9 @@ describe('the HTTP API shell', () => {
         '/v1/workspaces/{workspaceId}/salesforce/settings',
       ].filter((p) => p !== '/openapi.json'),
     );
-    expect(JSON.stringify(doc.paths['/v1/webhooks/meetings'])).toContain('recordingUrl');
+    // The webhook body is the shared MeetingEvent component, which holds the event's fields.
+    expect(JSON.stringify(doc.paths['/v1/webhooks/meetings'])).toContain('#/components/schemas/MeetingEvent');
+    expect(JSON.stringify(doc.components.schemas['MeetingEvent'])).toContain('recordingUrl');
   });
 
   it('when an unknown route is hit, then 404 in the error shape', async () => {

@@ -1,4 +1,4 @@
-import { soslEscape } from '../../src/salesforce/search.ts';
+import { soslEscape, soslPrefixTerm } from '../../src/salesforce/search.ts';
 import { api } from '../support/service.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
@@ -19,7 +19,11 @@ describe('association look-ups against the local org', () => {
 
   beforeAll(async () => {
     stack = await startStack({ org: { autoApprove: true } });
-    const [acme = '', globex = ''] = stack.org.seed('Account', [{ Name: 'Acme Corp' }, { Name: 'Globex' }]);
+    const [acme = '', globex = ''] = stack.org.seed('Account', [
+      { Name: 'Acme Corp' },
+      { Name: 'Globex' },
+      { Name: 'Northwind Traders' },
+    ]);
     const [bea = '', carl = '', gil = ''] = stack.org.seed('Contact', [
       { FirstName: 'Bea', LastName: 'Buyer', Email: 'Bea@Acme.example', AccountId: acme },
       { FirstName: 'Carl', LastName: "O'Brien", Email: "carl.o'brien@acme.example", AccountId: acme },
@@ -119,5 +123,32 @@ describe('association look-ups against the local org', () => {
     expect(soslEscape('a?b&c|d!e{f}g[h]i(j)k^l~m*n:o\\p"q\'r+s-t')).toBe(
       'a\\?b\\&c\\|d\\!e\\{f\\}g\\[h\\]i\\(j\\)k\\^l\\~m\\*n\\:o\\\\p\\"q\\\'r\\+s\\-t',
     );
+  });
+
+  it("when a person types the beginning of a name, then the record is found, as in Salesforce's search box", async () => {
+    const found = async (q: string, types = 'Account,Opportunity') =>
+      (
+        (
+          await api(
+            stack.svc.url,
+            'GET',
+            `/v1/workspaces/ws_1/associations/search?q=${encodeURIComponent(q)}&types=${types}`,
+          )
+        ).body['records'] as { name: string }[]
+      ).map((r) => r.name);
+    expect(await found('North')).toEqual(['Northwind Traders']);
+    expect(await found('northw')).toEqual(['Northwind Traders']);
+    expect(await found('Acme ren')).toEqual(['Acme renewal']);
+    expect(await found('Glo', 'Account')).toEqual(['Globex']);
+    // A beginning, not any part: "wind" is inside Northwind but starts no word of it.
+    expect(await found('wind')).toEqual([]);
+  });
+
+  it('when a term is made a prefix search, then each word gets one trailing * after its escapes', () => {
+    expect(soslPrefixTerm('North')).toBe('North*');
+    expect(soslPrefixTerm('  Acme   ren ')).toBe('Acme* ren*');
+    expect(soslPrefixTerm("O'Brien")).toBe("O\\'Brien*");
+    expect(soslPrefixTerm('x* OR y')).toBe('x\\* OR* y*');
+    expect(soslPrefixTerm('Acme -')).toBe('Acme* \\-');
   });
 });

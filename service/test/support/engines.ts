@@ -1,6 +1,7 @@
 /**
- * The database engines the store tests run on: the embedded one always, PostgreSQL when
- * TEST_DATABASE_URL names a server (each run gets its own schema, dropped afterwards).
+ * The database engines the store tests run on: the embedded one always, PostgreSQL on the server
+ * TEST_DATABASE_URL names (each run gets its own schema, dropped afterwards). Jest's global setup
+ * (scripts/test-support/postgres.mjs) starts one from node_modules when the variable is not set.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
