@@ -116,7 +116,12 @@ export function registerAdminPaths({ operation, named, json }: AdminOpenApiTools
       body: {
         content: {
           'application/x-ndjson': { schema: z.string().describe('one meeting event per line') },
-          'application/json': { schema: z.array(z.unknown()).describe('meeting events') },
+          'application/json': {
+            schema: named(
+              'BackfillEvents',
+              z.array(z.unknown()).describe('meeting events, as the webhook takes them'),
+            ),
+          },
         },
       },
     },
