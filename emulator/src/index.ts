@@ -3,12 +3,13 @@
  * loopback so that jsforce, the sf CLI and the service work against it unchanged.
  */
 import type { AddressInfo } from 'node:net';
-import { App, listen } from './app.ts';
+import { App, listen, type UnexpectedError } from './app.ts';
 import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
 import { findProjectRoot } from './schema/package-fields.ts';
 import { Org } from './org/org.ts';
 
 export type { Knobs, FailureKind } from './knobs.ts';
+export { takeUnexpectedErrors, unexpectedErrors, type UnexpectedError } from './app.ts';
 export { DEFAULT_KNOBS } from './knobs.ts';
 
 export interface LocalOrgOptions {
@@ -46,6 +47,8 @@ export interface LocalOrg {
   resetCounters(): void;
   /** Inserts records directly (through the org's rules, but not the API or its counters); returns their ids. */
   seed(objectName: string, records: Record<string, unknown>[]): string[];
+  /** Requests this org answered with 500 UNKNOWN_EXCEPTION (each one a bug in the local org). */
+  unexpectedErrors(): readonly UnexpectedError[];
   /** Makes every access token issued so far expire (to exercise a client's refresh path). */
   expireTokens(): void;
   stop(): Promise<void>;
@@ -97,6 +100,7 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
       app.markDirty();
       return ids;
     },
+    unexpectedErrors: () => app.unexpectedErrors(),
     expireTokens: () => app.oauth.expireAll(),
     stop: () =>
       new Promise<void>((resolve, reject) => {
