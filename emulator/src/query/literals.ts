@@ -68,11 +68,11 @@ export function stringValue(quoted: string): string {
 
 type LikeToken = { kind: 'any' } | { kind: 'one' } | { kind: 'char'; folded: string };
 
-/** One character (code point) case-folded to one character, so that folding never shifts positions. */
-function fold(ch: string): string {
-  const lower = ch.toLowerCase();
-  return lower.length === ch.length ? lower : ch;
-}
+/**
+ * Case folding as `=` does it (filter.ts `normalize`: the English locale's upper case of the whole
+ * text), so that a LIKE without wildcards matches exactly what `=` matches, `ß` and `SS` included.
+ */
+const fold = (text: string): string => text.toUpperCase();
 
 /**
  * A case-insensitive matcher for a LIKE pattern: `%` any run, `_` one character, `\%`/`\_` themselves
@@ -87,7 +87,7 @@ export function likeMatcher(quoted: string): (value: string) => boolean {
   let text = '';
   const tokens: LikeToken[] = [];
   const flush = (): void => {
-    for (const ch of text) tokens.push({ kind: 'char', folded: fold(ch) });
+    for (const ch of fold(text)) tokens.push({ kind: 'char', folded: ch });
     text = '';
   };
   for (const piece of decode(quoted, true)) {
@@ -103,7 +103,7 @@ export function likeMatcher(quoted: string): (value: string) => boolean {
   }
   flush();
   return (value) => {
-    const chars = Array.from(value, fold);
+    const chars = Array.from(fold(value));
     let p = 0;
     let v = 0;
     let star = -1;
