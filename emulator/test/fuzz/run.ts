@@ -7,6 +7,8 @@ import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { unexpectedErrors } from '../../src/index.ts';
 import type { FuzzProperty } from './common.ts';
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
 import { restProperties } from './rest-fuzz.ts';
 import { soqlProperties } from './soql-fuzz.ts';
 import { soslProperties } from './sosl-fuzz.ts';
@@ -27,7 +29,7 @@ if (!Number.isInteger(seed) || !Number.isFinite(factor) || factor <= 0) {
 const all: FuzzProperty[] = [...soqlProperties, ...soslProperties, ...restProperties].filter(
   (p) => values.only === undefined || p.name.toLowerCase().includes(values.only.toLowerCase()),
 );
-console.log(`fuzz: seed ${seed}, ${all.length} properties, ${factor}× the cases of npm test`);
+say(`fuzz: seed ${seed}, ${all.length} properties, ${factor}× the cases of npm test`);
 let cases = 0;
 let failed = 0;
 const t0 = Date.now();
@@ -36,17 +38,17 @@ for (const p of all) {
   const started = Date.now();
   try {
     await p.run({ numRuns, seed });
-    console.log(`  ok    ${numRuns} cases  ${((Date.now() - started) / 1000).toFixed(1)}s  ${p.name}`);
+    say(`  ok    ${numRuns} cases  ${((Date.now() - started) / 1000).toFixed(1)}s  ${p.name}`);
   } catch (e) {
     failed++;
     const cause = e instanceof Error && e.cause !== undefined ? `\n${String(e.cause)}` : '';
-    console.log(`  FAIL  ${numRuns} cases  ${p.name}\n${e instanceof Error ? e.message : String(e)}${cause}`);
+    say(`  FAIL  ${numRuns} cases  ${p.name}\n${e instanceof Error ? e.message : String(e)}${cause}`);
   }
   cases += numRuns;
 }
 const unexpected = unexpectedErrors();
-for (const u of unexpected) console.log(`  500 UNKNOWN_EXCEPTION ${u.method} ${u.path}: ${u.message}`);
-console.log(
+for (const u of unexpected) say(`  500 UNKNOWN_EXCEPTION ${u.method} ${u.path}: ${u.message}`);
+say(
   `fuzz: ${cases} cases ran in ${((Date.now() - t0) / 1000).toFixed(1)}s, seed ${seed}: ${failed} failed properties, ${unexpected.length} requests answered 500`,
 );
 process.exit(failed > 0 || unexpected.length > 0 ? 1 : 0);
