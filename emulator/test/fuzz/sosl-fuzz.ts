@@ -146,6 +146,8 @@ export const soslProperties: FuzzProperty[] = [
       org.create('Account', { Name: 'AT&T (a-b) "quoted" {braces} 50% off!' });
       return check(
         fc.property(fc.string({ unit: textChar, minLength: 2, maxLength: 12 }), (raw) => {
+          // A blank term is no term at all (MALFORMED_SEARCH), whatever is escaped.
+          fc.pre(raw.trim() !== '');
           const text = `FIND {${escapeTerm(raw)}} RETURNING Account(Id, Name)`;
           try {
             sosl(org, text);
