@@ -11,7 +11,14 @@ import fc from 'fast-check';
 import { Org } from '../../src/org/org.ts';
 import { startLoggedIn, V, type Call, type Json } from '../support/http.ts';
 import type { LocalOrg } from '../../src/index.ts';
-import { checkAsync, type FuzzParams, type FuzzProperty, isErrorBody, textChar } from './common.ts';
+import {
+  checkAsync,
+  type FuzzParams,
+  type FuzzProperty,
+  isErrorBody,
+  PRINTABLE,
+  textChar,
+} from './common.ts';
 import { wideQuery, mutate } from './soql-fuzz.ts';
 
 interface Field {
@@ -46,10 +53,11 @@ async function raw(
   method: string,
   path: string,
   body?: string,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${org.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
     ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
   });
   const text = await res.text();
@@ -436,6 +444,38 @@ export const restProperties: FuzzProperty[] = [
             '{"a":1}{"b":2}',
           ),
         );
+        // Headers the org reads, with values of any shape (header values are Latin-1 on the wire).
+        const headerValue = fc.oneof(
+          fc.constantFrom(
+            'batchSize=abc',
+            'batchSize=0',
+            'batchSize=99999999999',
+            'batchSize=',
+            '1',
+            'true',
+            'Tue, 01 Dec 2026 00:00:00 GMT',
+            'not a date',
+            '*',
+            '"x"',
+          ),
+          fc.string({ unit: fc.constantFrom(...PRINTABLE), maxLength: 12 }),
+        );
+        const headers = fc.dictionary(
+          fc.constantFrom(
+            'Sforce-Query-Options',
+            'If-Modified-Since',
+            'If-Unmodified-Since',
+            'If-Match',
+            'If-None-Match',
+            'X-PrettyPrint',
+            'Sforce-Auto-Assign',
+            'Accept',
+            'Content-Type',
+            'Sforce-Call-Options',
+          ),
+          headerValue,
+          { maxKeys: 3 },
+        );
         await checkAsync(
           fc.asyncProperty(
             fc.array(segment, { maxLength: 4 }),
@@ -451,9 +491,13 @@ export const restProperties: FuzzProperty[] = [
               '?%',
             ),
             body,
-            async (parts, method, query, b) => {
+            headers,
+            async (parts, method, query, b, h) => {
               const path = `${V}/${parts.join('/')}${query}`;
-              checkReply(`${method} ${path} ${String(b)}`, await raw(org, token, method, path, b));
+              checkReply(
+                `${method} ${path} ${String(b)} ${JSON.stringify(h)}`,
+                await raw(org, token, method, path, b, h),
+              );
             },
           ),
           params,
@@ -659,6 +703,114 @@ export const restProperties: FuzzProperty[] = [
             const path = `${V}/${resource}?q=${encodeURIComponent(q)}`;
             checkReply(`GET ${resource} ${q}`, await call('GET', path));
           }),
+          params,
+        );
+      }),
+  },
+  {
+    name: 'OAuth, identity and control endpoints with forms, paths and tokens of any shape never answer 5xx',
+    runs: 200,
+    run: (params) =>
+      withOrg(async ({ org, token }) => {
+        const value = fc.oneof(
+          fc.string({ unit: textChar, maxLength: 12 }),
+          fc.constantFrom(
+            org.clientId,
+            org.clientSecret,
+            org.username,
+            org.password,
+            token,
+            'http://localhost:1717/OauthRedirect',
+            'S256',
+            'plain',
+            '',
+          ),
+        );
+        const form = fc.dictionary(
+          fc.constantFrom(
+            'grant_type',
+            'client_id',
+            'client_secret',
+            'username',
+            'password',
+            'code',
+            'redirect_uri',
+            'refresh_token',
+            'token',
+            'code_verifier',
+            'code_challenge',
+            'code_challenge_method',
+            'response_type',
+            'state',
+            'scope',
+            'prompt',
+            'token_type_hint',
+            'format',
+          ),
+          value,
+          { maxKeys: 6 },
+        );
+        const grant = fc.constantFrom(
+          'password',
+          'authorization_code',
+          'refresh_token',
+          'client_credentials',
+          'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          '',
+          'x',
+        );
+        const endpoint = fc.constantFrom(
+          'token',
+          'authorize',
+          'revoke',
+          'introspect',
+          'userinfo',
+          'nope',
+          'token/',
+          'authorize?x',
+        );
+        const auth = fc.constantFrom(
+          undefined,
+          `Bearer ${token}`,
+          'Bearer x',
+          `Basic ${Buffer.from(`${org.clientId}:${org.clientSecret}`).toString('base64')}`,
+          'Basic %%%',
+          'Basic ' + Buffer.from('no-colon').toString('base64'),
+          'OAuth ',
+        );
+        await checkAsync(
+          fc.asyncProperty(
+            endpoint,
+            fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+            form,
+            grant,
+            auth,
+            fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain'),
+            fc.constantFrom(
+              '',
+              `/id/${org.orgId}/${org.userId}`,
+              `/id/${org.orgId}/${org.userId}?version=latest`,
+              '/id/x/y',
+              `/id/${org.orgId.slice(0, 15)}/${org.userId}?oauth_token=x`,
+              '/__control/knobs',
+              '/__control/counters/reset',
+              '/__control/nope',
+            ),
+            async (ep, method, params0, g, a, contentType, other) => {
+              const body = new URLSearchParams({ ...params0, ...(g ? { grant_type: g } : {}) }).toString();
+              const path = other || `/services/oauth2/${ep}`;
+              const res = await fetch(`${org.url}${path}`, {
+                method,
+                redirect: 'manual',
+                headers: { 'content-type': contentType, ...(a ? { authorization: a } : {}) },
+                ...(method === 'GET'
+                  ? {}
+                  : { body: other.startsWith('/__control/knobs') ? '{"latencyMs":"x"}' : body }),
+              });
+              await res.arrayBuffer();
+              if (res.status >= 500) throw new Error(`${method} ${path} ${body}: ${res.status}`);
+            },
+          ),
           params,
         );
       }),
