@@ -6,7 +6,7 @@ import { parseQuery, type FieldType, type Query, type OrderByClause } from '@jet
 import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import type { QueryDataSource } from './data-source.ts';
 import { to18 } from '../ids.ts';
-import { QueryError, invalidField, locate, located, malformed } from './errors.ts';
+import { QueryError, invalidField, locate, located, malformed, rethrowTooComplicated } from './errors.ts';
 import { stringValue } from './literals.ts';
 import {
   buildTree,
@@ -909,6 +909,15 @@ export function splitFromList(soql: string): { text: string; aliases: Map<string
 }
 
 export function executeSoql(soql: string, ds: QueryDataSource, options: SoqlOptions): SoqlResult {
+  try {
+    return executeSoqlUnguarded(soql, ds, options);
+  } catch (e) {
+    if (e instanceof QueryError) throw e;
+    return rethrowTooComplicated(e);
+  }
+}
+
+function executeSoqlUnguarded(soql: string, ds: QueryDataSource, options: SoqlOptions): SoqlResult {
   let query: Query;
   let relationshipAliases: Map<string, string[]> | undefined;
   try {

@@ -8,7 +8,7 @@
  */
 import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
 import type { QueryDataSource } from './data-source.ts';
-import { QueryError, excerpt, located } from './errors.ts';
+import { QueryError, excerpt, located, rethrowTooComplicated } from './errors.ts';
 import { isAggregateQuery } from './aggregate.ts';
 import { RecordResolver, type Located } from './schema-paths.ts';
 import { NO_CHILDREN, compileRows, parseSoql, schemaOrThrow, type Run } from './soql.ts';
@@ -181,8 +181,37 @@ function lexTerm(term: string, sosl: string, offset: number): TermToken[] {
 /**
  * Parses the term: parentheses first, then AND NOT, then AND (also between adjacent words), then OR.
  */
+/**
+ * `left AND right` (or OR) as one flat node: a chain of thousands of words stays one level deep, so
+ * matching does not recurse once per word (20,000 words overflowed the stack: a 500).
+ */
+function join(
+  kind: 'and' | 'or',
+  left: TermTree | undefined,
+  right: TermTree | undefined,
+): TermTree | undefined {
+  if (!left || !right) return left ?? right;
+  if (left.kind === kind) {
+    (left.items as TermTree[]).push(right);
+    return left;
+  }
+  return { kind, items: [left, right] };
+}
+
+/** SearchQuery lengths the SOSL syntax page documents (sforce_api_calls_sosl_syntax.htm). */
+const NO_ROWS_ABOVE = 10_000;
+const NO_OPERATORS_ABOVE = 4_000;
+
 function parseTerm(sosl: string, term: string, offset: number): TermTree {
-  const tokens = lexTerm(term, sosl, offset);
+  let tokens = lexTerm(term, sosl, offset);
+  // "If SearchQuery is longer than 4,000 characters, any logical operators are removed … AND …
+  // will default to the OR operator"
+  // (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_sosl_syntax.htm).
+  const flat = term.length > NO_OPERATORS_ABOVE;
+  if (flat) {
+    const words = tokens.filter((t) => t.kind === 'word');
+    tokens = words.flatMap((t, i): TermToken[] => (i > 0 ? [{ kind: 'op', op: 'OR' }, t] : [t]));
+  }
   let pos = 0;
   const fail = (what: string): never => {
     throw searchError(sosl, offset, `line 1:${offset} no viable alternative at character '${what}'`);
@@ -223,8 +252,7 @@ function parseTerm(sosl: string, term: string, offset: number): TermTree {
       if (t.kind === 'op' && t.op === 'NOT') fail('NOT');
       if (t.kind === 'op' && t.op === 'AND') pos++;
       const right = primary();
-      if (!left) left = right;
-      else if (right) left = { kind: 'and', items: [left, right] };
+      left = join('and', left, right);
     }
   };
   const orExpr = (): TermTree | undefined => {
@@ -232,8 +260,7 @@ function parseTerm(sosl: string, term: string, offset: number): TermTree {
     while (tokens[pos]?.kind === 'op' && (tokens[pos] as { op: string }).op === 'OR') {
       pos++;
       const right = andExpr();
-      if (!left) left = right;
-      else if (right) left = { kind: 'or', items: [left, right] };
+      left = join('or', left, right);
     }
     return left;
   };
@@ -423,6 +450,15 @@ function splitInner(inner: string): { fields: string; rest: string } {
 }
 
 export function executeSosl(sosl: string, ds: QueryDataSource, options: SoslOptions): SoslResult {
+  try {
+    return executeSoslUnguarded(sosl, ds, options);
+  } catch (e) {
+    if (e instanceof QueryError) throw e;
+    return rethrowTooComplicated(e);
+  }
+}
+
+function executeSoslUnguarded(sosl: string, ds: QueryDataSource, options: SoslOptions): SoslResult {
   const s = new Scanner(sosl, 0);
   if (!s.keyword('FIND')) throw s.unexpected();
   s.skip();
@@ -437,7 +473,8 @@ export function executeSosl(sosl: string, ds: QueryDataSource, options: SoslOpti
   const termStart = s.pos + 1;
   const { term, end } = readBraces(sosl, termStart);
   s.pos = end;
-  const tree = parseTerm(sosl, term, termStart);
+  // "If the SearchQuery string is longer than 10,000 characters, no result rows are returned" (same page).
+  const tree = term.length > NO_ROWS_ABOVE ? undefined : parseTerm(sosl, term, termStart);
 
   let scope: Scope = 'ALL';
   if (s.keyword('IN')) {
@@ -532,7 +569,7 @@ export function executeSosl(sosl: string, ds: QueryDataSource, options: SoslOpti
     }
     const searched = schema.fields.filter((f) => inScope(schema, f, scope));
     const run1 = compileRows(run, query, schema, NO_CHILDREN);
-    const result = run1((row: Located) => matches(tree, recordTokens(searched, row)));
+    const result = run1((row: Located) => tree !== undefined && matches(tree, recordTokens(searched, row)));
     for (const r of result.records) {
       if (searchRecords.length >= cap) break;
       searchRecords.push(r);
