@@ -312,6 +312,22 @@ export class App {
           );
         }
       }
+      const depth = nestingDepth(parsed);
+      if (depth > MAX_JSON_DEPTH) {
+        // Salesforce documents no nesting limit; its JSON errors are Jackson's, whose default limit
+        // (1,000) and sentence these are. Deeper bodies overflowed the composite resolver (a 500).
+        return send(
+          res,
+          400,
+          [
+            {
+              message: `Document nesting depth (${depth}) exceeds the maximum allowed (${MAX_JSON_DEPTH}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`,
+              errorCode: 'JSON_PARSER_ERROR',
+            },
+          ],
+          limitHeader(),
+        );
+      }
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers))
         headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
@@ -515,6 +531,22 @@ function basicAuth(req: IncomingMessage): { id: string; secret: string } | undef
     id: decodeSegment(decoded.slice(0, colon)),
     secret: decodeSegment(decoded.slice(colon + 1)),
   };
+}
+
+const MAX_JSON_DEPTH = 1000;
+
+/** How deeply arrays and objects nest in a parsed JSON body (iteratively: the body may be deep). */
+function nestingDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

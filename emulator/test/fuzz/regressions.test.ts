@@ -2,13 +2,14 @@
  * Requests the fuzzers found answered 500 UNKNOWN_EXCEPTION, each pinned down: the local org answers
  * them as Salesforce would (an ordinary 4xx error body, or success) and records no unexpected error.
  */
-import { startLoggedIn, V, type Call } from '../support/http.ts';
+import { startLoggedIn, V, type Call, type Json } from '../support/http.ts';
 import type { LocalOrg } from '../../src/index.ts';
 
 let org: LocalOrg;
 let call: Call;
+let token: string;
 beforeAll(async () => {
-  ({ org, call } = await startLoggedIn());
+  ({ org, call, token } = await startLoggedIn());
 });
 afterAll(() => org.stop());
 
@@ -36,6 +37,29 @@ describe('inputs that once answered 500', () => {
     expect(res.body).toEqual([{ errorCode: 'JSON_PARSER_ERROR', message: expect.any(String) }]);
     const after = await call('GET', `${V}/query?q=${encodeURIComponent('SELECT COUNT() FROM Event')}`);
     expect(after.body.totalSize).toBe(before.body.totalSize);
+    expect(org.unexpectedErrors()).toEqual([]);
+  });
+
+  it('when a composite body nests 5,000 levels deep, then it is a JSON_PARSER_ERROR (it overflowed the stack)', async () => {
+    // Built as text: the client's own JSON.stringify would overflow first.
+    const post = async (n: number) => {
+      const body = `{"compositeRequest":[{"method":"POST","url":"${V}/sobjects/Account","referenceId":"a","body":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}]}`;
+      const res = await fetch(`${org.url}${V}/composite`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+    const res = await post(5000);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual([
+      { errorCode: 'JSON_PARSER_ERROR', message: expect.stringContaining('nesting depth') },
+    ]);
+    // A body within the limit is still run (and fails on its own merits, inside the composite).
+    const ok = await post(900);
+    expect(ok.status).toBe(200);
+    expect(ok.body.compositeResponse[0].httpStatusCode).toBe(400);
     expect(org.unexpectedErrors()).toEqual([]);
   });
 });

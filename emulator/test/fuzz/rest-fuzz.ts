@@ -815,4 +815,38 @@ export const restProperties: FuzzProperty[] = [
         );
       }),
   },
+  {
+    name: 'REST bodies and queries nested or chained thousands deep get a 4xx, never a stack overflow',
+    runs: 12,
+    run: (params) =>
+      withOrg(async ({ org, token }) => {
+        const nested = (n: number, open: string, close: string, inner: string) =>
+          open.repeat(n) + inner + close.repeat(n);
+        await checkAsync(
+          fc.asyncProperty(
+            fc.integer({ min: 900, max: 6000 }),
+            fc.constantFrom('composite', 'tree', 'record', 'collections', 'graph'),
+            async (n, where) => {
+              const deepValue = nested(n, '{"a":', '}', '1');
+              const body = {
+                composite: `{"compositeRequest":[{"method":"POST","url":"${V}/sobjects/Account","referenceId":"a","body":${deepValue}}]}`,
+                tree: `{"records":[{"attributes":{"type":"Account","referenceId":"r"},"Name":${deepValue}}]}`,
+                record: `{"Name":${nested(n, '[', ']', '')}}`,
+                collections: `{"records":[{"attributes":{"type":"Account"},"Name":${deepValue}}]}`,
+                graph: `{"graphs":[{"graphId":"g","compositeRequest":[{"method":"POST","url":"${V}/sobjects/Account","referenceId":"a","body":${deepValue}}]}]}`,
+              }[where];
+              const path = {
+                composite: 'composite',
+                tree: 'composite/tree/Account',
+                record: 'sobjects/Account',
+                collections: 'composite/sobjects',
+                graph: 'composite/graph',
+              }[where];
+              checkReply(`POST ${path} nested ${n}`, await raw(org, token, 'POST', `${V}/${path}`, body));
+            },
+          ),
+          params,
+        );
+      }),
+  },
 ];

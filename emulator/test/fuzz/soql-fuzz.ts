@@ -19,7 +19,7 @@
  */
 import fc from 'fast-check';
 import { Org } from '../../src/org/org.ts';
-import { executeSoql, QueryError } from '../../src/query/index.ts';
+import { executeSoql, executeSosl, QueryError } from '../../src/query/index.ts';
 import type { FieldSchema, ObjectSchema, StoredRecord } from '../../src/schema/types.ts';
 import { check, type FuzzProperty, QUERY_ERROR_CODES, textChar } from './common.ts';
 
@@ -895,6 +895,37 @@ export const soqlProperties: FuzzProperty[] = [
             if (got !== want) throw new Error(`${text}: ${String(got)}, expected ${want}`);
           }
         }),
+        params,
+      );
+    },
+  },
+  {
+    name: 'SOQL and SOSL chained or nested thousands deep answer or fail in Salesforce’s shape (no stack overflow)',
+    runs: 10,
+    run: (params) => {
+      const { org } = buildOrg(fc.sample(world, { numRuns: 1, seed: params.seed })[0]!);
+      return check(
+        fc.property(
+          fc.integer({ min: 100, max: 25000 }),
+          fc.constantFrom('OR', 'AND', 'paren', 'sosl-or', 'sosl-paren', 'sosl-words'),
+          (n, shape) => {
+            const text = {
+              OR: `SELECT Id FROM Account WHERE ${Array.from({ length: n }, (_, i) => `Name = 'a${i}'`).join(' OR ')}`,
+              AND: `SELECT Id FROM Account WHERE ${Array.from({ length: n }, () => 'Name != null').join(' AND ')}`,
+              paren: `SELECT Id FROM Account WHERE ${'('.repeat(n)}Name = 'a'${')'.repeat(n)}`,
+              'sosl-or': `FIND {${Array.from({ length: n }, () => 'acme').join(' OR ')}} RETURNING Account(Id)`,
+              'sosl-paren': `FIND {${'('.repeat(n)}acme${')'.repeat(n)}} RETURNING Account(Id)`,
+              'sosl-words': `FIND {${'acme '.repeat(n)}} RETURNING Account(Id)`,
+            }[shape];
+            answersOrQueryError(
+              () =>
+                shape.startsWith('sosl')
+                  ? executeSosl(text, org.store, { apiVersion: '66.0' })
+                  : soql(org, text),
+              `${shape} ×${n}`,
+            );
+          },
+        ),
         params,
       );
     },
