@@ -40,7 +40,9 @@ function quote(text: string, unicodeEscapes: readonly boolean[] = []): string {
     else if (ch === "'") out += "\\'";
     else if (ch === '\n') out += '\\n';
     else if (ch === '\t') out += '\\t';
-    else if (u) {
+    // `%` and `_` are never written as \u0025/\u005f: whether LIKE reads those as wildcards is not
+    // documented (likeLiteral escapes them with a backslash instead).
+    else if (u && ch !== '%' && ch !== '_') {
       for (let k = 0; k < ch.length; k++) out += `\\u${ch.charCodeAt(k).toString(16).padStart(4, '0')}`;
     } else out += ch;
   }
@@ -50,12 +52,12 @@ function quote(text: string, unicodeEscapes: readonly boolean[] = []): string {
 /** A LIKE pattern: literal text (its `%`/`_` escaped) and wildcards. */
 type LikePiece = { kind: 'text'; text: string } | { kind: 'any' } | { kind: 'one' };
 
-function likeLiteral(pieces: readonly LikePiece[]): string {
+function likeLiteral(pieces: readonly LikePiece[], unicodeEscapes: readonly boolean[] = []): string {
   let out = "'";
   for (const p of pieces) {
     if (p.kind === 'any') out += '%';
     else if (p.kind === 'one') out += '_';
-    else out += quote(p.text).slice(1, -1).replace(/[%_]/g, '\\$&');
+    else out += quote(p.text, unicodeEscapes).slice(1, -1).replace(/[%_]/g, '\\$&');
   }
   return `${out}'`;
 }
@@ -307,7 +309,7 @@ function renderCond(c: Cond, s: Style, prefix = ''): string {
     case 'in':
       return `${prefix}${c.field} ${c.not ? `${kw('NOT')} ${kw('IN')}` : kw('IN')} (${c.values.map(lit).join(', ')})`;
     case 'like':
-      return `${prefix}${c.field} ${kw('LIKE')} ${likeLiteral(c.pieces)}`;
+      return `${prefix}${c.field} ${kw('LIKE')} ${likeLiteral(c.pieces, s.unicode)}`;
     default:
       // AND and OR never mix without parentheses in SOQL.
       return c.items.map((i) => `(${renderCond(i, s, prefix)})`).join(` ${kw(c.kind.toUpperCase())} `);
