@@ -29,7 +29,21 @@ interface Field {
   updateable: boolean;
 }
 
-const OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Event', 'Task'];
+/** Every createable object of the local org (its global describe). */
+const OBJECTS = [
+  'Account',
+  'Contact',
+  'ContentDocumentLink',
+  'ContentNote',
+  'Event',
+  'EventRelation',
+  'Lead',
+  'Opportunity',
+  'OpportunityContactRole',
+  'Task',
+  'TaskRelation',
+  'User',
+];
 
 /**
  * A status the org may answer with, and (for JSON errors) Salesforce's error body, or the sObject
@@ -72,7 +86,7 @@ async function raw(
 }
 
 /** A value of any JSON type, biased toward the field's own type and its length limit. */
-function valueFor(f: Field): fc.Arbitrary<unknown> {
+function valueFor(f: Field, refs: readonly string[] = []): fc.Arbitrary<unknown> {
   const text = (max: number) => fc.string({ unit: textChar, maxLength: max });
   const anything = fc.oneof(
     fc.constant(null),
@@ -148,8 +162,17 @@ function valueFor(f: Field): fc.Arbitrary<unknown> {
         ),
       );
       break;
+    case 'base64':
+      typed = fc.oneof(
+        fc.string({ unit: textChar, maxLength: 40 }).map((t) => Buffer.from(t).toString('base64')),
+        fc.constantFrom('', '====', 'not base64!', 'YQ', 'YQ==\n', '\u0000'),
+      );
+      break;
     case 'reference':
       typed = fc.constantFrom(
+        // Records that exist (so that more bodies are accepted), then ids that do not.
+        ...refs,
+        ...refs.map((id) => id.slice(0, 15)),
         '001000000000000',
         '001000000000000AAA',
         '005000000000000AAA',
@@ -164,14 +187,18 @@ function valueFor(f: Field): fc.Arbitrary<unknown> {
 }
 
 /** A record body: some of the object's fields, unknown fields, `attributes`, odd field-name cases. */
-function recordBody(fields: readonly Field[], forUpdate: boolean): fc.Arbitrary<Record<string, unknown>> {
+function recordBody(
+  fields: readonly Field[],
+  forUpdate: boolean,
+  refs: readonly string[] = [],
+): fc.Arbitrary<Record<string, unknown>> {
   const usable = fields.filter((f) => (forUpdate ? f.updateable : f.createable));
   const pool = usable.length ? usable : fields;
   return fc
     .tuple(
       fc
         .uniqueArray(fc.constantFrom(...pool), { maxLength: 6, selector: (f) => f.name })
-        .chain((fs) => fc.tuple(...fs.map((f) => valueFor(f).map((v) => [f, v] as const)))),
+        .chain((fs) => fc.tuple(...fs.map((f) => valueFor(f, refs).map((v) => [f, v] as const)))),
       fc.oneof(
         { weight: 4, arbitrary: fc.constant(null) },
         fc.constantFrom(
@@ -289,16 +316,30 @@ export const restProperties: FuzzProperty[] = [
     name: 'REST record bodies (types, lengths, unknown fields, nulls, unicode) are stored as sent or refused in Salesforce’s shape',
     runs: 150,
     run: (params: FuzzParams) =>
-      withOrg(async ({ call }) => {
+      withOrg(async ({ call, org }) => {
         const described = new Map<string, Field[]>();
         for (const name of OBJECTS) described.set(name, await describeFields(call, name));
+        // Existing records of every kind a reference may point to.
+        const [accountId] = org.seed('Account', [{ Name: 'Ref-1' }]);
+        const [contactId] = org.seed('Contact', [{ LastName: 'Ref-1', AccountId: accountId }]);
+        const [leadId] = org.seed('Lead', [{ LastName: 'Ref-1', Company: 'Ref-1' }]);
+        const [opportunityId] = org.seed('Opportunity', [
+          { Name: 'Ref-1', StageName: 'Prospecting', CloseDate: '2026-12-01' },
+        ]);
+        const [eventId] = org.seed('Event', [
+          { Subject: 'Ref-1', StartDateTime: '2026-12-01T10:00:00Z', EndDateTime: '2026-12-01T11:00:00Z' },
+        ]);
+        const [noteId] = org.seed('ContentNote', [
+          { Title: 'Ref-1', Content: Buffer.from('note').toString('base64') },
+        ]);
+        const refs = [accountId!, contactId!, leadId!, opportunityId!, eventId!, noteId!, org.userId];
         const arb = fc
           .constantFrom(...OBJECTS)
           .chain((name) =>
             fc.tuple(
               fc.constant(name),
-              recordBody(described.get(name)!, false),
-              recordBody(described.get(name)!, true),
+              recordBody(described.get(name)!, false, refs),
+              recordBody(described.get(name)!, true, refs),
             ),
           );
         await checkAsync(
