@@ -63,9 +63,22 @@ function searchError(sosl: string, at: number, message: string): QueryError {
   );
 }
 
+/**
+ * One character lower-cased to one character (İ stays İ rather than becoming i + a combining dot), so
+ * that a term and the record text it was copied from fold alike, whatever their letters.
+ */
+function fold(c: string): string {
+  const lower = c.toLowerCase();
+  return lower.length === c.length ? lower : c;
+}
+
 /** Splits text into the search index's tokens: runs of letters and digits, lower-cased. */
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    Array.from(text, fold)
+      .join('')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** A word of the search term (escapes resolved, wildcards kept) turned into token patterns. */
@@ -77,12 +90,14 @@ function leafOf(word: { text: string; wild: boolean[] }): Leaf | undefined {
     if (current !== '') patterns.push(new RegExp(`^${current}$`, 'u'));
     current = '';
   };
-  for (let i = 0; i < word.text.length; i++) {
-    const c = word.text[i] as string;
+  // By code point: a letter outside the BMP (𐀀, 𝒜) is one character of a token, as tokenize() reads
+  // record text (by UTF-16 unit, its halves split the word and the search missed the record).
+  for (let i = 0, c = ''; i < word.text.length; i += c.length) {
+    c = String.fromCodePoint(word.text.codePointAt(i) as number);
     if (word.wild[i] && c === '*') current += '[\\p{L}\\p{N}]*';
     else if (word.wild[i] && c === '?') current += '[\\p{L}\\p{N}]';
     else if (/[\p{L}\p{N}]/u.test(c)) {
-      current += c.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      current += fold(c).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       length++;
     } else flush();
   }

@@ -890,4 +890,57 @@ export const restProperties: FuzzProperty[] = [
         );
       }),
   },
+  {
+    name: 'REST: a record created with any text is found over HTTP by = and by LIKE of that text (escaped), and by SOSL of its words',
+    runs: 120,
+    run: (params) =>
+      withOrg(async ({ call }) => {
+        const soqlQuote = (t: string) =>
+          `'${t.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\t/g, '\\t')}'`;
+        const likeQuote = (t: string) => soqlQuote(t).replace(/[%_]/g, '\\$&');
+        const q = (soql: string) => call<Json>('GET', `${V}/query?q=${encodeURIComponent(soql)}`);
+        await checkAsync(
+          fc.asyncProperty(
+            fc
+              .string({ unit: textChar, minLength: 1, maxLength: 40 })
+              .filter((t) => t.trim() !== '' && wellFormed(t)),
+            async (name) => {
+              const created = await call<Json>('POST', `${V}/sobjects/Account`, { Name: name });
+              checkReply(`POST Account ${JSON.stringify(name)}`, created);
+              if (created.status !== 201) return;
+              const id = created.body.id as string;
+              for (const soql of [
+                `SELECT Id, Name FROM Account WHERE Name = ${soqlQuote(name)}`,
+                `SELECT Id, Name FROM Account WHERE Name LIKE ${likeQuote(name)}`,
+                `SELECT Id, Name FROM Account WHERE Name IN (${soqlQuote(name)}, 'zz')`,
+              ]) {
+                const res = await q(soql);
+                checkReply(soql, res);
+                const ids = ((res.body?.records ?? []) as { Id: string }[]).map((r) => r.Id);
+                if (res.status !== 200 || !ids.includes(id)) {
+                  throw new Error(`${soql}: ${res.status} ${JSON.stringify(res.body)} does not hold ${id}`);
+                }
+              }
+              const words = name.match(/[\p{L}\p{N}]{2,}/gu);
+              if (words) {
+                // As a phrase, so that a word like AND or OR is searched, not read as an operator.
+                const escaped = `"${words[0]!}"`;
+                const res = await call<Json>(
+                  'GET',
+                  `${V}/search?q=${encodeURIComponent(`FIND {${escaped}} IN NAME FIELDS RETURNING Account(Id)`)}`,
+                );
+                checkReply(`FIND {${escaped}}`, res);
+                const ids = ((res.body?.searchRecords ?? []) as { Id: string }[]).map((r) => r.Id);
+                if (!ids.includes(id))
+                  throw new Error(
+                    `FIND {${escaped}} misses ${JSON.stringify(name)}: ${JSON.stringify(res.body)}`,
+                  );
+              }
+              checkReply(`DELETE ${id}`, await call('DELETE', `${V}/sobjects/Account/${id}`));
+            },
+          ),
+          params,
+        );
+      }),
+  },
 ];
