@@ -21,4 +21,6 @@ module.exports = {
     '/node_modules/(?!(marked|sanitize-html|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities)/)',
   ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  // A test during which a local org answered 500 UNKNOWN_EXCEPTION (a bug in the org) fails.
+  setupFilesAfterEnv: ['<rootDir>/emulator/test/support/no-unexpected-errors.ts'],
 };

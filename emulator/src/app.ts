@@ -4,7 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { writeFileSync, renameSync, existsSync, readFileSync } from 'node:fs';
-import { ApiError, notFoundBody } from './errors.ts';
+import { randomInt } from 'node:crypto';
+import { ApiError, isApiError, notFoundBody } from './errors.ts';
 import { log } from './log.ts';
 import { parseKnobs, type Knobs } from './knobs.ts';
 import {
@@ -41,6 +42,45 @@ const MAX_BODY = 50 * 1024 * 1024;
 const RETIRED_FROM = 7;
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
+/** One request the local org could only answer with 500 UNKNOWN_EXCEPTION: a bug in the local org. */
+export interface UnexpectedError {
+  errorId: string;
+  method: string;
+  /** The path without its query string (which may carry personal data in SOQL literals). */
+  path: string;
+  message: string;
+}
+
+/**
+ * Every unexpected error of every org in this process (a realm-wide list, so that a test toolkit
+ * loaded as another module instance sees the same one). Test set-ups fail a test run that leaves any:
+ * a 500 from the local org is a test passing or failing for the wrong reason.
+ */
+const UNEXPECTED_KEY = Symbol.for('salescaling.localOrg.unexpectedErrors');
+function unexpectedRegistry(): UnexpectedError[] {
+  const g = globalThis as { [UNEXPECTED_KEY]?: UnexpectedError[] };
+  return (g[UNEXPECTED_KEY] ??= []);
+}
+
+/** The unexpected errors of every local org in this process so far (not cleared). */
+export function unexpectedErrors(): readonly UnexpectedError[] {
+  return [...unexpectedRegistry()];
+}
+
+/** Returns and forgets them (for a test that provokes one on purpose, and the check after each test). */
+export function takeUnexpectedErrors(): UnexpectedError[] {
+  return unexpectedRegistry().splice(0);
+}
+
+/**
+ * An error id shaped like the ones Salesforce prints (`1234567890-12345 (-1234567890)`); the docs do
+ * not describe their format, see docs/local-org.md.
+ */
+function errorId(): string {
+  const big = () => randomInt(100_000_000, 2_147_483_647);
+  return `${big()}-${randomInt(10_000, 99_999)} (${randomInt(2) === 0 ? '-' : ''}${big()})`;
+}
+
 /** The knobs that change the org's schema and rules (they are org settings in Salesforce). */
 function orgSettings(knobs: Knobs): OrgSettings {
   return {
@@ -57,6 +97,7 @@ export class App {
   readonly rest: Rest;
   knobs: Knobs;
   readonly #counters = new Map<string, number>();
+  readonly #unexpected: UnexpectedError[] = [];
   readonly #dataFile: string | undefined;
   #inFlight = 0;
   #dirty = false;
@@ -145,19 +186,44 @@ export class App {
         log.info({ method: req.method, path: shown, status: res.statusCode }, 'request'),
       );
     }
-    this.#handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) {
-        send(res, 500, [
-          {
-            message:
-              'An unexpected error occurred. Please include this ErrorId if you contact support: local',
-            errorCode: 'UNKNOWN_EXCEPTION',
-          },
-        ]);
-      } else res.end();
-      log.error({ err: e }, 'unexpected error');
-    });
+    this.#handle(req, res).catch((e: unknown) => this.#fail(req, res, e));
   };
+
+  /** This org's unexpected errors so far. */
+  unexpectedErrors(): readonly UnexpectedError[] {
+    return [...this.#unexpected];
+  }
+
+  /**
+   * The safety net: an exception nothing else turned into Salesforce's answer. An ApiError that
+   * escaped is still answered as that error; anything else is a bug in the local org, answered as
+   * Salesforce answers an internal error and recorded so that the test that caused it fails.
+   */
+  #fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+    if (isApiError(e)) {
+      if (!res.headersSent) send(res, e.status, [e.toItem()]);
+      else res.end();
+      return;
+    }
+    const id = errorId();
+    const entry: UnexpectedError = {
+      errorId: id,
+      method: req.method ?? 'GET',
+      path: (req.url ?? '').split('?')[0] ?? '',
+      message: e instanceof Error ? e.message : String(e),
+    };
+    this.#unexpected.push(entry);
+    unexpectedRegistry().push(entry);
+    log.error({ err: e, errorId: id, method: entry.method, path: entry.path }, 'unexpected error');
+    if (!res.headersSent) {
+      send(res, 500, [
+        {
+          errorCode: 'UNKNOWN_EXCEPTION',
+          message: `An unexpected error occurred. Please include this ErrorId if you contact support: ${id}`,
+        },
+      ]);
+    } else res.end();
+  }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The sf CLI sometimes asks for `//services/data`; Salesforce tolerates repeated slashes (and a
@@ -165,6 +231,8 @@ export class App {
     const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'http://local');
     const path = url.pathname.replace(/\/{2,}/g, '/');
     const method = (req.method ?? 'GET').toUpperCase();
+    // A deliberate bug, so that tests can prove the safety net answers and is counted.
+    if (path === '/__control/fault') throw new Error('fault injected through /__control/fault');
     if (path.startsWith('/__control/')) return this.#control(method, path, req, res);
     if (path.startsWith('/services/oauth2/')) return this.#oauth(method, path, url.searchParams, req, res);
     if (path.startsWith('/id/')) return this.#identity(method, path, req, res);
@@ -260,6 +328,22 @@ export class App {
             limitHeader(),
           );
         }
+      }
+      const depth = nestingDepth(parsed);
+      if (depth > MAX_JSON_DEPTH) {
+        // Salesforce documents no nesting limit; its JSON errors are Jackson's, whose default limit
+        // (1,000) and sentence these are. Deeper bodies overflowed the composite resolver (a 500).
+        return send(
+          res,
+          400,
+          [
+            {
+              message: `Document nesting depth (${depth}) exceeds the maximum allowed (${MAX_JSON_DEPTH}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`,
+              errorCode: 'JSON_PARSER_ERROR',
+            },
+          ],
+          limitHeader(),
+        );
       }
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers))
@@ -435,6 +519,8 @@ export class App {
         return send(res, 200, this.knobs);
       }
       if (path === '/__control/counters' && method === 'GET') return send(res, 200, this.counters());
+      if (path === '/__control/unexpected' && method === 'GET')
+        return send(res, 200, this.unexpectedErrors());
       if (path === '/__control/counters/reset' && method === 'POST') {
         this.resetCounters();
         return send(res, 200, this.counters());
@@ -468,6 +554,22 @@ function basicAuth(req: IncomingMessage): { id: string; secret: string } | undef
     id: decodeSegment(decoded.slice(0, colon)),
     secret: decodeSegment(decoded.slice(colon + 1)),
   };
+}
+
+const MAX_JSON_DEPTH = 1000;
+
+/** How deeply arrays and objects nest in a parsed JSON body (iteratively: the body may be deep). */
+function nestingDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

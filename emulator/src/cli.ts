@@ -202,8 +202,18 @@ let stopping = false;
 const stop = (): void => {
   if (stopping) return;
   stopping = true;
+  // Exit 3 when any request was answered 500 UNKNOWN_EXCEPTION: a script or test that started the
+  // org as a child process sees that it hit a bug in the local org.
+  const unexpected = org.unexpectedErrors();
+  if (unexpected.length > 0) {
+    console.error(
+      `emulator: ${unexpected.length} request(s) answered 500 UNKNOWN_EXCEPTION (a bug in the local org): ${unexpected
+        .map((u) => `${u.method} ${u.path} [${u.errorId}] ${u.message}`)
+        .join('; ')}`,
+    );
+  }
   org.stop().then(
-    () => process.exit(0),
+    () => process.exit(unexpected.length > 0 ? 3 : 0),
     () => process.exit(1),
   );
 };

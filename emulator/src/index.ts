@@ -3,7 +3,7 @@
  * loopback so that jsforce, the sf CLI and the service work against it unchanged.
  */
 import type { AddressInfo } from 'node:net';
-import { App, listen } from './app.ts';
+import { App, listen, type UnexpectedError } from './app.ts';
 import { DEFAULT_KNOBS, parseKnobs, type Knobs } from './knobs.ts';
 import { findProjectRoot } from './schema/package-fields.ts';
 import { Org } from './org/org.ts';
@@ -17,6 +17,7 @@ export type { Knobs, FailureKind } from './knobs.ts';
 export type KnobsInput = Partial<Omit<Knobs, 'sharing'>> & { sharing?: Partial<SharingDefaults> };
 export { createUser, type CreateUserOptions, type CreatedUser } from './security/users.ts';
 export type { SharingDefaults, SharingModel } from './security/sharing.ts';
+export { takeUnexpectedErrors, unexpectedErrors, type UnexpectedError } from './app.ts';
 export { DEFAULT_KNOBS } from './knobs.ts';
 
 export interface LocalOrgOptions {
@@ -55,6 +56,8 @@ export interface LocalOrg {
   resetCounters(): void;
   /** Inserts records directly (through the org's rules, but not the API or its counters); returns their ids. */
   seed(objectName: string, records: Record<string, unknown>[]): string[];
+  /** Requests this org answered with 500 UNKNOWN_EXCEPTION (each one a bug in the local org). */
+  unexpectedErrors(): readonly UnexpectedError[];
   /** Makes every access token issued so far expire (to exercise a client's refresh path). */
   expireTokens(): void;
   /**
@@ -114,6 +117,7 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
       app.markDirty();
       return ids;
     },
+    unexpectedErrors: () => app.unexpectedErrors(),
     expireTokens: () => app.oauth.expireAll(),
     createUser: (o) => createUser({ url, username, password, clientId, clientSecret }, o),
     stop: () =>

@@ -176,7 +176,7 @@ function rulesFor(object: ActivityObject): ObjectRules {
           );
         }
       }
-      const rules = org.settings.customerRules;
+      const rules = org.settings.customerRules ?? NO_CUSTOMER_RULES;
       if (previous) {
         const missing = rules.requiredFields
           .filter((r) => r.object === object)

@@ -26,7 +26,13 @@ import { DEFAULT_SHARING, type SharingDefaults } from '../security/sharing.ts';
 import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { activityRules } from './activities.ts';
 import { contentRules } from './content.ts';
-import { applyToSchemas, chainRules, customerRules, type CustomerRules } from './customer-rules.ts';
+import {
+  NO_CUSTOMER_RULES,
+  applyToSchemas,
+  chainRules,
+  customerRules,
+  type CustomerRules,
+} from './customer-rules.ts';
 import { Store, type MutableRecord } from './store.ts';
 import { coerce, formatDateTime } from './values.ts';
 
@@ -35,8 +41,8 @@ export interface OrgSettings {
   packageInstalled: boolean;
   /** Organization-wide sharing defaults per object (Activity covers Event and Task). */
   sharing?: SharingDefaults;
-  /** The customer's validation rules, required fields and picklists on Event and Task. */
-  customerRules: CustomerRules;
+  /** The customer's validation rules, required fields and picklists on Event and Task (none if absent). */
+  customerRules?: CustomerRules;
 }
 
 /** Hooks an object's rules plug into the write path. */
@@ -244,7 +250,7 @@ export class Org {
           childRelationships: s.childRelationships.filter((c) => !absent.has(c.childSObject)),
         }));
     }
-    schemas = applyToSchemas(schemas, this.settings.customerRules);
+    schemas = applyToSchemas(schemas, this.settings.customerRules ?? NO_CUSTOMER_RULES);
     this.store.setSchemas(schemas);
     this.#fieldMaps = new Map(
       schemas.map((s) => [s.name, new Map(s.fields.map((f) => [f.name.toLowerCase(), f]))]),

@@ -84,7 +84,8 @@ export function coerce(f: FieldSchema, value: unknown): FieldValue {
     case 'datetime': {
       const ms =
         typeof value === 'string' ? parseDateTime(value) : typeof value === 'number' ? value : undefined;
-      if (ms === undefined) throw jsonError('datetime', value);
+      // A number beyond JavaScript's date range (1e300) has no instant: refused, not a 500 (issue 13).
+      if (ms === undefined || Number.isNaN(new Date(ms).getTime())) throw jsonError('datetime', value);
       return formatDateTime(ms);
     }
     case 'reference':

@@ -93,3 +93,19 @@ export function noSuchColumn(text: string, token: string, field: string, entity:
     `No such column '${field}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
   );
 }
+
+/**
+ * A statement nested or chained so deeply that evaluating it overflowed the stack becomes
+ * QUERY_TOO_COMPLICATED, the code Salesforce documents for long, complex statements
+ * (https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_soslsoql.htm;
+ * the sentence is ours, the docs give none), instead of a 500. Anything else is rethrown.
+ */
+export function rethrowTooComplicated(e: unknown): never {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    throw new QueryError(
+      'QUERY_TOO_COMPLICATED',
+      'Query is too complicated: it nests or chains too many conditions.',
+    );
+  }
+  throw e;
+}

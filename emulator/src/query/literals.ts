@@ -66,18 +66,65 @@ export function stringValue(quoted: string): string {
     .join('');
 }
 
-/** A case-insensitive matcher for a LIKE pattern: `%` any run, `_` one character, `\%`/`\_` themselves. */
+type LikeToken = { kind: 'any' } | { kind: 'one' } | { kind: 'char'; folded: string };
+
+/**
+ * Case folding as `=` does it (filter.ts `normalize`: the English locale's upper case of the whole
+ * text), so that a LIKE without wildcards matches exactly what `=` matches, `ß` and `SS` included.
+ */
+const fold = (text: string): string => text.toUpperCase();
+
+/**
+ * A case-insensitive matcher for a LIKE pattern: `%` any run, `_` one character, `\%`/`\_` themselves
+ * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm,
+ * escapes on the quoted-string page above). No regular expression: one built from customer text broke
+ * on the first character a hand-made escape list forgot (issue 13: `LIKE '%[A1-run]%'` answered 500),
+ * and `%a%a%a…` patterns backtrack exponentially. This greedy wildcard match is O(pattern × value).
+ * Characters are code points, so `_` matches one emoji and a surrogate pair written as two `\uXXXX`
+ * escapes is one character.
+ */
 export function likeMatcher(quoted: string): (value: string) => boolean {
-  let source = '^';
+  let text = '';
+  const tokens: LikeToken[] = [];
+  const flush = (): void => {
+    for (const ch of fold(text)) tokens.push({ kind: 'char', folded: ch });
+    text = '';
+  };
   for (const piece of decode(quoted, true)) {
-    if (!piece.literal && piece.text === '%') source += '[\\s\\S]*';
-    else if (!piece.literal && piece.text === '_') source += '[\\s\\S]';
-    // `-` and `/` are not escaped: outside a character class they are literal, and in a `u` regular
-    // expression escaping them is a syntax error (a LIKE on `%acme-corp.io%` crashed the query).
-    else source += piece.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const wildcard = !piece.literal && (piece.text === '%' || piece.text === '_');
+    if (!wildcard) {
+      text += piece.text;
+      continue;
+    }
+    flush();
+    // Consecutive `%` are one `%`.
+    if (piece.text === '_') tokens.push({ kind: 'one' });
+    else if (tokens[tokens.length - 1]?.kind !== 'any') tokens.push({ kind: 'any' });
   }
-  const re = new RegExp(source + '$', 'iu');
-  return (value) => re.test(value);
+  flush();
+  return (value) => {
+    const chars = Array.from(fold(value));
+    let p = 0;
+    let v = 0;
+    let star = -1;
+    let mark = 0;
+    while (v < chars.length) {
+      const t = tokens[p];
+      if (t && (t.kind === 'one' || (t.kind === 'char' && t.folded === chars[v]))) {
+        p++;
+        v++;
+      } else if (t?.kind === 'any') {
+        star = p++;
+        mark = v;
+      } else if (star >= 0) {
+        // Let the last `%` swallow one more character and retry from there.
+        p = star + 1;
+        v = ++mark;
+      } else return false;
+    }
+    while (tokens[p]?.kind === 'any') p++;
+    return p === tokens.length;
+  };
 }
 
 /** A half-open range of instants [start, end) in epoch milliseconds. */

@@ -6,7 +6,7 @@ import { parseQuery, type FieldType, type Query, type OrderByClause } from '@jet
 import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import type { QueryDataSource } from './data-source.ts';
 import { to18 } from '../ids.ts';
-import { QueryError, invalidField, locate, located, malformed } from './errors.ts';
+import { QueryError, invalidField, locate, located, malformed, rethrowTooComplicated } from './errors.ts';
 import { stringValue } from './literals.ts';
 import {
   buildTree,
@@ -182,196 +182,241 @@ interface Plan {
 }
 
 /** Validates the select list against the schema and builds the output shape. */
+/** One SELECT item of the parser's field list. */
+type SelectItem<T extends FieldType['type']> = Extract<FieldType, { type: T }>;
+
 function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathScope, depth: number): Plan {
   const nodes: Node[] = [];
   for (const f of query.fields ?? []) {
     switch (f.type) {
       case 'Field':
-      case 'FieldRelationship': {
-        const text = f.type === 'Field' ? f.field : (f.rawValue ?? [...f.relationships, f.field].join('.'));
-        const alias = (f as { alias?: string }).alias;
-        if (alias !== undefined) {
-          throw malformed(
-            run.soql,
-            locate(run.soql, alias, locate(run.soql, text)),
-            'only aggregate expressions use field aliasing',
-          );
-        }
-        addPath(nodes, resolvePath(scope, text));
+      case 'FieldRelationship':
+        planPath(run, f, scope, nodes);
         break;
-      }
-      case 'FieldFunctionExpression': {
-        if (f.functionName.toUpperCase() === 'FIELDS') {
-          // FIELDS() arrived in API 51.0; earlier versions do not know the word.
-          if (Number.parseFloat(run.version) < 51) {
-            throw malformed(run.soql, locate(run.soql, 'FIELDS'), `unexpected token: '('`);
-          }
-          const which = String(f.parameters[0] ?? '');
-          const bounded = which.toUpperCase() === 'STANDARD';
-          // FIELDS(ALL) and FIELDS(CUSTOM) are unbounded: the API wants LIMIT ≤ 200.
-          // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_fields.htm
-          if (!bounded && (query.limit === undefined || query.limit > FIELDS_LIMIT)) {
-            throw malformed(
-              run.soql,
-              locate(run.soql, 'FIELDS'),
-              `The SOQL FIELDS function must have a LIMIT of at most ${FIELDS_LIMIT}`,
-            );
-          }
-          for (const field of fieldsMacro(schema, which)) {
-            if (nodes.some((n) => n.kind === 'field' && n.key === field.name)) throw duplicate(field.name);
-            nodes.push({ kind: 'field', key: field.name, fromName: false });
-          }
-          break;
-        }
-        if (['tolabel', 'format', 'convertcurrency'].includes(f.functionName.toLowerCase())) {
-          // toLabel() reads picklist labels; formatting and conversion are the identity in this org
-          // (one locale, one currency).
-          const param = f.parameters[0];
-          if (typeof param !== 'string')
-            throw malformed(run.soql, locate(run.soql, f.functionName), 'unexpected token');
-          const path = resolvePath(scope, param);
-          const labels =
-            f.functionName.toLowerCase() === 'tolabel' && path.field.picklistValues
-              ? new Map(path.field.picklistValues.map((p) => [p.value, p.label]))
-              : undefined;
-          addPath(nodes, path, labels);
-          break;
-        }
-        // A field of an unsupported function is checked first, so an unknown one reads as on the platform.
-        const first = f.parameters[0];
-        if (typeof first === 'string' && /^[A-Za-z_][\w.]*$/.test(first)) resolvePath(scope, first);
-        if (f.functionName.toUpperCase() in DATE_FUNCTIONS) {
-          throw malformed(
-            run.soql,
-            locate(run.soql, f.functionName),
-            `Field must be grouped or aggregated: ${f.rawValue ?? f.functionName}`,
-          );
-        }
-        throw malformed(run.soql, locate(run.soql, f.functionName), `unexpected token: '${f.functionName}'`);
-      }
-      case 'FieldSubquery': {
-        // From API 58.0 a query may nest child subqueries four levels below its root; before, one.
-        // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_query_limits.htm
-        if (depth >= maxChildDepth(run)) {
-          throw malformed(
-            run.soql,
-            locate(run.soql, f.subquery.relationshipName),
-            depth >= NO_CHILDREN
-              ? `unexpected token: '('`
-              : `SOQL statements cannot query more than ${maxChildDepth(run) + 1} levels of parent-to-child relationships`,
-          );
-        }
-        if (++run.counters.childRelationships > MAX_CHILD_RELATIONSHIPS) {
-          throw malformed(
-            run.soql,
-            locate(run.soql, f.subquery.relationshipName),
-            `No more than ${MAX_CHILD_RELATIONSHIPS} parent-to-child relationships can be specified in a query`,
-          );
-        }
-        const sub = f.subquery;
-        const relName = sub.relationshipName;
-        const lower = relName.toLowerCase();
-        const rel = schema.childRelationships.find((c) => c.relationshipName?.toLowerCase() === lower);
-        const child = rel ? run.ds.schema(rel.childSObject) : undefined;
-        if (!rel || !child || !rel.relationshipName) {
-          throw new QueryError(
-            'INVALID_TYPE',
-            located(
-              run.soql,
-              locate(run.soql, relName),
-              `Didn't understand relationship '${relName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
-            ),
-          );
-        }
-        if (nodes.some((n) => n.kind === 'sub' && n.key === rel.relationshipName)) throw duplicate(relName);
-        // A child subquery may skip rows only when its parent asks for one row.
-        // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_offset.htm
-        if (sub.offset !== undefined && query.limit !== 1) {
-          throw malformed(
-            run.soql,
-            locate(run.soql, 'OFFSET'),
-            'OFFSET is only allowed in a subquery when the outer query has LIMIT 1',
-          );
-        }
-        const { relationshipName: _rel, sObjectPrefix: _prefix, ...rest } = sub;
-        const childQuery: Query = { ...rest, sObject: child.name };
-        const refField = rel.field;
-        const compiled = compileRows(run, childQuery, child, depth + 1);
-        // Children are grouped by parent once per query, so a subquery costs one pass over the child object.
-        let byParent: Map<string, Located[]> | undefined;
-        const childrenOf = (parentId: string): Located[] => {
-          if (!byParent) {
-            byParent = new Map();
-            for (const record of run.ds.records(child.name, { includeDeleted: run.includeDeleted })) {
-              const ref = normalize('id', record[refField]);
-              if (typeof ref !== 'string') continue;
-              const list = byParent.get(ref) ?? [];
-              list.push({ objectName: child.name, record });
-              byParent.set(ref, list);
-            }
-          }
-          return byParent.get(parentId) ?? [];
-        };
-        nodes.push({
-          kind: 'sub',
-          key: rel.relationshipName,
-          run: (parent) => {
-            const parentId = normalize('id', parent.record['Id']);
-            return compiled(() => true, typeof parentId === 'string' ? childrenOf(parentId) : []);
-          },
-        });
+      case 'FieldFunctionExpression':
+        planFunction(run, query, f, schema, scope, nodes);
         break;
-      }
-      case 'FieldTypeof': {
-        const ref = findRelationship(schema, f.field);
-        if (!ref || !ref.relationshipName || (ref.referenceTo?.length ?? 0) < 2) {
-          throw invalidField(
-            run.soql,
-            f.field,
-            `Didn't understand relationship '${f.field}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
-          );
-        }
-        const cases = new Map<string, FieldSchema[]>();
-        let otherwise: string[] = [];
-        for (const c of f.conditions) {
-          if (c.type === 'ELSE') {
-            otherwise = c.fieldList.map((name) => {
-              const field = findField(NAME_SCHEMA, name);
-              if (!field) throw invalidField(run.soql, name, `No such column '${name}' on entity 'Name'.`);
-              return field.name;
-            });
-            continue;
-          }
-          const target = run.ds.schema(c.objectType ?? '');
-          const allowed = (ref.referenceTo ?? []).map((r) => r.toLowerCase());
-          if (!target || !allowed.includes(target.name.toLowerCase())) {
-            throw new QueryError(
-              'INVALID_TYPE',
-              located(
-                run.soql,
-                locate(run.soql, c.objectType ?? ''),
-                `sObject type '${c.objectType ?? ''}' is not supported.`,
-              ),
-            );
-          }
-          const targetScope: PathScope = { ...scope, root: target, alias: undefined };
-          cases.set(
-            target.name.toLowerCase(),
-            c.fieldList.map((name) => resolvePath(targetScope, name).field),
-          );
-        }
-        nodes.push({
-          kind: 'typeof',
-          key: ref.relationshipName,
-          hop: { field: ref, relationshipName: ref.relationshipName, target: NAME_SCHEMA, polymorphic: true },
-          cases,
-          otherwise,
-        });
+      case 'FieldSubquery':
+        planSubquery(run, query, f, schema, depth, nodes);
         break;
-      }
+      case 'FieldTypeof':
+        planTypeof(run, f, schema, scope, nodes);
+        break;
     }
   }
   return { nodes };
+}
+
+/** A field or a parent path (`Name`, `Account.Owner.Email`). */
+function planPath(
+  run: Run,
+  f: SelectItem<'Field'> | SelectItem<'FieldRelationship'>,
+  scope: PathScope,
+  nodes: Node[],
+): void {
+  const text = f.type === 'Field' ? f.field : (f.rawValue ?? [...f.relationships, f.field].join('.'));
+  const alias = (f as { alias?: string }).alias;
+  if (alias !== undefined) {
+    throw malformed(
+      run.soql,
+      locate(run.soql, alias, locate(run.soql, text)),
+      'only aggregate expressions use field aliasing',
+    );
+  }
+  addPath(nodes, resolvePath(scope, text));
+}
+
+/** FIELDS(), toLabel()/FORMAT()/convertCurrency(), and the functions a plain SELECT refuses. */
+function planFunction(
+  run: Run,
+  query: Query,
+  f: SelectItem<'FieldFunctionExpression'>,
+  schema: ObjectSchema,
+  scope: PathScope,
+  nodes: Node[],
+): void {
+  if (f.functionName.toUpperCase() === 'FIELDS') {
+    // FIELDS() arrived in API 51.0; earlier versions do not know the word.
+    if (Number.parseFloat(run.version) < 51) {
+      throw malformed(run.soql, locate(run.soql, 'FIELDS'), `unexpected token: '('`);
+    }
+    const which = String(f.parameters[0] ?? '');
+    const bounded = which.toUpperCase() === 'STANDARD';
+    // FIELDS(ALL) and FIELDS(CUSTOM) are unbounded: the API wants LIMIT ≤ 200.
+    // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_fields.htm
+    if (!bounded && (query.limit === undefined || query.limit > FIELDS_LIMIT)) {
+      throw malformed(
+        run.soql,
+        locate(run.soql, 'FIELDS'),
+        `The SOQL FIELDS function must have a LIMIT of at most ${FIELDS_LIMIT}`,
+      );
+    }
+    for (const field of fieldsMacro(schema, which)) {
+      if (nodes.some((n) => n.kind === 'field' && n.key === field.name)) throw duplicate(field.name);
+      nodes.push({ kind: 'field', key: field.name, fromName: false });
+    }
+    return;
+  }
+  if (['tolabel', 'format', 'convertcurrency'].includes(f.functionName.toLowerCase())) {
+    // toLabel() reads picklist labels; formatting and conversion are the identity in this org
+    // (one locale, one currency).
+    const param = f.parameters[0];
+    if (typeof param !== 'string')
+      throw malformed(run.soql, locate(run.soql, f.functionName), 'unexpected token');
+    const path = resolvePath(scope, param);
+    const labels =
+      f.functionName.toLowerCase() === 'tolabel' && path.field.picklistValues
+        ? new Map(path.field.picklistValues.map((p) => [p.value, p.label]))
+        : undefined;
+    addPath(nodes, path, labels);
+    return;
+  }
+  // A field of an unsupported function is checked first, so an unknown one reads as on the platform.
+  const first = f.parameters[0];
+  if (typeof first === 'string' && /^[A-Za-z_][\w.]*$/.test(first)) resolvePath(scope, first);
+  if (f.functionName.toUpperCase() in DATE_FUNCTIONS) {
+    throw malformed(
+      run.soql,
+      locate(run.soql, f.functionName),
+      `Field must be grouped or aggregated: ${f.rawValue ?? f.functionName}`,
+    );
+  }
+  throw malformed(run.soql, locate(run.soql, f.functionName), `unexpected token: '${f.functionName}'`);
+}
+
+/** A child subquery through one of the object's child relationships. */
+function planSubquery(
+  run: Run,
+  query: Query,
+  f: SelectItem<'FieldSubquery'>,
+  schema: ObjectSchema,
+  depth: number,
+  nodes: Node[],
+): void {
+  // From API 58.0 a query may nest child subqueries four levels below its root; before, one.
+  // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_query_limits.htm
+  if (depth >= maxChildDepth(run)) {
+    throw malformed(
+      run.soql,
+      locate(run.soql, f.subquery.relationshipName),
+      depth >= NO_CHILDREN
+        ? `unexpected token: '('`
+        : `SOQL statements cannot query more than ${maxChildDepth(run) + 1} levels of parent-to-child relationships`,
+    );
+  }
+  if (++run.counters.childRelationships > MAX_CHILD_RELATIONSHIPS) {
+    throw malformed(
+      run.soql,
+      locate(run.soql, f.subquery.relationshipName),
+      `No more than ${MAX_CHILD_RELATIONSHIPS} parent-to-child relationships can be specified in a query`,
+    );
+  }
+  const sub = f.subquery;
+  const relName = sub.relationshipName;
+  const lower = relName.toLowerCase();
+  const rel = schema.childRelationships.find((c) => c.relationshipName?.toLowerCase() === lower);
+  const child = rel ? run.ds.schema(rel.childSObject) : undefined;
+  if (!rel || !child || !rel.relationshipName) {
+    throw new QueryError(
+      'INVALID_TYPE',
+      located(
+        run.soql,
+        locate(run.soql, relName),
+        `Didn't understand relationship '${relName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+      ),
+    );
+  }
+  if (nodes.some((n) => n.kind === 'sub' && n.key === rel.relationshipName)) throw duplicate(relName);
+  // A child subquery may skip rows only when its parent asks for one row.
+  // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_offset.htm
+  if (sub.offset !== undefined && query.limit !== 1) {
+    throw malformed(
+      run.soql,
+      locate(run.soql, 'OFFSET'),
+      'OFFSET is only allowed in a subquery when the outer query has LIMIT 1',
+    );
+  }
+  const { relationshipName: _rel, sObjectPrefix: _prefix, ...rest } = sub;
+  const childQuery: Query = { ...rest, sObject: child.name };
+  const refField = rel.field;
+  const compiled = compileRows(run, childQuery, child, depth + 1);
+  // Children are grouped by parent once per query, so a subquery costs one pass over the child object.
+  let byParent: Map<string, Located[]> | undefined;
+  const childrenOf = (parentId: string): Located[] => {
+    if (!byParent) {
+      byParent = new Map();
+      for (const record of run.ds.records(child.name, { includeDeleted: run.includeDeleted })) {
+        const ref = normalize('id', record[refField]);
+        if (typeof ref !== 'string') continue;
+        const list = byParent.get(ref) ?? [];
+        list.push({ objectName: child.name, record });
+        byParent.set(ref, list);
+      }
+    }
+    return byParent.get(parentId) ?? [];
+  };
+  nodes.push({
+    kind: 'sub',
+    key: rel.relationshipName,
+    run: (parent) => {
+      const parentId = normalize('id', parent.record['Id']);
+      return compiled(() => true, typeof parentId === 'string' ? childrenOf(parentId) : []);
+    },
+  });
+}
+
+/** TYPEOF over a polymorphic relationship. */
+function planTypeof(
+  run: Run,
+  f: SelectItem<'FieldTypeof'>,
+  schema: ObjectSchema,
+  scope: PathScope,
+  nodes: Node[],
+): void {
+  const ref = findRelationship(schema, f.field);
+  if (!ref || !ref.relationshipName || (ref.referenceTo?.length ?? 0) < 2) {
+    throw invalidField(
+      run.soql,
+      f.field,
+      `Didn't understand relationship '${f.field}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
+  }
+  const cases = new Map<string, FieldSchema[]>();
+  let otherwise: string[] = [];
+  for (const c of f.conditions) {
+    if (c.type === 'ELSE') {
+      otherwise = c.fieldList.map((name) => {
+        const field = findField(NAME_SCHEMA, name);
+        if (!field) throw invalidField(run.soql, name, `No such column '${name}' on entity 'Name'.`);
+        return field.name;
+      });
+      continue;
+    }
+    const target = run.ds.schema(c.objectType ?? '');
+    const allowed = (ref.referenceTo ?? []).map((r) => r.toLowerCase());
+    if (!target || !allowed.includes(target.name.toLowerCase())) {
+      throw new QueryError(
+        'INVALID_TYPE',
+        located(
+          run.soql,
+          locate(run.soql, c.objectType ?? ''),
+          `sObject type '${c.objectType ?? ''}' is not supported.`,
+        ),
+      );
+    }
+    const targetScope: PathScope = { ...scope, root: target, alias: undefined };
+    cases.set(
+      target.name.toLowerCase(),
+      c.fieldList.map((name) => resolvePath(targetScope, name).field),
+    );
+  }
+  nodes.push({
+    kind: 'typeof',
+    key: ref.relationshipName,
+    hop: { field: ref, relationshipName: ref.relationshipName, target: NAME_SCHEMA, polymorphic: true },
+    cases,
+    otherwise,
+  });
 }
 
 function materialize(run: Run, at: Located, type: string, nodes: readonly Node[]): Record<string, unknown> {
@@ -910,6 +955,15 @@ export function splitFromList(soql: string): { text: string; aliases: Map<string
 
 export function executeSoql(soql: string, source: QueryDataSource, options: SoqlOptions): SoqlResult {
   const ds = source.forRunningUser?.() ?? source;
+  try {
+    return executeSoqlUnguarded(soql, ds, options);
+  } catch (e) {
+    if (e instanceof QueryError) throw e;
+    return rethrowTooComplicated(e);
+  }
+}
+
+function executeSoqlUnguarded(soql: string, ds: QueryDataSource, options: SoqlOptions): SoqlResult {
   let query: Query;
   let relationshipAliases: Map<string, string[]> | undefined;
   try {

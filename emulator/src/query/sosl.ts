@@ -8,7 +8,7 @@
  */
 import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
 import type { QueryDataSource } from './data-source.ts';
-import { QueryError, excerpt, located } from './errors.ts';
+import { QueryError, excerpt, located, rethrowTooComplicated } from './errors.ts';
 import { isAggregateQuery } from './aggregate.ts';
 import { RecordResolver, type Located } from './schema-paths.ts';
 import { NO_CHILDREN, compileRows, parseSoql, schemaOrThrow, type Run } from './soql.ts';
@@ -63,9 +63,22 @@ function searchError(sosl: string, at: number, message: string): QueryError {
   );
 }
 
+/**
+ * One character lower-cased to one character (İ stays İ rather than becoming i + a combining dot), so
+ * that a term and the record text it was copied from fold alike, whatever their letters.
+ */
+function fold(c: string): string {
+  const lower = c.toLowerCase();
+  return lower.length === c.length ? lower : c;
+}
+
 /** Splits text into the search index's tokens: runs of letters and digits, lower-cased. */
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    Array.from(text, fold)
+      .join('')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** A word of the search term (escapes resolved, wildcards kept) turned into token patterns. */
@@ -77,12 +90,14 @@ function leafOf(word: { text: string; wild: boolean[] }): Leaf | undefined {
     if (current !== '') patterns.push(new RegExp(`^${current}$`, 'u'));
     current = '';
   };
-  for (let i = 0; i < word.text.length; i++) {
-    const c = word.text[i] as string;
+  // By code point: a letter outside the BMP (𐀀, 𝒜) is one character of a token, as tokenize() reads
+  // record text (by UTF-16 unit, its halves split the word and the search missed the record).
+  for (let i = 0, c = ''; i < word.text.length; i += c.length) {
+    c = String.fromCodePoint(word.text.codePointAt(i) as number);
     if (word.wild[i] && c === '*') current += '[\\p{L}\\p{N}]*';
     else if (word.wild[i] && c === '?') current += '[\\p{L}\\p{N}]';
     else if (/[\p{L}\p{N}]/u.test(c)) {
-      current += c.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      current += fold(c).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       length++;
     } else flush();
   }
@@ -181,8 +196,37 @@ function lexTerm(term: string, sosl: string, offset: number): TermToken[] {
 /**
  * Parses the term: parentheses first, then AND NOT, then AND (also between adjacent words), then OR.
  */
+/**
+ * `left AND right` (or OR) as one flat node: a chain of thousands of words stays one level deep, so
+ * matching does not recurse once per word (20,000 words overflowed the stack: a 500).
+ */
+function join(
+  kind: 'and' | 'or',
+  left: TermTree | undefined,
+  right: TermTree | undefined,
+): TermTree | undefined {
+  if (!left || !right) return left ?? right;
+  if (left.kind === kind) {
+    (left.items as TermTree[]).push(right);
+    return left;
+  }
+  return { kind, items: [left, right] };
+}
+
+/** SearchQuery lengths the SOSL syntax page documents (sforce_api_calls_sosl_syntax.htm). */
+const NO_ROWS_ABOVE = 10_000;
+const NO_OPERATORS_ABOVE = 4_000;
+
 function parseTerm(sosl: string, term: string, offset: number): TermTree {
-  const tokens = lexTerm(term, sosl, offset);
+  let tokens = lexTerm(term, sosl, offset);
+  // "If SearchQuery is longer than 4,000 characters, any logical operators are removed … AND …
+  // will default to the OR operator"
+  // (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_sosl_syntax.htm).
+  const flat = term.length > NO_OPERATORS_ABOVE;
+  if (flat) {
+    const words = tokens.filter((t) => t.kind === 'word');
+    tokens = words.flatMap((t, i): TermToken[] => (i > 0 ? [{ kind: 'op', op: 'OR' }, t] : [t]));
+  }
   let pos = 0;
   const fail = (what: string): never => {
     throw searchError(sosl, offset, `line 1:${offset} no viable alternative at character '${what}'`);
@@ -223,8 +267,7 @@ function parseTerm(sosl: string, term: string, offset: number): TermTree {
       if (t.kind === 'op' && t.op === 'NOT') fail('NOT');
       if (t.kind === 'op' && t.op === 'AND') pos++;
       const right = primary();
-      if (!left) left = right;
-      else if (right) left = { kind: 'and', items: [left, right] };
+      left = join('and', left, right);
     }
   };
   const orExpr = (): TermTree | undefined => {
@@ -232,8 +275,7 @@ function parseTerm(sosl: string, term: string, offset: number): TermTree {
     while (tokens[pos]?.kind === 'op' && (tokens[pos] as { op: string }).op === 'OR') {
       pos++;
       const right = andExpr();
-      if (!left) left = right;
-      else if (right) left = { kind: 'or', items: [left, right] };
+      left = join('or', left, right);
     }
     return left;
   };
@@ -424,6 +466,15 @@ function splitInner(inner: string): { fields: string; rest: string } {
 
 export function executeSosl(sosl: string, source: QueryDataSource, options: SoslOptions): SoslResult {
   const ds = source.forRunningUser?.() ?? source;
+  try {
+    return executeSoslUnguarded(sosl, ds, options);
+  } catch (e) {
+    if (e instanceof QueryError) throw e;
+    return rethrowTooComplicated(e);
+  }
+}
+
+function executeSoslUnguarded(sosl: string, ds: QueryDataSource, options: SoslOptions): SoslResult {
   const s = new Scanner(sosl, 0);
   if (!s.keyword('FIND')) throw s.unexpected();
   s.skip();
@@ -438,7 +489,8 @@ export function executeSosl(sosl: string, source: QueryDataSource, options: Sosl
   const termStart = s.pos + 1;
   const { term, end } = readBraces(sosl, termStart);
   s.pos = end;
-  const tree = parseTerm(sosl, term, termStart);
+  // "If the SearchQuery string is longer than 10,000 characters, no result rows are returned" (same page).
+  const tree = term.length > NO_ROWS_ABOVE ? undefined : parseTerm(sosl, term, termStart);
 
   let scope: Scope = 'ALL';
   if (s.keyword('IN')) {
@@ -533,7 +585,7 @@ export function executeSosl(sosl: string, source: QueryDataSource, options: Sosl
     }
     const searched = schema.fields.filter((f) => inScope(schema, f, scope));
     const run1 = compileRows(run, query, schema, NO_CHILDREN);
-    const result = run1((row: Located) => matches(tree, recordTokens(searched, row)));
+    const result = run1((row: Located) => tree !== undefined && matches(tree, recordTokens(searched, row)));
     for (const r of result.records) {
       if (searchRecords.length >= cap) break;
       searchRecords.push(r);
