@@ -18,12 +18,23 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     factor: { type: 'string', default: '20' },
     only: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+const USAGE = `Usage: npm run fuzz -- [--seed <integer>] [--factor <number>] [--only <text>]
+
+Runs every fuzzer of the local org (SOQL, SOSL, REST) with <factor> times the cases npm test runs
+(default 20), from the given seed or a random one; prints the seed and how many cases ran, and exits 1
+when a property fails or any request was answered 500. --only keeps the properties whose name holds
+<text>.`;
+if (values.help) {
+  say(USAGE);
+  process.exit(0);
+}
 const seed = values.seed !== undefined ? Number(values.seed) : randomInt(2 ** 31 - 1);
 const factor = Number(values.factor);
 if (!Number.isInteger(seed) || !Number.isFinite(factor) || factor <= 0) {
-  console.error('usage: npm run fuzz -- [--seed <integer>] [--factor <number>] [--only <text>]');
+  console.error(USAGE);
   process.exit(2);
 }
 const all: FuzzProperty[] = [...soqlProperties, ...soslProperties, ...restProperties].filter(

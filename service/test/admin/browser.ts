@@ -1,13 +1,16 @@
 /**
- * The one place the admin page's browser test gets a Chromium from. For now: CHROMIUM_PATH, or
- * Debian's /usr/bin/chromium when present; the lead re-points this at the shared launcher.
+ * The admin page's browser tests get their Chromium from the project's one launcher
+ * (scripts/lib/chromium.ts: the browser `npm ci` brings, or CHROMIUM_PATH on purpose). These tests
+ * open several contexts (a narrow screen, a second workspace), so they take a Browser, not a context.
  */
-import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, resolveChromium } from '../../../scripts/lib/chromium.ts';
 
 export async function launchBrowser(): Promise<Browser> {
-  const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath))
-    throw new Error(`Chromium is missing: no executable at ${executablePath} (set CHROMIUM_PATH).`);
-  return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const { executablePath, env } = await resolveChromium();
+  return chromium.launch({
+    executablePath,
+    args: [...CHROMIUM_ARGS],
+    env: { ...process.env, ...env } as Record<string, string>,
+  });
 }
