@@ -192,3 +192,21 @@ export async function orgDelete(org: LocalOrg, objectName: string, id: string): 
   });
   if (res.status !== 204) throw new Error(`delete failed: ${res.status} ${await res.text()}`);
 }
+
+/** Calls the org's REST API as its admin (`path` below `/services/data/v66.0`); returns the JSON body. */
+export async function orgAdminCall<T = unknown>(
+  org: LocalOrg,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const token = await orgAdminToken(org);
+  const res = await fetch(`${org.url}/services/data/v66.0${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} failed: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
