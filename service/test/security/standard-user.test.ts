@@ -140,10 +140,16 @@ describe('a Standard User with only the package permission sets (issue 8)', () =
       state: 'synced',
     });
     const [updated] = await eventsOf(stack, 'm_owned');
-    expect(updated).toMatchObject({ Id: created?.['Id'], Subject: 'Discovery call, part two', OwnerId: s.sellerId });
+    expect(updated).toMatchObject({
+      Id: created?.['Id'],
+      Subject: 'Discovery call, part two',
+      OwnerId: s.sellerId,
+    });
 
     await sendWebhook(stack.svc.url, deletedEvent('m_owned', 3));
-    expect(await stack.waitFor('m_owned', (m) => m['state'] === 'deleted')).toMatchObject({ state: 'deleted' });
+    expect(await stack.waitFor('m_owned', (m) => m['state'] === 'deleted')).toMatchObject({
+      state: 'deleted',
+    });
     expect(await eventsOf(stack, 'm_owned')).toEqual([]);
     expect(await tasksOf(stack, 'm_owned')).toEqual([]);
   });
@@ -182,7 +188,7 @@ describe('the same flows with a permission or an access removed (issue 8)', () =
     ]);
   });
 
-  it('with a copy of the permission set without edit on Account and Contact, on a Minimum Access user: the status names both', async () => {
+  it('with a copy of the permission set without edit on Account and Contact, on a Minimum Access user: the status names both, and the update of the seller meeting fails with the reason and changes nothing', async () => {
     stack = await startStack({ org: { autoApprove: true } });
     await seed(stack);
     const set = await copyIntegrationSet(stack, 'Integration_Read_Only_Crm', (row) =>
@@ -219,24 +225,6 @@ describe('the same flows with a permission or an access removed (issue 8)', () =
     expect(await eventsOf(stack, 'm_narrow')).toEqual([before]);
   });
 
-  it('in an org whose Activity sharing is Private: the update of the seller meeting fails with a clear reason, no duplicate is written', async () => {
-    stack = await startStack({ org: { autoApprove: true } });
-    const s = await seed(stack);
-    await stack.connect();
-    await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_priv', title: 'First title' })));
-    expect(await stack.waitFor('m_priv', settled)).toMatchObject({ state: 'synced' });
-    const [before] = await eventsOf(stack, 'm_priv');
-    expect(before).toMatchObject({ OwnerId: s.sellerId });
-
-    stack.org.setKnobs({ sharing: { Activity: 'Private' } });
-    await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_priv', version: 2, title: 'Second title' })));
-    const after = await stack.waitFor('m_priv', (m) => m['version'] === 2 && settled(m));
-    console.log(JSON.stringify(after));
-    console.log(JSON.stringify(await eventsOf(stack, 'm_priv')));
-    expect(after['state']).toBe('failed');
-    expect(await eventsOf(stack, 'm_priv')).toEqual([before]);
-  });
-
   it('when sharing gives only read on the seller meeting records: the update and the delete fail with the admin reason and change nothing', async () => {
     stack = await startStack({ org: { autoApprove: true } });
     const s = await seed(stack);
@@ -250,7 +238,10 @@ describe('the same flows with a permission or an access removed (issue 8)', () =
     // Accounts become Public Read Only: Acme (and Bea, Controlled by Parent) only readable by the
     // integration user, so the seller's Event is no longer editable by it.
     stack.org.setKnobs({ sharing: { Account: 'Read' } });
-    await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_ro', version: 2, title: 'Second title' })));
+    await sendWebhook(
+      stack.svc.url,
+      processedEvent(meeting({ id: 'm_ro', version: 2, title: 'Second title' })),
+    );
     const failed = await stack.waitFor('m_ro', (m) => m['version'] === 2 && settled(m));
     expect(failed['state']).toBe('failed');
     expect(String(failed['lastError'])).toContain('INSUFFICIENT_ACCESS_OR_READONLY');
@@ -265,5 +256,61 @@ describe('the same flows with a permission or an access removed (issue 8)', () =
     expect(String(notDeleted['lastError'])).toContain('INSUFFICIENT_ACCESS_OR_READONLY');
     expect(await eventsOf(stack, 'm_ro')).toEqual([before]);
     expect(await tasksOf(stack, 'm_ro')).toEqual(tasksBefore);
+  });
+});
+
+describe("a customer's own rules on Event, met by the Standard User (issue 8)", () => {
+  let stack: Stack;
+  afterEach(async () => {
+    await stack?.dispose();
+  });
+
+  async function sendOne(rules: Record<string, unknown>, id: string) {
+    stack = await startStack({ org: { autoApprove: true, knobs: { customerRules: rules as never } } });
+    await seed(stack);
+    await stack.connect();
+    await sendWebhook(stack.svc.url, processedEvent(meeting({ id })));
+    return stack.waitFor(id, settled);
+  }
+
+  it('a validation rule: failed with the rule message and what an admin does, once (no retry loop), nothing written', async () => {
+    const m = await sendOne(
+      {
+        validationRules: [
+          {
+            object: 'Event',
+            name: 'Region_Required',
+            blankField: 'Location',
+            message: 'Every meeting needs a location',
+          },
+        ],
+      },
+      'm_rule',
+    );
+    expect(m).toMatchObject({ state: 'failed', attempts: 1, nextAttemptAt: null });
+    expect(String(m['lastError'])).toContain('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    expect(String(m['lastError'])).toContain('Every meeting needs a location');
+    expect(String(m['lastError'])).toContain('validation rule');
+    expect(await orgQuery(stack.org, 'SELECT Id FROM Event')).toEqual([]);
+    expect(await orgQuery(stack.org, 'SELECT Id FROM Task')).toEqual([]);
+  });
+
+  it('a required custom field: failed naming the field, once, nothing written', async () => {
+    const m = await sendOne({ requiredFields: [{ object: 'Event', field: 'Region__c' }] }, 'm_req');
+    expect(m).toMatchObject({ state: 'failed', attempts: 1, nextAttemptAt: null });
+    expect(String(m['lastError'])).toContain('REQUIRED_FIELD_MISSING');
+    expect(String(m['lastError'])).toContain('Region__c');
+    expect(await orgQuery(stack.org, 'SELECT Id FROM Event')).toEqual([]);
+  });
+
+  it('a restricted Type picklist without "Meeting": the Event is written without a Type', async () => {
+    const m = await sendOne(
+      { picklists: [{ object: 'Event', field: 'Type', values: ['Call', 'Email'], restricted: true }] },
+      'm_pick',
+    );
+    expect(m).toMatchObject({ state: 'synced' });
+    const [event, ...more] = await eventsOf(stack, 'm_pick');
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({ Type: null });
   });
 });
