@@ -225,6 +225,48 @@ describe('the same flows with a permission or an access removed (issue 8)', () =
     expect(await eventsOf(stack, 'm_narrow')).toEqual([before]);
   });
 
+  it('with opportunities Public Read Only (the default): a seller meeting on an opportunity is created, owned by the seller with its relations; its update fails with the reason and changes nothing', async () => {
+    stack = await startStack({ org: { autoApprove: true } });
+    const s = await seed(stack);
+    const [bo = ''] = stack.org.seed('Contact', [
+      { LastName: 'Bo', Email: 'bo@example.org', AccountId: s.acme },
+    ]);
+    const [opp = ''] = stack.org.seed('Opportunity', [
+      { Name: 'Acme pilot', StageName: 'Prospecting', CloseDate: '2026-12-31', AccountId: s.acme },
+    ]);
+    await stack.connect();
+    const first = meeting({
+      id: 'm_opp',
+      title: 'Pilot review',
+      participants: [
+        { email: 'buyer@example.org', internal: false },
+        { email: 'bo@example.org', internal: false },
+      ],
+      associations: { opportunityId: opp },
+    });
+    await sendWebhook(stack.svc.url, processedEvent(first));
+    expect(await stack.waitFor('m_opp', settled)).toMatchObject({ state: 'synced', lastError: null });
+    const [event, ...more] = await eventsOf(stack, 'm_opp');
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({ OwnerId: s.sellerId, WhatId: opp, Subject: 'Pilot review' });
+    const relations = await orgQuery<{ RelationId: string }>(
+      stack.org,
+      `SELECT RelationId FROM EventRelation WHERE EventId = '${String(event?.['Id'])}'`,
+    );
+    expect(relations.map((r) => r.RelationId)).toEqual(expect.arrayContaining([s.buyer, bo]));
+    const [task] = await orgQuery(
+      stack.org,
+      `SELECT OwnerId FROM Task WHERE Salescaling_Meeting_Id__c = 'm_opp'`,
+    );
+    expect(task).toMatchObject({ OwnerId: s.sellerId });
+
+    await sendWebhook(stack.svc.url, processedEvent({ ...first, version: 2, title: 'Pilot review 2' }));
+    const failed = await stack.waitFor('m_opp', (m) => m['version'] === 2 && settled(m));
+    expect(failed['state']).toBe('failed');
+    expect(String(failed['lastError'])).toContain('INSUFFICIENT_ACCESS_OR_READONLY');
+    expect(await eventsOf(stack, 'm_opp')).toEqual([event]);
+  });
+
   it('when sharing gives only read on the seller meeting records: the update and the delete fail with the admin reason and change nothing', async () => {
     stack = await startStack({ org: { autoApprove: true } });
     const s = await seed(stack);
