@@ -134,14 +134,22 @@ export async function connectWorkspace(
 
 /**
  * The account Acme and one contact of it; by default the external participant of the fixtures'
- * meeting (buyer@example.org), so that meeting links to them.
+ * meeting (buyer@example.org), so that meeting links to them. Also the fixtures' organizer, Sam
+ * Seller (seller@example.com), as a Standard User: the meeting's Event is his, not the connected
+ * user's, so updates and deletes go through the org's Controlled-by-Parent rule as in a real org.
  */
-export function seedAcme(
+export async function seedAcme(
   org: LocalOrg,
   contact: Record<string, unknown> = { LastName: 'Buyer', Email: 'buyer@example.org' },
-): void {
+): Promise<{ sellerId: string }> {
   const [acme] = org.seed('Account', [{ Name: 'Acme' }]);
   org.seed('Contact', [{ ...contact, AccountId: acme }]);
+  const seller = await org.createUser({
+    username: 'seller@example.com.localorg',
+    firstName: 'Sam',
+    lastName: 'Seller',
+  });
+  return { sellerId: seller.id };
 }
 
 /** The sync state of each meeting of workspace ws_1, as the service at `serviceUrl` reports it. */
