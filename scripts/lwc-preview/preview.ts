@@ -1,9 +1,11 @@
 // A real-browser preview of the salescalingRecordings component: the compiled component (the same
 // .js that deploys, from scripts/lwc-build.ts) bundled with the open-source LWC compiler and
-// lightning-base-components, styled by SLDS, fed sample GraphQL data through a stub of the wire
-// adapter, served on 127.0.0.1.
+// lightning-base-components, styled by SLDS, served on 127.0.0.1. Its GraphQL wire adapter is a stub
+// that either answers sample data, or forwards the component's exact query to a local org's UI API
+// GraphQL endpoint as a Standard User holding only the Salescaling_Recordings_Viewer permission set.
 //
-//   npm run lwc:preview                  serve it on http://127.0.0.1:8787 (PORT to change)
+//   npm run lwc:preview                  a local org with seeded meetings, on http://127.0.0.1:8787 (PORT to change)
+//   npm run lwc:preview -- --sample      the sample data of the component's Jest tests instead
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,11 +14,14 @@ import lwcRollupPlugin from '@lwc/rollup-plugin';
 import type { RollupLwcOptions } from '@lwc/rollup-plugin';
 import type { Plugin } from 'rollup';
 import { rollup } from 'rollup';
+import { startLocalOrg, type LocalOrg } from '../../emulator/src/index.ts';
 import { buildLwc } from '../lwc-build.ts';
 import { runIfMain } from '../lib/cli.ts';
 import { findProjectRoot } from '../lib/project-root.ts';
 
 export type PreviewData = {
+  /** True: the GraphQL adapter POSTs its query to the server's /graphql (see `graphqlUpstream`). */
+  graphql?: boolean;
   /** What the GraphQL adapter answers: `data` (the query's result) or `errors`. */
   data?: unknown;
   errors?: unknown[];
@@ -140,17 +145,49 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Builds the preview and serves it on 127.0.0.1 (port 0 picks a free one). */
 export async function startPreviewServer(
   preview: PreviewData,
-  options: { root?: string; port?: number } = {},
+  options: {
+    root?: string;
+    port?: number;
+    /** Where /graphql forwards the component's query: an org's GraphQL URL and a bearer token. */
+    graphqlUpstream?: { url: string; token: string };
+  } = {},
 ): Promise<PreviewServer> {
   const root = options.root ?? findProjectRoot();
   const app = await bundlePreview(root);
   const sldsAssets = path.join(root, 'node_modules', '@salesforce-ux', 'design-system', 'assets');
-  const html = page({ recordId: '001Dn00000Nw7hQIAR', objectApiName: 'Account', maxMeetings: 5, ...preview });
+  const html = page({
+    recordId: '001Dn00000Nw7hQIAR',
+    objectApiName: 'Account',
+    maxMeetings: 5,
+    ...preview,
+    graphql: options.graphqlUpstream !== undefined,
+  });
+  const upstream = options.graphqlUpstream;
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      return;
+    }
+    if (url.pathname === '/graphql' && request.method === 'POST' && upstream) {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        fetch(upstream.url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${upstream.token}`, 'content-type': 'application/json' },
+          body: Buffer.concat(chunks),
+        })
+          .then(async (res) => {
+            response.writeHead(res.status, { 'content-type': 'application/json' }).end(await res.text());
+          })
+          .catch((error: unknown) => {
+            response
+              .writeHead(502, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ errors: [{ message: `local org unreachable: ${String(error)}` }] }));
+          });
+      });
       return;
     }
     if (url.pathname === '/favicon.ico') {
@@ -188,18 +225,91 @@ export async function startPreviewServer(
   };
 }
 
+/**
+ * A local org with an Account, two of its Contacts and three Salescaling meetings owned by a seller
+ * (a Standard User), and a viewer: a Standard User with only Salescaling_Recordings_Viewer, whose
+ * token the preview server uses for the component's GraphQL query.
+ */
+async function startSeededOrg(): Promise<{
+  org: LocalOrg;
+  upstream: { url: string; token: string };
+  accountId: string;
+}> {
+  const org = await startLocalOrg();
+  const seller = await org.createUser({ firstName: 'Sam', lastName: 'Seller' });
+  const [accountId = ''] = org.seed('Account', [{ Name: 'Acme Corp' }]);
+  const [bea = '', carl = ''] = org.seed('Contact', [
+    { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example', AccountId: accountId },
+    { FirstName: 'Carl', LastName: "O'Brien", Email: 'carl@acme.example', AccountId: accountId },
+  ]);
+  const meetings: [string, string, string, number][] = [
+    ['Acme × Salescaling — discovery', '2026-11-16T14:00:00Z', bea, 45],
+    ['Acme — technical deep dive', '2026-11-23T10:00:00Z', carl, 60],
+    ['Acme — pricing review', '2026-11-27T16:30:00Z', bea, 30],
+  ];
+  meetings.forEach(([subject, start, who, minutes], i) => {
+    const id = `mtg_preview_${i + 1}`;
+    org.seed('Event', [
+      {
+        Subject: subject,
+        StartDateTime: start,
+        DurationInMinutes: minutes,
+        WhoId: who,
+        WhatId: accountId,
+        OwnerId: seller.id,
+        Salescaling_Meeting_Id__c: id,
+        Salescaling_Recording_Url__c: `https://app.salescaling.com/recordings/${id}`,
+        Salescaling_Summary_Preview__c: `${subject}: next steps agreed.`,
+        Salescaling_Attendees__c: "Bea Buyer, Carl O'Brien, Sam Seller",
+      },
+    ]);
+  });
+  const viewer = await org.createUser({
+    lastName: 'Viewer',
+    permissionSets: ['Salescaling_Recordings_Viewer'],
+  });
+  const res = await fetch(`${org.url}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: org.clientId,
+      client_secret: org.clientSecret,
+      username: viewer.username,
+      password: viewer.password,
+    }),
+  });
+  if (!res.ok) throw new Error(`viewer sign-in failed with ${res.status}`);
+  const token = ((await res.json()) as { access_token: string }).access_token;
+  return { org, upstream: { url: `${org.url}/services/data/v66.0/graphql`, token }, accountId };
+}
+
 async function main(): Promise<void> {
   const root = findProjectRoot();
-  const fixture = path.join(
-    root,
-    'force-app/main/default/lwc/salescalingRecordings/__tests__/data/meetings.json',
-  );
-  const server = await startPreviewServer(
-    { data: JSON.parse(readFileSync(fixture, 'utf8')) },
-    { root, port: Number(process.env.PORT ?? 8787) },
-  );
+  const port = Number(process.env.PORT ?? 8787);
+  let org: LocalOrg | undefined;
+  let server: PreviewServer;
+  if (process.argv.includes('--sample')) {
+    const fixture = path.join(
+      root,
+      'force-app/main/default/lwc/salescalingRecordings/__tests__/data/meetings.json',
+    );
+    server = await startPreviewServer({ data: JSON.parse(readFileSync(fixture, 'utf8')) }, { root, port });
+  } else {
+    const seeded = await startSeededOrg();
+    org = seeded.org;
+    server = await startPreviewServer(
+      { recordId: seeded.accountId, objectApiName: 'Account' },
+      { root, port, graphqlUpstream: seeded.upstream },
+    );
+    console.log(`Local org ${org.url}: the card reads it as a Standard User + Salescaling_Recordings_Viewer`);
+  }
   console.log(`Salescaling Recordings preview: ${server.url}  (Ctrl+C to stop)`);
-  const stop = () => void server.close().then(() => process.exit(0));
+  const stop = () =>
+    void server
+      .close()
+      .then(() => org?.stop())
+      .then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

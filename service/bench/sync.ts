@@ -21,6 +21,7 @@ import { silentLogger } from '../src/logger.ts';
 import type { Meeting, MeetingEvent } from '../src/meetings/schema.ts';
 import { planMeeting } from '../src/plan/meeting-plan.ts';
 import { startService, type RunningService } from '../src/service.ts';
+import { createUser } from '../../emulator/src/index.ts';
 import { connectThroughBrowser } from '../demo/browser-connect.ts';
 import { localConfig, localSecrets } from '../demo/local-config.ts';
 
@@ -128,14 +129,16 @@ async function setUp(latencyMs: number): Promise<Running> {
     version: API_VERSION,
   });
   await admin.login(org.username, org.password);
-  const [profile] = (await admin.query<{ ProfileId: string }>('SELECT ProfileId FROM User LIMIT 1')).records;
+  // The seller is a Standard User, as in a customer's org.
+  const [profile] = (await admin.query<{ Id: string }>(`SELECT Id FROM Profile WHERE Name = 'Standard User'`))
+    .records;
   await admin.sobject('User').create({
     FirstName: 'Sam',
     LastName: 'Seller',
     Email: ORGANIZER,
     Username: ORGANIZER,
     Alias: 'sseller',
-    ProfileId: profile?.ProfileId,
+    ProfileId: profile?.Id,
     TimeZoneSidKey: 'Europe/Paris',
     LocaleSidKey: 'en_US',
     EmailEncodingKey: 'UTF-8',
@@ -187,13 +190,26 @@ async function setUp(latencyMs: number): Promise<Running> {
     { allOrNone: true },
   );
 
+  // As docs/admin-guide.md asks: sharing gives the connecting user edit on the records meetings link
+  // to (a sharing rule in a real org; the organization-wide default here, which has no sharing rules).
+  const knobs = await fetch(`${org.url}/__control/knobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sharing: { Opportunity: 'ReadWrite' } }),
+  });
+  if (!knobs.ok) throw new Error(`knobs: ${knobs.status} ${await knobs.text()}`);
+  // The service connects as a Standard User with only the package's permission set, never the admin.
+  const integration = await createUser(org, {
+    lastName: 'Integration',
+    permissionSets: ['Salescaling_Integration_User'],
+  });
   const connected = await connectThroughBrowser({
     serviceUrl: service.url,
     apiToken: secrets.apiToken,
     workspaceId: WORKSPACE,
     loginUrl: org.url,
-    username: org.username,
-    password: org.password,
+    username: integration.username,
+    password: integration.password,
   });
   if (connected.outcome !== 'connected') throw new Error(`connect failed: ${connected.reason}`);
   return { org, child, service, secrets, contacts, dir };

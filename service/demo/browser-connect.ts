@@ -62,7 +62,11 @@ export async function connectThroughBrowser(o: BrowserConnectOptions): Promise<B
     `service gave the authorize URL ${new URL(authorizeUrl).pathname} (PKCE S256, single-use state)`,
   );
 
-  const page = await fetch(authorizeUrl, { redirect: 'manual' });
+  // login_hint pre-fills the username on the login page, as Salesforce's authorize endpoint documents;
+  // an auto-approving local org signs that user in (tests without a browser).
+  const authorizeWithHint = new URL(authorizeUrl);
+  authorizeWithHint.searchParams.set('login_hint', o.username);
+  const page = await fetch(authorizeWithHint, { redirect: 'manual' });
   let callback: string;
   if (page.status === 302) {
     callback = await must302(page, 'authorize');
@@ -86,7 +90,7 @@ export async function connectThroughBrowser(o: BrowserConnectOptions): Promise<B
       }).toString(),
     });
     callback = await must302(submit, 'login form');
-    steps.push(o.deny ? 'pressed Deny' : `signed in as the org's admin and pressed Allow`);
+    steps.push(o.deny ? 'pressed Deny' : `signed in as ${o.username} and pressed Allow`);
   }
   steps.push(`redirected to the service's callback ${new URL(callback).pathname}`);
 

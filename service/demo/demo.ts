@@ -79,16 +79,28 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       clientId: secrets.clientId,
       clientSecret: secrets.clientSecret,
       redirectUris: [`${service.publicUrl}/oauth/salesforce/callback`],
+      // As docs/admin-guide.md asks of an admin: sharing gives the connecting user edit on the records
+      // meetings link to (opportunities are Public Read Only by default; a sharing rule does it in a
+      // real org, the organization-wide default here, since the local org has no sharing rules).
+      knobs: { sharing: { Opportunity: 'ReadWrite' } },
     });
     const admin = await adminConnection(org);
+    // The sellers are Standard Users, as in a customer's org; the service connects as a third one
+    // holding only the package's Salescaling_Integration_User permission set, never as the admin.
     const [profile] = (
-      await admin.query<{ ProfileId: string }>(soql`SELECT ProfileId FROM User WHERE Id = ${org.userId}`)
+      await admin.query<{ Id: string }>(soql`SELECT Id FROM Profile WHERE Name = 'Standard User'`)
     ).records;
-    const ids = seed(org, profile?.ProfileId ?? '');
+    const ids = seed(org, profile?.Id ?? '');
+    const integration = await org.createUser({
+      lastName: 'Integration',
+      firstName: 'Salescaling',
+      permissionSets: ['Salescaling_Integration_User'],
+    });
     say('Salescaling for Salesforce — demo');
     say('');
     say(`1. Local org     ${org.url}  (org ${org.orgId})`);
     say('   seeded        2 Accounts, 5 Contacts, 1 open Opportunity, 1 Lead, 2 Users');
+    say(`   connecting as ${integration.username}: Standard User + Salescaling_Integration_User`);
     say(`2. Service       ${service.url}  (embedded database in ${dir})`);
 
     say(`3. Connecting workspace ${WORKSPACE} through the OAuth web-server flow:`);
@@ -97,8 +109,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       apiToken: secrets.apiToken,
       workspaceId: WORKSPACE,
       loginUrl: org.url,
-      username: org.username,
-      password: org.password,
+      username: integration.username,
+      password: integration.password,
     });
     for (const step of connected.steps) say(`   - ${step}`);
     if (connected.outcome !== 'connected')

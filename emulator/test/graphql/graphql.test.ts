@@ -3,8 +3,12 @@
  * Salesforce refuses a semi-join under OR), the fixed form with aliased connections, variables,
  * ordering, paging, totalCount and the errors Salesforce's GraphQL API answers with.
  */
-import { readFileSync } from 'node:fs';
 import type { LocalOrg } from '../../src/index.ts';
+import {
+  MEETINGS_OPERATION,
+  MEETINGS_QUERY_TEXT,
+  meetingVariables,
+} from '../../../force-app/main/default/lwc/salescalingRecordings/meetingsQuery.ts';
 import { startLoggedIn, V, type Call, type Json } from '../support/http.ts';
 
 let org: LocalOrg;
@@ -26,19 +30,25 @@ const soqlIds = async (q: string, field = 'Id'): Promise<string[]> =>
   );
 const nodes = (connection: Json): Json[] => (connection.edges as Json[]).map((e: Json) => e.node);
 
-/** The component's query, read from its source so that this test follows the component. */
-function componentQuery(): string {
-  const src = readFileSync(
-    new URL(
-      '../../../force-app/main/default/lwc/salescalingRecordings/salescalingRecordings.ts',
-      import.meta.url,
-    ),
-    'utf8',
-  );
-  const m = /gql`([\s\S]*?)`/.exec(src);
-  if (!m) throw new Error('no gql query in the component');
-  return m[1]!;
-}
+/**
+ * The card's query before issue 8, kept here as a literal document: one connection per object whose
+ * filter put the relation semi-join under `or`, which SOQL (and so the UI API GraphQL) refuses.
+ */
+const OLD_OR_QUERY = `
+  query salescalingMeetings($eventWhere: Event_Filter, $taskWhere: Task_Filter, $first: Int) {
+    uiapi {
+      query {
+        Event(where: $eventWhere, orderBy: { StartDateTime: { order: DESC } }, first: $first) {
+          totalCount
+          edges { node { Id Subject { value } Salescaling_Meeting_Id__c { value } } }
+        }
+        Task(where: $taskWhere, orderBy: { CreatedDate: { order: DESC } }, first: $first) {
+          edges { node { Id Salescaling_Meeting_Id__c { value } } }
+        }
+      }
+    }
+  }
+`;
 
 let w: { accountId: string; contacts: string[]; events: Record<string, string> };
 
@@ -86,7 +96,7 @@ beforeAll(async () => {
 const HAS_MEETING_ID = { Salescaling_Meeting_Id__c: { ne: null } };
 
 describe('the recordings card query', () => {
-  it('when the card sends its query for a Contact (semi-join under OR), then both connections are refused with SOQL’s reason', async () => {
+  it('when a document puts the relation semi-join under OR (the card before issue 8), then both connections are refused with SOQL’s reason', async () => {
     const recordId = w.contacts[0];
     const orRelated = (rel: string, api: string) => ({
       or: [
@@ -95,7 +105,7 @@ describe('the recordings card query', () => {
       ],
     });
     const body = await graphql(
-      componentQuery(),
+      OLD_OR_QUERY,
       {
         eventWhere: { and: [HAS_MEETING_ID, orRelated('EventRelation', 'EventId')] },
         taskWhere: { and: [HAS_MEETING_ID, orRelated('TaskRelation', 'TaskId')] },
@@ -116,19 +126,20 @@ describe('the recordings card query', () => {
     ]);
   });
 
-  it('when the card sends its query for an Opportunity (no semi-join), then it answers with the org’s records', async () => {
+  it('when the card sends its exported query and variables for a Contact, then it answers with her meetings: primary and related, disjoint', async () => {
     const body = await graphql(
-      componentQuery(),
-      {
-        eventWhere: { and: [HAS_MEETING_ID, { WhatId: { eq: w.accountId } }] },
-        taskWhere: { and: [HAS_MEETING_ID, { WhatId: { eq: w.accountId } }] },
-        first: 5,
-      },
-      'salescalingMeetings',
+      MEETINGS_QUERY_TEXT,
+      meetingVariables('Contact', w.contacts[0]!, 5),
+      MEETINGS_OPERATION,
     );
     expect(body.errors).toBeUndefined();
-    expect(body.data.uiapi.query.Event.edges).toEqual([]);
-    expect(body.data.uiapi.query.Task.edges).toEqual([]);
+    const q = body.data.uiapi.query;
+    // Ada is the Who of e1 (e3 has no meeting id) and related to e2 through an EventRelation row.
+    expect(nodes(q.events).map((n) => n.Id)).toEqual([w.events.e1]);
+    expect(nodes(q.relatedEvents).map((n) => n.Id)).toEqual([w.events.e2]);
+    expect(q.events.totalCount + q.relatedEvents.totalCount).toBe(2);
+    expect(q.tasks.edges).toEqual([]);
+    expect(q.relatedTasks.edges).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { grantedConnection, type ConnectionManager } from '../salesforce/connection.ts';
-import { checkOrg, explainMissing } from '../salesforce/org-check.ts';
+import { checkOrg, explainMissing, INTEGRATION_PERMISSION_SET } from '../salesforce/org-check.ts';
 import {
   OAuthError,
   buildAuthorizeUrl,
@@ -64,6 +64,14 @@ export function isAllowedLoginUrl(loginUrl: string, configured: string): boolean
     /(^|\.)(salesforce\.com|force\.com|salesforce\.mil|cloudforce\.com)$/.test(host)
   );
 }
+
+/**
+ * Describe hides a field the user cannot read, so missing package fields mean either the package is not
+ * installed or the connected user lacks the permission set giving field-level security on them (a
+ * Standard User without it sees the same describe as an org without the package). Field-level
+ * security: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/obj_ref_data_access.htm
+ */
+export const PACKAGE_FIELDS_FIX = `Install the Salescaling package and assign its ${INTEGRATION_PERMISSION_SET} permission set to the connected user (Salesforce hides fields a user cannot read, so without the permission set the package's fields look absent). Until then meetings are written without them.`;
 
 export class ConnectService {
   readonly #o: ConnectServiceOptions;
@@ -211,6 +219,7 @@ export class ConnectService {
         installed: c.check.packageFieldsMissing.length === 0,
         found: [...c.check.packageFieldsFound],
         missing: [...c.check.packageFieldsMissing],
+        ...(c.check.packageFieldsMissing.length === 0 ? {} : { fix: PACKAGE_FIELDS_FIX }),
       },
       apiUsage: c.apiUsage,
       lastSyncAt: c.lastSyncAt,

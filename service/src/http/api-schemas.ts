@@ -53,7 +53,13 @@ export const connectionStatusSchema = z.object({
     .optional(),
   sharedActivities: z.boolean().optional(),
   packageFields: z
-    .object({ installed: z.boolean(), found: z.array(z.string()), missing: z.array(z.string()) })
+    .object({
+      installed: z.boolean(),
+      found: z.array(z.string()),
+      missing: z.array(z.string()),
+      // What an admin does when some are missing (not installed, or hidden by field-level security).
+      fix: z.string().optional(),
+    })
     .optional(),
   apiUsage: z.object({ used: z.number(), max: z.number(), at: z.string() }).nullable().optional(),
   lastSyncAt: z.string().nullable().optional(),

@@ -19,6 +19,20 @@ import { referenceField } from './lookups.ts';
 
 const ref = (id: string): string => `@{${id}.id}`;
 
+/**
+ * Whether a new activity is created as the connected user and handed to its owner last. With activities
+ * Controlled by Parent, a user who does not own an activity may edit it (add its EventRelation or
+ * TaskRelation rows, link the note to it) only with edit access to the records it is related to; a
+ * Standard User connecting for the integration often has read only on them (Opportunity is Public Read
+ * Only in many orgs). Created by the connected user, the activity is its own while the relations and
+ * links are added; the owner change comes last in the same all-or-nothing graph.
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm
+ * (Controlled by Parent: https://help.salesforce.com/s/articleView?id=sf.security_sharing_owd_about.htm)
+ */
+function handOver(ownerId: string, org: OrgProfile): boolean {
+  return !sameSalesforceId(ownerId, org.connectedUserId);
+}
+
 function eventFields(plan: MeetingPlan, org: OrgProfile, creating: boolean): Record<string, unknown> {
   const reference = referenceField(org, 'Event');
   return {
@@ -34,8 +48,9 @@ function eventFields(plan: MeetingPlan, org: OrgProfile, creating: boolean): Rec
     IsPrivate: false,
     ...(reference.byMeetingId ? {} : { [reference.field]: plan.marker }),
     ...plan.event.packageFields,
-    // A person may have given the Event to someone else since; updates leave the owner alone.
-    ...(creating ? { OwnerId: plan.event.ownerId } : {}),
+    // A person may have given the Event to someone else since; updates leave the owner alone. A new
+    // Event owned by someone else is created as the connected user and handed over last (handOver).
+    ...(creating && !handOver(plan.event.ownerId, org) ? { OwnerId: plan.event.ownerId } : {}),
   };
 }
 
@@ -52,7 +67,7 @@ function taskFields(plan: MeetingPlan, org: OrgProfile, creating: boolean): Reco
     ...(reference.byMeetingId ? {} : { [reference.field]: plan.marker }),
     // The package's fields are on Activity, so the task carries them too.
     ...plan.event.packageFields,
-    ...(creating ? { OwnerId: plan.task.ownerId } : {}),
+    ...(creating && !handOver(plan.task.ownerId, org) ? { OwnerId: plan.task.ownerId } : {}),
   };
 }
 
@@ -100,6 +115,23 @@ export function createNodes(plan: MeetingPlan, org: OrgProfile): Subrequest[] {
       body: { TaskId: ref('task'), RelationId: contactId, IsWhat: false },
     });
   });
+  // Last: the owner change, once every relation and link is in place (see handOver).
+  if (handOver(plan.event.ownerId, org)) {
+    nodes.push({
+      method: 'PATCH',
+      referenceId: 'eventOwner',
+      url: `/sobjects/Event/${ref('event')}`,
+      body: { OwnerId: plan.event.ownerId },
+    });
+  }
+  if (handOver(plan.task.ownerId, org)) {
+    nodes.push({
+      method: 'PATCH',
+      referenceId: 'taskOwner',
+      url: `/sobjects/Task/${ref('task')}`,
+      body: { OwnerId: plan.task.ownerId },
+    });
+  }
   return nodes;
 }
 

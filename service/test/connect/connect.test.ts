@@ -13,9 +13,11 @@ describe('connecting a workspace to the local org', () => {
     await stack?.dispose();
   });
 
-  it('when the admin signs in and allows, then the service stores the grant sealed and reports the org', async () => {
+  it('when the integration user (a Standard User) signs in and allows, then the service stores the grant sealed and reports the org and that user', async () => {
     stack = await startStack();
     const result = await stack.connect('ws_1');
+    const user = await stack.integrationUser();
+    expect(user.id).not.toBe(stack.org.userId);
     expect(result.outcome).toBe('connected');
     expect(result.finalUrl).toMatch(
       /^https:\/\/app\.salescaling\.example\/settings\/salesforce\?salesforce=connected$/,
@@ -27,7 +29,7 @@ describe('connecting a workspace to the local org', () => {
       status: 'connected',
       orgId: stack.org.orgId,
       instanceUrl: stack.org.url,
-      user: { id: stack.org.userId },
+      user: { id: user.id, username: user.username },
       permissions: { ok: true, missing: [] },
       sharedActivities: true,
       packageFields: { installed: true, missing: [] },

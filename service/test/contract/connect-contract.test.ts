@@ -71,7 +71,7 @@ describe('connect, status and disconnect against the local org (CONTRACT §4)', 
 
   it('when a meeting has synced, then the status reports the org, the user, the checks, the API usage and the last sync', async () => {
     stack = await startStack({ org: { autoApprove: true } });
-    seedAcme(stack.org);
+    await seedAcme(stack.org);
     await stack.connect('ws_1');
     await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_status' })));
     await stack.waitFor('m_status', (m) => m['state'] === 'synced');
@@ -82,7 +82,7 @@ describe('connect, status and disconnect against the local org (CONTRACT §4)', 
       connected: true,
       orgId: stack.org.orgId,
       instanceUrl: stack.org.url,
-      user: { id: stack.org.userId, username: expect.any(String) },
+      user: { id: (await stack.integrationUser()).id, username: (await stack.integrationUser()).username },
       permissions: { ok: true, missing: [] },
       sharedActivities: true,
       packageFields: { installed: true, found: expect.arrayContaining(['Salescaling_Meeting_Id__c']) },
@@ -94,7 +94,7 @@ describe('connect, status and disconnect against the local org (CONTRACT §4)', 
 
   it('when a workspace disconnects, then the org refuses the old access token and the meetings written stay', async () => {
     stack = await startStack({ org: { autoApprove: true } });
-    seedAcme(stack.org);
+    await seedAcme(stack.org);
     await stack.connect('ws_1');
     await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_stays' })));
     const synced = await stack.waitFor('m_stays', (m) => m['state'] === 'synced');

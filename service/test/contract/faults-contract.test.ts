@@ -16,7 +16,7 @@ describe('faults (CONTRACT §8)', () => {
 
   it('when the org has spent its daily API calls, then the meeting waits and is written once calls are allowed again', async () => {
     stack = await startStack({ org: { autoApprove: true } });
-    seedAcme(stack.org);
+    await seedAcme(stack.org);
     await stack.connect();
     stack.org.setKnobs({ dailyApiLimit: 1 });
 

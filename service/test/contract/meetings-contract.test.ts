@@ -78,7 +78,8 @@ describe('what a meeting writes (CONTRACT §6, §7)', () => {
       Id: ids.eventId,
       Type: 'Meeting',
       IsPrivate: false,
-      OwnerId: stack.org.userId, // the organizer is no Salesforce user: the connected user owns it
+      // the organizer is no Salesforce user: the connected user (the integration user) owns it
+      OwnerId: (await stack.integrationUser()).id,
       WhoId: r.ana, // the earliest participant
       WhatId: r.acme, // the account most linked contacts belong to
     });

@@ -20,7 +20,7 @@ describe('secrets at rest and in answers', () => {
 
   it('when a workspace connects, a token is refreshed and meetings sync, then neither the database nor any answer holds a secret', async () => {
     stack = await startStack({ org: { autoApprove: true } });
-    seedAcme(stack.org);
+    await seedAcme(stack.org);
     const answers: string[] = [];
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await api(stack.svc.url, method, path, body);

@@ -1,5 +1,10 @@
 /** The service and the local org side by side, for integration tests over HTTP. */
-import { startLocalOrg, type LocalOrg, type LocalOrgOptions } from '../../../emulator/src/index.ts';
+import {
+  startLocalOrg,
+  type CreatedUser,
+  type LocalOrg,
+  type LocalOrgOptions,
+} from '../../../emulator/src/index.ts';
 import { connectThroughBrowser, type BrowserConnectResult } from '../../demo/browser-connect.ts';
 import type { ServiceOptions } from '../../src/service.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
@@ -11,7 +16,9 @@ export const CLIENT_SECRET = 'serviceTestClientSecret0000000000000000';
 export interface Stack {
   readonly svc: TestService;
   readonly org: LocalOrg;
-  connect(workspaceId?: string, options?: { deny?: boolean }): Promise<BrowserConnectResult>;
+  connect(workspaceId?: string, options?: ConnectOptions): Promise<BrowserConnectResult>;
+  /** The Standard User (with only `Salescaling_Integration_User`) that `connect` signs in as. */
+  integrationUser(): Promise<CreatedUser>;
   /** Polls the meeting until `done` says so (or the time is up); returns its last status. */
   waitFor(
     meetingId: string,
@@ -44,6 +51,7 @@ export async function startStack(
     svc,
     org,
     connect: (workspaceId = 'ws_1', o = {}) => connectWorkspace(svc.url, org, workspaceId, o),
+    integrationUser: () => integrationUser(org),
     async waitFor(meetingId, done, workspaceId = 'ws_1', timeoutMs = 15_000) {
       const until = Date.now() + timeoutMs;
       let last: Record<string, unknown> = {};
@@ -78,34 +86,70 @@ export function startOrgFor(
   });
 }
 
-/** Connects a workspace of the service at `serviceUrl` to `org`, logging in as the org's admin. */
-export function connectWorkspace(
+export interface ConnectOptions {
+  deny?: boolean;
+  /** Sign in as this user instead of the org's integration user (e.g. one lacking a permission). */
+  user?: { username: string; password: string };
+}
+
+/** The package's permission set every connecting user gets (and nothing else beyond Standard User). */
+export const INTEGRATION_PERMISSION_SET = 'Salescaling_Integration_User';
+
+const integrationUsers = new WeakMap<LocalOrg, Promise<CreatedUser>>();
+/**
+ * The org's integration user: a Standard User with only the package's `Salescaling_Integration_User`
+ * permission set, created once per org over REST by the admin (as an admin does in Setup). Tests, the
+ * demo and the benchmarks connect as this user, never as the administrator.
+ */
+export function integrationUser(org: LocalOrg): Promise<CreatedUser> {
+  let user = integrationUsers.get(org);
+  if (!user) {
+    user = org.createUser({ lastName: 'Integration', permissionSets: [INTEGRATION_PERMISSION_SET] });
+    integrationUsers.set(org, user);
+  }
+  return user;
+}
+
+/**
+ * Connects a workspace of the service at `serviceUrl` to `org`, signing in as the org's integration
+ * user (a Standard User with the package's permission set), or as `options.user`.
+ */
+export async function connectWorkspace(
   serviceUrl: string,
   org: LocalOrg,
   workspaceId = 'ws_1',
-  options: { deny?: boolean } = {},
+  options: ConnectOptions = {},
 ): Promise<BrowserConnectResult> {
+  const user = options.user ?? (await integrationUser(org));
   return connectThroughBrowser({
     serviceUrl,
     apiToken: API_TOKEN,
     workspaceId,
     loginUrl: org.url,
-    username: org.username,
-    password: org.password,
+    username: user.username,
+    password: user.password,
     ...(options.deny ? { deny: true } : {}),
   });
 }
 
 /**
  * The account Acme and one contact of it; by default the external participant of the fixtures'
- * meeting (buyer@example.org), so that meeting links to them.
+ * meeting (buyer@example.org), so that meeting links to them. Also the fixtures' organizer, Sam
+ * Seller (seller@example.com), as a Standard User: the meeting's Event is his, not the connected
+ * user's, so updates and deletes go through the org's Controlled-by-Parent rule as in a real org.
  */
-export function seedAcme(
+export async function seedAcme(
   org: LocalOrg,
   contact: Record<string, unknown> = { LastName: 'Buyer', Email: 'buyer@example.org' },
-): void {
+): Promise<{ sellerId: string }> {
   const [acme] = org.seed('Account', [{ Name: 'Acme' }]);
   org.seed('Contact', [{ ...contact, AccountId: acme }]);
+  const seller = await org.createUser({
+    username: 'seller@example.com.localorg',
+    firstName: 'Sam',
+    lastName: 'Seller',
+  });
+  return { sellerId: seller.id };
 }
 
 /** The sync state of each meeting of workspace ws_1, as the service at `serviceUrl` reports it. */
@@ -155,4 +199,22 @@ export async function orgDelete(org: LocalOrg, objectName: string, id: string): 
     headers: { authorization: `Bearer ${token}` },
   });
   if (res.status !== 204) throw new Error(`delete failed: ${res.status} ${await res.text()}`);
+}
+
+/** Calls the org's REST API as its admin (`path` below `/services/data/v66.0`); returns the JSON body. */
+export async function orgAdminCall<T = unknown>(
+  org: LocalOrg,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const token = await orgAdminToken(org);
+  const res = await fetch(`${org.url}/services/data/v66.0${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} failed: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
 }

@@ -1,6 +1,11 @@
-/** Starts a local org for sync tests, logs jsforce in, and seeds CRM records the way a customer org holds them. */
+/**
+ * Starts a local org for sync tests, logs jsforce in as the integration user (a Standard User with only
+ * the package's Salescaling_Integration_User permission set, never the admin), and seeds CRM records
+ * the way a customer org holds them (as the admin, visible to that user under the default sharing).
+ */
 import { Connection, OAuth2 } from 'jsforce';
 import { startLocalOrg } from '../../../emulator/src/index.ts';
+import { integrationUser } from '../support/stack.ts';
 import type { Knobs, LocalOrg } from '../../../emulator/src/index.ts';
 import { PACKAGE_FIELDS } from '../../src/salesforce/org-check.ts';
 import type { OrgProfile } from '../../src/sync/types.ts';
@@ -9,6 +14,8 @@ export interface TestOrg {
   readonly org: LocalOrg;
   readonly conn: Connection;
   readonly profile: OrgProfile;
+  /** The connected user's id (the integration user). */
+  readonly userId: string;
   stop(): Promise<void>;
   seedAccount(name: string): string;
   seedContact(lastName: string, email: string | null, accountId: string | null): string;
@@ -32,16 +39,17 @@ export async function startTestOrg(knobs: Partial<Knobs> = {}): Promise<TestOrg>
     }),
     version: '66.0',
   });
-  await conn.login(org.username, org.password);
+  const user = await integrationUser(org);
+  await conn.login(user.username, user.password);
   const settings = org.knobs();
   const profile: OrgProfile = {
     orgId: org.orgId,
-    connectedUserId: org.userId,
+    connectedUserId: user.id,
     sharedActivities: settings.sharedActivities,
     packageFields: settings.packageInstalled ? PACKAGE_FIELDS : {},
   };
   const profileId = (
-    await conn.query<{ ProfileId: string }>(`SELECT ProfileId FROM User WHERE Id = '${org.userId}'`)
+    await conn.query<{ ProfileId: string }>(`SELECT ProfileId FROM User WHERE Id = '${user.id}'`)
   ).records[0]?.ProfileId;
   const one = (object: string, record: Record<string, unknown>): string => {
     const [id] = org.seed(object, [record]);
@@ -52,10 +60,18 @@ export async function startTestOrg(knobs: Partial<Knobs> = {}): Promise<TestOrg>
     org,
     conn,
     profile,
+    userId: user.id,
     stop: () => org.stop(),
     seedAccount: (name) => one('Account', { Name: name }),
+    // A contact without an Account is private to its owner (Contact is Controlled by Parent), so
+    // the connected user owns those, as the contacts an integration would see in a real org.
     seedContact: (lastName, email, accountId) =>
-      one('Contact', { LastName: lastName, Email: email, AccountId: accountId }),
+      one('Contact', {
+        LastName: lastName,
+        Email: email,
+        AccountId: accountId,
+        ...(accountId === null ? { OwnerId: user.id } : {}),
+      }),
     seedLead: (lastName, email) =>
       one('Lead', { LastName: lastName, Company: `${lastName} Ltd`, Email: email }),
     seedOpportunity: (name, accountId) =>

@@ -7,6 +7,7 @@ import { checkOrg } from '../../src/salesforce/org-check.ts';
 import type { SyncOutcome, WrittenRecords } from '../../src/sync/types.ts';
 import type { Meeting } from '../../src/meetings/schema.ts';
 import { meeting as baseMeeting } from '../associations/fixtures.ts';
+import { orgDelete } from '../support/stack.ts';
 import { startTestOrg, type TestOrg } from './local-org.ts';
 
 let t: TestOrg;
@@ -128,7 +129,7 @@ describe('syncMeeting against the local org', () => {
       IsPrivate: false,
       WhoId: ana,
       WhatId: acme,
-      OwnerId: t.org.userId,
+      OwnerId: t.userId,
     });
     expect(event!.Description).toContain('Recording: https://app.salescaling.com/recordings/');
     const relations = await relationsOf(event!.Id);
@@ -395,8 +396,9 @@ describe('syncMeeting limits and faults', () => {
     const kept = t.seedContact('Kept', 'kept@picked.example', acme);
     const binned = t.seedContact('Binned', 'binned@picked.example', acme);
     const goneAccount = t.seedAccount('Gone Account');
-    await t.conn.sobject('Contact').destroy(binned);
-    await t.conn.sobject('Account').destroy(goneAccount);
+    // An admin deletes them (the integration user may edit CRM records, never delete them).
+    await orgDelete(t.org, 'Contact', binned);
+    await orgDelete(t.org, 'Account', goneAccount);
     const m = meeting({
       participants: external('kept@picked.example'),
       associations: { contactIds: [binned], accountId: goneAccount, opportunityId: '006000000000000AAA' },

@@ -47,7 +47,7 @@ describe('the service killed mid-sync', () => {
       autoApprove: true,
       knobs: { latencyMs: 120 },
     });
-    seedAcme(org, { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example' });
+    await seedAcme(org, { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example' });
     const connected = await connectWorkspace(child.url, org);
     expect(connected.outcome).toBe('connected');
 

@@ -46,7 +46,7 @@ describeWithPostgres('two instances on one PostgreSQL database', () => {
       startTestService(env, { syncMeeting, databaseSchema: schema, worker: { concurrency: 3 } }),
     ]);
     org = await startOrgFor(a.publicUrl, { autoApprove: true, knobs: { latencyMs: 20 } });
-    seedAcme(org, { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example' });
+    await seedAcme(org, { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example' });
   });
 
   afterAll(async () => {
