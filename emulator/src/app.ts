@@ -244,6 +244,9 @@ export class App {
           );
         }
       }
+      if (this.knobs.writeLatencyMs > 0 && writes(method, parsed)) {
+        await new Promise((r) => setTimeout(r, this.knobs.writeLatencyMs));
+      }
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers))
         headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
@@ -498,4 +501,14 @@ export function listen(app: App, port: number, host: string): Promise<Server> {
       resolve(server);
     });
   });
+}
+
+/** Whether a request writes: any method but GET/HEAD, except a composite whose subrequests all read. */
+function writes(method: string, parsed: unknown): boolean {
+  if (method === 'GET' || method === 'HEAD') return false;
+  const subs = (parsed as { compositeRequest?: unknown } | undefined)?.compositeRequest;
+  if (Array.isArray(subs) && !('graphs' in (parsed as object))) {
+    return subs.some((s) => (s as { method?: unknown } | null)?.method !== 'GET');
+  }
+  return true;
 }
