@@ -90,6 +90,11 @@ export class App {
     this.org.setSettings(orgSettings(this.knobs));
   }
 
+  /** API requests being served now (including ones whose caller has gone and that still commit). */
+  inFlight(): number {
+    return this.#inFlight;
+  }
+
   counters(): Record<string, number> {
     return { total: 0, ...Object.fromEntries(this.#counters) };
   }
