@@ -27,9 +27,38 @@ export function sqlitePath(url: string): string {
   return rest === ':memory:' ? rest : resolve(rest);
 }
 
-export function openSqlite(url: string): Database {
+/** A second service instance on the same SQLite file: it would take the live instance's leases. */
+export class DatabaseInUseError extends Error {
+  constructor(path: string) {
+    super(
+      `another Salescaling service instance is using ${path}: one instance per SQLite file (use PostgreSQL to run several)`,
+    );
+    this.name = 'DatabaseInUseError';
+  }
+}
+
+/**
+ * One instance per SQLite file, enforced (issue 14 item 4): the instance holds an exclusive SQLite
+ * transaction on a lock file beside the database for as long as it runs. The lock is the operating
+ * system's file lock, so it goes with the process however that ends (kill -9 included), and the
+ * database itself stays readable by an operator's sqlite3 (WAL).
+ */
+function lockInstance(path: string): DatabaseSync {
+  const lock = new DatabaseSync(`${path}.instance-lock`);
+  try {
+    lock.exec('PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;');
+  } catch {
+    lock.close();
+    throw new DatabaseInUseError(path);
+  }
+  return lock;
+}
+
+/** `instanceLock`: the service's own store, one per file; a plain look (tests, tools) takes none. */
+export function openSqlite(url: string, options: { instanceLock?: boolean } = {}): Database {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const instanceLock = path === ':memory:' || options.instanceLock !== true ? null : lockInstance(path);
   const db = new DatabaseSync(path);
   // WAL lets a reader (a second process, an operator's sqlite3) look while the service writes.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
@@ -67,7 +96,10 @@ export function openSqlite(url: string): Database {
       }),
     close: async () => {
       await exclusive(async () => {
-        if (open) db.close();
+        if (open) {
+          db.close();
+          instanceLock?.close();
+        }
         open = false;
       });
     },
