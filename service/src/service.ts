@@ -81,6 +81,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     syncMeeting: sync,
     logger: logger.child({ module: 'worker' }),
     metrics,
+    leaseMs: config.worker.leaseSeconds * 1000,
     ...options.worker,
   });
   const lookups = new LookupService(connections, metrics);

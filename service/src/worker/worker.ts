@@ -216,11 +216,15 @@ export class Worker {
       entry = await connections.get(m.workspaceId);
     } catch (err) {
       if (err instanceof NotConnectedError) {
-        await store.failMeeting(this.#owner, key, 'not_connected', err.message, now());
+        await this.#record(log, () =>
+          store.failMeeting(this.#owner, key, 'not_connected', err.message, now()),
+        );
         return 'waiting';
       }
       if (err instanceof ConnectionBrokenError) {
-        await store.failMeeting(this.#owner, key, 'connection_broken', err.message, now());
+        await this.#record(log, () =>
+          store.failMeeting(this.#owner, key, 'connection_broken', err.message, now()),
+        );
         return 'waiting';
       }
       throw err;
@@ -243,26 +247,28 @@ export class Worker {
 
     const usage = entry.conn.limitInfo?.apiUsage;
     if (usage) {
-      await store.recordApiUsage(m.workspaceId, {
-        used: usage.used,
-        max: usage.limit,
-        at: new Date().toISOString(),
-      });
+      // Information only: the meeting's outcome matters more than a missed usage figure.
+      await store
+        .recordApiUsage(m.workspaceId, { used: usage.used, max: usage.limit, at: new Date().toISOString() })
+        .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not record API usage'));
     }
     this.#o.metrics?.salesforceApiCalls.inc(outcome.apiCalls);
-    const stored = await store.completeMeeting(
-      this.#owner,
-      key,
-      m.version,
-      {
-        state: outcome.state,
-        reason: outcome.reason ?? null,
-        written: outcome.written,
-        linked: outcome.linked,
-        dropped: outcome.dropped,
-        apiCalls: outcome.apiCalls,
-      },
-      now(),
+    const result = outcome;
+    const stored = await this.#record(log, () =>
+      store.completeMeeting(
+        this.#owner,
+        key,
+        m.version,
+        {
+          state: result.state,
+          reason: result.reason ?? null,
+          written: result.written,
+          linked: result.linked,
+          dropped: result.dropped,
+          apiCalls: result.apiCalls,
+        },
+        now(),
+      ),
     );
     if (!stored) log.warn('lease lost before the outcome was stored; another worker has the meeting');
     log.info({ state: outcome.state, apiCalls: outcome.apiCalls }, 'meeting synced');
@@ -274,18 +280,20 @@ export class Worker {
     const now = Date.now();
     const message = describe(err).slice(0, 2_000);
     if (err instanceof ConnectionBrokenError || (await this.#isBroken(m.workspaceId))) {
-      await store.failMeeting(this.#owner, key, 'connection_broken', message, now);
+      await this.#record(log, () => store.failMeeting(this.#owner, key, 'connection_broken', message, now));
       log.warn('connection broken; the meeting waits for a reconnect');
       return 'waiting';
     }
     const kind = kindOf(err);
     if (kind === 'record') {
-      await store.failMeeting(this.#owner, key, 'salesforce_record_error', message, now);
+      await this.#record(log, () =>
+        store.failMeeting(this.#owner, key, 'salesforce_record_error', message, now),
+      );
       log.warn({ error: message }, 'Salesforce refused the meeting');
       return 'failed';
     }
     if (kind === 'unknown' && m.attempts + 1 >= (this.#o.maxUnknownAttempts ?? 10)) {
-      await store.failMeeting(this.#owner, key, 'internal_error', message, now);
+      await this.#record(log, () => store.failMeeting(this.#owner, key, 'internal_error', message, now));
       log.error({ error: message }, 'giving up after repeated unexpected errors');
       return 'failed';
     }
@@ -295,9 +303,33 @@ export class Worker {
       this.#backoff,
       this.#o.random,
     );
-    await store.retryMeeting(this.#owner, key, message, now + delay, now);
+    await this.#record(log, () => store.retryMeeting(this.#owner, key, message, now + delay, now));
     log.warn({ kind, delayMs: delay, attempts: m.attempts + 1, error: message }, 'sync failed; will retry');
     return 'retry';
+  }
+
+  /**
+   * Records an outcome in the store, again and again while the database is away (a restart, a
+   * failover): the outcome is known and must not wait for the lease to expire while this instance is
+   * alive (issue 14 item 11). Gives up once the lease would have expired anyway; the meeting is then
+   * claimed again and the sync, idempotent, finds what it wrote.
+   */
+  async #record<T>(log: Logger, write: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.#leaseMs;
+    let delay = 100;
+    for (;;) {
+      try {
+        return await write();
+      } catch (err) {
+        if (Date.now() + delay >= deadline) throw err;
+        log.warn(
+          { err: (err as Error).message, retryInMs: delay },
+          'could not record the sync outcome; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
   }
 
   async #isBroken(workspaceId: string): Promise<boolean> {
