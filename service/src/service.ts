@@ -73,6 +73,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     apiVersion: config.salesforce.apiVersion,
     logger: logger.child({ module: 'connection' }),
     onRefresh: (outcome) => metrics.tokenRefreshes.inc({ outcome }),
+    callTimeoutMs: config.salesforce.timeoutSeconds * 1000,
   });
   const sync = options.syncMeeting ?? syncMeeting;
   const worker = new Worker({

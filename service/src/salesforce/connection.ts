@@ -18,6 +18,19 @@ import { OAuthError, refreshAccessToken, type OAuthClient, type TokenResponse } 
 // The rest of the service names jsforce's Connection through this module only (DESIGN: one door).
 export type { Connection };
 
+/** Default bound on every Salesforce data call (SALESFORCE_TIMEOUT_SECONDS). */
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+const callTimeouts = new WeakMap<Connection, number>();
+
+/**
+ * How long a call on this Connection may take before the service gives up on it (issue 14 item 3):
+ * a hung org must not hold a worker slot for ever. jsforce's own fetch timeout is 30 minutes and not
+ * settable per call, so the bound is applied where the service calls (salesforce/composite.ts).
+ */
+export function callTimeoutMs(conn: Connection): number {
+  return callTimeouts.get(conn) ?? DEFAULT_CALL_TIMEOUT_MS;
+}
+
 /** A Connection for a token just granted, before it is stored: used once, so it never refreshes. */
 export function grantedConnection(instanceUrl: string, accessToken: string, apiVersion: string): Connection {
   return new Connection({ instanceUrl, accessToken, version: apiVersion });
@@ -48,6 +61,8 @@ export interface ConnectionManagerOptions {
   readonly apiVersion: string;
   readonly logger: Logger;
   readonly onRefresh?: (outcome: 'ok' | 'dead' | 'error') => void;
+  /** Bound on every data call made through the Connections built here. */
+  readonly callTimeoutMs?: number;
 }
 
 export interface ConnectionEntry {
@@ -109,6 +124,7 @@ export class ConnectionManager {
         );
       },
     });
+    callTimeouts.set(conn, this.#o.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
     conn.on('refresh', (accessToken: string, res: Partial<TokenResponse> | undefined) => {
       const rotated = res?.refresh_token ?? null;
       this.#o.store.updateTokens(workspaceId, accessToken, rotated).catch((err: unknown) => {

@@ -38,6 +38,11 @@ export interface WorkerOptions {
   readonly owner?: string;
   /** Meetings synced at the same time by this instance. */
   readonly concurrency?: number;
+  /**
+   * Meetings of one workspace (one org) synced at the same time: a hung org holds at most this many
+   * slots, the others stay free for other workspaces (issue 14 item 3). Default: half the slots.
+   */
+  readonly perWorkspace?: number;
   readonly leaseMs?: number;
   readonly pollMs?: number;
   readonly backoff?: Partial<BackoffOptions>;
@@ -87,6 +92,9 @@ export class Worker {
   readonly #pollMs: number;
   readonly #backoff: BackoffOptions;
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #perWorkspace: number;
+  /** Syncs under way by workspace. */
+  readonly #busy = new Map<string, number>();
   #running = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
@@ -96,6 +104,7 @@ export class Worker {
     this.#o = options;
     this.#owner = options.owner ?? `worker-${randomUUID()}`;
     this.#concurrency = options.concurrency ?? 4;
+    this.#perWorkspace = Math.max(1, options.perWorkspace ?? Math.floor(this.#concurrency / 2));
     this.#leaseMs = options.leaseMs ?? 120_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
@@ -151,17 +160,25 @@ export class Worker {
     while (this.#running) {
       this.#kicked = false;
       const free = this.#concurrency - this.#inFlight.size;
-      let claimed: ClaimedMeeting[] = [];
-      if (free > 0) {
+      const claimed: ClaimedMeeting[] = [];
+      // One at a time, so no workspace goes beyond its share of the slots.
+      while (claimed.length < free) {
+        const full = [...this.#busy].filter(([, n]) => n >= this.#perWorkspace).map(([ws]) => ws);
+        let next: ClaimedMeeting[] = [];
         try {
-          claimed = await this.#o.store.claimMeetings(this.#owner, free, this.#leaseMs, Date.now());
+          next = await this.#o.store.claimMeetings(this.#owner, 1, this.#leaseMs, Date.now(), full);
         } catch (err) {
           this.#o.logger.error({ err: (err as Error).message }, 'claiming meetings failed');
         }
-      }
-      for (const m of claimed) {
+        const m = next[0];
+        if (m === undefined) break;
+        claimed.push(m);
+        this.#busy.set(m.workspaceId, (this.#busy.get(m.workspaceId) ?? 0) + 1);
         const p: Promise<void> = this.#process(m).finally(() => {
           this.#inFlight.delete(p);
+          const n = (this.#busy.get(m.workspaceId) ?? 1) - 1;
+          if (n <= 0) this.#busy.delete(m.workspaceId);
+          else this.#busy.set(m.workspaceId, n);
           this.kick();
         });
         this.#inFlight.add(p);
