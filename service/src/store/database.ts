@@ -106,6 +106,38 @@ export function openSqlite(url: string, options: { instanceLock?: boolean } = {}
   };
 }
 
+/**
+ * The database could not be reached or dropped the connection (a restart, a failover, a terminated
+ * backend): nothing was committed, and the same request can be made again. HTTP answers 503.
+ */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+  constructor(cause: unknown) {
+    super(`the database is unavailable (${(cause as Error)?.message ?? String(cause)})`, { cause });
+  }
+}
+
+/**
+ * Connection-level failures, as opposed to a statement's own error: SQLSTATE class 08 (connection
+ * exception), 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now), socket errors, and
+ * node-postgres's "Connection terminated" family
+ * (https://www.postgresql.org/docs/15/errcodes-appendix.html).
+ */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))
+    return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection error|Client was closed|timeout exceeded when trying to connect/i.test(
+    message,
+  );
+}
+
+const unavailable = (err: unknown): unknown =>
+  isConnectionError(err) ? new DatabaseUnavailableError(err) : err;
+
 // BIGINT (epoch milliseconds) as a number, not pg's default string.
 pg.types.setTypeParser(20, (v) => Number(v));
 
@@ -131,20 +163,48 @@ export function openPostgres(url: string, options: { schema?: string; max?: numb
   const poolSql = on(pool);
   return {
     engine: 'postgres',
-    all: poolSql.all,
-    run: poolSql.run,
+    all: async <T>(sql: string, params?: readonly Param[]) => {
+      try {
+        return await poolSql.all<T>(sql, params);
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
+    run: async (sql: string, params?: readonly Param[]) => {
+      try {
+        return await poolSql.run(sql, params);
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
     tx: async (fn) => {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw unavailable(err);
+      }
+      // A checked-out client emits 'error' when its server goes away (restart, failover, terminated
+      // backend); unheard, that event kills the process (issue 14 item 9). Heard, the query under way
+      // fails, the transaction is abandoned, and the broken client is destroyed rather than reused.
+      let broken: Error | undefined;
+      const onError = (err: Error): void => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(on(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
+        if (broken === undefined && !isConnectionError(err)) {
+          await client.query('ROLLBACK').catch(() => undefined);
+        }
+        throw broken !== undefined ? new DatabaseUnavailableError(broken) : unavailable(err);
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken);
       }
     },
     close: () => pool.end(),
