@@ -70,6 +70,17 @@ export interface ConnectionEntry {
   readonly record: ConnectionRecord;
 }
 
+/** The same grant: same connect (time), org, user and instance, and still usable. */
+function sameGrant(a: ConnectionRecord, b: ConnectionRecord): boolean {
+  return (
+    a.connectedAt === b.connectedAt &&
+    a.orgId === b.orgId &&
+    a.userId === b.userId &&
+    a.instanceUrl === b.instanceUrl &&
+    b.status === 'connected'
+  );
+}
+
 export class ConnectionManager {
   readonly #o: ConnectionManagerOptions;
   readonly #cache = new Map<string, Promise<ConnectionEntry>>();
@@ -80,11 +91,28 @@ export class ConnectionManager {
     this.#o = options;
   }
 
-  /** The workspace's Connection; throws NotConnectedError or ConnectionBrokenError. */
+  /**
+   * The workspace's Connection; throws NotConnectedError or ConnectionBrokenError. Each call reads the
+   * stored connection (one indexed row; the database is shared by every instance) and keeps the cached
+   * Connection only while it belongs to the same grant: a reconnect (to another org, or as another
+   * user), a disconnect or a broken mark made through any instance takes effect here at once
+   * (issue 14 item 10). Tokens refreshed by this Connection do not count as another grant.
+   */
   async get(workspaceId: string): Promise<ConnectionEntry> {
+    const record = await this.#o.store.getConnection(workspaceId);
+    if (!record) {
+      this.#cache.delete(workspaceId);
+      throw new NotConnectedError(workspaceId);
+    }
+    const cached = this.#cache.get(workspaceId);
+    if (cached) {
+      const entry = await cached.catch(() => null);
+      if (entry !== null && sameGrant(entry.record, record)) return entry;
+      if (this.#cache.get(workspaceId) === cached) this.#cache.delete(workspaceId);
+    }
     let entry = this.#cache.get(workspaceId);
     if (!entry) {
-      entry = this.#build(workspaceId);
+      entry = this.#build(workspaceId, record);
       this.#cache.set(workspaceId, entry);
       entry.catch(() => this.#cache.delete(workspaceId));
     }
@@ -107,9 +135,7 @@ export class ConnectionManager {
     conn.emit('refresh', res.access_token, res);
   }
 
-  async #build(workspaceId: string): Promise<ConnectionEntry> {
-    const record = await this.#o.store.getConnection(workspaceId);
-    if (!record) throw new NotConnectedError(workspaceId);
+  async #build(workspaceId: string, record: ConnectionRecord): Promise<ConnectionEntry> {
     if (record.status === 'broken')
       throw new ConnectionBrokenError(workspaceId, record.brokenReason ?? 'broken');
     const conn = new Connection({
