@@ -40,7 +40,7 @@ export interface WorkerOptions {
   readonly concurrency?: number;
   /**
    * Meetings of one workspace (one org) synced at the same time: a hung org holds at most this many
-   * slots, the others stay free for other workspaces (issue 14 item 3). Default: half the slots.
+   * slots, one at least stays free for other workspaces (issue 14 item 3). Default: all slots but one.
    */
   readonly perWorkspace?: number;
   readonly leaseMs?: number;
@@ -104,7 +104,7 @@ export class Worker {
     this.#o = options;
     this.#owner = options.owner ?? `worker-${randomUUID()}`;
     this.#concurrency = options.concurrency ?? 4;
-    this.#perWorkspace = Math.max(1, options.perWorkspace ?? Math.floor(this.#concurrency / 2));
+    this.#perWorkspace = Math.max(1, options.perWorkspace ?? this.#concurrency - 1);
     this.#leaseMs = options.leaseMs ?? 120_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
