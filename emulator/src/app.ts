@@ -136,6 +136,11 @@ export class App {
     this.org.setSettings(orgSettings(this.knobs));
   }
 
+  /** API requests being served now (including ones whose caller has gone and that still commit). */
+  inFlight(): number {
+    return this.#inFlight;
+  }
+
   counters(): Record<string, number> {
     return { total: 0, ...Object.fromEntries(this.#counters) };
   }
@@ -344,6 +349,9 @@ export class App {
           ],
           limitHeader(),
         );
+      }
+      if (this.knobs.writeLatencyMs > 0 && writes(method, parsed)) {
+        await new Promise((r) => setTimeout(r, this.knobs.writeLatencyMs));
       }
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers))
@@ -623,4 +631,14 @@ export function listen(app: App, port: number, host: string): Promise<Server> {
       resolve(server);
     });
   });
+}
+
+/** Whether a request writes: any method but GET/HEAD, except a composite whose subrequests all read. */
+function writes(method: string, parsed: unknown): boolean {
+  if (method === 'GET' || method === 'HEAD') return false;
+  const subs = (parsed as { compositeRequest?: unknown } | undefined)?.compositeRequest;
+  if (Array.isArray(subs) && !('graphs' in (parsed as object))) {
+    return subs.some((s) => (s as { method?: unknown } | null)?.method !== 'GET');
+  }
+  return true;
 }

@@ -54,6 +54,8 @@ export interface LocalOrg {
   /** API calls by kind (query, search, sobject, describe, composite, graph, collections, tree, limits, …) and `total`. */
   counters(): Record<string, number>;
   resetCounters(): void;
+  /** API requests being served now, slow writes whose caller has gone included. */
+  inFlight(): number;
   /** Inserts records directly (through the org's rules, but not the API or its counters); returns their ids. */
   seed(objectName: string, records: Record<string, unknown>[]): string[];
   /** Requests this org answered with 500 UNKNOWN_EXCEPTION (each one a bug in the local org). */
@@ -112,6 +114,7 @@ export async function startLocalOrg(options: LocalOrgOptions = {}): Promise<Loca
     setKnobs: (partial) => app.setKnobs(parseKnobs(partial as Record<string, unknown>)),
     counters: () => app.counters(),
     resetCounters: () => app.resetCounters(),
+    inFlight: () => app.inFlight(),
     seed: (objectName, records) => {
       const ids = app.org.store.transaction(() => records.map((r) => app.org.create(objectName, r)));
       app.markDirty();

@@ -13,6 +13,12 @@ export type FailureKind = 'UNABLE_TO_LOCK_ROW' | '503' | 'REQUEST_LIMIT_EXCEEDED
 export interface Knobs {
   /** Added to every /services request, in milliseconds. */
   latencyMs: number;
+  /**
+   * Added to every request that writes (any method but GET/HEAD, except a composite of GETs only), after
+   * the latency above, before the write runs: a slow write commits at the END of this delay, even when
+   * the caller has gone meanwhile (as Salesforce finishes a transaction whose client disconnected).
+   */
+  writeLatencyMs: number;
   /** Share (0–1) of API calls answered with an injected transient failure instead of being run. */
   failureRate: number;
   failureKinds: FailureKind[];
@@ -35,6 +41,7 @@ export interface Knobs {
 
 export const DEFAULT_KNOBS: Knobs = {
   latencyMs: 0,
+  writeLatencyMs: 0,
   failureRate: 0,
   failureKinds: ['UNABLE_TO_LOCK_ROW', '503', 'REQUEST_LIMIT_EXCEEDED'],
   accessTokenLifetimeSec: 7200,
@@ -73,6 +80,7 @@ export function parseKnobs(input: Record<string, unknown>): Partial<Knobs> {
     if (v !== undefined) out[key] = v;
   };
   set('latencyMs', num('latencyMs', 0, 60000));
+  set('writeLatencyMs', num('writeLatencyMs', 0, 60000));
   set('failureRate', num('failureRate', 0, 1));
   set('accessTokenLifetimeSec', num('accessTokenLifetimeSec', 1));
   set('dailyApiLimit', num('dailyApiLimit', 0));

@@ -155,7 +155,9 @@ describe('the package metadata', () => {
       type: 'Text',
       length: '255',
       externalId: 'true',
-      unique: 'false',
+      // unique and case-sensitive: Salesforce refuses a second Event/Task of one meeting (issue 14)
+      unique: 'true',
+      caseSensitive: 'true',
     });
     expect(field('Salescaling_Recording_Url__c')).toMatchObject({ type: 'Url' });
     expect(field('Salescaling_Summary_Preview__c')).toMatchObject({ type: 'Text', length: '255' });

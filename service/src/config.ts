@@ -14,6 +14,15 @@ const secret = (name: string) =>
     .trim()
     .min(1, `${name} is required`);
 
+/** A whole number of seconds within bounds, with a default. */
+const seconds = (name: string, fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number of seconds` })
+    .int(`${name} must be a whole number of seconds`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`)
+    .default(fallback);
+
 const httpUrl = z
   .string()
   .trim()
@@ -76,6 +85,11 @@ const envSchema = z.object({
   TOKEN_ENCRYPTION_KEY: encryptionKeys,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOUND_WEBHOOK_URL: httpUrl.optional(),
+  // How long a claimed meeting is this instance's before another may take it over (a killed
+  // instance's work waits this long on PostgreSQL; on SQLite a restart releases it at once).
+  WORKER_LEASE_SECONDS: seconds('WORKER_LEASE_SECONDS', 120, 10, 86_400),
+  // Every Salesforce call gives up after this long, so a hung org cannot hold a worker slot for ever.
+  SALESFORCE_TIMEOUT_SECONDS: seconds('SALESFORCE_TIMEOUT_SECONDS', 60, 1, 3_600),
 });
 
 export interface Config {
@@ -89,6 +103,12 @@ export interface Config {
     readonly clientId: string;
     readonly clientSecret: string;
     readonly apiVersion: string;
+    /** Every Salesforce call is abandoned after this long. */
+    readonly timeoutSeconds: number;
+  };
+  readonly worker: {
+    /** A claimed meeting's lease; renewed while its sync runs. */
+    readonly leaseSeconds: number;
   };
   readonly apiToken: string;
   readonly webhookSecrets: readonly string[];
@@ -141,7 +161,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientId: e.SALESFORCE_CLIENT_ID,
       clientSecret: e.SALESFORCE_CLIENT_SECRET,
       apiVersion: e.SALESFORCE_API_VERSION,
+      timeoutSeconds: e.SALESFORCE_TIMEOUT_SECONDS,
     },
+    worker: { leaseSeconds: e.WORKER_LEASE_SECONDS },
     apiToken: e.SALESCALING_API_TOKEN,
     webhookSecrets: e.WEBHOOK_SECRET,
     tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEY,

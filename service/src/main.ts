@@ -25,6 +25,8 @@ if (config.apiToken.length < 16) {
 const logger = createLogger(config.logLevel);
 const service = await startService({ config, logger }).catch((err: unknown) => {
   logger.fatal({ err: (err as Error).message }, 'could not start');
+  // one line for the person starting it, whatever the log level
+  console.error(`Salescaling service: could not start: ${(err as Error).message}`);
   process.exit(1);
 });
 console.error(`Salescaling service listening on ${service.url}`);

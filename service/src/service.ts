@@ -90,6 +90,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // for the admin page's token health; a failure to note it must not fail the refresh
       admin.recordRefresh(workspaceId, outcome, Date.now()).catch(() => undefined);
     },
+    callTimeoutMs: config.salesforce.timeoutSeconds * 1000,
   });
   const sync = options.syncMeeting ?? syncMeeting;
   const worker = new Worker({
@@ -98,6 +99,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     syncMeeting: sync,
     logger: logger.child({ module: 'worker' }),
     metrics,
+    leaseMs: config.worker.leaseSeconds * 1000,
     ...options.worker,
   });
   const lookups = new LookupService(connections, metrics);

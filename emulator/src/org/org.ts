@@ -399,9 +399,19 @@ export class Org {
       const f = this.field(schema.name, name);
       const v = record[name];
       if (!f?.unique || v === null || v === undefined) continue;
-      const norm = String(v).toLowerCase();
+      // Unique values are compared case-insensitively unless the field is case-sensitive: "ABC" and
+      // "abc" are then two values (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/custom_fields.htm).
+      // Uniqueness holds per object: an Activity field's Event values and Task values are apart.
+      const fold = (x: unknown): string =>
+        f.caseSensitive === true ? String(x ?? '') : String(x ?? '').toLowerCase();
+      const norm = fold(v);
       for (const other of this.store.records(schema.name, { includeDeleted: false })) {
-        if (other.Id !== record.Id && String(other[name] ?? '').toLowerCase() === norm) {
+        if (
+          other.Id !== record.Id &&
+          other[name] !== null &&
+          other[name] !== undefined &&
+          fold(other[name]) === norm
+        ) {
           throw new ApiError(
             'DUPLICATE_VALUE',
             `duplicate value found: ${f.name} duplicates value on record with id: ${String(other.Id)}`,

@@ -175,6 +175,11 @@ export interface Operand<T> {
   /** Field name for messages (`Amount`, `COUNT(Id)`). */
   readonly name: string;
   readonly filterable: boolean;
+  /**
+   * A unique, case-sensitive text field: comparisons on it are case-sensitive, on every other field
+   * case-insensitive (https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-soql-select-comparisonoperators.html).
+   */
+  readonly caseSensitive?: boolean;
 }
 
 type Normal = string | number | boolean | null;
@@ -342,7 +347,11 @@ export function compileCondition<T>(
   if (!operand.filterable || kind === 'none') {
     throw invalidField(ctx.soql, operand.name, `field '${operand.name}' can not be filtered in a query call`);
   }
-  const get = (row: T): Normal | string[] => normalize(kind, operand.get(row));
+  const exact = kind === 'text' && operand.caseSensitive === true;
+  const get = (row: T): Normal | string[] => {
+    const v = normalize(kind, operand.get(row));
+    return exact && v !== null ? String(operand.get(row)) : v;
+  };
 
   if (cond.valueQuery) {
     if (op !== 'IN' && op !== 'NOT IN') {
@@ -373,7 +382,9 @@ export function compileCondition<T>(
   const lits = values.map((raw, i) => {
     const lt = types[i] ?? types[0] ?? 'STRING';
     if (op === 'LIKE') return { kind: 'value', v: null } as Literal;
-    return convert(ctx, operand as Operand<unknown>, kind, raw, lt, ns[i] ?? ns[0]);
+    const lit = convert(ctx, operand as Operand<unknown>, kind, raw, lt, ns[i] ?? ns[0]);
+    const kept: Literal = { kind: 'value', v: stringValue(raw) };
+    return exact && lit.kind === 'value' && lit.v !== null ? kept : lit;
   });
   const first = lits[0] ?? { kind: 'value', v: null };
 

@@ -559,6 +559,7 @@ function whereOperand(run: Run, scope: PathScope, cond: RawCondition): Operand<L
     name: path.field.name,
     type: path.field.type,
     filterable: path.field.filterable,
+    caseSensitive: path.field.unique === true && path.field.caseSensitive === true,
     get: (row) => run.resolver.value(row, path),
   };
 }

@@ -50,7 +50,7 @@ function describeField(f: FieldSchema): Record<string, unknown> {
     calculated: f.calculated ?? false,
     calculatedFormula: null,
     cascadeDelete: false,
-    caseSensitive: false,
+    caseSensitive: f.caseSensitive ?? false,
     compoundFieldName: null,
     controllerName: null,
     createable: f.createable,

@@ -58,6 +58,7 @@ export function fieldFromMetadata(xml: string): FieldSchema | undefined {
     nillable: !required,
     externalId: text(f.externalId) === 'true',
     unique: text(f.unique) === 'true',
+    caseSensitive: text(f.caseSensitive) === 'true',
   };
   const length = Number(text(f.length) ?? '0');
   switch (type) {

@@ -42,6 +42,8 @@ export interface FieldSchema {
   readonly groupable?: boolean;
   readonly externalId?: boolean;
   readonly unique?: boolean;
+  /** A unique text field's uniqueness tells "ABC" from "abc" (describe `caseSensitive`). */
+  readonly caseSensitive?: boolean;
   readonly calculated?: boolean;
   readonly defaultedOnCreate?: boolean;
   /** Objects a reference field may point to (polymorphic when more than one). */

@@ -2,6 +2,9 @@
  * Probes of sObject resources: rows, errors on create and update, deletes, upsert by external id,
  * describe and global describe. Each states the Salesforce page it follows.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LocalOrg } from '../../src/index.ts';
 import { startLoggedIn, V, type Call } from '../support/http.ts';
 
@@ -183,26 +186,34 @@ describe('upsert by external id', () => {
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (300: "the list of
   // matching records"), for an upsert as for a read.
   it('when the external id matches several records, then 300 with the matching record URLs', async () => {
-    org.seed('Event', [
-      {
-        Subject: 'a',
-        StartDateTime: '2026-03-01T10:00:00Z',
-        DurationInMinutes: 5,
-        Salescaling_Meeting_Id__c: 'dup',
-      },
-      {
-        Subject: 'b',
-        StartDateTime: '2026-03-01T10:00:00Z',
-        DurationInMinutes: 5,
-        Salescaling_Meeting_Id__c: 'dup',
-      },
-    ]);
-    const res = await call('PATCH', `${V}/sobjects/Event/Salescaling_Meeting_Id__c/dup`, { Subject: 'c' });
-    expect(res.status).toBe(300);
-    expect(res.body).toHaveLength(2);
-    for (const url of res.body) expect(url).toMatch(new RegExp(`^${V}/sobjects/Event/00U`));
-    const get = await call('GET', `${V}/sobjects/Event/Salescaling_Meeting_Id__c/dup`);
-    expect([get.status, get.body]).toEqual([300, res.body]);
+    // The package's meeting id is unique, so the probe uses an org with a non-unique External ID.
+    const dir = mkdtempSync(join(tmpdir(), 'localorg-ext-'));
+    const fields = join(dir, 'force-app', 'main', 'default', 'objects', 'Account', 'fields');
+    mkdirSync(fields, { recursive: true });
+    writeFileSync(
+      join(dir, 'sfdx-project.json'),
+      '{"packageDirectories":[{"path":"force-app","default":true}]}',
+    );
+    writeFileSync(
+      join(fields, 'Ext__c.field-meta.xml'),
+      '<?xml version="1.0" encoding="UTF-8"?><CustomField xmlns="http://soap.sforce.com/2006/04/metadata"><fullName>Ext__c</fullName><label>Ext</label><type>Text</type><length>20</length><externalId>true</externalId><unique>false</unique></CustomField>',
+    );
+    const other = await startLoggedIn({ projectRoot: dir });
+    try {
+      other.org.seed('Account', [
+        { Name: 'a', Ext__c: 'dup' },
+        { Name: 'b', Ext__c: 'dup' },
+      ]);
+      const res = await other.call('PATCH', `${V}/sobjects/Account/Ext__c/dup`, { Name: 'c' });
+      expect(res.status).toBe(300);
+      expect(res.body).toHaveLength(2);
+      for (const url of res.body) expect(url).toMatch(new RegExp(`^${V}/sobjects/Account/001`));
+      const get = await other.call('GET', `${V}/sobjects/Account/Ext__c/dup`);
+      expect([get.status, get.body]).toEqual([300, res.body]);
+    } finally {
+      await other.org.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when the field is not an external id, then 404 NOT_FOUND', async () => {

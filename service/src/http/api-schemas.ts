@@ -8,11 +8,8 @@ export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
 
-export const workspaceIdSchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
+// One rule for workspace ids everywhere, the webhook included: defined beside the meeting event.
+export { workspaceIdSchema } from '../meetings/schema.ts';
 export const meetingIdSchema = z.string().min(1).max(255);
 
 const httpUrl = z.url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
+import { DatabaseUnavailableError } from '../store/database.ts';
 import { AppError } from './errors.ts';
 
 /**
@@ -44,6 +45,14 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     let e: AppError;
     if (err instanceof AppError) {
       e = err;
+    } else if (err instanceof DatabaseUnavailableError) {
+      // A database restart or failover: nothing was committed; the caller tries again shortly.
+      ((res.locals['log'] as Logger | undefined) ?? logger).warn(
+        { err: err.message },
+        'database unavailable',
+      );
+      if (!res.headersSent) res.setHeader('retry-after', '5');
+      e = new AppError(503, 'database_unavailable', 'the database is unavailable; try again shortly');
     } else if (isBodyParserError(err)) {
       e =
         err.type === 'entity.too.large'

@@ -12,6 +12,19 @@ export const salesforceIdSchema = z
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
+/**
+ * A Salescaling workspace id: the one rule for the API's path parameter and the webhook's envelope, so
+ * the webhook never stores a meeting the API could not read or sync (issue 14 item 6).
+ */
+export const workspaceIdSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
+
+/** A web link: http or https only, so no `javascript:` or `data:` URL reaches Event or Task text. */
+export const webUrlSchema = z.url({ protocol: /^https?$/i, error: 'must be an http(s) URL' });
+
 export const personSchema = z.object({
   email: z.string().trim().min(1).max(320),
   name: z.string().max(255).optional(),
@@ -52,7 +65,7 @@ export const meetingSchema = z
     title: z.string(),
     startedAt: isoDateTime,
     endedAt: isoDateTime,
-    recordingUrl: z.url(),
+    recordingUrl: webUrlSchema,
     organizer: personSchema,
     participants: z.array(participantSchema).max(5_000),
     summary: z.string(),
@@ -73,7 +86,7 @@ export const deletedMeetingSchema = z.object({
 const envelope = {
   id: z.string().min(1).max(255),
   createdAt: isoDateTime,
-  workspaceId: z.string().min(1).max(255),
+  workspaceId: workspaceIdSchema,
 };
 
 export const meetingEventSchema = z.discriminatedUnion('type', [

@@ -62,6 +62,43 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
+/**
+ * Tags whose content an HTML parser reads as raw text or sanitize-html discards with the tag (raw-text
+ * and RCDATA elements, foreign content, embedded documents), and comments/CDATA/processing
+ * instructions: an unclosed one in a summary ("use the <textarea> field") swallowed everything after
+ * it. Marked never produces these itself, so any of them is text the summary mentions: it is shown,
+ * escaped, and the rest of the summary stays (issue 14 item 7).
+ */
+const SWALLOWING = [
+  'script',
+  'style',
+  'textarea',
+  'title',
+  'xmp',
+  'iframe',
+  'noscript',
+  'noembed',
+  'noframes',
+  'plaintext',
+  'template',
+  'svg',
+  'math',
+  'option',
+  'optgroup',
+  'select',
+  'object',
+  'embed',
+  'applet',
+  'frameset',
+  'head',
+];
+const SWALLOWING_OPEN = new RegExp(`<(?=/?(?:${SWALLOWING.join('|')})(?![a-z0-9-])|[!?])`, 'gi');
+
+/** Markdown's HTML with every swallowing tag turned into text, so no text after it can be lost. */
+function markdownHtml(markdown: string): string {
+  return markdownToHtml(markdown).replace(SWALLOWING_OPEN, '&lt;');
+}
+
 /** Any HTML reduced to the note subset; newlines removed, since Salesforce strips them anyway. */
 export function sanitizeNoteHtml(html: string): string {
   const clean = sanitizeHtml(html, NOTE_POLICY)
@@ -77,7 +114,7 @@ export const EMPTY_SUMMARY_HTML = '<p><i>Salescaling produced no summary for thi
 
 /** The note body: the summary as safe HTML, then a link to the recording. */
 export function summaryNoteHtml(summary: string, recordingUrl: string | null): string {
-  const body = summary.trim().length === 0 ? EMPTY_SUMMARY_HTML : sanitizeNoteHtml(markdownToHtml(summary));
+  const body = summary.trim().length === 0 ? EMPTY_SUMMARY_HTML : sanitizeNoteHtml(markdownHtml(summary));
   const link =
     recordingUrl === null
       ? ''
@@ -87,7 +124,7 @@ export function summaryNoteHtml(summary: string, recordingUrl: string | null): s
 
 /** Plain text from Markdown: for the Event description's summary opening. */
 export function markdownToText(markdown: string): string {
-  const html = markdownToHtml(markdown).replace(/<\/(p|li|h[1-6]|blockquote|pre|tr)>/g, '$&\n');
+  const html = markdownHtml(markdown).replace(/<\/(p|li|h[1-6]|blockquote|pre|tr)>/g, '$&\n');
   const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
   return text
     .replace(/&lt;/g, '<')

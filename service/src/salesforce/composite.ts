@@ -7,6 +7,7 @@
  */
 import type { Connection } from 'jsforce';
 import { dataPath } from './api-version.ts';
+import { callTimeoutMs } from './connection.ts';
 import { SalesforceError, classifySalesforceError, kindOfErrorCode, withAdminReason } from './errors.ts';
 
 export interface Subrequest {
@@ -45,15 +46,37 @@ interface GraphResponse {
 
 async function post<T>(conn: Connection, counter: CallCounter, path: string, body: unknown): Promise<T> {
   counter.count += 1;
+  const limit = callTimeoutMs(conn);
+  let timer: NodeJS.Timeout | undefined;
+  // A call unanswered in time is abandoned (transient: retried with backoff). A write may still commit
+  // after that; the retry's look-up finds it, and the unique meeting id refuses a second one.
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new SalesforceError(
+            'transient',
+            'REQUEST_TIMEOUT',
+            `Salesforce did not answer within ${limit / 1000} s (timed out)`,
+          ),
+        ),
+      limit,
+    );
+  });
   try {
-    return await conn.request<T>({
-      method: 'POST',
-      url: `${dataPath(conn)}${path}`,
-      body: JSON.stringify(body),
-      headers: { 'Content-Type': 'application/json' },
-    });
+    return await Promise.race([
+      conn.request<T>({
+        method: 'POST',
+        url: `${dataPath(conn)}${path}`,
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      }),
+      timeout,
+    ]);
   } catch (err) {
     throw classifySalesforceError(err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

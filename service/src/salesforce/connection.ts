@@ -18,6 +18,19 @@ import { OAuthError, refreshAccessToken, type OAuthClient, type TokenResponse } 
 // The rest of the service names jsforce's Connection through this module only (DESIGN: one door).
 export type { Connection };
 
+/** Default bound on every Salesforce data call (SALESFORCE_TIMEOUT_SECONDS). */
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+const callTimeouts = new WeakMap<Connection, number>();
+
+/**
+ * How long a call on this Connection may take before the service gives up on it (issue 14 item 3):
+ * a hung org must not hold a worker slot for ever. jsforce's own fetch timeout is 30 minutes and not
+ * settable per call, so the bound is applied where the service calls (salesforce/composite.ts).
+ */
+export function callTimeoutMs(conn: Connection): number {
+  return callTimeouts.get(conn) ?? DEFAULT_CALL_TIMEOUT_MS;
+}
+
 /** A Connection for a token just granted, before it is stored: used once, so it never refreshes. */
 export function grantedConnection(instanceUrl: string, accessToken: string, apiVersion: string): Connection {
   return new Connection({ instanceUrl, accessToken, version: apiVersion });
@@ -48,11 +61,24 @@ export interface ConnectionManagerOptions {
   readonly apiVersion: string;
   readonly logger: Logger;
   readonly onRefresh?: (outcome: 'ok' | 'dead' | 'error', workspaceId: string) => void;
+  /** Bound on every data call made through the Connections built here. */
+  readonly callTimeoutMs?: number;
 }
 
 export interface ConnectionEntry {
   readonly conn: Connection;
   readonly record: ConnectionRecord;
+}
+
+/** The same grant: same connect (time), org, user and instance, and still usable. */
+function sameGrant(a: ConnectionRecord, b: ConnectionRecord): boolean {
+  return (
+    a.connectedAt === b.connectedAt &&
+    a.orgId === b.orgId &&
+    a.userId === b.userId &&
+    a.instanceUrl === b.instanceUrl &&
+    b.status === 'connected'
+  );
 }
 
 export class ConnectionManager {
@@ -65,11 +91,28 @@ export class ConnectionManager {
     this.#o = options;
   }
 
-  /** The workspace's Connection; throws NotConnectedError or ConnectionBrokenError. */
+  /**
+   * The workspace's Connection; throws NotConnectedError or ConnectionBrokenError. Each call reads the
+   * stored connection (one indexed row; the database is shared by every instance) and keeps the cached
+   * Connection only while it belongs to the same grant: a reconnect (to another org, or as another
+   * user), a disconnect or a broken mark made through any instance takes effect here at once
+   * (issue 14 item 10). Tokens refreshed by this Connection do not count as another grant.
+   */
   async get(workspaceId: string): Promise<ConnectionEntry> {
+    const record = await this.#o.store.getConnection(workspaceId);
+    if (!record) {
+      this.#cache.delete(workspaceId);
+      throw new NotConnectedError(workspaceId);
+    }
+    const cached = this.#cache.get(workspaceId);
+    if (cached) {
+      const entry = await cached.catch(() => null);
+      if (entry !== null && sameGrant(entry.record, record)) return entry;
+      if (this.#cache.get(workspaceId) === cached) this.#cache.delete(workspaceId);
+    }
     let entry = this.#cache.get(workspaceId);
     if (!entry) {
-      entry = this.#build(workspaceId);
+      entry = this.#build(workspaceId, record);
       this.#cache.set(workspaceId, entry);
       entry.catch(() => this.#cache.delete(workspaceId));
     }
@@ -92,9 +135,7 @@ export class ConnectionManager {
     conn.emit('refresh', res.access_token, res);
   }
 
-  async #build(workspaceId: string): Promise<ConnectionEntry> {
-    const record = await this.#o.store.getConnection(workspaceId);
-    if (!record) throw new NotConnectedError(workspaceId);
+  async #build(workspaceId: string, record: ConnectionRecord): Promise<ConnectionEntry> {
     if (record.status === 'broken')
       throw new ConnectionBrokenError(workspaceId, record.brokenReason ?? 'broken');
     const conn = new Connection({
@@ -109,6 +150,7 @@ export class ConnectionManager {
         );
       },
     });
+    callTimeouts.set(conn, this.#o.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
     conn.on('refresh', (accessToken: string, res: Partial<TokenResponse> | undefined) => {
       const rotated = res?.refresh_token ?? null;
       this.#o.store.updateTokens(workspaceId, accessToken, rotated).catch((err: unknown) => {

@@ -102,18 +102,31 @@ function activityQuery(org: OrgProfile, kind: 'Event' | 'Task', meetingId: strin
   const { field, byMeetingId } = referenceField(org, kind);
   const value = byMeetingId ? meetingId : marker;
   const object = identifier(kind);
-  return soql`SELECT Id, IsDeleted, WhoId, WhatId, Description FROM ${object} WHERE ${identifier(field)} = ${value} ORDER BY CreatedDate ASC, Id ASC LIMIT 10`;
+  const column = identifier(field);
+  return soql`SELECT Id, IsDeleted, WhoId, WhatId, Description, ${column} FROM ${object} WHERE ${column} = ${value} ORDER BY CreatedDate ASC, Id ASC LIMIT 50`;
 }
 
-/** The live record first (the one the sync keeps using), else the oldest deleted one. */
-function pickActivity(rows: Row[], previousId: string | null): FoundActivity | null {
-  const found = rows.map((r) => ({
-    id: str(r, 'Id') ?? '',
-    isDeleted: r['IsDeleted'] === true,
-    whoId: str(r, 'WhoId'),
-    whatId: str(r, 'WhatId'),
-    description: str(r, 'Description'),
-  }));
+/**
+ * The live record first (the one the sync keeps using), else the oldest deleted one. SOQL's `=` on a
+ * text field ignores case (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm)
+ * while Salescaling ids are case-sensitive: only rows holding exactly this meeting's value count, so
+ * `MTG_1` never takes `mtg_1`'s records (issue 14 item 2).
+ */
+function pickActivity(
+  rows: Row[],
+  previousId: string | null,
+  field: string,
+  value: string,
+): FoundActivity | null {
+  const found = rows
+    .filter((r) => r[field] === value)
+    .map((r) => ({
+      id: str(r, 'Id') ?? '',
+      isDeleted: r['IsDeleted'] === true,
+      whoId: str(r, 'WhoId'),
+      whatId: str(r, 'WhatId'),
+      description: str(r, 'Description'),
+    }));
   const live = found.filter((f) => !f.isDeleted);
   const preferred = previousId === null ? undefined : live.find((f) => sameSalesforceId(f.id, previousId));
   return preferred ?? live[0] ?? found[0] ?? null;
@@ -173,7 +186,8 @@ export async function lookUpMeeting(
     subs.push({
       method: 'GET',
       referenceId: 'task',
-      url: `/sobjects/Task/${segment(knownTaskId)}?fields=Id,IsDeleted,WhoId,WhatId,Description`,
+      // with the reference field, which pickActivity matches case-sensitively
+      url: `/sobjects/Task/${segment(knownTaskId)}?fields=Id,IsDeleted,WhoId,WhatId,Description,${referenceField(org, 'Task').field}`,
     });
   } else if (!neverWritten) subs.push(tasksQuery);
   const emails = meeting === null ? [] : externalParticipants(meeting).emails;
@@ -287,8 +301,18 @@ export async function lookUpMeeting(
   };
   return {
     snapshot,
-    event: pickActivity(eventRows, previous?.eventId ?? null),
-    task: pickActivity(taskRows, previous?.taskId ?? null),
+    event: pickActivity(
+      eventRows,
+      previous?.eventId ?? null,
+      referenceField(org, 'Event').field,
+      referenceField(org, 'Event').byMeetingId ? meetingId : marker,
+    ),
+    task: pickActivity(
+      taskRows,
+      previous?.taskId ?? null,
+      referenceField(org, 'Task').field,
+      referenceField(org, 'Task').byMeetingId ? meetingId : marker,
+    ),
   };
 }
 

@@ -27,9 +27,38 @@ export function sqlitePath(url: string): string {
   return rest === ':memory:' ? rest : resolve(rest);
 }
 
-export function openSqlite(url: string): Database {
+/** A second service instance on the same SQLite file: it would take the live instance's leases. */
+export class DatabaseInUseError extends Error {
+  constructor(path: string) {
+    super(
+      `another Salescaling service instance is using ${path}: one instance per SQLite file (use PostgreSQL to run several)`,
+    );
+    this.name = 'DatabaseInUseError';
+  }
+}
+
+/**
+ * One instance per SQLite file, enforced (issue 14 item 4): the instance holds an exclusive SQLite
+ * transaction on a lock file beside the database for as long as it runs. The lock is the operating
+ * system's file lock, so it goes with the process however that ends (kill -9 included), and the
+ * database itself stays readable by an operator's sqlite3 (WAL).
+ */
+function lockInstance(path: string): DatabaseSync {
+  const lock = new DatabaseSync(`${path}.instance-lock`);
+  try {
+    lock.exec('PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE;');
+  } catch {
+    lock.close();
+    throw new DatabaseInUseError(path);
+  }
+  return lock;
+}
+
+/** `instanceLock`: the service's own store, one per file; a plain look (tests, tools) takes none. */
+export function openSqlite(url: string, options: { instanceLock?: boolean } = {}): Database {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const instanceLock = path === ':memory:' || options.instanceLock !== true ? null : lockInstance(path);
   const db = new DatabaseSync(path);
   // WAL lets a reader (a second process, an operator's sqlite3) look while the service writes.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
@@ -67,12 +96,47 @@ export function openSqlite(url: string): Database {
       }),
     close: async () => {
       await exclusive(async () => {
-        if (open) db.close();
+        if (open) {
+          db.close();
+          instanceLock?.close();
+        }
         open = false;
       });
     },
   };
 }
+
+/**
+ * The database could not be reached or dropped the connection (a restart, a failover, a terminated
+ * backend): nothing was committed, and the same request can be made again. HTTP answers 503.
+ */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+  constructor(cause: unknown) {
+    super(`the database is unavailable (${(cause as Error)?.message ?? String(cause)})`, { cause });
+  }
+}
+
+/**
+ * Connection-level failures, as opposed to a statement's own error: SQLSTATE class 08 (connection
+ * exception), 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now), socket errors, and
+ * node-postgres's "Connection terminated" family
+ * (https://www.postgresql.org/docs/15/errcodes-appendix.html).
+ */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))
+    return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection error|Client was closed|timeout exceeded when trying to connect/i.test(
+    message,
+  );
+}
+
+const unavailable = (err: unknown): unknown =>
+  isConnectionError(err) ? new DatabaseUnavailableError(err) : err;
 
 // BIGINT (epoch milliseconds) as a number, not pg's default string.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -99,20 +163,48 @@ export function openPostgres(url: string, options: { schema?: string; max?: numb
   const poolSql = on(pool);
   return {
     engine: 'postgres',
-    all: poolSql.all,
-    run: poolSql.run,
+    all: async <T>(sql: string, params?: readonly Param[]) => {
+      try {
+        return await poolSql.all<T>(sql, params);
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
+    run: async (sql: string, params?: readonly Param[]) => {
+      try {
+        return await poolSql.run(sql, params);
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
     tx: async (fn) => {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw unavailable(err);
+      }
+      // A checked-out client emits 'error' when its server goes away (restart, failover, terminated
+      // backend); unheard, that event kills the process (issue 14 item 9). Heard, the query under way
+      // fails, the transaction is abandoned, and the broken client is destroyed rather than reused.
+      let broken: Error | undefined;
+      const onError = (err: Error): void => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(on(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
+        if (broken === undefined && !isConnectionError(err)) {
+          await client.query('ROLLBACK').catch(() => undefined);
+        }
+        throw broken !== undefined ? new DatabaseUnavailableError(broken) : unavailable(err);
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken);
       }
     },
     close: () => pool.end(),

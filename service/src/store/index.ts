@@ -7,8 +7,11 @@ import type { Store } from './types.ts';
 
 export type { Store } from './types.ts';
 
-export function openDatabase(url: string, options: { schema?: string } = {}): Database {
-  return /^postgres(ql)?:\/\//.test(url) ? openPostgres(url, options) : openSqlite(url);
+export function openDatabase(
+  url: string,
+  options: { schema?: string; instanceLock?: boolean } = {},
+): Database {
+  return /^postgres(ql)?:\/\//.test(url) ? openPostgres(url, options) : openSqlite(url, options);
 }
 
 /** Opens the database named by `DATABASE_URL`, brings its schema up to date, and wraps it. */
@@ -17,7 +20,8 @@ export async function openStore(
   cipher: TokenCipher,
   options: { schema?: string } = {},
 ): Promise<Store> {
-  const db = openDatabase(url, options);
+  // The store is an instance's own: on SQLite, a second instance on the same file is refused.
+  const db = openDatabase(url, { ...options, instanceLock: true });
   try {
     await migrate(db);
   } catch (err) {

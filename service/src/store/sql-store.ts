@@ -377,8 +377,18 @@ export class SqlStore implements Store {
     );
   }
 
-  async claimMeetings(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedMeeting[]> {
-    const due = `(state = 'queued' AND next_attempt_at <= ?) OR (state = 'syncing' AND lease_expires_at < ?)`;
+  async claimMeetings(
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    now: number,
+    skipWorkspaces: readonly string[] = [],
+  ): Promise<ClaimedMeeting[]> {
+    const skip =
+      skipWorkspaces.length === 0
+        ? ''
+        : ` AND workspace_id NOT IN (${skipWorkspaces.map(() => '?').join(', ')})`;
+    const due = `((state = 'queued' AND next_attempt_at <= ?) OR (state = 'syncing' AND lease_expires_at < ?))${skip}`;
     const set = `state = 'syncing', lease_owner = ?, lease_expires_at = ?, claimed_version = version, updated_at = ?`;
     const returning = 'workspace_id, meeting_id, version, input_json, written_json, attempts';
     type Row = Pick<
@@ -394,13 +404,13 @@ export class SqlStore implements Store {
                    ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) due
              WHERE m.workspace_id = due.workspace_id AND m.meeting_id = due.meeting_id
              RETURNING m.workspace_id, m.meeting_id, m.version, m.input_json, m.written_json, m.attempts`,
-            [owner, now + leaseMs, now, now, now, limit],
+            [owner, now + leaseMs, now, now, now, ...skipWorkspaces, limit],
           )
         : await this.#db.all<Row>(
             `UPDATE meetings SET ${set}
              WHERE rowid IN (SELECT rowid FROM meetings WHERE ${due} ORDER BY next_attempt_at LIMIT ?)
              RETURNING ${returning}`,
-            [owner, now + leaseMs, now, now, now, limit],
+            [owner, now + leaseMs, now, now, now, ...skipWorkspaces, limit],
           );
     return rows.map((r) => ({
       workspaceId: r.workspace_id,

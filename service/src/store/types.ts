@@ -153,8 +153,17 @@ export interface Store {
   /** Meetings that waited for a connection (not_connected, connection_broken) are queued again. */
   requeueWaiting(workspaceId: string, now: number): Promise<number>;
 
-  /** Leases up to `limit` meetings due now (queued, or syncing with an expired lease). */
-  claimMeetings(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedMeeting[]>;
+  /**
+   * Leases up to `limit` meetings due now (queued, or syncing with an expired lease), none of the
+   * workspaces in `skipWorkspaces` (those already using their share of this worker).
+   */
+  claimMeetings(
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    now: number,
+    skipWorkspaces?: readonly string[],
+  ): Promise<ClaimedMeeting[]>;
   /** Stores a sync's outcome; false when the lease was lost meanwhile (nothing is changed then). */
   completeMeeting(
     owner: string,

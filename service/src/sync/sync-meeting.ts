@@ -6,7 +6,11 @@
  * the look-up always searches the org for what this meeting already wrote (by the package's
  * meeting-id field, or the meeting's reference without the package), so a crash after the write and
  * before the caller saved the ids never creates a second Event; and the graph is all-or-nothing, so
- * there is never half a meeting to repair. A record found in the recycle bin, or remembered in
+ * there is never half a meeting to repair. With the package, the meeting id is a unique, case-sensitive
+ * External ID on Event and Task, so Salesforce itself refuses a second Event or Task for one meeting:
+ * when a write of the same meeting lands between the look-up and the graph (a killed instance's
+ * write still committing, another instance), the graph fails whole with DUPLICATE_VALUE and the sync
+ * looks the meeting up again and takes the update path (issue 14 item 1). A record found in the recycle bin, or remembered in
  * `previous` but gone, was deleted by a person and is not brought back (reported as dropped with
  * reason `deleted_in_salesforce`).
  */
@@ -17,7 +21,7 @@ import { meetingMarker } from '../plan/marker.ts';
 import { planMeeting, versionFromDescription } from '../plan/meeting-plan.ts';
 import { CallCounter, createdId, graph } from '../salesforce/composite.ts';
 import type { Connection } from '../salesforce/connection.ts';
-import { classifySalesforceError } from '../salesforce/errors.ts';
+import { SalesforceError, classifySalesforceError } from '../salesforce/errors.ts';
 import type { FoundActivity } from '../salesforce/lookups.ts';
 import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';
 import { lookUpRuleRecords } from '../salesforce/rule-lookups.ts';
@@ -54,14 +58,23 @@ export async function syncMeeting(
   }
 }
 
+/** The graph failed because the Event or Task of this meeting exists already (another write won). */
+function isDuplicateMeeting(err: unknown, org: OrgProfile): boolean {
+  const field = org.packageFields.meetingId;
+  if (field === undefined || !(err instanceof SalesforceError) || err.errorCode !== 'DUPLICATE_VALUE')
+    return false;
+  return err.fields.includes(field) || err.message.includes(field);
+}
+
 async function upsertMeeting(
   conn: Connection,
   org: OrgProfile,
   meeting: Meeting,
   previous: WrittenRecords | null,
   settings: AssociationSettings,
+  counter = new CallCounter(),
+  attempt = 1,
 ): Promise<SyncOutcome> {
-  const counter = new CallCounter();
   const marker = meetingMarker(meeting.id);
   const found = await lookUpMeeting(conn, counter, org, meeting.id, marker, meeting, previous, settings);
   const snapshot = await lookUpRuleRecords(conn, counter, meeting, found.snapshot, settings);
@@ -85,7 +98,15 @@ async function upsertMeeting(
       );
     }
     const plan = planMeeting(meeting, links, org);
-    const responses = await graph(conn, counter, 'meeting', createNodes(plan, org));
+    let responses;
+    try {
+      responses = await graph(conn, counter, 'meeting', createNodes(plan, org));
+    } catch (err) {
+      // Written meanwhile by someone else: nothing of this graph was saved; update what they wrote.
+      if (attempt < 3 && isDuplicateMeeting(err, org))
+        return upsertMeeting(conn, org, meeting, previous, settings, counter, attempt + 1);
+      throw err;
+    }
     return outcome(
       'synced',
       {

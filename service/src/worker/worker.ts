@@ -41,6 +41,11 @@ export interface WorkerOptions {
   readonly owner?: string;
   /** Meetings synced at the same time by this instance. */
   readonly concurrency?: number;
+  /**
+   * Meetings of one workspace (one org) synced at the same time: a hung org holds at most this many
+   * slots, one at least stays free for other workspaces (issue 14 item 3). Default: all slots but one.
+   */
+  readonly perWorkspace?: number;
   readonly leaseMs?: number;
   readonly pollMs?: number;
   readonly backoff?: Partial<BackoffOptions>;
@@ -90,6 +95,9 @@ export class Worker {
   readonly #pollMs: number;
   readonly #backoff: BackoffOptions;
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #perWorkspace: number;
+  /** Syncs under way by workspace. */
+  readonly #busy = new Map<string, number>();
   #running = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
@@ -99,6 +107,7 @@ export class Worker {
     this.#o = options;
     this.#owner = options.owner ?? `worker-${randomUUID()}`;
     this.#concurrency = options.concurrency ?? 4;
+    this.#perWorkspace = Math.max(1, options.perWorkspace ?? this.#concurrency - 1);
     this.#leaseMs = options.leaseMs ?? 120_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
@@ -154,17 +163,25 @@ export class Worker {
     while (this.#running) {
       this.#kicked = false;
       const free = this.#concurrency - this.#inFlight.size;
-      let claimed: ClaimedMeeting[] = [];
-      if (free > 0) {
+      const claimed: ClaimedMeeting[] = [];
+      // One at a time, so no workspace goes beyond its share of the slots.
+      while (claimed.length < free) {
+        const full = [...this.#busy].filter(([, n]) => n >= this.#perWorkspace).map(([ws]) => ws);
+        let next: ClaimedMeeting[] = [];
         try {
-          claimed = await this.#o.store.claimMeetings(this.#owner, free, this.#leaseMs, Date.now());
+          next = await this.#o.store.claimMeetings(this.#owner, 1, this.#leaseMs, Date.now(), full);
         } catch (err) {
           this.#o.logger.error({ err: (err as Error).message }, 'claiming meetings failed');
         }
-      }
-      for (const m of claimed) {
+        const m = next[0];
+        if (m === undefined) break;
+        claimed.push(m);
+        this.#busy.set(m.workspaceId, (this.#busy.get(m.workspaceId) ?? 0) + 1);
         const p: Promise<void> = this.#process(m).finally(() => {
           this.#inFlight.delete(p);
+          const n = (this.#busy.get(m.workspaceId) ?? 1) - 1;
+          if (n <= 0) this.#busy.delete(m.workspaceId);
+          else this.#busy.set(m.workspaceId, n);
           this.kick();
         });
         this.#inFlight.add(p);
@@ -219,11 +236,15 @@ export class Worker {
       entry = await connections.get(m.workspaceId);
     } catch (err) {
       if (err instanceof NotConnectedError) {
-        await store.failMeeting(this.#owner, key, 'not_connected', err.message, now());
+        await this.#record(log, () =>
+          store.failMeeting(this.#owner, key, 'not_connected', err.message, now()),
+        );
         return 'waiting';
       }
       if (err instanceof ConnectionBrokenError) {
-        await store.failMeeting(this.#owner, key, 'connection_broken', err.message, now());
+        await this.#record(log, () =>
+          store.failMeeting(this.#owner, key, 'connection_broken', err.message, now()),
+        );
         return 'waiting';
       }
       throw err;
@@ -247,26 +268,28 @@ export class Worker {
 
     const usage = entry.conn.limitInfo?.apiUsage;
     if (usage) {
-      await store.recordApiUsage(m.workspaceId, {
-        used: usage.used,
-        max: usage.limit,
-        at: new Date().toISOString(),
-      });
+      // Information only: the meeting's outcome matters more than a missed usage figure.
+      await store
+        .recordApiUsage(m.workspaceId, { used: usage.used, max: usage.limit, at: new Date().toISOString() })
+        .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not record API usage'));
     }
     this.#o.metrics?.salesforceApiCalls.inc(outcome.apiCalls);
-    const stored = await store.completeMeeting(
-      this.#owner,
-      key,
-      m.version,
-      {
-        state: outcome.state,
-        reason: outcome.reason ?? null,
-        written: outcome.written,
-        linked: outcome.linked,
-        dropped: outcome.dropped,
-        apiCalls: outcome.apiCalls,
-      },
-      now(),
+    const result = outcome;
+    const stored = await this.#record(log, () =>
+      store.completeMeeting(
+        this.#owner,
+        key,
+        m.version,
+        {
+          state: result.state,
+          reason: result.reason ?? null,
+          written: result.written,
+          linked: result.linked,
+          dropped: result.dropped,
+          apiCalls: result.apiCalls,
+        },
+        now(),
+      ),
     );
     if (!stored) log.warn('lease lost before the outcome was stored; another worker has the meeting');
     log.info({ state: outcome.state, apiCalls: outcome.apiCalls }, 'meeting synced');
@@ -278,18 +301,20 @@ export class Worker {
     const now = Date.now();
     const message = describe(err).slice(0, 2_000);
     if (err instanceof ConnectionBrokenError || (await this.#isBroken(m.workspaceId))) {
-      await store.failMeeting(this.#owner, key, 'connection_broken', message, now);
+      await this.#record(log, () => store.failMeeting(this.#owner, key, 'connection_broken', message, now));
       log.warn('connection broken; the meeting waits for a reconnect');
       return 'waiting';
     }
     const kind = kindOf(err);
     if (kind === 'record') {
-      await store.failMeeting(this.#owner, key, 'salesforce_record_error', message, now);
+      await this.#record(log, () =>
+        store.failMeeting(this.#owner, key, 'salesforce_record_error', message, now),
+      );
       log.warn({ error: message }, 'Salesforce refused the meeting');
       return 'failed';
     }
     if (kind === 'unknown' && m.attempts + 1 >= (this.#o.maxUnknownAttempts ?? 10)) {
-      await store.failMeeting(this.#owner, key, 'internal_error', message, now);
+      await this.#record(log, () => store.failMeeting(this.#owner, key, 'internal_error', message, now));
       log.error({ error: message }, 'giving up after repeated unexpected errors');
       return 'failed';
     }
@@ -299,9 +324,33 @@ export class Worker {
       this.#backoff,
       this.#o.random,
     );
-    await store.retryMeeting(this.#owner, key, message, now + delay, now);
+    await this.#record(log, () => store.retryMeeting(this.#owner, key, message, now + delay, now));
     log.warn({ kind, delayMs: delay, attempts: m.attempts + 1, error: message }, 'sync failed; will retry');
     return 'retry';
+  }
+
+  /**
+   * Records an outcome in the store, again and again while the database is away (a restart, a
+   * failover): the outcome is known and must not wait for the lease to expire while this instance is
+   * alive (issue 14 item 11). Gives up once the lease would have expired anyway; the meeting is then
+   * claimed again and the sync, idempotent, finds what it wrote.
+   */
+  async #record<T>(log: Logger, write: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.#leaseMs;
+    let delay = 100;
+    for (;;) {
+      try {
+        return await write();
+      } catch (err) {
+        if (Date.now() + delay >= deadline) throw err;
+        log.warn(
+          { err: (err as Error).message, retryInMs: delay },
+          'could not record the sync outcome; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
   }
 
   async #isBroken(workspaceId: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   EMPTY_SUMMARY_HTML,
+  markdownToText,
   NOTE_TAGS,
   sanitizeNoteHtml,
   summaryNoteHtml,
@@ -73,6 +74,54 @@ describe('summary note HTML', () => {
         const once = sanitizeNoteHtml(s);
         expect(sanitizeNoteHtml(once)).toBe(once);
       }),
+    );
+  });
+
+  // Issue 14 item 7: a literal <textarea> or <svg …> used to swallow the rest of the summary.
+  const mentions = [
+    '<textarea>',
+    '<svg width="10">',
+    '<svg>',
+    '<script>',
+    '<style>',
+    '<title>',
+    '<xmp>',
+    '<iframe src="https://e.example">',
+    '<noscript>',
+    '<noembed>',
+    '<noframes>',
+    '<plaintext>',
+    '<template>',
+    '<math>',
+    '<select><option>',
+    '<object>',
+    '<!--',
+    '<![CDATA[',
+    '<TEXTAREA rows=3>',
+  ];
+
+  it('when the summary mentions a tag, then the text after it arrives whole and the tag is shown escaped', () => {
+    expect(summaryNoteHtml('Use the <textarea> field, then save it', null)).toBe(
+      '<p>Use the &lt;textarea&gt; field, then save it</p>',
+    );
+    expect(summaryNoteHtml('An <svg width="10"> icon\n\nSecond paragraph', null)).toBe(
+      '<p>An &lt;svg width="10"&gt; icon</p><p>Second paragraph</p>',
+    );
+    expect(markdownToText('Use the <textarea> field, then save it')).toBe(
+      'Use the <textarea> field, then save it',
+    );
+  });
+
+  it('when any text follows any tag mention, then the note and the description keep that text', () => {
+    const mention = fc.constantFrom(...mentions);
+    const text = fc.string().filter((s) => !s.includes('<'));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(mention, text), { maxLength: 8 }), (parts) => {
+        const summary = `${parts.join(' ')}\n\nzzend tail`;
+        expect(summaryNoteHtml(summary, null)).toContain('zzend tail');
+        expect(markdownToText(summary)).toContain('zzend tail');
+      }),
+      { numRuns: 400 },
     );
   });
 });

@@ -87,4 +87,76 @@ describe('the service killed mid-sync', () => {
     );
     expect(events.map((e) => e.Salescaling_Meeting_Id__c).sort()).toEqual([...ids].sort());
   });
+
+  it('when it is SIGKILLed while the org is still committing its writes and restarted at once, then one Event, one Task and one note per meeting', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'salescaling-crash-'));
+    const env = {
+      PORT: '0',
+      DATABASE_URL: `sqlite:${join(dir, 'service.db')}`,
+      SALESFORCE_CLIENT_ID: CLIENT_ID,
+      SALESFORCE_CLIENT_SECRET: CLIENT_SECRET,
+      SALESCALING_API_TOKEN: API_TOKEN,
+      WEBHOOK_SECRET,
+      TOKEN_ENCRYPTION_KEY: testKey.toString('base64'),
+      LOG_LEVEL: 'warn',
+    };
+    child = await startChildService(env);
+    org = await startOrgFor(child.url, {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      autoApprove: true,
+    });
+    seedAcme(org, { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example' });
+    expect((await connectWorkspace(child.url, org)).outcome).toBe('connected');
+    // every write takes 5 s and commits at its end, whether or not its caller is still there
+    org.setKnobs({ writeLatencyMs: 5_000 });
+
+    // as many as the worker syncs at once (4), so every one is in flight when the service dies
+    const ids = Array.from({ length: 4 }, (_, i) => `slowcrash${i}`);
+    for (const id of ids) {
+      const res = await sendWebhook(
+        child.url,
+        processedEvent(meeting({ id, participants: [{ email: 'bea@acme.example', internal: false }] })),
+      );
+      expect(res.status).toBe(202);
+    }
+    // kill while every graph is in flight: the org has received them and commits them later
+    const until = Date.now() + 30_000;
+    while (Date.now() < until && (org.counters()['graph'] ?? 0) < ids.length)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(org.counters()['graph'] ?? 0).toBe(ids.length);
+    await child.kill('SIGKILL');
+    child = await startChildService(env);
+    const deadline = Date.now() + 90_000;
+    let after: string[] = [];
+    while (Date.now() < deadline) {
+      after = await meetingStates(child.url, ids);
+      if (after.every((s) => s === 'synced')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(after).toEqual(ids.map(() => 'synced'));
+    // wait until every write the org received has run, the killed instance's orphaned ones included
+    const drained = Date.now() + 30_000;
+    while (org.inFlight() > 0 && Date.now() < drained) await new Promise((r) => setTimeout(r, 50));
+    expect(org.inFlight()).toBe(0);
+
+    const events = await orgQuery<{ Id: string; Salescaling_Meeting_Id__c: string }>(
+      org,
+      `SELECT Id, Salescaling_Meeting_Id__c FROM Event WHERE Salescaling_Meeting_Id__c LIKE 'slowcrash%'`,
+    );
+    const tasks = await orgQuery<{ Salescaling_Meeting_Id__c: string }>(
+      org,
+      `SELECT Id, Salescaling_Meeting_Id__c FROM Task WHERE Salescaling_Meeting_Id__c LIKE 'slowcrash%'`,
+    );
+    expect(events.map((e) => e.Salescaling_Meeting_Id__c).sort()).toEqual([...ids].sort());
+    expect(tasks.map((e) => e.Salescaling_Meeting_Id__c).sort()).toEqual([...ids].sort());
+    for (const e of events) {
+      const links = await orgQuery(
+        org,
+        `SELECT Id FROM ContentDocumentLink WHERE LinkedEntityId = '${e.Id}'`,
+      );
+      expect(links).toHaveLength(1);
+    }
+    expect(await orgQuery(org, 'SELECT Id FROM ContentNote')).toHaveLength(ids.length);
+  });
 });
