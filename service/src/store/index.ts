@@ -14,13 +14,11 @@ export function openDatabase(
   return /^postgres(ql)?:\/\//.test(url) ? openPostgres(url, options) : openSqlite(url, options);
 }
 
-/** Opens the database named by `DATABASE_URL`, brings its schema up to date, and wraps it. */
-export async function openStore(
-  url: string,
-  cipher: TokenCipher,
-  options: { schema?: string } = {},
-): Promise<Store> {
-  // The store is an instance's own: on SQLite, a second instance on the same file is refused.
+/**
+ * Opens the database named by `DATABASE_URL` as this instance's own (on SQLite, a second instance on
+ * the same file is refused) and brings its schema up to date.
+ */
+async function openOwnDatabase(url: string, options: { schema?: string }): Promise<Database> {
   const db = openDatabase(url, { ...options, instanceLock: true });
   try {
     await migrate(db);
@@ -28,21 +26,24 @@ export async function openStore(
     await db.close().catch(() => undefined);
     throw err;
   }
-  return new SqlStore(db, cipher);
+  return db;
 }
 
-/** As openStore, plus the admin page's tables on the same database. */
+/** The sync store on the database named by `DATABASE_URL`. */
+export async function openStore(
+  url: string,
+  cipher: TokenCipher,
+  options: { schema?: string } = {},
+): Promise<Store> {
+  return new SqlStore(await openOwnDatabase(url, options), cipher);
+}
+
+/** As openStore, plus the admin page's tables on the same database (what the service opens). */
 export async function openStores(
   url: string,
   cipher: TokenCipher,
   options: { schema?: string } = {},
 ): Promise<{ store: Store; admin: AdminStore }> {
-  const db = openDatabase(url, options);
-  try {
-    await migrate(db);
-  } catch (err) {
-    await db.close().catch(() => undefined);
-    throw err;
-  }
+  const db = await openOwnDatabase(url, options);
   return { store: new SqlStore(db, cipher), admin: new AdminStore(db) };
 }
