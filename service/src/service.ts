@@ -129,6 +129,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     secret: config.webhookSecrets[0] ?? '',
     ...(options.alertPollMs === undefined ? {} : { pollMs: options.alertPollMs }),
   });
+  const settings = new SettingsService(store.settings, logger.child({ module: 'settings' }));
   const app = createApp({
     apiToken: config.apiToken,
     webhookSecrets: config.webhookSecrets,
@@ -139,7 +140,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     connect,
     meetings,
     lookups,
-    settings: new SettingsService(store.settings, logger.child({ module: 'settings' })),
+    settings,
     simulate: new SimulateService(connections, store.settings),
     onAccepted: () => worker.kick(),
     admin: {
@@ -151,6 +152,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       connect,
       meetings,
       backfills,
+      settings,
       logger: logger.child({ module: 'admin' }),
     },
   });
