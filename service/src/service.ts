@@ -31,7 +31,9 @@ export interface ServiceOptions {
   /** The sync core; defaults to service/src/sync/sync-meeting.ts. */
   readonly syncMeeting?: SyncMeetingFn;
   /** Worker tuning (tests shorten the poll interval and backoff). */
-  readonly worker?: Partial<Pick<WorkerOptions, 'concurrency' | 'leaseMs' | 'pollMs' | 'backoff' | 'owner'>>;
+  readonly worker?: Partial<
+    Pick<WorkerOptions, 'concurrency' | 'leaseMs' | 'pollMs' | 'backoff' | 'owner' | 'budgetCheckMs'>
+  >;
   /** false: serve HTTP only (the worker runs elsewhere). */
   readonly runWorker?: boolean;
   /** How often alerts are checked and delivered (tests shorten it). */
