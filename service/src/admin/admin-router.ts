@@ -360,13 +360,14 @@ export function adminPagesRouter(d: AdminDeps): express.Router {
     const { workspaceId, session } = local(res);
     const state = meetingStates.includes(q['state'] as MeetingState) ? (q['state'] as MeetingState) : null;
     const after = q['cursor'] ? decodeCursor(q['cursor']) : null;
-    const [status, counts, list, backfills, alerts, lastRefresh] = await Promise.all([
+    const [status, counts, list, backfills, alerts, lastRefresh, current] = await Promise.all([
       d.connect.status(workspaceId) as Promise<StatusView>,
       d.admin.countMeetingsByState(workspaceId),
       d.admin.listMeetings(workspaceId, { state: state ?? undefined, after, limit: 25 }),
       d.backfills.list(workspaceId),
       d.admin.openAlerts(workspaceId),
       d.admin.lastRefresh(workspaceId),
+      d.settings ? d.settings.current(workspaceId) : null,
     ]);
     const csrf = d.auth.csrfToken(session);
     const model: PageModel = {
@@ -383,6 +384,7 @@ export function adminPagesRouter(d: AdminDeps): express.Router {
       nextCursor: list.next,
       backfills,
       lastRefresh,
+      apiBudgetPercent: current?.apiBudget.stopAtPercent ?? null,
     };
     res.status(httpStatus).type('html').send(renderPage(model));
   };

@@ -212,6 +212,7 @@ export class ConnectService {
         found: [...c.check.packageFieldsFound],
         missing: [...c.check.packageFieldsMissing],
       },
+      isSandbox: c.check.isSandbox ?? null,
       apiUsage: c.apiUsage,
       lastSyncAt: c.lastSyncAt,
       connectedAt: c.connectedAt,

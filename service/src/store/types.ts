@@ -24,6 +24,8 @@ export interface OrgCheck {
   readonly packageFieldsFound: readonly string[];
   readonly packageFieldsMissing: readonly string[];
   readonly checkedAt: string;
+  /** `Organization.IsSandbox` as the org answered it (absent: checked before it was read; null: unreadable). */
+  readonly isSandbox?: boolean | null;
 }
 
 export interface ApiUsage {
