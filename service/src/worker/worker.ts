@@ -99,6 +99,8 @@ export class Worker {
   #kicked = false;
   /** When `/limits` was last asked, per workspace (the API budget's pause). */
   readonly #limitsCheckedAt = new Map<string, number>();
+  /** A `/limits` look under way, per workspace: meetings claimed meanwhile wait for its answer. */
+  readonly #limitsLook = new Map<string, Promise<number | null>>();
 
   constructor(options: WorkerOptions) {
     this.#o = options;
@@ -338,8 +340,23 @@ export class Worker {
       checkIntervalMs: interval,
     });
     if (d.action === 'run') return null;
-    if (d.action === 'pause') return d.until;
+    if (d.action === 'pause') return this.#limitsLook.get(workspaceId) ?? d.until;
     this.#limitsCheckedAt.set(workspaceId, now);
+    const look = this.#lookForRoom(workspaceId, entry, stopAtPercent, now + interval, log).finally(() =>
+      this.#limitsLook.delete(workspaceId),
+    );
+    this.#limitsLook.set(workspaceId, look);
+    return look;
+  }
+
+  /** One `/limits` call: null when it shows room under the budget, else `pauseUntil`. */
+  async #lookForRoom(
+    workspaceId: string,
+    entry: ConnectionEntry,
+    stopAtPercent: number,
+    pauseUntil: number,
+    log: Logger,
+  ): Promise<number | null> {
     let usage = null;
     try {
       usage = usageFromLimits(await entry.conn.limits());
@@ -355,7 +372,7 @@ export class Worker {
       }
     }
     log.info({ used: usage?.used, max: usage?.max, stopAtPercent }, 'API budget reached; workspace paused');
-    return now + interval;
+    return pauseUntil;
   }
 
   async #isBroken(workspaceId: string): Promise<boolean> {
