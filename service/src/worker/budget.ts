@@ -52,3 +52,30 @@ export function usageFromLimits(limits: unknown): ApiUsageSeen | null {
   if (!d || typeof d.Max !== 'number' || typeof d.Remaining !== 'number') return null;
   return { used: Math.max(0, d.Max - d.Remaining), max: d.Max };
 }
+
+/** The little of a jsforce Connection that reading the usage needs. */
+export interface UsageSource {
+  limits(): Promise<unknown>;
+  request(url: string): Promise<unknown>;
+  readonly version: string;
+  readonly limitInfo?: { apiUsage?: { used: number; limit: number } };
+}
+
+/**
+ * The org's usage now, for a paused workspace: `/limits` first. That resource is documented for
+ * users with "View Setup and Configuration", which the integration user need not have
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm);
+ * refused, one GET of the version's resource list reads the same figure from its `Sforce-Limit-Info`
+ * header. Over the allowance itself (REQUEST_LIMIT_EXCEEDED) there is nothing more to ask: null.
+ */
+export async function readUsage(conn: UsageSource): Promise<ApiUsageSeen | null> {
+  try {
+    const fromLimits = usageFromLimits(await conn.limits());
+    if (fromLimits) return fromLimits;
+  } catch (err) {
+    if ((err as { errorCode?: unknown }).errorCode === 'REQUEST_LIMIT_EXCEEDED') return null;
+  }
+  await conn.request(`/services/data/v${conn.version}/`);
+  const header = conn.limitInfo?.apiUsage;
+  return header ? { used: header.used, max: header.limit } : null;
+}

@@ -22,7 +22,7 @@ import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.
 import type { ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
 import type { OrgProfile, SyncInput, SyncOutcome, WrittenRecords } from '../sync/types.ts';
-import { budgetDecision, overBudget, usageFromLimits } from './budget.ts';
+import { budgetDecision, overBudget, readUsage } from './budget.ts';
 
 export type SyncMeetingFn = (
   conn: Connection,
@@ -359,10 +359,10 @@ export class Worker {
   ): Promise<number | null> {
     let usage = null;
     try {
-      usage = usageFromLimits(await entry.conn.limits());
+      usage = await readUsage(entry.conn);
     } catch (err) {
-      // Over the allowance Salesforce may refuse even this call (REQUEST_LIMIT_EXCEEDED): still paused.
-      log.warn({ error: describe(err) }, 'API budget: /limits could not be read; staying paused');
+      // Salesforce may refuse even this call (an outage, or REQUEST_LIMIT_EXCEEDED): still paused.
+      log.warn({ error: describe(err) }, 'API budget: the usage could not be read; staying paused');
     }
     if (usage) {
       await this.#o.store.recordApiUsage(workspaceId, { ...usage, at: new Date().toISOString() });

@@ -1,5 +1,11 @@
 /** The API budget's decision (worker/budget.ts): pure, so every edge is checked without an org. */
-import { budgetDecision, overBudget, usageFromLimits } from '../../src/worker/budget.ts';
+import {
+  budgetDecision,
+  overBudget,
+  readUsage,
+  usageFromLimits,
+  type UsageSource,
+} from '../../src/worker/budget.ts';
 
 describe('overBudget', () => {
   test.each([
@@ -63,5 +69,46 @@ describe('usageFromLimits', () => {
     expect(usageFromLimits({})).toBeNull();
     expect(usageFromLimits(null)).toBeNull();
     expect(usageFromLimits({ DailyApiRequests: { Max: '1' } })).toBeNull();
+  });
+});
+
+describe('readUsage', () => {
+  /** A connection whose calls are recorded; `/limits` answers or throws as told. */
+  function source(limits: () => Promise<unknown>, header?: { used: number; limit: number }) {
+    const calls: string[] = [];
+    const conn: UsageSource & { limitInfo: { apiUsage?: { used: number; limit: number } } } = {
+      version: '66.0',
+      limitInfo: {},
+      limits: () => {
+        calls.push('/limits');
+        return limits();
+      },
+      request: (url: string) => {
+        calls.push(url);
+        if (header) conn.limitInfo = { apiUsage: header };
+        return Promise.resolve({});
+      },
+    };
+    return { conn, calls };
+  }
+  const refused = (errorCode: string) => () =>
+    Promise.reject(Object.assign(new Error(errorCode), { errorCode }));
+
+  test('when /limits answers, then that is the figure and nothing else is called', async () => {
+    const { conn, calls } = source(() => Promise.resolve({ DailyApiRequests: { Max: 100, Remaining: 40 } }));
+    expect(await readUsage(conn)).toEqual({ used: 60, max: 100 });
+    expect(calls).toEqual(['/limits']);
+  });
+
+  test('when /limits is refused (no View Setup and Configuration), then the resource list header gives it', async () => {
+    const { conn, calls } = source(refused('INSUFFICIENT_ACCESS'), { used: 70, limit: 100 });
+    expect(await readUsage(conn)).toEqual({ used: 70, max: 100 });
+    expect(calls).toEqual(['/limits', '/services/data/v66.0/']);
+  });
+
+  test('when the org refuses for its limit itself, then no further call is made', async () => {
+    const { conn, calls } = source(refused('REQUEST_LIMIT_EXCEEDED'), { used: 100, limit: 100 });
+    expect(await readUsage(conn)).toBeNull();
+    expect(calls).toEqual(['/limits']);
   });
 });
