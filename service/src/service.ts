@@ -31,7 +31,9 @@ export interface ServiceOptions {
   /** The sync core; defaults to service/src/sync/sync-meeting.ts. */
   readonly syncMeeting?: SyncMeetingFn;
   /** Worker tuning (tests shorten the poll interval and backoff). */
-  readonly worker?: Partial<Pick<WorkerOptions, 'concurrency' | 'leaseMs' | 'pollMs' | 'backoff' | 'owner'>>;
+  readonly worker?: Partial<
+    Pick<WorkerOptions, 'concurrency' | 'leaseMs' | 'pollMs' | 'backoff' | 'owner' | 'budgetCheckMs'>
+  >;
   /** false: serve HTTP only (the worker runs elsewhere). */
   readonly runWorker?: boolean;
   /** How often alerts are checked and delivered (tests shorten it). */
@@ -131,6 +133,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     secret: config.webhookSecrets[0] ?? '',
     ...(options.alertPollMs === undefined ? {} : { pollMs: options.alertPollMs }),
   });
+  const settings = new SettingsService(store.settings, logger.child({ module: 'settings' }));
   const app = createApp({
     apiToken: config.apiToken,
     webhookSecrets: config.webhookSecrets,
@@ -141,7 +144,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     connect,
     meetings,
     lookups,
-    settings: new SettingsService(store.settings, logger.child({ module: 'settings' })),
+    settings,
     simulate: new SimulateService(connections, store.settings),
     onAccepted: () => worker.kick(),
     admin: {
@@ -153,6 +156,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       connect,
       meetings,
       backfills,
+      settings,
       logger: logger.child({ module: 'admin' }),
     },
   });

@@ -17,6 +17,8 @@ import { AppError, unprocessable } from '../http/errors.ts';
 import { issuesToDetails, meetingIdSchema, workspaceIdSchema } from '../http/api-schemas.ts';
 import type { Logger } from '../logger.ts';
 import type { MeetingService } from '../meetings/meeting-service.ts';
+import { renderSettingsForm, saveSettingsForm } from '../settings/settings-form.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
 import { decodeCursor, type AdminStore, type MeetingLogEntry } from '../store/admin-store.ts';
 import type { MeetingState } from '../store/types.ts';
 import type { AdminAuth } from './admin-auth.ts';
@@ -48,6 +50,11 @@ export interface AdminDeps {
    * field given here, to routes it mounts under /settings/integrations/settings).
    */
   readonly settingsSection?: (workspaceId: string, csrf: string) => Promise<string>;
+  /**
+   * The association settings use-case the API uses: with it, the Settings card renders its form
+   * (settings/settings-form.ts) and saves through the same versioned PUT.
+   */
+  readonly settings?: SettingsService;
 }
 
 export const SANDBOX_LOGIN_URL = 'https://test.salesforce.com';
@@ -336,38 +343,75 @@ export function adminPagesRouter(d: AdminDeps): express.Router {
     res.redirect(303, `${PAGE_PATH}${q ? `?${q}` : ''}${hash}`);
   };
 
+  const settingsSection =
+    d.settingsSection ??
+    (d.settings
+      ? async (workspaceId: string, csrf: string) =>
+          renderSettingsForm(await (d.settings as SettingsService).get(workspaceId), csrf)
+      : undefined);
+
+  /** The whole page; `settingsHtml` replaces the Settings card's body (a refused save shows its form). */
+  const renderFor = async (
+    q: Record<string, string | undefined>,
+    res: Response,
+    settingsHtml?: string,
+    httpStatus = 200,
+  ) => {
+    const { workspaceId, session } = local(res);
+    const state = meetingStates.includes(q['state'] as MeetingState) ? (q['state'] as MeetingState) : null;
+    const after = q['cursor'] ? decodeCursor(q['cursor']) : null;
+    const [status, counts, list, backfills, alerts, lastRefresh, current] = await Promise.all([
+      d.connect.status(workspaceId) as Promise<StatusView>,
+      d.admin.countMeetingsByState(workspaceId),
+      d.admin.listMeetings(workspaceId, { state: state ?? undefined, after, limit: 25 }),
+      d.backfills.list(workspaceId),
+      d.admin.openAlerts(workspaceId),
+      d.admin.lastRefresh(workspaceId),
+      d.settings ? d.settings.current(workspaceId) : null,
+    ]);
+    const csrf = d.auth.csrfToken(session);
+    const model: PageModel = {
+      workspaceId,
+      csrf,
+      settingsHtml: settingsHtml ?? (settingsSection ? await settingsSection(workspaceId, csrf) : null),
+      status,
+      banner: bannerFor(q),
+      confirmDisconnect: q['confirm'] === 'disconnect' && status.status !== 'not_connected',
+      alerts,
+      counts,
+      meetings: list.items,
+      stateFilter: state,
+      nextCursor: list.next,
+      backfills,
+      lastRefresh,
+      apiBudgetPercent: current?.apiBudget.stopAtPercent ?? null,
+    };
+    res.status(httpStatus).type('html').send(renderPage(model));
+  };
   page.get(
     '/',
     route(async (req, res) => {
+      await renderFor(req.query as Record<string, string | undefined>, res);
+    }),
+  );
+  page.post(
+    '/settings',
+    route(async (req, res) => {
       const { workspaceId, session } = local(res);
-      const q = req.query as Record<string, string | undefined>;
-      const state = meetingStates.includes(q['state'] as MeetingState) ? (q['state'] as MeetingState) : null;
-      const after = q['cursor'] ? decodeCursor(q['cursor']) : null;
-      const [status, counts, list, backfills, alerts, lastRefresh] = await Promise.all([
-        d.connect.status(workspaceId) as Promise<StatusView>,
-        d.admin.countMeetingsByState(workspaceId),
-        d.admin.listMeetings(workspaceId, { state: state ?? undefined, after, limit: 25 }),
-        d.backfills.list(workspaceId),
-        d.admin.openAlerts(workspaceId),
-        d.admin.lastRefresh(workspaceId),
-      ]);
-      const csrf = d.auth.csrfToken(session);
-      const model: PageModel = {
+      if (!d.settings) throw new AppError(404, 'not_found', 'settings are not served here');
+      const result = await saveSettingsForm(
+        d.settings,
         workspaceId,
-        csrf,
-        settingsHtml: d.settingsSection ? await d.settingsSection(workspaceId, csrf) : null,
-        status,
-        banner: bannerFor(q),
-        confirmDisconnect: q['confirm'] === 'disconnect' && status.status !== 'not_connected',
-        alerts,
-        counts,
-        meetings: list.items,
-        stateFilter: state,
-        nextCursor: list.next,
-        backfills,
-        lastRefresh,
-      };
-      res.type('html').send(renderPage(model));
+        (req.body ?? {}) as Record<string, unknown>,
+        d.auth.csrfToken(session),
+      );
+      if (result.ok) {
+        log.info({ workspaceId, version: result.view.version }, 'settings saved from the admin page');
+        return back(res, { notice: 'settings_saved' }, '#settings');
+      }
+      // Nothing changed: the same page with the form as refused (typed values and messages, or the
+      // conflict banner over the current settings).
+      await renderFor({}, res, result.html, result.status);
     }),
   );
 
@@ -531,6 +575,7 @@ const NOTICES: Record<string, { kind: 'success' | 'error' | 'info'; text: string
   },
   backfill_state_conflict: { kind: 'error', text: 'The backfill is no longer in a state that allows that.' },
   meeting_not_found: { kind: 'error', text: 'That meeting is unknown.' },
+  settings_saved: { kind: 'success', text: 'Settings saved. New syncs use them from now on.' },
 };
 
 function bannerFor(q: Record<string, string | undefined>): PageModel['banner'] {

@@ -8,13 +8,14 @@ import type { BackfillProgressView, DryRunAnswer } from '../backfill/backfill-se
 import { REQUIRED } from '../salesforce/org-check.ts';
 import type { AlertRecord, MeetingLogEntry } from '../store/admin-store.ts';
 import type { MeetingState } from '../store/types.ts';
+import { overBudget } from '../worker/budget.ts';
 
 export const PAGE_PATH = '/settings/integrations';
 
 /** What the connect-time check asks of the connected user (salesforce/org-check.ts), in its words. */
 const CAPABILITY_WORD = {
   createable: 'create',
-  updateable: 'update',
+  updateable: 'edit',
   deletable: 'delete',
   queryable: 'read',
 } as const;
@@ -34,8 +35,14 @@ export interface StatusView {
   readonly instanceUrl?: string;
   readonly loginUrl?: string;
   readonly user?: { id: string; username: string | null; displayName: string | null };
-  readonly permissions?: { ok: boolean; missing: string[] };
+  readonly permissions?: {
+    ok: boolean;
+    missing: string[];
+    /** Each missing permission with what an admin grants (org-check.ts explainMissing). */
+    details?: { name: string; fix: string }[];
+  };
   readonly sharedActivities?: boolean;
+  readonly isSandbox?: boolean | null;
   readonly packageFields?: { installed: boolean; found: string[]; missing: string[] };
   readonly apiUsage?: { used: number; max: number; at: string } | null;
   readonly lastSyncAt?: string | null;
@@ -57,6 +64,8 @@ export interface PageModel {
   readonly backfills: readonly BackfillProgressView[];
   /** The settings module's form (trusted HTML it rendered and escaped), or null until it is wired. */
   readonly settingsHtml: string | null;
+  /** The workspace's API budget setting (percent of the daily allowance; null: settings not served). */
+  readonly apiBudgetPercent?: number | null;
   /** The access token's last refresh (null: none since connecting). */
   readonly lastRefresh: { at: string; outcome: string } | null;
 }
@@ -208,7 +217,11 @@ function connectForm(csrf: string, label: string): string {
  * https://help.salesforce.com/s/articleView?id=products.domain_name_app_url_changes.htm&type=5
  * (linked from https://developer.salesforce.com/docs/platform/pkg2-dev/guide/packaging-instanceless-url.html)
  */
-export function orgKind(s: Pick<StatusView, 'loginUrl' | 'instanceUrl'>): string {
+export function orgKind(s: Pick<StatusView, 'loginUrl' | 'instanceUrl' | 'isSandbox'>): string {
+  // What the org said (Organization.IsSandbox, read at the connect-time check) wins; the URLs are
+  // only a fallback for a connection checked before that was read.
+  if (s.isSandbox === true) return 'sandbox';
+  if (s.isSandbox === false) return 'production';
   const urls = `${s.loginUrl ?? ''} ${s.instanceUrl ?? ''}`;
   if (
     /test\.salesforce\.com|\.sandbox\.my\.salesforce\.com|--\w+\.(sandbox\.)?my\.salesforce\.com/i.test(urls)
@@ -251,16 +264,26 @@ function connectionCard(m: PageModel): string {
 function healthCard(m: PageModel): string {
   const s = m.status;
   if (s.status === 'not_connected') return '';
-  const missing = new Set(s.permissions?.missing ?? []);
-  // Every permission the product needs, object by object, each with its tick.
+  const missing = s.permissions?.missing ?? [];
+  const fixOf = new Map((s.permissions?.details ?? []).map((d) => [d.name, d.fix]));
+  // Every object the product needs, with its tick; below, each missing permission by its name
+  // (`Task.create`, `EditTask`, `Event.Field__c.edit`) with the fix the status API gives.
+  const objectOf = (name: string) =>
+    name === 'EditEvent' ? 'Event' : name === 'EditTask' ? 'Task' : name.split('.')[0];
   const perms = Object.entries(REQUIRED_PERMISSIONS)
     .map(([object, actions]) => {
-      const lacking = actions.filter((a) => missing.has(`${object}.${a}`));
-      const label = `${esc(object)}: ${actions.map((a) => (lacking.includes(a) ? `<strong>${a} missing</strong>` : a)).join(', ')}`;
-      return lacking.length === 0
+      const gaps = missing.filter((n) => objectOf(n) === object);
+      const label = `${esc(object)}: ${actions.join(', ')}`;
+      return gaps.length === 0
         ? `<li data-id="permission" data-object="${esc(object)}">${tick(true, label)}</li>`
-        : `<li data-id="missing-permission" data-object="${esc(object)}">${tick(false, `${label}. ${esc(permissionFix(`${object}.${lacking.join('/')}`))}`)}</li>`;
+        : `<li data-id="permission-gap" data-object="${esc(object)}">${tick(false, `${label} — ${gaps.length} missing`)}</li>`;
     })
+    .join('');
+  const missingItems = missing
+    .map(
+      (name) =>
+        `<li data-id="missing-permission" data-permission="${esc(name)}" data-object="${esc(objectOf(name))}">${tick(false, `<strong>${esc(name)}</strong> missing`)}<div class="adm-fix" data-id="permission-fix">How to fix: grant ${esc(fixOf.get(name) ?? permissionFix(name))}.</div></li>`,
+    )
     .join('');
   const fields = s.packageFields;
   const fieldItems = fields
@@ -286,6 +309,13 @@ function healthCard(m: PageModel): string {
     ? `<p>API requests today: <strong data-id="api-usage">${usage.used.toLocaleString('en-US')} of ${usage.max.toLocaleString('en-US')}</strong> (${pct}%), as of ${esc(usage.at)}.</p>
        <div class="slds-progress-bar slds-progress-bar_large" role="progressbar" aria-label="API requests used today" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${pct}"><span class="slds-progress-bar__value" style="width:${pct}%"></span></div>`
     : '<p>API usage: not measured yet (it is read from Salesforce’s answers as meetings sync).</p>';
+  const budget = m.apiBudgetPercent ?? null;
+  const budgetBlock =
+    budget === null
+      ? ''
+      : usage && overBudget(usage, budget)
+        ? `<p class="slds-text-color_error" data-id="api-budget" data-paused="true" role="status"><strong>Paused by the API budget:</strong> ${budget}% of the daily allowance (${Math.floor((usage.max * budget) / 100).toLocaleString('en-US')} requests) is used, so Salescaling writes nothing for now. Meetings wait in the queue and sync once Salesforce shows room again (the allowance is raised, or the daily count frees up); change the budget under Settings.</p>`
+        : `<p data-id="api-budget" data-paused="false">Budget: Salescaling stops writing at ${budget}% of the daily allowance${usage ? ` (${Math.floor((usage.max * budget) / 100).toLocaleString('en-US')} requests)` : ''} and resumes when it frees up; change it under Settings.</p>`;
   const token =
     s.status === 'broken'
       ? `<li data-id="token-broken">${tick(false, `Token: broken — ${esc(brokenReasonText(s.brokenReason))}`)}</li>`
@@ -293,10 +323,10 @@ function healthCard(m: PageModel): string {
   const refresh = m.lastRefresh
     ? `<li data-id="last-refresh">Last refresh: ${esc(m.lastRefresh.at)} (${m.lastRefresh.outcome === 'ok' ? 'refreshed' : m.lastRefresh.outcome === 'dead' ? 'refused by Salesforce' : 'failed, will retry'})</li>`
     : '<li data-id="last-refresh">Last refresh: none since connecting</li>';
-  const body = `<h3 class="slds-text-title_caps slds-m-bottom_x-small">Permissions</h3><ul class="adm-list">${perms}</ul>
+  const body = `<h3 class="slds-text-title_caps slds-m-bottom_x-small">Permissions</h3><ul class="adm-list">${perms}</ul>${missingItems ? `<ul class="adm-list" data-id="missing-permissions" aria-label="Missing permissions">${missingItems}</ul>` : ''}
   <h3 class="slds-text-title_caps slds-m-vertical_x-small">Settings and package</h3><ul class="adm-list">${shared}${fieldItems}</ul>
   <h3 class="slds-text-title_caps slds-m-vertical_x-small">Connection</h3><ul class="adm-list">${token}${refresh}</ul>
-  <h3 class="slds-text-title_caps slds-m-vertical_x-small">API usage</h3>${usageBlock}
+  <h3 class="slds-text-title_caps slds-m-vertical_x-small">API usage</h3>${usageBlock}${budgetBlock}
   <p class="slds-text-body_small slds-m-top_x-small">Checked ${esc(s.checkedAt)}.</p>`;
   const recheck = `<form method="post" action="${PAGE_PATH}/recheck">${csrfField(m.csrf)}<button class="slds-button slds-button_neutral" type="submit" data-id="recheck">Check again</button></form>`;
   return card('Health', 'health', body, recheck);

@@ -221,6 +221,7 @@ export class ConnectService {
         missing: [...c.check.packageFieldsMissing],
         ...(c.check.packageFieldsMissing.length === 0 ? {} : { fix: PACKAGE_FIELDS_FIX }),
       },
+      isSandbox: c.check.isSandbox ?? null,
       apiUsage: c.apiUsage,
       lastSyncAt: c.lastSyncAt,
       connectedAt: c.connectedAt,

@@ -49,6 +49,8 @@ export const connectionStatusSchema = z.object({
     })
     .optional(),
   sharedActivities: z.boolean().optional(),
+  // Organization.IsSandbox as the org answered it at the last check (null: not known).
+  isSandbox: z.boolean().nullable().optional(),
   packageFields: z
     .object({
       installed: z.boolean(),

@@ -197,6 +197,13 @@ export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
     }
   }
 
+  // Sandbox or production, as the org itself says (not guessed from its URLs):
+  // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_organization.htm
+  const isSandbox = await conn.query<{ IsSandbox?: unknown }>('SELECT IsSandbox FROM Organization').then(
+    (r) => (typeof r.records[0]?.IsSandbox === 'boolean' ? r.records[0].IsSandbox : null),
+    () => null,
+  );
+
   return {
     check: {
       missingPermissions,
@@ -204,6 +211,7 @@ export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
       packageFieldsFound: found,
       packageFieldsMissing: missing,
       checkedAt: new Date().toISOString(),
+      isSandbox,
     },
     sharedActivities,
     packageFields,

@@ -123,7 +123,7 @@ export const apiBudgetSchema = z
       .max(100)
       .default(90)
       .describe(
-        'Stop writing once this share (percent) of the org’s daily API allowance is used (not applied yet).',
+        'Stop writing once this share (percent) of the org’s daily API allowance is used (as Salesforce last reported it); meetings wait in the queue and writing resumes when Salesforce’s /limits shows room again.',
       ),
   })
   .strict();

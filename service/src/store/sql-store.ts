@@ -482,6 +482,16 @@ export class SqlStore implements Store {
     return changed > 0;
   }
 
+  async deferMeeting(owner: string, key: MeetingKey, nextAttemptAt: number, now: number): Promise<boolean> {
+    const changed = await this.#db.run(
+      `UPDATE meetings SET state = 'queued', next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
+         updated_at = ?
+       WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
+      [nextAttemptAt, now, key.workspaceId, key.meetingId, owner],
+    );
+    return changed > 0;
+  }
+
   async failMeeting(
     owner: string,
     key: MeetingKey,

@@ -24,6 +24,8 @@ export interface OrgCheck {
   readonly packageFieldsFound: readonly string[];
   readonly packageFieldsMissing: readonly string[];
   readonly checkedAt: string;
+  /** `Organization.IsSandbox` as the org answered it (absent: checked before it was read; null: unreadable). */
+  readonly isSandbox?: boolean | null;
 }
 
 export interface ApiUsage {
@@ -180,6 +182,11 @@ export interface Store {
     nextAttemptAt: number,
     now: number,
   ): Promise<boolean>;
+  /**
+   * Puts a claimed meeting back in the queue untouched (no attempt counted, no error): the
+   * workspace is paused by its API budget and looks again at `nextAttemptAt`.
+   */
+  deferMeeting(owner: string, key: MeetingKey, nextAttemptAt: number, now: number): Promise<boolean>;
   /** Gives up on this version: `failed` with the reason and Salesforce's message. */
   failMeeting(owner: string, key: MeetingKey, reason: string, error: string, now: number): Promise<boolean>;
   /** Keeps a long sync's lease alive; false when it was lost. */

@@ -22,6 +22,7 @@ import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.
 import type { ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
 import type { OrgProfile, SyncInput, SyncOutcome, WrittenRecords } from '../sync/types.ts';
+import { budgetDecision, overBudget, readUsage } from './budget.ts';
 
 export type SyncMeetingFn = (
   conn: Connection,
@@ -52,6 +53,8 @@ export interface WorkerOptions {
   /** Attempts after which an error of unknown kind fails the meeting instead of retrying. */
   readonly maxUnknownAttempts?: number;
   readonly random?: () => number;
+  /** While a workspace is over its API budget, how often one `/limits` call looks for room. */
+  readonly budgetCheckMs?: number;
 }
 
 export interface BackoffOptions {
@@ -102,6 +105,10 @@ export class Worker {
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #kicked = false;
+  /** When `/limits` was last asked, per workspace (the API budget's pause). */
+  readonly #limitsCheckedAt = new Map<string, number>();
+  /** A `/limits` look under way, per workspace: meetings claimed meanwhile wait for its answer. */
+  readonly #limitsLook = new Map<string, Promise<number | null>>();
 
   constructor(options: WorkerOptions) {
     this.#o = options;
@@ -251,6 +258,11 @@ export class Worker {
     }
 
     const { settings } = await store.settings.get(m.workspaceId);
+    const pausedUntil = await this.#budgetPause(m.workspaceId, entry, settings.apiBudget.stopAtPercent, log);
+    if (pausedUntil !== null) {
+      await store.deferMeeting(this.#owner, key, pausedUntil, now());
+      return 'paused';
+    }
     const run = () => this.#o.syncMeeting(entry.conn, entry.record.profile, m.input, m.previous, settings);
     let outcome: SyncOutcome;
     try {
@@ -351,6 +363,65 @@ export class Worker {
         delay = Math.min(delay * 2, 5_000);
       }
     }
+  }
+
+  /**
+   * The API budget (worker/budget.ts): null to sync, or when to look again. Decided from the usage
+   * Salesforce last reported, so a paused workspace spends no call per meeting; only one `/limits`
+   * call per workspace per interval looks for room (a raised allowance, or the daily reset).
+   */
+  async #budgetPause(
+    workspaceId: string,
+    entry: ConnectionEntry,
+    stopAtPercent: number,
+    log: Logger,
+  ): Promise<number | null> {
+    const interval = this.#o.budgetCheckMs ?? 5 * 60_000;
+    const seen = (await this.#o.store.getConnection(workspaceId))?.apiUsage ?? null;
+    const now = Date.now();
+    // No await between the decision and noting the check: meetings of one workspace claimed
+    // together make one `/limits` call, not one each.
+    const d = budgetDecision({
+      usage: seen,
+      stopAtPercent,
+      lastCheckAt: this.#limitsCheckedAt.get(workspaceId) ?? null,
+      now,
+      checkIntervalMs: interval,
+    });
+    if (d.action === 'run') return null;
+    if (d.action === 'pause') return this.#limitsLook.get(workspaceId) ?? d.until;
+    this.#limitsCheckedAt.set(workspaceId, now);
+    const look = this.#lookForRoom(workspaceId, entry, stopAtPercent, now + interval, log).finally(() =>
+      this.#limitsLook.delete(workspaceId),
+    );
+    this.#limitsLook.set(workspaceId, look);
+    return look;
+  }
+
+  /** One `/limits` call: null when it shows room under the budget, else `pauseUntil`. */
+  async #lookForRoom(
+    workspaceId: string,
+    entry: ConnectionEntry,
+    stopAtPercent: number,
+    pauseUntil: number,
+    log: Logger,
+  ): Promise<number | null> {
+    let usage = null;
+    try {
+      usage = await readUsage(entry.conn);
+    } catch (err) {
+      // Salesforce may refuse even this call (an outage, or REQUEST_LIMIT_EXCEEDED): still paused.
+      log.warn({ error: describe(err) }, 'API budget: the usage could not be read; staying paused');
+    }
+    if (usage) {
+      await this.#o.store.recordApiUsage(workspaceId, { ...usage, at: new Date().toISOString() });
+      if (!overBudget(usage, stopAtPercent)) {
+        log.info({ used: usage.used, max: usage.max }, 'API budget: room again; resuming');
+        return null;
+      }
+    }
+    log.info({ used: usage?.used, max: usage?.max, stopAtPercent }, 'API budget reached; workspace paused');
+    return pauseUntil;
   }
 
   async #isBroken(workspaceId: string): Promise<boolean> {

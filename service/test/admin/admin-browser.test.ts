@@ -2,7 +2,8 @@
  * The admin page in a real browser (Chromium through playwright-core) against the service and the
  * local org: sign in by link, be refused then connect through the local org's login page, read the
  * health (a missing package field named, with its fix), find a failed meeting and resync it, run a
- * dry-run backfill and then a real one while the progress bar moves, disconnect after confirming.
+ * dry-run backfill and then a real one while the progress bar moves, change a setting (and be refused
+ * a stale one), disconnect after confirming.
  * With SCREENSHOTS_DIR set, each state is saved as admin-*.png (docs/images for the admin guide).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -186,6 +187,57 @@ describe('the admin page in Chromium', () => {
     expect([...seen].sort((a, b) => a - b)).toEqual(seen); // it only moves forward
     expect(await countPast()).toBe(n);
     await shot(page, 'backfill-done');
+
+    // --- change a setting: saved through the settings API's use-case; a stale form is refused ------
+    const settingsNow = async () =>
+      (await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/salesforce/settings')).body as {
+        version: number;
+        settings: { apiBudget: { stopAtPercent: number }; exclusions: { neverLinkDomains: string[] } };
+      };
+    await page.goto(`${stack.svc.url}/settings/integrations#settings`);
+    const budget = page.getByLabel('Stop writing at (% of the daily API allowance)');
+    await budget.fill('150');
+    await page.locator('[data-id="settings-save"]').click();
+    expect(
+      await page.locator('[data-id="field-error"][data-field="apiBudget.stopAtPercent"]').textContent(),
+    ).toMatch(/100/);
+    expect(await budget.getAttribute('aria-invalid')).toBe('true');
+    expect((await settingsNow()).version).toBe(0); // refused: nothing saved
+    await page.getByLabel('Stop writing at (% of the daily API allowance)').fill('80');
+    await page.getByLabel('Domains never linked (one per line)').fill('partner.example\nvendor.example');
+    // keyboard: from the last field, Tab then Enter on the Save button
+    await page.getByLabel('Stop writing at (% of the daily API allowance)').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.getAttribute("data-id")')).toBe('settings-save');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-id="banner"]').waitFor();
+    expect(await page.locator('[data-id="banner"]').textContent()).toContain('Settings saved');
+    const saved = await settingsNow();
+    expect(saved.version).toBe(1);
+    expect(saved.settings.apiBudget.stopAtPercent).toBe(80);
+    expect(saved.settings.exclusions.neverLinkDomains).toEqual(['partner.example', 'vendor.example']);
+    if (shots) {
+      await page.locator('#settings').scrollIntoViewIfNeeded();
+      await page.locator('#settings').screenshot({ path: join(shots, 'admin-settings.png') });
+    }
+    // someone saves through the API meanwhile: this page's form (version 1) is now stale
+    const put = await api(stack.svc.url, 'PUT', '/v1/workspaces/ws_1/salesforce/settings', {
+      version: 1,
+      settings: { ...saved.settings, apiBudget: { stopAtPercent: 60 } },
+    });
+    expect(put.status).toBe(200);
+    await page.getByLabel('Stop writing at (% of the daily API allowance)').fill('70');
+    await page.locator('[data-id="settings-save"]').click();
+    const conflict = page.locator('[data-id="settings-banner"]');
+    expect(await conflict.getAttribute('data-kind')).toBe('error');
+    expect(await conflict.textContent()).toContain('someone changed these settings meanwhile');
+    const after = await settingsNow();
+    expect(after.version).toBe(2);
+    expect(after.settings.apiBudget.stopAtPercent).toBe(60);
+    // the refused page shows the current settings, ready to change again
+    expect(await page.getByLabel('Stop writing at (% of the daily API allowance)').inputValue()).toBe('60');
+    // the API usage in Health is shown against that budget
+    expect(await page.locator('[data-id="api-budget"]').textContent()).toContain('60%');
 
     // --- narrow screen ------------------------------------------------------------------------------
     await page.setViewportSize({ width: 390, height: 844 });

@@ -1,82 +1,153 @@
 /**
- * Health names a missing permission, in Chromium. The local org grants its admin everything and has
- * no knob to take a permission away, so (as in contract/permissions-contract.test.ts) a stand-in
- * answers the describe calls the way Salesforce does for a narrower grant: Task not createable,
- * Opportunity not visible at all (404 NOT_FOUND).
+ * Health names each missing permission with its fix, in Chromium, against the real local org: the
+ * admin makes a copy of the integration permission set over REST with some grants taken out (two
+ * package fields read-only), assigns it to a new Standard User, and that user connects through the
+ * org's login page. The page must show what the status API says (`permissions.details`).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { connection } from '../support/fixtures.ts';
-import { api, startTestService, type TestService } from '../support/service.ts';
+import type { LocalOrg } from '../../../emulator/src/index.ts';
+import { api } from '../support/service.ts';
+import { orgAdminToken, orgQuery, startStack, type Stack } from '../support/stack.ts';
 import { launchBrowser } from './browser.ts';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
-const all = { createable: true, updateable: true, deletable: true, queryable: true };
+/** Grants taken out of the copy: these fields stay readable but not editable. */
+const READ_ONLY = ['Event.Salescaling_Attendees__c', 'Task.Salescaling_Recording_Url__c'];
+const COPY = 'Salescaling_Integration_Copy';
 
-describe('health with a missing permission, in Chromium', () => {
-  let server: Server;
-  let svc: TestService;
+async function adminPost(org: LocalOrg, object: string, body: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${org.url}/services/data/v66.0/sobjects/${object}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await orgAdminToken(org)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const out = (await res.json()) as { id?: string };
+  if (res.status !== 201 || !out.id)
+    throw new Error(`create ${object}: ${res.status} ${JSON.stringify(out)}`);
+  return out.id;
+}
+
+/** The integration permission set, copied field by field over REST, minus edit on READ_ONLY. */
+async function copyIntegrationSetMinus(org: LocalOrg): Promise<void> {
+  const [source] = await orgQuery<Record<string, unknown>>(
+    org,
+    "SELECT Id, PermissionsApiEnabled, PermissionsEditEvent, PermissionsEditTask FROM PermissionSet WHERE Name = 'Salescaling_Integration_User'",
+  );
+  const sourceId = String(source?.['Id']);
+  const copyId = await adminPost(org, 'PermissionSet', {
+    Name: COPY,
+    Label: 'Salescaling Integration (copy)',
+    PermissionsApiEnabled: source?.['PermissionsApiEnabled'],
+    PermissionsEditEvent: source?.['PermissionsEditEvent'],
+    PermissionsEditTask: source?.['PermissionsEditTask'],
+  });
+  const objects = await orgQuery<Record<string, unknown>>(
+    org,
+    `SELECT SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete FROM ObjectPermissions WHERE ParentId = '${sourceId}'`,
+  );
+  for (const { attributes: _, ...o } of objects)
+    await adminPost(org, 'ObjectPermissions', { ...o, ParentId: copyId });
+  const fields = await orgQuery<Record<string, unknown>>(
+    org,
+    `SELECT SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId = '${sourceId}'`,
+  );
+  expect(fields.map((f) => f['Field'])).toEqual(expect.arrayContaining(READ_ONLY));
+  for (const { attributes: _, ...f } of fields) {
+    const readOnly = READ_ONLY.includes(String(f['Field']));
+    await adminPost(org, 'FieldPermissions', {
+      ...f,
+      ...(readOnly ? { PermissionsEdit: false } : {}),
+      ParentId: copyId,
+    });
+  }
+}
+
+describe('health with a missing permission, in Chromium, against the local org', () => {
+  let stack: Stack;
   let browser: Browser;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const name = /\/sobjects\/(\w+)\/describe/.exec(req.url ?? '')?.[1];
-      if (!name || name === 'Opportunity') {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]),
-        );
-        return;
-      }
-      const fields =
-        name === 'EventRelation'
-          ? [{ name: 'Id' }, { name: 'IsParent' }, { name: 'IsWhat' }]
-          : [{ name: 'Id' }, { name: 'Subject' }];
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ name, ...all, ...(name === 'Task' ? { createable: false } : {}), fields }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    svc = await startTestService({}, { runWorker: false });
-    await svc.store.saveConnection({ ...connection('ws_1'), loginUrl: url, instanceUrl: url });
     browser = await launchBrowser();
+    stack = await startStack();
+    await copyIntegrationSetMinus(stack.org);
   });
   afterAll(async () => {
     await browser?.close();
-    await svc?.dispose();
-    await new Promise((resolve) => server?.close(resolve));
+    await stack?.dispose();
   });
 
-  test('when the admin presses Check again, then each missing permission is named with its fix', async () => {
+  test('when a Standard User with a narrower permission set connects, then each missing permission is named with its fix', async () => {
+    const user = await stack.org.createUser({ permissionSets: [COPY] });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const link = await api(svc.url, 'POST', '/v1/workspaces/ws_1/admin-links');
+    const link = await api(stack.svc.url, 'POST', '/v1/workspaces/ws_1/admin-links');
     await page.goto(String(link.body['url']));
-    await page.getByRole('button', { name: 'Check again' }).click();
-    expect(await page.locator('[data-id="banner"]').textContent()).toContain('Checked the org again');
-    const missing = page.locator('[data-id="missing-permission"]');
-    expect(await missing.evaluateAll((els) => els.map((e) => e.getAttribute('data-object')))).toEqual([
-      'Task',
-      'Opportunity',
-    ]);
-    expect(await page.locator('[data-id="missing-permission"][data-object="Task"]').textContent()).toMatch(
-      /create missing.*Salescaling Integration User/,
+    await page.locator('label[for="env-mydomain"]').click();
+    await page.getByLabel(/My Domain URL/).fill(stack.org.url);
+    await page.locator('[data-id="connect"]').click();
+    await page.getByLabel('Username').fill(user.username);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.locator('[data-id="banner"]').waitFor();
+    expect(await page.locator('[data-id="banner"]').getAttribute('data-kind')).toBe('success');
+
+    // the status API names exactly the grants taken out, each with its fix
+    const status = (await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/salesforce')).body;
+    expect((status['user'] as { id: string }).id).toBe(user.id);
+    const permissions = status['permissions'] as {
+      ok: boolean;
+      missing: string[];
+      details: { name: string; fix: string }[];
+    };
+    expect(permissions.ok).toBe(false);
+    expect([...permissions.missing].sort()).toEqual(READ_ONLY.map((f) => `${f}.edit`).sort());
+    // sandbox or production, as the org's Organization.IsSandbox says
+    expect(status['isSandbox']).toBe(false);
+    expect(await page.locator('[data-id="org"]').textContent()).toContain('(production)');
+
+    // the page shows the same names, in the same order, each with the same fix
+    const items = page.locator('[data-id="missing-permission"]');
+    expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-permission')))).toEqual(
+      permissions.missing,
     );
+    for (const d of permissions.details) {
+      const item = page.locator(`[data-id="missing-permission"][data-permission="${d.name}"]`);
+      expect(await item.locator('[data-id="permission-fix"]').textContent()).toBe(
+        `How to fix: grant ${d.fix}.`,
+      );
+      expect(d.fix).toContain('Salescaling Integration User');
+    }
+    // the objects those fields belong to carry a cross; the others a tick
     expect(
-      await page.locator('[data-id="missing-permission"][data-object="Opportunity"]').textContent(),
-    ).toContain('read missing');
-    expect(await page.locator('[data-id="permission"][data-object="Event"]').count()).toBe(1);
-    // the status API agrees: the page shows what the check stored
-    expect((await api(svc.url, 'GET', '/v1/workspaces/ws_1/salesforce')).body['permissions']).toEqual({
-      ok: false,
-      missing: ['Task.create', 'Opportunity.read'],
+      await page
+        .locator('[data-id="permission-gap"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-object'))),
+    ).toEqual(['Event', 'Task']);
+    expect(await page.locator('[data-id="permission"][data-object="Contact"]').count()).toBe(1);
+
+    // assigning the real permission set and pressing Check again clears them
+    const [assigned] = await orgQuery<{ Id: string }>(
+      stack.org,
+      "SELECT Id FROM PermissionSet WHERE Name = 'Salescaling_Integration_User'",
+    );
+    await adminPost(stack.org, 'PermissionSetAssignment', {
+      AssigneeId: user.id,
+      PermissionSetId: assigned?.Id,
     });
     const shots = process.env['SCREENSHOTS_DIR'];
     if (shots) {
       await page.locator('#health').scrollIntoViewIfNeeded();
       await page.locator('#health').screenshot({ path: join(shots, 'admin-health-missing-permission.png') });
     }
+    await page.getByRole('button', { name: 'Check again' }).click();
+    expect(await page.locator('[data-id="banner"]').textContent()).toContain('Checked the org again');
+    expect(await page.locator('[data-id="missing-permission"]').count()).toBe(0);
+    expect(
+      (await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/salesforce')).body['permissions'],
+    ).toMatchObject({
+      ok: true,
+      missing: [],
+    });
   });
 });

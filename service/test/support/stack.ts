@@ -172,7 +172,8 @@ export async function orgQuery<T = Record<string, unknown>>(org: LocalOrg, soql:
 }
 
 const adminTokens = new WeakMap<LocalOrg, string>();
-async function orgAdminToken(org: LocalOrg): Promise<string> {
+/** An access token of the org's admin (password grant), for tests that set the org up over REST. */
+export async function orgAdminToken(org: LocalOrg): Promise<string> {
   const cached = adminTokens.get(org);
   if (cached) return cached;
   const res = await fetch(`${org.url}/services/oauth2/token`, {

@@ -1,0 +1,81 @@
+/**
+ * The API budget (setting `apiBudget.stopAtPercent`): a workspace whose org has used that share of
+ * its daily API allowance stops writing as a whole, and resumes when Salesforce shows room again.
+ *
+ * The usage comes from what Salesforce last told us: the `Sforce-Limit-Info: api-usage=used/max`
+ * header on every REST answer
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm),
+ * or `DailyApiRequests {Max, Remaining}` from the `/limits` resource
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm).
+ * Deciding costs no call; while paused, one `/limits` call per workspace per interval looks for room.
+ */
+
+export interface ApiUsageSeen {
+  readonly used: number;
+  readonly max: number;
+}
+
+/** At or over the budget: `used / max >= stopAtPercent / 100` (integers, no rounding drift). */
+export function overBudget(usage: ApiUsageSeen | null | undefined, stopAtPercent: number): boolean {
+  if (!usage || !(usage.max > 0)) return false; // never measured: nothing tells us to stop
+  return usage.used * 100 >= usage.max * stopAtPercent;
+}
+
+export type BudgetDecision =
+  /** Under budget: sync. */
+  | { readonly action: 'run' }
+  /** Over budget by the last-seen figure and no recent look: ask `/limits` once, then decide again. */
+  | { readonly action: 'check' }
+  /** Over budget and looked recently: leave the workspace's meetings queued until `until`. */
+  | { readonly action: 'pause'; readonly until: number };
+
+export interface BudgetInput {
+  readonly usage: ApiUsageSeen | null | undefined;
+  readonly stopAtPercent: number;
+  /** When `/limits` was last asked for this workspace (null: not since this process started). */
+  readonly lastCheckAt: number | null;
+  readonly now: number;
+  readonly checkIntervalMs: number;
+}
+
+export function budgetDecision(i: BudgetInput): BudgetDecision {
+  if (!overBudget(i.usage, i.stopAtPercent)) return { action: 'run' };
+  if (i.lastCheckAt === null || i.now - i.lastCheckAt >= i.checkIntervalMs) return { action: 'check' };
+  return { action: 'pause', until: i.lastCheckAt + i.checkIntervalMs };
+}
+
+/** `/limits`' answer → usage (null when it lacks DailyApiRequests). */
+export function usageFromLimits(limits: unknown): ApiUsageSeen | null {
+  const d = (limits as Record<string, { Max?: unknown; Remaining?: unknown } | undefined> | null)?.[
+    'DailyApiRequests'
+  ];
+  if (!d || typeof d.Max !== 'number' || typeof d.Remaining !== 'number') return null;
+  return { used: Math.max(0, d.Max - d.Remaining), max: d.Max };
+}
+
+/** The little of a jsforce Connection that reading the usage needs. */
+export interface UsageSource {
+  limits(): Promise<unknown>;
+  request(url: string): Promise<unknown>;
+  readonly version: string;
+  readonly limitInfo?: { apiUsage?: { used: number; limit: number } };
+}
+
+/**
+ * The org's usage now, for a paused workspace: `/limits` first. That resource is documented for
+ * users with "View Setup and Configuration", which the integration user need not have
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm);
+ * refused, one GET of the version's resource list reads the same figure from its `Sforce-Limit-Info`
+ * header. Over the allowance itself (REQUEST_LIMIT_EXCEEDED) there is nothing more to ask: null.
+ */
+export async function readUsage(conn: UsageSource): Promise<ApiUsageSeen | null> {
+  try {
+    const fromLimits = usageFromLimits(await conn.limits());
+    if (fromLimits) return fromLimits;
+  } catch (err) {
+    if ((err as { errorCode?: unknown }).errorCode === 'REQUEST_LIMIT_EXCEEDED') return null;
+  }
+  await conn.request(`/services/data/v${conn.version}/`);
+  const header = conn.limitInfo?.apiUsage;
+  return header ? { used: header.used, max: header.limit } : null;
+}
