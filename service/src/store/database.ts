@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import pg from 'pg';
 
 export type Param = string | number | null;
@@ -27,6 +27,8 @@ export function sqlitePath(url: string): string {
   return rest === ':memory:' ? rest : resolve(rest);
 }
 
+const MAX_CACHED_STATEMENTS = 256;
+
 export function openSqlite(url: string): Database {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -42,11 +44,23 @@ export function openSqlite(url: string): Database {
     chain = next.catch(() => undefined);
     return next;
   };
+  // Prepared once and reused: preparing took a visible share of the webhook's profile. The store's
+  // statements are a fixed set of strings; the bound only guards against a caller building SQL.
+  const statements = new Map<string, StatementSync>();
+  const prepare = (sql: string): StatementSync => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
   const direct: Sql = {
     all: async <T>(sql: string, params: readonly Param[] = []) =>
-      db.prepare(sql).all(...(params as SQLInputValue[])) as T[],
+      prepare(sql).all(...(params as SQLInputValue[])) as T[],
     run: async (sql: string, params: readonly Param[] = []) =>
-      Number(db.prepare(sql).run(...(params as SQLInputValue[])).changes),
+      Number(prepare(sql).run(...(params as SQLInputValue[])).changes),
   };
   let open = true;
   return {
