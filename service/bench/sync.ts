@@ -119,6 +119,8 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
       WEBHOOK_SECRET: secrets.webhookSecret,
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'info',
+      // e.g. SERVICE_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 to look inside the service's memory
+      ...(process.env['SERVICE_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['SERVICE_NODE_OPTIONS'] } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
