@@ -106,24 +106,33 @@ async function control(org: OrgDetails, path: string, method = 'GET'): Promise<R
 /** The service as `npm start` runs it, in its own process, so its memory is its own. */
 async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<ServiceProcess> {
   const root = process.cwd();
-  const child = spawn(join(root, 'node_modules', '.bin', 'node'), [join(root, 'service', 'src', 'main.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'salescaling.db')}`,
-      SALESFORCE_CLIENT_ID: secrets.clientId,
-      SALESFORCE_CLIENT_SECRET: secrets.clientSecret,
-      SALESCALING_API_TOKEN: secrets.apiToken,
-      WEBHOOK_SECRET: secrets.webhookSecret,
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'info',
-      // e.g. SERVICE_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 to look inside the service's memory
-      ...(process.env['SERVICE_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['SERVICE_NODE_OPTIONS'] } : {}),
+  // The V8 flags `npm start` gives the service (package.json), so the memory measured is the shipped one.
+  const start = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start;
+  const flags = start.split(/\s+/).filter((a) => a.startsWith('--'));
+  const child = spawn(
+    join(root, 'node_modules', '.bin', 'node'),
+    [...flags, join(root, 'service', 'src', 'main.ts')],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${join(dir, 'salescaling.db')}`,
+        SALESFORCE_CLIENT_ID: secrets.clientId,
+        SALESFORCE_CLIENT_SECRET: secrets.clientSecret,
+        SALESCALING_API_TOKEN: secrets.apiToken,
+        WEBHOOK_SECRET: secrets.webhookSecret,
+        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        LOG_LEVEL: 'info',
+        // e.g. SERVICE_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 to look inside the service's memory
+        ...(process.env['SERVICE_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['SERVICE_NODE_OPTIONS'] } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child.stdout!.resume(); // its log lines, read and dropped as a log shipper would
   const url = await new Promise<string>((resolve, reject) => {
     let err = '';
