@@ -338,51 +338,49 @@ export class SqlStore implements Store {
   }
 
   async #accept(q: Sql, e: IncomingEvent, now: number): Promise<AcceptResult> {
-    {
-      const inserted = await q.run(
-        'INSERT INTO events (event_id, workspace_id, meeting_id, type, version, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING',
-        [e.eventId, e.workspaceId, e.meetingId, e.type, e.version, now],
-      );
-      if (inserted === 0) return 'duplicate';
+    const inserted = await q.run(
+      'INSERT INTO events (event_id, workspace_id, meeting_id, type, version, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING',
+      [e.eventId, e.workspaceId, e.meetingId, e.type, e.version, now],
+    );
+    if (inserted === 0) return 'duplicate';
 
-      const waiting = await this.#waitingReason(q, e.workspaceId);
-      const state: MeetingState = waiting ? 'failed' : 'queued';
-      const input = JSON.stringify(e.input);
-      const created = await q.run(
-        `INSERT INTO meetings (workspace_id, meeting_id, version, input_json, state, reason, attempts, next_attempt_at,
-           created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (workspace_id, meeting_id) DO NOTHING`,
-        [e.workspaceId, e.meetingId, e.version, input, state, waiting, now, now, now],
-      );
-      if (created > 0) return 'accepted';
+    const waiting = await this.#waitingReason(q, e.workspaceId);
+    const state: MeetingState = waiting ? 'failed' : 'queued';
+    const input = JSON.stringify(e.input);
+    const created = await q.run(
+      `INSERT INTO meetings (workspace_id, meeting_id, version, input_json, state, reason, attempts, next_attempt_at,
+         created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT (workspace_id, meeting_id) DO NOTHING`,
+      [e.workspaceId, e.meetingId, e.version, input, state, waiting, now, now, now],
+    );
+    if (created > 0) return 'accepted';
 
-      const lock = this.#db.engine === 'postgres' ? ' FOR UPDATE' : '';
-      const [current] = await q.all<{ version: number; state: MeetingState; input_json: string }>(
-        `SELECT version, state, input_json FROM meetings WHERE workspace_id = ? AND meeting_id = ?${lock}`,
-        [e.workspaceId, e.meetingId],
+    const lock = this.#db.engine === 'postgres' ? ' FOR UPDATE' : '';
+    const [current] = await q.all<{ version: number; state: MeetingState; input_json: string }>(
+      `SELECT version, state, input_json FROM meetings WHERE workspace_id = ? AND meeting_id = ?${lock}`,
+      [e.workspaceId, e.meetingId],
+    );
+    if (!current) return 'accepted';
+    const currentKind = (JSON.parse(current.input_json) as SyncInput).kind;
+    // A delete may carry the version it deletes; any other event must be strictly newer.
+    const newer =
+      e.version > Number(current.version) ||
+      (e.input.kind === 'delete' && currentKind !== 'delete' && e.version === Number(current.version));
+    if (!newer) return 'accepted';
+    if (current.state === 'syncing') {
+      // The worker holding the lease sees the newer version when it completes and queues it again.
+      await q.run(
+        'UPDATE meetings SET version = ?, input_json = ?, updated_at = ? WHERE workspace_id = ? AND meeting_id = ?',
+        [e.version, input, now, e.workspaceId, e.meetingId],
       );
-      if (!current) return 'accepted';
-      const currentKind = (JSON.parse(current.input_json) as SyncInput).kind;
-      // A delete may carry the version it deletes; any other event must be strictly newer.
-      const newer =
-        e.version > Number(current.version) ||
-        (e.input.kind === 'delete' && currentKind !== 'delete' && e.version === Number(current.version));
-      if (!newer) return 'accepted';
-      if (current.state === 'syncing') {
-        // The worker holding the lease sees the newer version when it completes and queues it again.
-        await q.run(
-          'UPDATE meetings SET version = ?, input_json = ?, updated_at = ? WHERE workspace_id = ? AND meeting_id = ?',
-          [e.version, input, now, e.workspaceId, e.meetingId],
-        );
-      } else {
-        await q.run(
-          `UPDATE meetings SET version = ?, input_json = ?, state = ?, reason = ?, attempts = 0, last_error = NULL,
-             next_attempt_at = ?, updated_at = ? WHERE workspace_id = ? AND meeting_id = ?`,
-          [e.version, input, state, waiting, now, now, e.workspaceId, e.meetingId],
-        );
-      }
-      return 'accepted';
+    } else {
+      await q.run(
+        `UPDATE meetings SET version = ?, input_json = ?, state = ?, reason = ?, attempts = 0, last_error = NULL,
+           next_attempt_at = ?, updated_at = ? WHERE workspace_id = ? AND meeting_id = ?`,
+        [e.version, input, state, waiting, now, now, e.workspaceId, e.meetingId],
+      );
     }
+    return 'accepted';
   }
 
   async #waitingReason(q: Sql, workspaceId: string): Promise<string | null> {
