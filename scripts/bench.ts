@@ -11,6 +11,8 @@ import { findProjectRoot } from './lib/project-root.ts';
 const RUNS: readonly (readonly string[])[] = [
   ['emulator/bench/reads.ts', '--seconds', '5'],
   ['emulator/bench/reads.ts', '--seconds', '5', '--kind', 'query'],
+  ['emulator/bench/reads.ts', '--seconds', '5', '--kind', 'indexed'],
+  ['service/bench/ingest.ts', '--seconds', '5'],
   ['service/bench/sync.ts'],
 ];
 

@@ -6,7 +6,9 @@
  */
 import { IdFactory, to18 } from '../ids.ts';
 import type { QueryDataSource } from '../query/data-source.ts';
-import type { FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
+import { kindOf, normalize, type Kind } from '../query/filter.ts';
+import { RecordResolver } from '../query/schema-paths.ts';
+import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 
 export type MutableRecord = Record<string, FieldValue>;
 
@@ -22,6 +24,13 @@ type UndoEntry =
   | { kind: 'put'; objectName: string; id: string; previous: MutableRecord | undefined }
   | { kind: 'blob'; id: string; previous: string | undefined };
 
+/** One field's index: the filter-normalized value → the ids of the rows holding it. */
+interface FieldIndex {
+  readonly field: string;
+  readonly kind: Kind;
+  readonly ids: Map<string, Set<string>>;
+}
+
 /** Views computed from other tables rather than stored (their rows are derived, read-only). */
 export type ViewFn = (store: Store, includeDeleted: boolean) => Iterable<StoredRecord>;
 
@@ -33,6 +42,11 @@ export class Store implements QueryDataSource {
   readonly #views = new Map<string, ViewFn>();
   readonly #blobs = new Map<string, string>();
   readonly #aliases = new Map<string, { as: string; project: (r: StoredRecord) => StoredRecord }>();
+  /** table → field name → index, built on a field's first indexed look-up and kept up to date after. */
+  readonly #fieldIndexes = new Map<string, Map<string, FieldIndex>>();
+  /** When each stored row entered its table: candidates from an index are returned in scan order. */
+  readonly #position = new Map<string, number>();
+  #nextPosition = 0;
   #journal: UndoEntry[] | undefined;
   #userId = '';
   /** Bumped whenever a row that decides permissions changes (users, permission sets and their rows). */
@@ -137,10 +151,71 @@ export class Store implements QueryDataSource {
   put(objectName: string, record: MutableRecord): void {
     const id = record.Id as string;
     const table = this.table(objectName);
-    this.#journal?.push({ kind: 'put', objectName, id, previous: table.get(id) });
+    const previous = table.get(id);
+    this.#journal?.push({ kind: 'put', objectName, id, previous });
+    this.#reindex(objectName, id, previous, record);
     if (SECURITY_TABLES.has(objectName)) this.securityVersion++;
     table.set(id, record);
     this.#index.set(id, objectName);
+  }
+
+  /**
+   * Rows whose field equals one of the (filter-normalized) keys, for the fields Salesforce indexes:
+   * Id, Name, Email, lookups and master-details, External ID and unique fields
+   * (https://developer.salesforce.com/docs/platform/salesforce-large-data-volumes-bp/guide/ldv-deployments-infrastructure-indexes.html).
+   * Undefined for any other field or a view: the query engine then scans.
+   */
+  indexed(
+    objectName: string,
+    field: string,
+    keys: readonly string[],
+    options: { includeDeleted: boolean },
+  ): StoredRecord[] | undefined {
+    const schema = this.schema(objectName);
+    if (!schema || this.#views.has(schema.name)) return undefined;
+    const fieldSchema = schema.fields.find((f) => f.name.toLowerCase() === field.toLowerCase());
+    if (!fieldSchema || !isIndexed(fieldSchema)) return undefined;
+    const index = this.#fieldIndex(schema.name, fieldSchema);
+    const table = this.table(schema.name);
+    const ids = new Set<string>();
+    for (const key of keys) for (const id of index.ids.get(key) ?? []) ids.add(id);
+    const rows: MutableRecord[] = [];
+    for (const id of ids) {
+      const r = table.get(id);
+      if (r && (options.includeDeleted || r.IsDeleted !== true)) rows.push(r);
+    }
+    const at = (r: MutableRecord) => this.#position.get(r.Id as string) ?? 0;
+    return rows.sort((a, b) => at(a) - at(b));
+  }
+
+  #fieldIndex(tableName: string, field: FieldSchema): FieldIndex {
+    let byField = this.#fieldIndexes.get(tableName);
+    if (!byField) {
+      byField = new Map();
+      this.#fieldIndexes.set(tableName, byField);
+    }
+    let index = byField.get(field.name);
+    if (!index) {
+      index = { field: field.name, kind: kindOf(field.type), ids: new Map() };
+      for (const [id, r] of this.table(tableName)) indexAdd(index, tableName, id, r);
+      byField.set(field.name, index);
+    }
+    return index;
+  }
+
+  /** Keeps the field indexes and scan positions of a table right as a row changes. */
+  #reindex(
+    tableName: string,
+    id: string,
+    before: MutableRecord | undefined,
+    after: MutableRecord | undefined,
+  ): void {
+    if (before === undefined && after !== undefined) this.#position.set(id, this.#nextPosition++);
+    if (after === undefined) this.#position.delete(id);
+    for (const index of this.#fieldIndexes.get(tableName)?.values() ?? []) {
+      if (before) indexRemove(index, tableName, id, before);
+      if (after) indexAdd(index, tableName, id, after);
+    }
   }
 
   blob(id: string): string | undefined {
@@ -181,6 +256,7 @@ export class Store implements QueryDataSource {
         continue;
       }
       const table = this.table(e.objectName);
+      this.#reindex(e.objectName, e.id, table.get(e.id), e.previous);
       if (e.previous === undefined) {
         table.delete(e.id);
         this.#index.delete(e.id);
@@ -200,8 +276,11 @@ export class Store implements QueryDataSource {
     for (const [name, rows] of Object.entries(data.tables)) {
       const t = this.table(name);
       t.clear();
+      // Rebuilt on the next look-up from what is loaded.
+      this.#fieldIndexes.delete(name);
       for (const r of rows) {
         const id = r.Id as string;
+        this.#position.set(id, this.#nextPosition++);
         t.set(id, r);
         this.#index.set(id, name);
         this.ids.observe(id);
@@ -209,4 +288,45 @@ export class Store implements QueryDataSource {
     }
     for (const [id, v] of Object.entries(data.blobs ?? {})) this.#blobs.set(id, v);
   }
+}
+
+function isIndexed(f: FieldSchema): boolean {
+  const kind = kindOf(f.type);
+  if (kind !== 'text' && kind !== 'id') return false;
+  return (
+    f.type === 'id' ||
+    f.type === 'reference' ||
+    f.type === 'email' ||
+    f.externalId === true ||
+    f.unique === true ||
+    f.nameField === true
+  );
+}
+
+/** The row's value as a filter compares it (the same reader and normalization as the WHERE). */
+function indexKey(index: FieldIndex, tableName: string, r: MutableRecord): string | undefined {
+  const key = normalize(
+    index.kind,
+    RecordResolver.read({ objectName: tableName, record: r }, index.field, false),
+  );
+  return typeof key === 'string' ? key : undefined;
+}
+
+function indexAdd(index: FieldIndex, tableName: string, id: string, r: MutableRecord): void {
+  const key = indexKey(index, tableName, r);
+  if (key === undefined) return;
+  let ids = index.ids.get(key);
+  if (!ids) {
+    ids = new Set();
+    index.ids.set(key, ids);
+  }
+  ids.add(id);
+}
+
+function indexRemove(index: FieldIndex, tableName: string, id: string, r: MutableRecord): void {
+  const key = indexKey(index, tableName, r);
+  if (key === undefined) return;
+  const ids = index.ids.get(key);
+  ids?.delete(id);
+  if (ids?.size === 0) index.ids.delete(key);
 }

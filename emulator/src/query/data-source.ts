@@ -10,6 +10,17 @@ export interface QueryDataSource {
   schema(objectName: string): ObjectSchema | undefined;
   /** Every record of the object; deleted ones (IsDeleted true, in the recycle bin) only when asked. */
   records(objectName: string, options: { includeDeleted: boolean }): Iterable<StoredRecord>;
+  /**
+   * Optional: the rows of an object whose `field` equals one of `keys` (values already normalized as
+   * filters compare them: text upper-cased, ids at 18 characters), in the order `records` yields
+   * them; undefined when the field has no index, and the engine scans instead.
+   */
+  indexed?(
+    objectName: string,
+    field: string,
+    keys: readonly string[],
+    options: { includeDeleted: boolean },
+  ): StoredRecord[] | undefined;
   /** A record by its 15- or 18-character id, with its object's name; deleted records included. */
   byId(id: string): { objectName: string; record: StoredRecord } | undefined;
   /** The running user's id (for `OwnerId = :userId`-style filters the engine may need). */

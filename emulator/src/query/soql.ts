@@ -816,7 +816,11 @@ export function compileRows(
 
 /**
  * When WHERE pins Id to literal ids (`Id = '…'`, `Id IN (…)`, alone or ANDed), the rows are read by id
- * instead of scanning the object; the whole WHERE still applies to them.
+ * instead of scanning the object; likewise for an equality or IN on a field the data source indexes
+ * (Email, lookups, External ID and unique fields, as Salesforce indexes them:
+ * https://developer.salesforce.com/docs/platform/salesforce-large-data-volumes-bp/guide/ldv-deployments-infrastructure-indexes.html).
+ * The candidates come in scan order and the whole WHERE still applies to them, so the answer is the
+ * scan's; anything else (OR, NOT, null, '', a path through a relationship) scans.
  */
 function idCandidates(
   run: Run,
@@ -832,13 +836,20 @@ function idCandidates(
         ? tree.items.flatMap((i) => (i.kind === 'cond' ? [i.cond] : []))
         : [];
   const alias = query.sObjectAlias?.toLowerCase();
+  let byField: (() => Located[] | undefined) | undefined;
   for (const c of conds) {
-    const field = c.field?.toLowerCase();
-    const isId = field === 'id' || (alias !== undefined && field === `${alias}.id`);
-    if (!isId || c.valueQuery || (c.operator !== '=' && c.operator.toUpperCase() !== 'IN')) continue;
+    let field = c.field?.toLowerCase();
+    if (field !== undefined && alias !== undefined && field.startsWith(`${alias}.`))
+      field = field.slice(alias.length + 1);
+    if (!field || field.includes('.') || c.valueQuery || c.fn) continue;
+    if (c.operator !== '=' && c.operator.toUpperCase() !== 'IN') continue;
     const values = Array.isArray(c.value) ? c.value : c.value === undefined ? [] : [c.value];
     const types = Array.isArray(c.literalType) ? c.literalType : [c.literalType];
     if (values.length === 0 || types.some((t) => t !== 'STRING')) continue;
+    if (field !== 'id') {
+      byField ??= fieldCandidates(run, schema, field, values);
+      continue;
+    }
     const ids: string[] = [];
     for (const v of values) {
       let id: string | undefined;
@@ -864,7 +875,40 @@ function idCandidates(
       return out.sort((a, b) => (String(a.record['Id']) < String(b.record['Id']) ? -1 : 1));
     };
   }
-  return undefined;
+  return byField;
+}
+
+/** The rows an index gives for `field = …`/`field IN (…)`, or undefined to scan. */
+function fieldCandidates(
+  run: Run,
+  schema: ObjectSchema,
+  fieldLower: string,
+  values: readonly string[],
+): (() => Located[] | undefined) | undefined {
+  if (!run.ds.indexed) return undefined;
+  const field = schema.fields.find((f) => f.name.toLowerCase() === fieldLower);
+  if (!field) return undefined;
+  const kind = kindOf(field.type);
+  if (kind !== 'text' && kind !== 'id') return undefined;
+  const keys: string[] = [];
+  for (const v of values) {
+    let key: ReturnType<typeof normalize>;
+    try {
+      key = normalize(kind, stringValue(v));
+    } catch {
+      return undefined;
+    }
+    // '' and null match the rows without a value, which no index holds.
+    if (typeof key !== 'string') return undefined;
+    keys.push(key);
+  }
+  return () =>
+    run.ds
+      .indexed?.(schema.name, field.name, keys, { includeDeleted: run.includeDeleted })
+      ?.map((record) => ({
+        objectName: schema.name,
+        record,
+      }));
 }
 
 function* locatedRows(records: Iterable<StoredRecord>, objectName: string): Iterable<Located> {

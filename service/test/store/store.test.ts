@@ -67,6 +67,52 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
     expect(claimed?.input.kind === 'upsert' && claimed.input.meeting.title).toBe('v3');
   });
 
+  it('when many events arrive at once, then each gets the answer and the store the rows of one-at-a-time accepts', async () => {
+    await store.saveConnection(connection());
+    // Concurrent accepts share one commit on the embedded engine: ordering rules must hold inside it.
+    const results = await Promise.all([
+      store.acceptEvent(incoming(meeting({ version: 1, title: 'v1' })), now),
+      store.acceptEvent(incoming(meeting({ version: 3, title: 'v3' })), now),
+      store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now),
+      store.acceptEvent(incoming(meeting({ version: 1, title: 'v1 replayed' })), now),
+      store.acceptEvent(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now),
+      store.acceptEvent(incoming(meeting({ id: 'mtg_2', title: 'other' }), 'evt_2', 'ws_unknown'), now),
+    ]);
+    expect(results).toEqual(['accepted', 'accepted', 'accepted', 'duplicate', 'accepted', 'accepted']);
+    const events = await raw('SELECT event_id FROM events ORDER BY event_id');
+    expect(events.map((r) => r['event_id'])).toEqual([
+      'evt_2',
+      'evt_mtg_1_1',
+      'evt_mtg_1_2',
+      'evt_mtg_1_3',
+      'evt_other',
+    ]);
+    const [claimed] = await store.claimMeetings('w1', 10, 60_000, now);
+    expect(claimed?.version).toBe(3);
+    expect(claimed?.input.kind === 'upsert' && claimed.input.meeting.title).toBe('v3');
+    expect(await store.getMeeting('ws_unknown', 'mtg_2')).toMatchObject({
+      state: 'failed',
+      reason: 'not_connected',
+    });
+  });
+
+  it('when one of several concurrent accepts fails, then it alone is refused and leaves nothing behind', async () => {
+    await store.saveConnection(connection());
+    const unstorable = incoming(meeting({ id: 'mtg_bad' }));
+    // JSON.stringify throws on a BigInt: the accept fails after its event row was written.
+    (unstorable.input as { meeting: Record<string, unknown> }).meeting['extra'] = 1n;
+    const results = await Promise.allSettled([
+      store.acceptEvent(incoming(meeting({ id: 'mtg_a' })), now),
+      store.acceptEvent(unstorable, now),
+      store.acceptEvent(incoming(meeting({ id: 'mtg_b' })), now),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const events = await raw('SELECT event_id FROM events ORDER BY event_id');
+    expect(events.map((r) => r['event_id'])).toEqual(['evt_mtg_a_1', 'evt_mtg_b_1']);
+    expect(await store.getMeeting('ws_1', 'mtg_bad')).toBeNull();
+    expect(await store.getMeeting('ws_1', 'mtg_b')).toMatchObject({ state: 'queued' });
+  });
+
   it('when the workspace is not connected, then the meeting waits as failed/not_connected until it connects', async () => {
     await store.acceptEvent(incoming(meeting()), now);
     expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
