@@ -21,7 +21,7 @@ import { meetingMarker } from '../plan/marker.ts';
 import { planMeeting, versionFromDescription } from '../plan/meeting-plan.ts';
 import { CallCounter, createdId, graph } from '../salesforce/composite.ts';
 import type { Connection } from '../salesforce/connection.ts';
-import { SalesforceError, classifySalesforceError } from '../salesforce/errors.ts';
+import { SalesforceError, classifySalesforceError, isUnanswered } from '../salesforce/errors.ts';
 import type { FoundActivity } from '../salesforce/lookups.ts';
 import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';
 import { lookUpRuleRecords } from '../salesforce/rule-lookups.ts';
@@ -78,11 +78,6 @@ const idOf = (s: State): string | null => (s.kind === 'absent' ? null : s.id);
 /** Errors of the fence are the shell's (lease, database), not Salesforce's: passed on as they are. */
 function classify(err: unknown): unknown {
   return err instanceof WriteFenceError ? err : classifySalesforceError(err);
-}
-
-/** Salesforce answered the call (an HTTP status): the write ran, or was refused, and cannot land later. */
-function answered(err: unknown): boolean {
-  return err instanceof SalesforceError && err.statusCode !== undefined;
 }
 
 export async function syncMeeting(
@@ -151,7 +146,7 @@ async function upsertMeeting(
       responses = await graph(conn, counter, 'meeting', nodes);
     } catch (err) {
       // Refused with an answer: nothing can land later. No answer (timeout, network): keep the mark.
-      if (answered(err)) await fence?.answered();
+      if (!isUnanswered(err)) await fence?.answered();
       throw err;
     }
     return outcome(

@@ -8,6 +8,7 @@
  * and meeting ids differing only in case are two meetings, each updated on its own records.
  */
 import type { Meeting } from '../../src/meetings/schema.ts';
+import { SalesforceError, classifySalesforceError, isUnanswered } from '../../src/salesforce/errors.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { WriteFenceError, type CreateFence } from '../../src/sync/types.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings/association-settings.ts';
@@ -207,5 +208,32 @@ describe('exactly once without a unique meeting id', () => {
     expect(upperEvents.map((e) => e.Subject)).toEqual([expect.stringContaining('Upper again')]);
     expect(await rows('Task', 'mtg_under_X')).toHaveLength(1);
     expect(await rows('Task', 'MTG_UNDER_X')).toHaveLength(1);
+  });
+});
+
+describe('which failed creates may still land', () => {
+  it('when the call timed out or the network failed, then it is unanswered; any answer from Salesforce is not', () => {
+    const timeout = new SalesforceError(
+      'transient',
+      'REQUEST_TIMEOUT',
+      'Salesforce did not answer within 60 s',
+    );
+    expect(isUnanswered(timeout)).toBe(true);
+    const reset = classifySalesforceError(
+      Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }),
+    );
+    expect(isUnanswered(reset)).toBe(true);
+    for (const answered of [
+      classifySalesforceError({
+        errorCode: 'UNABLE_TO_LOCK_ROW',
+        message: 'unable to obtain exclusive access',
+      }),
+      classifySalesforceError({ errorCode: 'ERROR_HTTP_503', message: 'Service Unavailable' }),
+      classifySalesforceError({ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'limit' }),
+      classifySalesforceError({ errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Where?' }),
+      new SalesforceError('transient', 'GRAPH_INCOMPLETE', 'graph meeting did not report every node'),
+    ]) {
+      expect(isUnanswered(answered)).toBe(false);
+    }
   });
 });
