@@ -8,7 +8,9 @@ import { loadConfig } from '../../src/config.ts';
 import { SalesforceError } from '../../src/salesforce/errors.ts';
 import type { SyncOutcome } from '../../src/sync/types.ts';
 import type { SyncMeetingFn } from '../../src/worker/worker.ts';
-import { connection, meeting, processedEvent } from '../support/fixtures.ts';
+import type { Store } from '../../src/store/types.ts';
+import { engines } from '../support/engines.ts';
+import { connection, incoming, meeting, processedEvent } from '../support/fixtures.ts';
 import { api, sendWebhook, startTestService, testEnv, type TestService } from '../support/service.ts';
 
 jest.setTimeout(60_000);
@@ -137,3 +139,59 @@ describe('write settle configuration', () => {
     }
   });
 });
+
+describe.each(engines.map((e) => [e.name, e] as const))(
+  'the create mark in the store on %s',
+  (_name, engine) => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    const t0 = Date.now();
+    const key = { workspaceId: 'ws_1', meetingId: 'm_mark' };
+    beforeEach(async () => {
+      ({ store, dispose } = await engine.open());
+      await store.saveConnection(connection('ws_1'));
+      await store.acceptEvent(incoming(meeting({ id: 'm_mark' })), t0);
+    });
+    afterEach(() => dispose());
+
+    it('when a create is marked and the attempt ends without an outcome, then the next claim carries the mark until an outcome is stored', async () => {
+      const [first] = await store.claimMeetings('w1', 1, 60_000, t0);
+      expect(first).toMatchObject({ meetingId: 'm_mark', createStartedAt: null });
+      // only the lease holder can mark
+      expect(await store.markCreateStarted('intruder', key, t0 + 5)).toBe(false);
+      expect(await store.markCreateStarted('w1', key, t0 + 10)).toBe(true);
+      await store.retryMeeting('w1', key, 'timed out', t0 + 20, t0 + 15);
+      const [second] = await store.claimMeetings('w2', 1, 60_000, t0 + 30);
+      expect(second).toMatchObject({ createStartedAt: t0 + 10 });
+      // put back without counting an attempt
+      expect(await store.deferMeeting('w2', key, t0 + 5_000, 'waiting to settle', t0 + 31)).toBe(true);
+      expect(await store.claimMeetings('w2', 1, 60_000, t0 + 4_999)).toEqual([]);
+      expect(await store.getMeeting('ws_1', 'm_mark')).toMatchObject({
+        state: 'queued',
+        attempts: 1,
+        lastError: 'waiting to settle',
+      });
+      const [third] = await store.claimMeetings('w3', 1, 60_000, t0 + 5_000);
+      expect(third).toMatchObject({ createStartedAt: t0 + 10, attempts: 1 });
+      // a clear by someone who does not hold the lease changes nothing
+      await store.clearCreateMark('w1', key);
+      await store.retryMeeting('w3', key, 'timed out again', t0 + 5_050, t0 + 5_040);
+      const [fourth] = await store.claimMeetings('w4', 1, 60_000, t0 + 5_060);
+      expect(fourth).toMatchObject({ createStartedAt: t0 + 10 });
+      // the stored outcome clears it
+      expect(await store.completeMeeting('w4', key, 1, { ...synced, reason: null }, t0 + 5_100)).toBe(true);
+      await store.requeueMeeting('ws_1', 'm_mark', t0 + 5_200);
+      const [fifth] = await store.claimMeetings('w5', 1, 60_000, t0 + 5_300);
+      expect(fifth).toMatchObject({ createStartedAt: null });
+    });
+
+    it('when the create was answered, then the holder clears the mark', async () => {
+      await store.claimMeetings('w1', 1, 60_000, t0);
+      await store.markCreateStarted('w1', key, t0 + 10);
+      await store.clearCreateMark('w1', key);
+      await store.retryMeeting('w1', key, 'refused', t0 + 20, t0 + 15);
+      const [again] = await store.claimMeetings('w2', 1, 60_000, t0 + 30);
+      expect(again).toMatchObject({ createStartedAt: null });
+    });
+  },
+);
