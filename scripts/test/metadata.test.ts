@@ -155,10 +155,11 @@ describe('the package metadata', () => {
       type: 'Text',
       length: '255',
       externalId: 'true',
-      // unique and case-sensitive: Salesforce refuses a second Event/Task of one meeting (issue 14)
-      unique: 'true',
-      caseSensitive: 'true',
     });
+    // Not unique: activity custom fields do not offer the Unique attribute, and a package that does not
+    // deploy is worse than anything; the service keeps each meeting written once itself (issue 14).
+    expect(field('Salescaling_Meeting_Id__c')).not.toHaveProperty('unique');
+    expect(field('Salescaling_Meeting_Id__c')).not.toHaveProperty('caseSensitive');
     expect(field('Salescaling_Recording_Url__c')).toMatchObject({ type: 'Url' });
     expect(field('Salescaling_Summary_Preview__c')).toMatchObject({ type: 'Text', length: '255' });
     expect(field('Salescaling_Attendees__c')).toMatchObject({ type: 'Text', length: '255' });

@@ -90,7 +90,22 @@ const envSchema = z.object({
   WORKER_LEASE_SECONDS: seconds('WORKER_LEASE_SECONDS', 120, 10, 86_400),
   // Every Salesforce call gives up after this long, so a hung org cannot hold a worker slot for ever.
   SALESFORCE_TIMEOUT_SECONDS: seconds('SALESFORCE_TIMEOUT_SECONDS', 60, 1, 3_600),
+  // How long a write creating a meeting's records may still land after it was sent and its answer
+  // lost (a kill, a timeout): the meeting is not written again before. Default: computed below.
+  SALESFORCE_WRITE_SETTLE_SECONDS: z.coerce
+    .number({ error: 'SALESFORCE_WRITE_SETTLE_SECONDS must be a whole number of seconds' })
+    .int('SALESFORCE_WRITE_SETTLE_SECONDS must be a whole number of seconds')
+    .min(0, 'SALESFORCE_WRITE_SETTLE_SECONDS must be at least 0')
+    .max(86_400, 'SALESFORCE_WRITE_SETTLE_SECONDS must be at most 86400')
+    .optional(),
 });
+
+/**
+ * The longest a Salesforce transaction runs: "Maximum execution time for each Apex transaction:
+ * 10 minutes" (https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_gov_limits.htm);
+ * a REST write and the triggers and flows it fires run in one such transaction.
+ */
+export const SALESFORCE_MAX_TRANSACTION_SECONDS = 600;
 
 export interface Config {
   readonly port: number;
@@ -105,6 +120,11 @@ export interface Config {
     readonly apiVersion: string;
     /** Every Salesforce call is abandoned after this long. */
     readonly timeoutSeconds: number;
+    /**
+     * After a create write was sent and its answer lost, how long it may still land: the meeting is
+     * not written again before (default: the 10-minute transaction maximum plus the call timeout).
+     */
+    readonly writeSettleSeconds: number;
   };
   readonly worker: {
     /** A claimed meeting's lease; renewed while its sync runs. */
@@ -162,6 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientSecret: e.SALESFORCE_CLIENT_SECRET,
       apiVersion: e.SALESFORCE_API_VERSION,
       timeoutSeconds: e.SALESFORCE_TIMEOUT_SECONDS,
+      writeSettleSeconds:
+        e.SALESFORCE_WRITE_SETTLE_SECONDS ??
+        SALESFORCE_MAX_TRANSACTION_SECONDS + e.SALESFORCE_TIMEOUT_SECONDS,
     },
     worker: { leaseSeconds: e.WORKER_LEASE_SECONDS },
     apiToken: e.SALESCALING_API_TOKEN,

@@ -102,6 +102,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger: logger.child({ module: 'worker' }),
     metrics,
     leaseMs: config.worker.leaseSeconds * 1000,
+    writeSettleMs: config.salesforce.writeSettleSeconds * 1000,
     ...options.worker,
   });
   const lookups = new LookupService(connections, metrics);

@@ -186,7 +186,7 @@ describe('upsert by external id', () => {
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (300: "the list of
   // matching records"), for an upsert as for a read.
   it('when the external id matches several records, then 300 with the matching record URLs', async () => {
-    // The package's meeting id is unique, so the probe uses an org with a non-unique External ID.
+    // A probe on its own Account field: no package field is relied on for this rule.
     const dir = mkdtempSync(join(tmpdir(), 'localorg-ext-'));
     const fields = join(dir, 'force-app', 'main', 'default', 'objects', 'Account', 'fields');
     mkdirSync(fields, { recursive: true });

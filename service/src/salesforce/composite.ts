@@ -49,7 +49,8 @@ async function post<T>(conn: Connection, counter: CallCounter, path: string, bod
   const limit = callTimeoutMs(conn);
   let timer: NodeJS.Timeout | undefined;
   // A call unanswered in time is abandoned (transient: retried with backoff). A write may still commit
-  // after that; the retry's look-up finds it, and the unique meeting id refuses a second one.
+  // after that: the error carries no HTTP status, so the sync keeps its create mark and the worker
+  // waits for the write to settle before the next look-up (sync-meeting.ts, worker.ts).
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>

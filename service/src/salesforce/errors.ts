@@ -123,6 +123,23 @@ const NETWORK_CODES = new Set([
 
 const NETWORK_NAMES = new Set(['AbortError', 'TimeoutError', 'FetchError']);
 
+/**
+ * The call got no answer from Salesforce (abandoned after the call timeout, or a network failure): a
+ * write it carried may have run, or may still run. Any answer — saved, refused, 5xx, limit — means the
+ * write's transaction is over and cannot land later.
+ */
+export function isUnanswered(err: unknown): boolean {
+  if (!(err instanceof SalesforceError)) return false;
+  if (err.statusCode !== undefined) return false;
+  const code = err.errorCode;
+  return (
+    code === 'REQUEST_TIMEOUT' ||
+    code === 'FETCH_FAILED' ||
+    NETWORK_CODES.has(code) ||
+    NETWORK_NAMES.has(code)
+  );
+}
+
 /** The kind of failure a Salesforce error code means; record errors for anything unrecognised. */
 export function kindOfErrorCode(errorCode: string, statusCode?: number): SalesforceErrorKind {
   const code = errorCode.toUpperCase();

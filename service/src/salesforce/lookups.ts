@@ -132,11 +132,17 @@ function pickActivity(
   return preferred ?? live[0] ?? found[0] ?? null;
 }
 
-/** The Task read by its id: gone (deleted by a person) reads as no row, as the search would. */
-function taskRow(response: SubResponse | undefined, id: string): Row[] {
+/**
+ * The Task read by its id. In the recycle bin (ENTITY_IS_DELETED) it reads as a deleted row, as the
+ * queryAll search would show it; neither visible nor in the recycle bin (NOT_FOUND: hidden by
+ * sharing, or purged) reads as no row, which the sync reports as not accessible rather than deleted.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+ */
+function taskRow(response: SubResponse | undefined, id: string, field: string, value: string): Row[] {
   const error = subError(response);
   if (error === null) return [(response?.body ?? {}) as Row];
-  if (['NOT_FOUND', 'ENTITY_IS_DELETED'].includes(error.errorCode)) return [];
+  if (error.errorCode === 'ENTITY_IS_DELETED') return [{ Id: id, IsDeleted: true, [field]: value }];
+  if (error.errorCode === 'NOT_FOUND') return [];
   throw subrequestError(`task ${id}`, response);
 }
 
@@ -254,7 +260,13 @@ export async function lookUpMeeting(
   const eventRows = records(responses.get('events'), 'events');
   let taskRows: Row[];
   if (responses.has('task')) {
-    taskRows = taskRow(responses.get('task'), knownTaskId ?? '');
+    const ref = referenceField(org, 'Task');
+    taskRows = taskRow(
+      responses.get('task'),
+      knownTaskId ?? '',
+      ref.field,
+      ref.byMeetingId ? meetingId : marker,
+    );
   } else if (responses.has('tasks')) {
     taskRows = records(responses.get('tasks'), 'tasks');
   } else if (eventRows.length > 0) {

@@ -149,6 +149,16 @@ const MIGRATIONS: readonly { version: number; name: string; sql: readonly string
       )`,
     ],
   },
+  {
+    version: 5,
+    name: 'meetings remember a create write whose outcome is unknown, so it is not written again before it settles',
+    sql: [
+      // When and by whom a write creating the meeting's records was sent; cleared once its outcome
+      // is known (issue 14 item 1: exactly once without a unique field).
+      'ALTER TABLE meetings ADD COLUMN create_started_at BIGINT',
+      'ALTER TABLE meetings ADD COLUMN create_owner TEXT',
+    ],
+  },
 ];
 
 export async function migrate(db: Database): Promise<number> {

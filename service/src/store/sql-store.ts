@@ -462,11 +462,12 @@ export class SqlStore implements Store {
         : ` AND workspace_id NOT IN (${skipWorkspaces.map(() => '?').join(', ')})`;
     const due = `((state = 'queued' AND next_attempt_at <= ?) OR (state = 'syncing' AND lease_expires_at < ?))${skip}`;
     const set = `state = 'syncing', lease_owner = ?, lease_expires_at = ?, claimed_version = version, updated_at = ?`;
-    const returning = 'workspace_id, meeting_id, version, input_json, written_json, attempts';
+    const returning =
+      'workspace_id, meeting_id, version, input_json, written_json, attempts, create_started_at';
     type Row = Pick<
       MeetingRow,
       'workspace_id' | 'meeting_id' | 'version' | 'input_json' | 'written_json' | 'attempts'
-    >;
+    > & { create_started_at: number | string | null };
     const rows =
       this.#db.engine === 'postgres'
         ? // SKIP LOCKED: instances sharing the database each take different meetings, none waits.
@@ -475,7 +476,8 @@ export class SqlStore implements Store {
              FROM (SELECT workspace_id, meeting_id FROM meetings WHERE ${due}
                    ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) due
              WHERE m.workspace_id = due.workspace_id AND m.meeting_id = due.meeting_id
-             RETURNING m.workspace_id, m.meeting_id, m.version, m.input_json, m.written_json, m.attempts`,
+             RETURNING m.workspace_id, m.meeting_id, m.version, m.input_json, m.written_json, m.attempts,
+               m.create_started_at`,
             [owner, now + leaseMs, now, now, now, ...skipWorkspaces, limit],
           )
         : await this.#db.all<Row>(
@@ -491,6 +493,7 @@ export class SqlStore implements Store {
       input: JSON.parse(r.input_json) as SyncInput,
       previous: json<WrittenRecords | null>(r.written_json, null),
       attempts: Number(r.attempts),
+      createStartedAt: r.create_started_at === null ? null : Number(r.create_started_at),
     }));
   }
 
@@ -508,7 +511,8 @@ export class SqlStore implements Store {
            reason = CASE WHEN version > ? THEN NULL ELSE ? END,
            attempts = CASE WHEN version > ? THEN 0 ELSE attempts + 1 END,
            synced_version = ?, written_json = ?, linked_json = ?, dropped_json = ?, api_calls = ?,
-           last_error = NULL, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+           last_error = NULL, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
+           create_started_at = NULL, create_owner = NULL
          WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
         [
           claimedVersion,
@@ -554,16 +558,6 @@ export class SqlStore implements Store {
     return changed > 0;
   }
 
-  async deferMeeting(owner: string, key: MeetingKey, nextAttemptAt: number, now: number): Promise<boolean> {
-    const changed = await this.#db.run(
-      `UPDATE meetings SET state = 'queued', next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
-         updated_at = ?
-       WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
-      [nextAttemptAt, now, key.workspaceId, key.meetingId, owner],
-    );
-    return changed > 0;
-  }
-
   async failMeeting(
     owner: string,
     key: MeetingKey,
@@ -579,6 +573,39 @@ export class SqlStore implements Store {
          lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
        WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
       [reason, error, now, now, key.workspaceId, key.meetingId, owner],
+    );
+    return changed > 0;
+  }
+
+  async markCreateStarted(owner: string, key: MeetingKey, now: number): Promise<boolean> {
+    const changed = await this.#db.run(
+      `UPDATE meetings SET create_started_at = ?, create_owner = ?
+       WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
+      [now, owner, key.workspaceId, key.meetingId, owner],
+    );
+    return changed > 0;
+  }
+
+  async clearCreateMark(owner: string, key: MeetingKey): Promise<void> {
+    await this.#db.run(
+      `UPDATE meetings SET create_started_at = NULL, create_owner = NULL
+       WHERE workspace_id = ? AND meeting_id = ? AND create_owner = ? AND lease_owner = ?`,
+      [key.workspaceId, key.meetingId, owner, owner],
+    );
+  }
+
+  async deferMeeting(
+    owner: string,
+    key: MeetingKey,
+    until: number,
+    note: string | null,
+    now: number,
+  ): Promise<boolean> {
+    const changed = await this.#db.run(
+      `UPDATE meetings SET state = 'queued', last_error = COALESCE(?, last_error), next_attempt_at = ?,
+         lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+       WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
+      [note, until, now, key.workspaceId, key.meetingId, owner],
     );
     return changed > 0;
   }

@@ -99,6 +99,11 @@ export interface ClaimedMeeting {
   readonly input: SyncInput;
   readonly previous: WrittenRecords | null;
   readonly attempts: number;
+  /**
+   * When a write creating this meeting's records was sent and its outcome never recorded (a killed
+   * process, a call abandoned unanswered): it may still land until it settles. Null otherwise.
+   */
+  readonly createStartedAt: number | null;
 }
 
 export interface MeetingKey {
@@ -182,13 +187,27 @@ export interface Store {
     nextAttemptAt: number,
     now: number,
   ): Promise<boolean>;
-  /**
-   * Puts a claimed meeting back in the queue untouched (no attempt counted, no error): the
-   * workspace is paused by its API budget and looks again at `nextAttemptAt`.
-   */
-  deferMeeting(owner: string, key: MeetingKey, nextAttemptAt: number, now: number): Promise<boolean>;
   /** Gives up on this version: `failed` with the reason and Salesforce's message. */
   failMeeting(owner: string, key: MeetingKey, reason: string, error: string, now: number): Promise<boolean>;
+  /**
+   * Durably notes, before a write that creates the meeting's records is sent, that it started (time,
+   * owner); false when the lease was lost (the write must not be sent then).
+   */
+  markCreateStarted(owner: string, key: MeetingKey, now: number): Promise<boolean>;
+  /** The create write was answered (saved or refused): it can no longer land later. */
+  clearCreateMark(owner: string, key: MeetingKey): Promise<void>;
+  /**
+   * Back in the queue until `until` without counting an attempt: an earlier create write may still
+   * land before then, or the workspace is paused by its API budget. `note` (when not null) is shown as
+   * the meeting's last error; null leaves the last error as it was.
+   */
+  deferMeeting(
+    owner: string,
+    key: MeetingKey,
+    until: number,
+    note: string | null,
+    now: number,
+  ): Promise<boolean>;
   /** Keeps a long sync's lease alive; false when it was lost. */
   extendLease(owner: string, key: MeetingKey, until: number): Promise<boolean>;
   /**

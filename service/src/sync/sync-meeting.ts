@@ -6,13 +6,13 @@
  * the look-up always searches the org for what this meeting already wrote (by the package's
  * meeting-id field, or the meeting's reference without the package), so a crash after the write and
  * before the caller saved the ids never creates a second Event; and the graph is all-or-nothing, so
- * there is never half a meeting to repair. With the package, the meeting id is a unique, case-sensitive
- * External ID on Event and Task, so Salesforce itself refuses a second Event or Task for one meeting:
- * when a write of the same meeting lands between the look-up and the graph (a killed instance's
- * write still committing, another instance), the graph fails whole with DUPLICATE_VALUE and the sync
- * looks the meeting up again and takes the update path (issue 14 item 1). A record found in the recycle bin, or remembered in
- * `previous` but gone, was deleted by a person and is not brought back (reported as dropped with
- * reason `deleted_in_salesforce`).
+ * there is never half a meeting to repair. A create write whose answer was lost (a kill, a timeout)
+ * may still land after a new look-up found nothing: the caller's `CreateFence` notes it durably
+ * before it is sent, and the worker does not sync that meeting again until it has settled (issue 14
+ * item 1) — no unique field is needed, which Activity custom fields may not offer. A record found in
+ * the recycle bin was deleted by a person and is not brought back (reported as dropped with reason
+ * `deleted_in_salesforce`); a remembered record that is neither visible nor in the recycle bin is
+ * hidden from the connected user (sharing), and the meeting fails with what an admin does about it.
  */
 import { resolveAssociations } from '../associations/resolve.ts';
 import type { Associations } from '../associations/resolve.ts';
@@ -21,26 +21,64 @@ import { meetingMarker } from '../plan/marker.ts';
 import { planMeeting, versionFromDescription } from '../plan/meeting-plan.ts';
 import { CallCounter, createdId, graph } from '../salesforce/composite.ts';
 import type { Connection } from '../salesforce/connection.ts';
-import { SalesforceError, classifySalesforceError } from '../salesforce/errors.ts';
+import { SalesforceError, classifySalesforceError, isUnanswered } from '../salesforce/errors.ts';
 import type { FoundActivity } from '../salesforce/lookups.ts';
 import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';
 import { lookUpRuleRecords } from '../salesforce/rule-lookups.ts';
 import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
 import { createNodes, deleteNodes, updateNodes } from '../salesforce/writes.ts';
-import type { DroppedAssociation, OrgProfile, SyncInput, SyncOutcome, WrittenRecords } from './types.ts';
+import {
+  WriteFenceError,
+  type CreateFence,
+  type DroppedAssociation,
+  type OrgProfile,
+  type SyncInput,
+  type SyncOutcome,
+  type WrittenRecords,
+} from './types.ts';
 
 export const DELETED_IN_SALESFORCE = 'deleted_in_salesforce';
 
-type State = { kind: 'live'; id: string } | { kind: 'deleted'; id: string } | { kind: 'absent' };
+type State =
+  | { kind: 'live'; id: string }
+  | { kind: 'deleted'; id: string }
+  | { kind: 'hidden'; id: string }
+  | { kind: 'absent' };
 
-/** What became of one record: live, deleted by a person (recycle bin, or remembered but gone), never written. */
+/**
+ * What became of one record: live; deleted by a person (found in the recycle bin by queryAll);
+ * hidden (remembered, but neither visible nor in the recycle bin: sharing hides it from the connected
+ * user, or it was purged — Salesforce does not tell these apart to a user who cannot see the record);
+ * never written. https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
+ */
 function stateOf(found: FoundActivity | null, previousId: string | null): State {
   if (found !== null)
     return found.isDeleted ? { kind: 'deleted', id: found.id } : { kind: 'live', id: found.id };
-  return previousId === null ? { kind: 'absent' } : { kind: 'deleted', id: previousId };
+  return previousId === null ? { kind: 'absent' } : { kind: 'hidden', id: previousId };
+}
+
+/**
+ * A record this meeting wrote that the connected user can no longer see: nothing may be claimed as
+ * synced (the org still holds the old record), and retrying will not help until an admin acts.
+ */
+export function notAccessibleError(object: 'Event' | 'Task', id: string): SalesforceError {
+  return new SalesforceError(
+    'record',
+    'ENTITY_NOT_ACCESSIBLE',
+    `The connected user can no longer see the ${object} ${id} this meeting wrote: it is neither ` +
+      'visible to them nor in the recycle bin. With Private activity sharing a user sees only the ' +
+      'activities they own (or those of users below them in the role hierarchy); set Activities to ' +
+      'Controlled by Parent in Sharing Settings, or give the connected user a role above the sellers, ' +
+      'then resync the meeting.',
+  );
 }
 
 const idOf = (s: State): string | null => (s.kind === 'absent' ? null : s.id);
+
+/** Errors of the fence are the shell's (lease, database), not Salesforce's: passed on as they are. */
+function classify(err: unknown): unknown {
+  return err instanceof WriteFenceError ? err : classifySalesforceError(err);
+}
 
 export async function syncMeeting(
   conn: Connection,
@@ -48,22 +86,15 @@ export async function syncMeeting(
   input: SyncInput,
   previous: WrittenRecords | null,
   settings: AssociationSettings = DEFAULT_SETTINGS,
+  fence?: CreateFence,
 ): Promise<SyncOutcome> {
   try {
     return input.kind === 'delete'
       ? await deleteMeeting(conn, org, input.meetingId, input.version, previous)
-      : await upsertMeeting(conn, org, input.meeting, previous, settings);
+      : await upsertMeeting(conn, org, input.meeting, previous, settings, fence);
   } catch (err) {
-    throw classifySalesforceError(err);
+    throw classify(err);
   }
-}
-
-/** The graph failed because the Event or Task of this meeting exists already (another write won). */
-function isDuplicateMeeting(err: unknown, org: OrgProfile): boolean {
-  const field = org.packageFields.meetingId;
-  if (field === undefined || !(err instanceof SalesforceError) || err.errorCode !== 'DUPLICATE_VALUE')
-    return false;
-  return err.fields.includes(field) || err.message.includes(field);
 }
 
 async function upsertMeeting(
@@ -72,9 +103,9 @@ async function upsertMeeting(
   meeting: Meeting,
   previous: WrittenRecords | null,
   settings: AssociationSettings,
-  counter = new CallCounter(),
-  attempt = 1,
+  fence: CreateFence | undefined,
 ): Promise<SyncOutcome> {
+  const counter = new CallCounter();
   const marker = meetingMarker(meeting.id);
   const found = await lookUpMeeting(conn, counter, org, meeting.id, marker, meeting, previous, settings);
   const snapshot = await lookUpRuleRecords(conn, counter, meeting, found.snapshot, settings);
@@ -82,6 +113,8 @@ async function upsertMeeting(
 
   const event = stateOf(found.event, previous?.eventId ?? null);
   const task = stateOf(found.task, previous?.taskId ?? null);
+  if (event.kind === 'hidden') throw notAccessibleError('Event', event.id);
+  if (task.kind === 'hidden') throw notAccessibleError('Task', task.id);
   // The three records are written together (one graph): if one of them exists, the others were
   // written too, and a missing one (absent here, its id unknown) was removed by a person.
   const written = event.kind !== 'absent' || task.kind !== 'absent' || (previous?.noteId ?? null) !== null;
@@ -98,13 +131,22 @@ async function upsertMeeting(
       );
     }
     const plan = planMeeting(meeting, links, org);
+    const nodes = createNodes(plan, org);
+    // Durably noted before it is sent: if this process dies or the answer is lost, the meeting is
+    // not written again until this write can no longer land.
+    if (fence !== undefined) {
+      try {
+        await fence.beforeCreate();
+      } catch (err) {
+        throw err instanceof WriteFenceError ? err : new WriteFenceError((err as Error).message);
+      }
+    }
     let responses;
     try {
-      responses = await graph(conn, counter, 'meeting', createNodes(plan, org));
+      responses = await graph(conn, counter, 'meeting', nodes);
     } catch (err) {
-      // Written meanwhile by someone else: nothing of this graph was saved; update what they wrote.
-      if (attempt < 3 && isDuplicateMeeting(err, org))
-        return upsertMeeting(conn, org, meeting, previous, settings, counter, attempt + 1);
+      // Refused with an answer: nothing can land later. No answer (timeout, network): keep the mark.
+      if (!isUnanswered(err)) await fence?.answered();
       throw err;
     }
     return outcome(
@@ -179,6 +221,11 @@ async function deleteMeeting(
 ): Promise<SyncOutcome> {
   const counter = new CallCounter();
   const found = await lookUpMeeting(conn, counter, org, meetingId, meetingMarker(meetingId), null, previous);
+  // Hidden from the connected user: it cannot delete it, and must not claim the meeting deleted.
+  const hiddenEvent = stateOf(found.event, previous?.eventId ?? null);
+  if (hiddenEvent.kind === 'hidden') throw notAccessibleError('Event', hiddenEvent.id);
+  const hiddenTask = stateOf(found.task, previous?.taskId ?? null);
+  if (hiddenTask.kind === 'hidden') throw notAccessibleError('Task', hiddenTask.id);
   const event = found.event !== null && !found.event.isDeleted ? found.event : null;
   const task = found.task !== null && !found.task.isDeleted ? found.task : null;
   // A newer version than the deletion was written meanwhile: the deletion is stale.

@@ -6,7 +6,10 @@
  *   workspace's meetings wait for a reconnect;
  * - record: this meeting is `failed` with Salesforce's message; no other meeting is affected.
  * A killed worker loses nothing: its leases expire (or, embedded, are released at start-up) and the
- * meetings are claimed again.
+ * meetings are claimed again. Exactly once across a kill does not rest on a unique field: before a
+ * write that creates a meeting's records is sent, the store notes it (`markCreateStarted`); a claimed
+ * meeting with such a write still unanswered is put back until `started + writeSettleMs`, when the
+ * write can no longer land, and the sync's look-up then finds it (update) or not (create).
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.ts';
@@ -21,7 +24,14 @@ import {
 import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.ts';
 import type { ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
-import type { OrgProfile, SyncInput, SyncOutcome, WrittenRecords } from '../sync/types.ts';
+import {
+  WriteFenceError,
+  type CreateFence,
+  type OrgProfile,
+  type SyncInput,
+  type SyncOutcome,
+  type WrittenRecords,
+} from '../sync/types.ts';
 import { budgetDecision, overBudget, readUsage } from './budget.ts';
 
 export type SyncMeetingFn = (
@@ -31,7 +41,15 @@ export type SyncMeetingFn = (
   previous: WrittenRecords | null,
   /** The workspace's association settings (defaults until an admin saves some). */
   settings: AssociationSettings,
+  /** Notes a create write in the store before it is sent (exactly once across a kill). */
+  fence?: CreateFence,
 ) => Promise<SyncOutcome>;
+
+/**
+ * Default settle: Salesforce's longest transaction (10 minutes) plus the default call timeout (config.ts
+ * SALESFORCE_MAX_TRANSACTION_SECONDS, SALESFORCE_TIMEOUT_SECONDS).
+ */
+const DEFAULT_WRITE_SETTLE_MS = (600 + 60) * 1000;
 
 export interface WorkerOptions {
   readonly store: Store;
@@ -48,6 +66,11 @@ export interface WorkerOptions {
    */
   readonly perWorkspace?: number;
   readonly leaseMs?: number;
+  /**
+   * How long a create write whose answer was lost may still land (SALESFORCE_WRITE_SETTLE_SECONDS):
+   * its meeting is not synced again before.
+   */
+  readonly writeSettleMs?: number;
   readonly pollMs?: number;
   readonly backoff?: Partial<BackoffOptions>;
   /** Attempts after which an error of unknown kind fails the meeting instead of retrying. */
@@ -95,6 +118,7 @@ export class Worker {
   readonly #owner: string;
   readonly #concurrency: number;
   readonly #leaseMs: number;
+  readonly #settleMs: number;
   readonly #pollMs: number;
   readonly #backoff: BackoffOptions;
   readonly #inFlight = new Set<Promise<void>>();
@@ -116,6 +140,7 @@ export class Worker {
     this.#concurrency = options.concurrency ?? 4;
     this.#perWorkspace = Math.max(1, options.perWorkspace ?? this.#concurrency - 1);
     this.#leaseMs = options.leaseMs ?? 120_000;
+    this.#settleMs = options.writeSettleMs ?? DEFAULT_WRITE_SETTLE_MS;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
   }
@@ -238,6 +263,15 @@ export class Worker {
   async #attempt(m: ClaimedMeeting, key: MeetingKey, log: Logger): Promise<string> {
     const { store, connections } = this.#o;
     const now = () => Date.now();
+    // An earlier create of this meeting (a killed process's, or one whose answer was lost) may still
+    // land: syncing now could find nothing and write the meeting twice. Wait until it has settled.
+    if (m.createStartedAt !== null && m.createStartedAt + this.#settleMs > now()) {
+      const until = m.createStartedAt + this.#settleMs;
+      const note = `waiting until ${new Date(until).toISOString()} for an earlier write of this meeting to settle`;
+      await this.#record(log, () => store.deferMeeting(this.#owner, key, until, note, now()));
+      log.warn({ until: new Date(until).toISOString() }, 'an earlier create may still land; waiting');
+      return 'settling';
+    }
     let entry: ConnectionEntry;
     try {
       entry = await connections.get(m.workspaceId);
@@ -260,10 +294,24 @@ export class Worker {
     const { settings } = await store.settings.get(m.workspaceId);
     const pausedUntil = await this.#budgetPause(m.workspaceId, entry, settings.apiBudget.stopAtPercent, log);
     if (pausedUntil !== null) {
-      await store.deferMeeting(this.#owner, key, pausedUntil, now());
+      await store.deferMeeting(this.#owner, key, pausedUntil, null, now());
       return 'paused';
     }
-    const run = () => this.#o.syncMeeting(entry.conn, entry.record.profile, m.input, m.previous, settings);
+    const fence: CreateFence = {
+      beforeCreate: async () => {
+        if (!(await store.markCreateStarted(this.#owner, key, now())))
+          throw new WriteFenceError('lease lost before the write; another worker has the meeting');
+      },
+      // Not clearing it only makes a later sync of this meeting wait for the settle time.
+      answered: () =>
+        store
+          .clearCreateMark(this.#owner, key)
+          .catch((err: unknown) =>
+            log.warn({ err: (err as Error).message }, 'could not clear the write mark'),
+          ),
+    };
+    const run = () =>
+      this.#o.syncMeeting(entry.conn, entry.record.profile, m.input, m.previous, settings, fence);
     let outcome: SyncOutcome;
     try {
       try {

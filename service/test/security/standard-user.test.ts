@@ -301,6 +301,52 @@ describe('the same flows with a permission or an access removed (issue 8)', () =
   });
 });
 
+describe('activities Private: the seller meeting is hidden from the connected user, not deleted', () => {
+  let stack: Stack;
+  afterEach(async () => {
+    await stack?.dispose();
+  });
+
+  it('when activity sharing is Private, then the update and the delete of a seller meeting fail with what an admin does, nothing is claimed, and the org is unchanged', async () => {
+    stack = await startStack({ org: { autoApprove: true } });
+    const s = await seed(stack);
+    await stack.connect();
+    await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_priv', title: 'First title' })));
+    expect(await stack.waitFor('m_priv', settled)).toMatchObject({ state: 'synced' });
+    const [before, ...more] = await eventsOf(stack, 'm_priv');
+    expect(more).toEqual([]);
+    expect(before).toMatchObject({ OwnerId: s.sellerId, Subject: 'First title' });
+    const tasksBefore = await tasksOf(stack, 'm_priv');
+    expect(tasksBefore).toHaveLength(1);
+    const notesBefore = await orgQuery(stack.org, 'SELECT Id, Title FROM ContentNote');
+
+    // The admin sets activities to Private: only their owner (the seller) sees them now.
+    stack.org.setKnobs({ sharing: { Activity: 'Private' } });
+    await sendWebhook(
+      stack.svc.url,
+      processedEvent(meeting({ id: 'm_priv', version: 2, title: 'Second title' })),
+    );
+    const failed = await stack.waitFor('m_priv', (m) => m['version'] === 2 && settled(m));
+    expect(failed['state']).toBe('failed');
+    expect(String(failed['lastError'])).toContain('can no longer see the Event');
+    expect(String(failed['lastError'])).toContain('Private activity sharing');
+    expect(String(failed['lastError'])).toContain('Controlled by Parent');
+    // nothing claimed: the Event is not reported dropped as deleted in Salesforce
+    expect(JSON.stringify(failed['dropped'] ?? [])).not.toContain('deleted_in_salesforce');
+    expect(await eventsOf(stack, 'm_priv')).toEqual([before]);
+    expect(await tasksOf(stack, 'm_priv')).toEqual(tasksBefore);
+    expect(await orgQuery(stack.org, 'SELECT Id, Title FROM ContentNote')).toEqual(notesBefore);
+
+    await sendWebhook(stack.svc.url, deletedEvent('m_priv', 3));
+    const notDeleted = await stack.waitFor('m_priv', (m) => m['version'] === 3 && settled(m));
+    expect(notDeleted['state']).toBe('failed');
+    expect(String(notDeleted['lastError'])).toContain('can no longer see the Event');
+    expect(await eventsOf(stack, 'm_priv')).toEqual([before]);
+    expect(await tasksOf(stack, 'm_priv')).toEqual(tasksBefore);
+    expect(await orgQuery(stack.org, 'SELECT Id, Title FROM ContentNote')).toEqual(notesBefore);
+  });
+});
+
 describe("a customer's own rules on Event, met by the Standard User (issue 8)", () => {
   let stack: Stack;
   afterEach(async () => {

@@ -39,6 +39,8 @@ describe('the service killed mid-sync', () => {
       WEBHOOK_SECRET,
       TOKEN_ENCRYPTION_KEY: testKey.toString('base64'),
       LOG_LEVEL: 'warn',
+      // writes take 120 ms here: a create cut by the kill has settled long before 3 s
+      SALESFORCE_WRITE_SETTLE_SECONDS: '3',
     };
     child = await startChildService(env);
     org = await startOrgFor(child.url, {
@@ -88,6 +90,8 @@ describe('the service killed mid-sync', () => {
     expect(events.map((e) => e.Salescaling_Meeting_Id__c).sort()).toEqual([...ids].sort());
   });
 
+  // Without the create mark (SALESFORCE_WRITE_SETTLE_SECONDS=0, CRASH_TEST_SETTLE_SECONDS=0 here) the
+  // restarted service finds nothing, writes every meeting again, and the orphaned writes land too.
   it('when it is SIGKILLed while the org is still committing its writes and restarted at once, then one Event, one Task and one note per meeting', async () => {
     dir = mkdtempSync(join(tmpdir(), 'salescaling-crash-'));
     const env = {
@@ -99,6 +103,8 @@ describe('the service killed mid-sync', () => {
       WEBHOOK_SECRET,
       TOKEN_ENCRYPTION_KEY: testKey.toString('base64'),
       LOG_LEVEL: 'warn',
+      // a write takes 5 s: one sent before the kill can no longer land 8 s after it was sent
+      SALESFORCE_WRITE_SETTLE_SECONDS: process.env['CRASH_TEST_SETTLE_SECONDS'] ?? '8',
     };
     child = await startChildService(env);
     org = await startOrgFor(child.url, {
