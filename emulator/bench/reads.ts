@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../../scripts/lib/cli.ts';
 
 const USAGE = `Usage: node emulator/bench/reads.ts [options]   (npm run bench runs every benchmark)
   --concurrency N   keep-alive connections kept busy (default 32)
@@ -20,28 +20,15 @@ const USAGE = `Usage: node emulator/bench/reads.ts [options]   (npm run bench ru
   --contacts N      Contacts seeded for --kind indexed (default 10000)
   --help            this text`;
 
-function parseFlags() {
-  try {
-    return parseArgs({
-      options: {
-        concurrency: { type: 'string', default: '32' },
-        seconds: { type: 'string', default: '10' },
-        kind: { type: 'string', default: 'record' },
-        contacts: { type: 'string', default: '10000' },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)} (see --help)`);
-    process.exit(2);
-  }
-}
-
-const { values } = parseFlags();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = parseFlags(
+  {
+    concurrency: { type: 'string', default: '32' },
+    seconds: { type: 'string', default: '10' },
+    kind: { type: 'string', default: 'record' },
+    contacts: { type: 'string', default: '10000' },
+  },
+  USAGE,
+);
 const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
 const root = join(import.meta.dirname, '..', '..');
