@@ -23,6 +23,7 @@ import { signPayload } from '../src/http/webhook-signature.ts';
 import type { Meeting, MeetingEvent } from '../src/meetings/schema.ts';
 import { planMeeting } from '../src/plan/meeting-plan.ts';
 import { createUser, type CreatedUser } from '../../emulator/src/index.ts';
+import { startOrgProcess } from '../../emulator/src/cli-process.ts';
 import { connectThroughBrowser } from '../demo/browser-connect.ts';
 import { parseFlags } from '../../scripts/lib/cli.ts';
 import { localEnv, localSecrets, type LocalSecrets } from '../demo/local-config.ts';
@@ -83,28 +84,12 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 async function startOrg(latencyMs: number, clientId: string, clientSecret: string, redirect: string) {
-  const root = process.cwd();
-  const child = spawn(
-    join(root, 'node_modules', '.bin', 'node'),
-    [
-      join(root, 'emulator', 'src', 'cli.ts'),
-      ...['--port', '0', '--json', '--latency-ms', String(latencyMs)],
-      ...['--daily-api-limit', '100000000', '--client-id', clientId, '--client-secret', clientSecret],
-      ...['--redirect-uri', redirect],
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const org = await new Promise<OrgDetails>((resolve, reject) => {
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`local org exited with ${code}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as OrgDetails);
-    });
-  });
-  child.stdout!.resume();
-  return { org, child };
+  const { child, line } = await startOrgProcess([
+    ...['--port', '0', '--json', '--latency-ms', String(latencyMs)],
+    ...['--daily-api-limit', '100000000', '--client-id', clientId, '--client-secret', clientSecret],
+    ...['--redirect-uri', redirect],
+  ]);
+  return { org: JSON.parse(line) as OrgDetails, child };
 }
 
 async function control(org: OrgDetails, path: string, method = 'GET'): Promise<Record<string, number>> {
