@@ -7,10 +7,10 @@
  * loads N contacts and compares `Email IN (…)`, which the org indexes, with the same query on Title,
  * which it scans).
  */
-import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../../scripts/lib/cli.ts';
+import { startOrgProcess } from '../src/cli-process.ts';
+import { passwordGrantToken, type AdminCredentials } from '../src/security/users.ts';
 
 const USAGE = `Usage: node emulator/bench/reads.ts [options]   (npm run bench runs every benchmark)
   --concurrency N   keep-alive connections kept busy (default 32)
@@ -20,74 +20,23 @@ const USAGE = `Usage: node emulator/bench/reads.ts [options]   (npm run bench ru
   --contacts N      Contacts seeded for --kind indexed (default 10000)
   --help            this text`;
 
-function parseFlags() {
-  try {
-    return parseArgs({
-      options: {
-        concurrency: { type: 'string', default: '32' },
-        seconds: { type: 'string', default: '10' },
-        kind: { type: 'string', default: 'record' },
-        contacts: { type: 'string', default: '10000' },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)} (see --help)`);
-    process.exit(2);
-  }
-}
-
-const { values } = parseFlags();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = parseFlags(
+  {
+    concurrency: { type: 'string', default: '32' },
+    seconds: { type: 'string', default: '10' },
+    kind: { type: 'string', default: 'record' },
+    contacts: { type: 'string', default: '10000' },
+  },
+  USAGE,
+);
 const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
-const root = join(import.meta.dirname, '..', '..');
-
-const child = spawn(
-  join(root, 'node_modules', '.bin', 'node'),
-  [
-    join(root, 'emulator', 'src', 'cli.ts'),
-    '--port',
-    '0',
-    '--json',
-    '--daily-api-limit',
-    '100000000',
-    '--concurrent-limit',
-    '1000',
-  ],
-  {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-);
-const details = await new Promise<{
-  url: string;
-  username: string;
-  password: string;
-  clientId: string;
-  clientSecret: string;
-}>((resolve) => {
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-    if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
-  });
-});
-
-const tokenRes = await fetch(`${details.url}/services/oauth2/token`, {
-  method: 'POST',
-  body: new URLSearchParams({
-    grant_type: 'password',
-    client_id: details.clientId,
-    client_secret: details.clientSecret,
-    username: details.username,
-    password: details.password,
-  }),
-});
-const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+const { child, line } = await startOrgProcess([
+  ...['--port', '0', '--json'],
+  ...['--daily-api-limit', '100000000', '--concurrent-limit', '1000'],
+]);
+const details = JSON.parse(line) as AdminCredentials;
+const token = await passwordGrantToken(details);
 const created = await fetch(`${details.url}/services/data/v66.0/sobjects/Account`, {
   method: 'POST',
   headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

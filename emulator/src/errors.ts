@@ -49,6 +49,10 @@ export class ApiError extends Error {
   }
 }
 
+/** REQUIRED_FIELD_MISSING naming the fields a save left empty, as every save path reports it. */
+export const requiredFieldsMissing = (fields: string[]): ApiError =>
+  new ApiError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${fields.join(', ')}]`, fields);
+
 const NOT_FOUND_MESSAGE = 'The requested resource does not exist';
 
 export const notFound = (): ApiError => new ApiError('NOT_FOUND', NOT_FOUND_MESSAGE);

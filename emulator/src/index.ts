@@ -15,7 +15,12 @@ export type { Knobs, FailureKind } from './knobs.ts';
 
 /** Knobs as callers pass them: any subset, with sharing defaults by object. */
 export type KnobsInput = Partial<Omit<Knobs, 'sharing'>> & { sharing?: Partial<SharingDefaults> };
-export { createUser, type CreateUserOptions, type CreatedUser } from './security/users.ts';
+export {
+  createUser,
+  passwordGrantToken,
+  type CreateUserOptions,
+  type CreatedUser,
+} from './security/users.ts';
 export type { SharingDefaults, SharingModel } from './security/sharing.ts';
 export { takeUnexpectedErrors, unexpectedErrors, type UnexpectedError } from './app.ts';
 export { DEFAULT_KNOBS } from './knobs.ts';

@@ -1,6 +1,6 @@
 /**
- * `npm run emulator -- --seed demo`: the demo's CRM data (service/demo/demo.ts seeds the same
- * Accounts, Contacts, Opportunity and Lead), so a standalone local org has someone for meetings to
+ * `npm run emulator -- --seed demo`: the demo's CRM data (service/demo/demo.ts seeds its org with
+ * it, adding its two sellers), so a standalone local org has someone for meetings to
  * link to and for the service's search to find.
  */
 import type { LocalOrg } from './index.ts';

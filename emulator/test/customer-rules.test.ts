@@ -3,12 +3,10 @@
  * fields, picklists without "Meeting", restricted picklists. Writes over jsforce and plain REST are
  * refused with Salesforce's codes and leave nothing behind; describe shows the rules.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Connection, OAuth2 } from 'jsforce';
+import { startOrgProcess } from '../src/cli-process.ts';
 import type { LocalOrg } from '../src/index.ts';
 import { NO_CUSTOMER_RULES } from '../src/org/customer-rules.ts';
-import { findProjectRoot } from '../src/schema/package-fields.ts';
 import { client, passwordToken, startLoggedIn, V, type Call, type Json } from './support/http.ts';
 
 let org: LocalOrg;
@@ -210,30 +208,15 @@ describe('the Event Type picklist', () => {
 
 describe('the emulator command’s customer-rule flags', () => {
   it('when started with --restricted-picklist and --validation-rule, then the org enforces them', async () => {
-    const root = findProjectRoot()!;
-    const child = spawn(
-      join(root, 'node_modules', '.bin', 'node'),
+    const { child, line } = await startOrgProcess(
       [
-        join(root, 'emulator', 'src', 'cli.ts'),
-        '--port',
-        '0',
-        '--json',
-        '--restricted-picklist',
-        'Event.Type=Call,Other',
-        '--validation-rule',
-        'Event.Location_Required:Location:Where is it?',
+        ...['--port', '0', '--json'],
+        ...['--restricted-picklist', 'Event.Type=Call,Other'],
+        ...['--validation-rule', 'Event.Location_Required:Location:Where is it?'],
       ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      { stderr: 'pipe' },
     );
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString('utf8');
-          if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-        });
-        child.once('exit', (code) => reject(new Error(`exited with ${String(code)}`)));
-      });
       const details = JSON.parse(line) as LocalOrg;
       const cli = client(details, await passwordToken(details));
       const refused = await cli('POST', `${V}/sobjects/Event`, event({ Type: 'Meeting', Location: 'Here' }));

@@ -14,7 +14,7 @@ import lwcRollupPlugin from '@lwc/rollup-plugin';
 import type { RollupLwcOptions } from '@lwc/rollup-plugin';
 import type { Plugin } from 'rollup';
 import { rollup } from 'rollup';
-import { startLocalOrg, type LocalOrg } from '../../emulator/src/index.ts';
+import { passwordGrantToken, startLocalOrg, type LocalOrg } from '../../emulator/src/index.ts';
 import { buildLwc } from '../lwc-build.ts';
 import { runIfMain } from '../lib/cli.ts';
 import { findProjectRoot } from '../lib/project-root.ts';
@@ -268,19 +268,7 @@ async function startSeededOrg(): Promise<{
     lastName: 'Viewer',
     permissionSets: ['Salescaling_Recordings_Viewer'],
   });
-  const res = await fetch(`${org.url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: org.clientId,
-      client_secret: org.clientSecret,
-      username: viewer.username,
-      password: viewer.password,
-    }),
-  });
-  if (!res.ok) throw new Error(`viewer sign-in failed with ${res.status}`);
-  const token = ((await res.json()) as { access_token: string }).access_token;
+  const token = await passwordGrantToken(org, viewer);
   return { org, upstream: { url: `${org.url}/services/data/v66.0/graphql`, token }, accountId };
 }
 

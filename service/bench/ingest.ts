@@ -11,7 +11,6 @@
  *        node service/bench/ingest.ts --serve service|bare|sqlite   (internal: one server)
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -21,7 +20,7 @@ import { parseArgs } from 'node:util';
 import express from 'express';
 import { signPayload } from '../src/http/webhook-signature.ts';
 import { startService } from '../src/service.ts';
-import { localSecrets } from '../demo/local-config.ts';
+import { localEnv, localSecrets } from '../demo/local-config.ts';
 import { loadConfig } from '../src/config.ts';
 
 const { values } = parseArgs({
@@ -44,7 +43,7 @@ async function serve(kind: string): Promise<Served> {
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   if (kind === 'service') {
     const secrets = localSecrets();
-    const config = loadConfig(configEnv(dir, secrets));
+    const config = loadConfig(localEnv(dir, secrets, 'info'));
     const service = await startService({ config });
     return { url: service.url, secret: secrets.webhookSecret };
   }
@@ -73,21 +72,6 @@ async function serve(kind: string): Promise<Served> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}`, secret: 'whsec_floor' };
-}
-
-/** The environment that reproduces a Config (the service reads its settings from the environment). */
-function configEnv(dir: string, secrets: ReturnType<typeof localSecrets>) {
-  return {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${join(dir, 'salescaling.db')}`,
-    SALESFORCE_CLIENT_ID: secrets.clientId,
-    SALESFORCE_CLIENT_SECRET: secrets.clientSecret,
-    SALESCALING_API_TOKEN: secrets.apiToken,
-    WEBHOOK_SECRET: secrets.webhookSecret,
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'info',
-  };
 }
 
 if (values.serve) {

@@ -13,11 +13,9 @@
  *        (the 10,000 case: --meetings 10000 --latency-ms 100; it takes many minutes)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Connection, OAuth2 } from 'jsforce';
 import { resolveAssociations } from '../src/associations/resolve.ts';
 import type { CrmSnapshot } from '../src/associations/snapshot.ts';
@@ -25,8 +23,10 @@ import { signPayload } from '../src/http/webhook-signature.ts';
 import type { Meeting, MeetingEvent } from '../src/meetings/schema.ts';
 import { planMeeting } from '../src/plan/meeting-plan.ts';
 import { createUser, type CreatedUser } from '../../emulator/src/index.ts';
+import { startOrgProcess } from '../../emulator/src/cli-process.ts';
 import { connectThroughBrowser } from '../demo/browser-connect.ts';
-import { localSecrets, type LocalSecrets } from '../demo/local-config.ts';
+import { parseFlags } from '../../scripts/lib/cli.ts';
+import { localEnv, localSecrets, type LocalSecrets } from '../demo/local-config.ts';
 
 const USAGE = `Usage: node service/bench/sync.ts [options]   (npm run bench runs every benchmark)
   --meetings N      meetings sent through the webhook for the throughput run (default 200)
@@ -34,27 +34,14 @@ const USAGE = `Usage: node service/bench/sync.ts [options]   (npm run bench runs
   --concurrency N   webhook senders at once (default 8)
   --help            this text`;
 
-function parseFlags() {
-  try {
-    return parseArgs({
-      options: {
-        meetings: { type: 'string', default: '200' },
-        'latency-ms': { type: 'string', default: '0,100' },
-        concurrency: { type: 'string', default: '8' },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)} (see --help)`);
-    process.exit(2);
-  }
-}
-
-const { values } = parseFlags();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const values = parseFlags(
+  {
+    meetings: { type: 'string', default: '200' },
+    'latency-ms': { type: 'string', default: '0,100' },
+    concurrency: { type: 'string', default: '8' },
+  },
+  USAGE,
+);
 const MEETINGS = Number(values.meetings);
 const LATENCIES = values['latency-ms'].split(',').map(Number);
 const SEND_CONCURRENCY = Number(values.concurrency);
@@ -97,28 +84,12 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 async function startOrg(latencyMs: number, clientId: string, clientSecret: string, redirect: string) {
-  const root = process.cwd();
-  const child = spawn(
-    join(root, 'node_modules', '.bin', 'node'),
-    [
-      join(root, 'emulator', 'src', 'cli.ts'),
-      ...['--port', '0', '--json', '--latency-ms', String(latencyMs)],
-      ...['--daily-api-limit', '100000000', '--client-id', clientId, '--client-secret', clientSecret],
-      ...['--redirect-uri', redirect],
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const org = await new Promise<OrgDetails>((resolve, reject) => {
-    let out = '';
-    child.once('exit', (code) => reject(new Error(`local org exited with ${code}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as OrgDetails);
-    });
-  });
-  child.stdout!.resume();
-  return { org, child };
+  const { child, line } = await startOrgProcess([
+    ...['--port', '0', '--json', '--latency-ms', String(latencyMs)],
+    ...['--daily-api-limit', '100000000', '--client-id', clientId, '--client-secret', clientSecret],
+    ...['--redirect-uri', redirect],
+  ]);
+  return { org: JSON.parse(line) as OrgDetails, child };
 }
 
 async function control(org: OrgDetails, path: string, method = 'GET'): Promise<Record<string, number>> {
@@ -141,15 +112,7 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
       cwd: root,
       env: {
         PATH: process.env['PATH'] ?? '',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: `sqlite:${join(dir, 'salescaling.db')}`,
-        SALESFORCE_CLIENT_ID: secrets.clientId,
-        SALESFORCE_CLIENT_SECRET: secrets.clientSecret,
-        SALESCALING_API_TOKEN: secrets.apiToken,
-        WEBHOOK_SECRET: secrets.webhookSecret,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        LOG_LEVEL: 'info',
+        ...localEnv(dir, secrets, 'info'),
         // e.g. SERVICE_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 to look inside the service's memory
         ...(process.env['SERVICE_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['SERVICE_NODE_OPTIONS'] } : {}),
       },

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'jsforce';
 import { startLocalOrg, type LocalOrg } from '../../emulator/src/index.ts';
+import { seedDemo, type Seeded } from '../../emulator/src/seed-demo.ts';
 import { signPayload } from '../src/http/webhook-signature.ts';
 import { silentLogger } from '../src/logger.ts';
 import { soql } from '../src/salesforce/soql.ts';
@@ -90,7 +91,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const [profile] = (
       await admin.query<{ Id: string }>(soql`SELECT Id FROM Profile WHERE Name = 'Standard User'`)
     ).records;
-    const ids = seed(org, profile?.Id ?? '');
+    const { ids, seeded } = seed(org, profile?.Id ?? '');
     const integration = await org.createUser({
       lastName: 'Integration',
       firstName: 'Salescaling',
@@ -99,7 +100,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     say('Salescaling for Salesforce — demo');
     say('');
     say(`1. Local org     ${org.url}  (org ${org.orgId})`);
-    say('   seeded        2 Accounts, 5 Contacts, 1 open Opportunity, 1 Lead, 2 Users');
+    const count = (object: string) => seeded[object]?.length ?? 0;
+    say(
+      `   seeded        ${count('Account')} Accounts, ${count('Contact')} Contacts, ` +
+        `${count('Opportunity')} open Opportunities, ${count('Lead')} Lead, 2 Users`,
+    );
     say(`   connecting as ${integration.username}: Standard User + Salescaling_Integration_User`);
     say(`2. Service       ${service.url}  (embedded database in ${dir})`);
 
@@ -291,59 +296,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
-function seed(org: LocalOrg, profileId: string): Record<string, string> {
+function seed(org: LocalOrg, profileId: string): { ids: Record<string, string>; seeded: Seeded } {
   const [sam = '', ada = ''] = org.seed('User', [
     user('Sam', 'Seller', 'sam.seller@salescaling-demo.example', 'sseller', profileId),
     user('Ada', 'Account-Exec', 'ada.exec@salescaling-demo.example', 'aexec', profileId),
   ]);
-  const [acme = '', globex = ''] = org.seed('Account', [
-    { Name: 'Acme Corp', Industry: 'Manufacturing' },
-    { Name: 'Globex', Industry: 'Energy' },
-  ]);
-  const [bea = '', carl = '', dana = '', gil = '', gwen = ''] = org.seed('Contact', [
-    {
-      FirstName: 'Bea',
-      LastName: 'Buyer',
-      Email: 'bea.buyer@acme.example',
-      Title: 'VP Operations',
-      AccountId: acme,
-    },
-    {
-      FirstName: 'Carl',
-      LastName: "O'Brien",
-      Email: 'carl.obrien@acme.example',
-      Title: 'IT Lead',
-      AccountId: acme,
-    },
-    { FirstName: 'Dana', LastName: 'Decider', Email: 'dana@acme.example', Title: 'CFO', AccountId: acme },
-    {
-      FirstName: 'Gil',
-      LastName: 'Grant',
-      Email: 'gil@globex.example',
-      Title: 'Head of Sales',
-      AccountId: globex,
-    },
-    { FirstName: 'Gwen', LastName: 'Gale', Email: 'gwen@globex.example', Title: 'RevOps', AccountId: globex },
-  ]);
-  const [expansion = ''] = org.seed('Opportunity', [
-    {
-      Name: 'Acme — platform expansion',
-      StageName: 'Proposal/Price Quote',
-      CloseDate: '2026-12-18',
-      AccountId: acme,
-      Amount: 120000,
-    },
-  ]);
-  const [lee = ''] = org.seed('Lead', [
-    {
-      FirstName: 'Lee',
-      LastName: 'Lin',
-      Company: 'Initech',
-      Email: 'lee.lin@initech.example',
-      Status: 'Open - Not Contacted',
-    },
-  ]);
-  return { sam, ada, acme, globex, bea, carl, dana, gil, gwen, expansion, lee };
+  // the CRM data is the emulator's demo seed (`npm run emulator -- --seed demo`), so both show the same org
+  const crm = seedDemo(org);
+  const [acme = '', globex = ''] = crm['Account'] ?? [];
+  const [bea = '', carl = '', dana = '', gil = '', gwen = ''] = crm['Contact'] ?? [];
+  const [expansion = ''] = crm['Opportunity'] ?? [];
+  const [lee = ''] = crm['Lead'] ?? [];
+  return { ids: { sam, ada, acme, globex, bea, carl, dana, gil, gwen, expansion, lee }, seeded: crm };
 }
 
 function user(

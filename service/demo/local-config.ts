@@ -24,8 +24,12 @@ export function localSecrets(): LocalSecrets {
   };
 }
 
-export function localConfig(dir: string, secrets: LocalSecrets): Config {
-  return loadConfig({
+/**
+ * The service's environment for an embedded database in `dir` with these secrets (the service reads
+ * its settings from the environment; a benchmark passes it to a service in its own process).
+ */
+export function localEnv(dir: string, secrets: LocalSecrets, logLevel = 'silent'): Record<string, string> {
+  return {
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: `sqlite:${join(dir, 'salescaling.db')}`,
@@ -34,6 +38,10 @@ export function localConfig(dir: string, secrets: LocalSecrets): Config {
     SALESCALING_API_TOKEN: secrets.apiToken,
     WEBHOOK_SECRET: secrets.webhookSecret,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
+    LOG_LEVEL: logLevel,
+  };
+}
+
+export function localConfig(dir: string, secrets: LocalSecrets): Config {
+  return loadConfig(localEnv(dir, secrets));
 }

@@ -16,7 +16,7 @@
  *   `{ range: { last_n_days: 3 } }` (https://developer.salesforce.com/docs/platform/graphql/guide/filter-fields.html).
  */
 import { NAME_SCHEMA } from '../query/schema-paths.ts';
-import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
+import { TEXT_FIELD_TYPES, type FieldSchema, type ObjectSchema } from '../schema/types.ts';
 
 /** A filter the schema does not allow; the caller reports it as a GraphQL ValidationError. */
 export class FilterError extends Error {
@@ -29,19 +29,6 @@ export class FilterError extends Error {
 export type SchemaLookup = (objectName: string) => ObjectSchema | undefined;
 
 const COMPARISONS: Record<string, string> = { eq: '=', ne: '!=', lt: '<', lte: '<=', gt: '>', gte: '>=' };
-
-const TEXT_TYPES = new Set([
-  'id',
-  'reference',
-  'string',
-  'textarea',
-  'email',
-  'phone',
-  'url',
-  'picklist',
-  'multipicklist',
-  'combobox',
-]);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -100,7 +87,7 @@ function literal(field: FieldSchema, value: unknown, typeName: string): string {
     if (!ok) throw bad();
     return v.value;
   }
-  if (TEXT_TYPES.has(field.type)) {
+  if (TEXT_FIELD_TYPES.has(field.type)) {
     if (typeof value !== 'string') throw bad();
     return quote(value);
   }
@@ -244,7 +231,7 @@ function operators(field: FieldSchema, ops: unknown, schema: ObjectSchema, prefi
     }
     switch (op) {
       case 'like':
-        if (typeof value !== 'string' || !TEXT_TYPES.has(field.type))
+        if (typeof value !== 'string' || !TEXT_FIELD_TYPES.has(field.type))
           throw new FilterError(`Invalid value for 'like' on field '${field.name}'`);
         parts.push(`${path} LIKE ${quote(value)}`);
         break;

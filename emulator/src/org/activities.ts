@@ -5,7 +5,7 @@
  * EventRelation: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventattendee.htm
  * TaskRelation: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_taskrelation.htm
  */
-import { ApiError } from '../errors.ts';
+import { ApiError, requiredFieldsMissing } from '../errors.ts';
 import type { StoredRecord } from '../schema/types.ts';
 import type { ObjectRules, Org } from './org.ts';
 import type { MutableRecord } from './store.ts';
@@ -67,10 +67,7 @@ function eventTiming(record: MutableRecord, previous: StoredRecord | undefined, 
   if (record.IsAllDayEvent === true) {
     if (!record.StartDateTime && record.ActivityDate)
       record.StartDateTime = `${String(record.ActivityDate)}T00:00:00.000+0000`;
-    if (!record.StartDateTime)
-      throw new ApiError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [ActivityDate]', [
-        'ActivityDate',
-      ]);
+    if (!record.StartDateTime) throw requiredFieldsMissing(['ActivityDate']);
     record.ActivityDateTime = record.StartDateTime;
     // "If both fields are null, the duration defaults to one day" (Event.EndDateTime); a field the
     // request left out is as null as one it sent as null.
@@ -81,9 +78,7 @@ function eventTiming(record: MutableRecord, previous: StoredRecord | undefined, 
   }
   const start = record.StartDateTime ? parseDateTime(String(record.StartDateTime)) : undefined;
   if (start === undefined) {
-    throw new ApiError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [StartDateTime]', [
-      'StartDateTime',
-    ]);
+    throw requiredFieldsMissing(['StartDateTime']);
   }
   const endGiven = has('EndDateTime');
   const durationGiven = has('DurationInMinutes');
@@ -104,9 +99,7 @@ function eventTiming(record: MutableRecord, previous: StoredRecord | undefined, 
     minutes = Math.round((parseDateTime(String(record.EndDateTime))! - start) / 60000);
   }
   if (minutes === undefined) {
-    throw new ApiError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [DurationInMinutes]', [
-      'DurationInMinutes',
-    ]);
+    throw requiredFieldsMissing(['DurationInMinutes']);
   }
   if (minutes < 0) throw integrity('Duration: Duration must be positive.', ['DurationInMinutes']);
   if (minutes > MAX_EVENT_MINUTES)

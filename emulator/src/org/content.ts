@@ -4,7 +4,7 @@
  * ContentNote: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentnote.htm
  * ContentDocumentLink: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentdocumentlink.htm
  */
-import { ApiError } from '../errors.ts';
+import { ApiError, requiredFieldsMissing } from '../errors.ts';
 import type { ObjectRules } from './org.ts';
 
 /** Tags a note body may hold; anything else is refused, as the platform refuses unsafe note HTML. */
@@ -111,9 +111,7 @@ export function contentRules(): Record<string, ObjectRules> {
     ContentDocumentLink: {
       beforeWrite(org, record, previous) {
         if (!record.ShareType) {
-          throw new ApiError('REQUIRED_FIELD_MISSING', 'Required fields are missing: [ShareType]', [
-            'ShareType',
-          ]);
+          throw requiredFieldsMissing(['ShareType']);
         }
         if (!['V', 'C', 'I'].includes(String(record.ShareType))) {
           throw new ApiError(

@@ -12,7 +12,7 @@
  * any value sent through the API):
  * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_picklist.htm
  */
-import { ApiError } from '../errors.ts';
+import { ApiError, requiredFieldsMissing } from '../errors.ts';
 import { field } from '../schema/objects.ts';
 import type { FieldSchema, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import type { ObjectRules, Org } from './org.ts';
@@ -184,11 +184,7 @@ function rulesFor(object: ActivityObject): ObjectRules {
           .filter((f): f is FieldSchema => f !== undefined && blank(record[f.name]))
           .map((f) => f.name);
         if (missing.length) {
-          throw new ApiError(
-            'REQUIRED_FIELD_MISSING',
-            `Required fields are missing: [${missing.join(', ')}]`,
-            missing,
-          );
+          throw requiredFieldsMissing(missing);
         }
       }
       for (const rule of rules.validationRules.filter((r) => r.object === object)) {

@@ -3,7 +3,7 @@
  * of the REST API (sObject rows, collections, composite, tree) goes through create/update/remove here.
  */
 import { randomBytes } from 'node:crypto';
-import { ApiError, notFound } from '../errors.ts';
+import { ApiError, notFound, requiredFieldsMissing } from '../errors.ts';
 import { IdFactory, keyPrefixOf, to18 } from '../ids.ts';
 import { standardObjects } from '../schema/objects.ts';
 import { readPackageFields, type PackageField } from '../schema/package-fields.ts';
@@ -386,11 +386,7 @@ export class Org {
       .filter((f) => record[f.name] === null || record[f.name] === undefined)
       .map((f) => f.name);
     if (missing.length) {
-      throw new ApiError(
-        'REQUIRED_FIELD_MISSING',
-        `Required fields are missing: [${missing.join(', ')}]`,
-        missing,
-      );
+      throw requiredFieldsMissing(missing);
     }
   }
 
@@ -552,7 +548,7 @@ export class Org {
     for (const k of changed) {
       const f = this.field(schema.name, k);
       if (f && !f.nillable && f.type !== 'boolean' && (record[k] === null || record[k] === undefined)) {
-        throw new ApiError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${f.name}]`, [f.name]);
+        throw requiredFieldsMissing([f.name]);
       }
     }
     this.#checkUnique(schema, record, changed);

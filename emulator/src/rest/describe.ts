@@ -4,7 +4,7 @@
  * sObject basic information and sObject describe
  * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm).
  */
-import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
+import { TEXT_FIELD_TYPES, type FieldSchema, type ObjectSchema } from '../schema/types.ts';
 
 const SOAP_TYPE: Record<string, string> = {
   id: 'tns:ID',
@@ -28,18 +28,7 @@ export function objectUrls(version: string, s: ObjectSchema): Record<string, str
 }
 
 function describeField(f: FieldSchema): Record<string, unknown> {
-  const text = [
-    'string',
-    'textarea',
-    'email',
-    'phone',
-    'url',
-    'picklist',
-    'multipicklist',
-    'combobox',
-    'id',
-    'reference',
-  ].includes(f.type);
+  const text = TEXT_FIELD_TYPES.has(f.type);
   const length = f.type === 'id' || f.type === 'reference' ? 18 : text ? (f.length ?? 0) : 0;
   const referenceTo = f.referenceTo ?? [];
   return {

@@ -52,11 +52,23 @@ function picklist(values: string[], defaultValue?: string): readonly PicklistVal
   return values.map((v) => ({ value: v, label: v, active: true, defaultValue: v === defaultValue }));
 }
 
-/** Fields every object has (audit fields, Id, IsDeleted). */
-function systemFields(options: { owner?: boolean } = {}): FieldSchema[] {
+/**
+ * Fields every object has (Id, the audit fields and, unless `isDeleted: false` as on the setup
+ * objects of security-objects.ts, IsDeleted).
+ */
+export function systemFields(options: { owner?: boolean; isDeleted?: boolean } = {}): FieldSchema[] {
   const fields = [
     field('Id', 'id', { ...readOnly, ...required, label: 'Record ID', defaultedOnCreate: true, length: 18 }),
-    field('IsDeleted', 'boolean', { ...readOnly, ...required, label: 'Deleted', defaultedOnCreate: true }),
+    ...(options.isDeleted === false
+      ? []
+      : [
+          field('IsDeleted', 'boolean', {
+            ...readOnly,
+            ...required,
+            label: 'Deleted',
+            defaultedOnCreate: true,
+          }),
+        ]),
     field('CreatedDate', 'datetime', { ...readOnly, ...required, defaultedOnCreate: true }),
     field('CreatedById', 'reference', {
       ...readOnly,

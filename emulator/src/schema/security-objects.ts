@@ -7,7 +7,7 @@
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_fieldpermissions.htm
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_userrecordaccess.htm
  */
-import { field } from './objects.ts';
+import { field, systemFields } from './objects.ts';
 import type { FieldSchema, ObjectSchema } from './types.ts';
 
 /** The system permissions the local org knows, as PermissionSet's `Permissions<Name>` fields. */
@@ -30,26 +30,7 @@ const required = { nillable: false };
 const flag = (name: string, label?: string): FieldSchema =>
   field(name, 'boolean', { ...required, defaultedOnCreate: true, ...(label ? { label } : {}) });
 
-function audit(): FieldSchema[] {
-  return [
-    field('Id', 'id', { ...readOnly, ...required, label: 'Record ID', defaultedOnCreate: true, length: 18 }),
-    field('CreatedDate', 'datetime', { ...readOnly, ...required, defaultedOnCreate: true }),
-    field('CreatedById', 'reference', {
-      ...readOnly,
-      ...required,
-      referenceTo: ['User'],
-      defaultedOnCreate: true,
-    }),
-    field('LastModifiedDate', 'datetime', { ...readOnly, ...required, defaultedOnCreate: true }),
-    field('LastModifiedById', 'reference', {
-      ...readOnly,
-      ...required,
-      referenceTo: ['User'],
-      defaultedOnCreate: true,
-    }),
-    field('SystemModstamp', 'datetime', { ...readOnly, ...required, defaultedOnCreate: true }),
-  ];
-}
+const audit = (): FieldSchema[] => systemFields({ isDeleted: false });
 
 function object(
   name: string,

@@ -27,6 +27,20 @@ export type FieldType =
   | 'address'
   | 'location';
 
+/** The types whose values are text: describe gives them a length and byteLength, filters compare them as strings. */
+export const TEXT_FIELD_TYPES: ReadonlySet<FieldType> = new Set<FieldType>([
+  'id',
+  'reference',
+  'string',
+  'textarea',
+  'email',
+  'phone',
+  'url',
+  'picklist',
+  'multipicklist',
+  'combobox',
+]);
+
 export interface FieldSchema {
   /** API name, canonical case (e.g. `AccountId`, `Salescaling_Meeting_Id__c`). */
   readonly name: string;

@@ -8,21 +8,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { findProjectRoot } from '../schema/package-fields.ts';
+import type { FieldAccess, ObjectAccess } from './permissions.ts';
 
 export interface PackagePermissionSet {
   name: string;
   label: string;
   description: string | null;
-  objects: {
-    object: string;
-    create: boolean;
-    read: boolean;
-    edit: boolean;
-    delete: boolean;
-    viewAll: boolean;
-    modifyAll: boolean;
-  }[];
-  fields: { field: string; read: boolean; edit: boolean }[];
+  /** The same access the org's permission model grants from ObjectPermissions / FieldPermissions rows. */
+  objects: ({ object: string } & ObjectAccess)[];
+  fields: ({ field: string } & FieldAccess)[];
   /** System permissions enabled (`ApiEnabled`, `EditEvent`, …). */
   system: string[];
 }

@@ -34,6 +34,31 @@ export interface CreatedUser {
   password: string;
 }
 
+/**
+ * An access token by the OAuth username-password flow, for `login` (the admin by default) through the
+ * org's connected app; throws when the org refuses it. One place for every caller (users, tests, the
+ * LWC preview) so that they all sign in the same way.
+ * https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_username_password_flow.htm
+ */
+export async function passwordGrantToken(
+  org: AdminCredentials,
+  login: { username: string; password: string } = org,
+): Promise<string> {
+  const res = await fetch(`${org.url}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: org.clientId,
+      client_secret: org.clientSecret,
+      username: login.username,
+      password: login.password,
+    }),
+  });
+  if (!res.ok) throw new Error(`sign-in of ${login.username} failed with ${res.status}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
 async function call(
   base: string,
   token: string,
@@ -58,19 +83,7 @@ export async function createUser(
   options: CreateUserOptions = {},
 ): Promise<CreatedUser> {
   const version = options.apiVersion ?? '66.0';
-  const tokenRes = await fetch(`${admin.url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: admin.clientId,
-      client_secret: admin.clientSecret,
-      username: admin.username,
-      password: admin.password,
-    }),
-  });
-  if (!tokenRes.ok) throw new Error(`admin login failed with ${tokenRes.status}`);
-  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+  const token = await passwordGrantToken(admin);
   const data = `/services/data/v${version}`;
   const query = async (q: string) =>
     (

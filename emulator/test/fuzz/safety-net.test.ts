@@ -3,16 +3,12 @@
  * internal error (500, UNKNOWN_EXCEPTION, an error id) and is counted, so that the test which caused
  * it fails (Jest set-up for in-process orgs, exit status 3 for `npm run emulator`).
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { findProjectRoot } from '../../src/schema/package-fields.ts';
+import { startOrgProcess } from '../../src/cli-process.ts';
 import { takeUnexpectedErrors, unexpectedErrors } from '../../src/index.ts';
 import { startLoggedIn, V, type Call } from '../support/http.ts';
 import type { LocalOrg } from '../../src/index.ts';
 import { assertNoUnexpectedErrors } from '../support/no-unexpected-errors.ts';
 
-const ROOT = findProjectRoot()!;
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const MESSAGE =
   /^An unexpected error occurred\. Please include this ErrorId if you contact support: \d+-\d+ \(-?\d+\)$/;
 
@@ -51,22 +47,11 @@ describe('the local org safety net', () => {
   });
 
   it('when the org runs as a child process and hit an unexpected error, then it exits with status 3', async () => {
-    const child = spawn(NODE, [join(ROOT, 'emulator', 'src', 'cli.ts'), '--port', '0', '--json'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, line } = await startOrgProcess(['--port', '0', '--json'], { stderr: 'pipe' });
     let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString('utf8');
-        const nl = out.indexOf('\n');
-        if (nl >= 0) resolve((JSON.parse(out.slice(0, nl)) as { url: string }).url);
-      });
-      child.once('exit', (code) => reject(new Error(`exited early with ${String(code)}`)));
-    });
+    const { url } = JSON.parse(line) as { url: string };
     expect((await fetch(`${url}/__control/fault`)).status).toBe(500);
     child.kill('SIGTERM');
     expect(await exited).toBe(3);

@@ -1,5 +1,5 @@
 /** Small helpers for tests that talk to a local org over HTTP, as any client would. */
-import { startLocalOrg, type LocalOrg, type LocalOrgOptions } from '../../src/index.ts';
+import { passwordGrantToken, startLocalOrg, type LocalOrg, type LocalOrgOptions } from '../../src/index.ts';
 
 export const V = '/services/data/v66.0';
 
@@ -15,19 +15,7 @@ export interface Response<T = unknown> {
 
 /** Logs in with the username-password flow and returns the access token. */
 export async function passwordToken(org: LocalOrg): Promise<string> {
-  const res = await fetch(`${org.url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: org.clientId,
-      client_secret: org.clientSecret,
-      username: org.username,
-      password: org.password,
-    }),
-  });
-  const json = (await res.json()) as { access_token: string };
-  return json.access_token;
+  return passwordGrantToken(org);
 }
 
 /** A REST client bound to one org and token. */

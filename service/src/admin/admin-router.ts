@@ -16,7 +16,7 @@ import { requireBearer } from '../http/auth.ts';
 import { AppError, unprocessable } from '../http/errors.ts';
 import { issuesToDetails, meetingIdSchema, workspaceIdSchema } from '../http/api-schemas.ts';
 import type { Logger } from '../logger.ts';
-import type { MeetingService } from '../meetings/meeting-service.ts';
+import { meetingSyncJson, type MeetingService } from '../meetings/meeting-service.ts';
 import { renderSettingsForm, saveSettingsForm } from '../settings/settings-form.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import { decodeCursor, type AdminStore, type MeetingLogEntry } from '../store/admin-store.ts';
@@ -92,22 +92,7 @@ export function meetingLogJson(m: MeetingLogEntry) {
     meetingId: m.meetingId,
     title: m.title,
     startedAt: m.startedAt,
-    state: m.state,
-    reason: m.reason,
-    version: m.version,
-    syncedVersion: m.syncedVersion,
-    salesforce: {
-      eventId: m.written?.eventId ?? null,
-      noteId: m.written?.noteId ?? null,
-      taskId: m.written?.taskId ?? null,
-    },
-    linked: [...m.linked],
-    dropped: [...m.dropped],
-    attempts: m.attempts,
-    lastError: m.lastError,
-    apiCalls: m.apiCalls,
-    nextAttemptAt: m.nextAttemptAt,
-    updatedAt: m.updatedAt,
+    ...meetingSyncJson(m),
   };
 }
 

@@ -1,6 +1,29 @@
 /** Use-cases behind the meeting status and resync endpoints. */
 import { notFound } from '../http/errors.ts';
+import type { MeetingSync } from '../store/meeting-row.ts';
 import type { Store } from '../store/types.ts';
+
+/** A meeting's sync fields as the API shows them (the status endpoint and the admin sync log alike). */
+export function meetingSyncJson(m: MeetingSync) {
+  return {
+    state: m.state,
+    reason: m.reason,
+    version: m.version,
+    syncedVersion: m.syncedVersion,
+    salesforce: {
+      eventId: m.written?.eventId ?? null,
+      noteId: m.written?.noteId ?? null,
+      taskId: m.written?.taskId ?? null,
+    },
+    linked: [...m.linked],
+    dropped: [...m.dropped],
+    attempts: m.attempts,
+    lastError: m.lastError,
+    apiCalls: m.apiCalls,
+    nextAttemptAt: m.nextAttemptAt,
+    updatedAt: m.updatedAt,
+  };
+}
 
 export class MeetingService {
   readonly #store: Store;
@@ -16,22 +39,7 @@ export class MeetingService {
     return {
       workspaceId: m.workspaceId,
       meetingId: m.meetingId,
-      state: m.state,
-      reason: m.reason,
-      version: m.version,
-      syncedVersion: m.syncedVersion,
-      salesforce: {
-        eventId: m.written?.eventId ?? null,
-        noteId: m.written?.noteId ?? null,
-        taskId: m.written?.taskId ?? null,
-      },
-      linked: [...m.linked],
-      dropped: [...m.dropped],
-      attempts: m.attempts,
-      lastError: m.lastError,
-      apiCalls: m.apiCalls,
-      nextAttemptAt: m.nextAttemptAt,
-      updatedAt: m.updatedAt,
+      ...meetingSyncJson(m),
     };
   }
 

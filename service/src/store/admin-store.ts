@@ -5,7 +5,7 @@
  * (never writes them) for the sync log, backfill progress and alerts.
  */
 import type { Database, Param } from './database.ts';
-import type { DroppedAssociation, LinkedAssociation, WrittenRecords } from '../sync/types.ts';
+import { iso, json, meetingSyncFromRow, type MeetingRow, type MeetingSync } from './meeting-row.ts';
 import type { MeetingState } from './types.ts';
 
 export interface AdminSession {
@@ -13,22 +13,10 @@ export interface AdminSession {
   readonly expiresAt: number;
 }
 
-export interface MeetingLogEntry {
-  readonly meetingId: string;
-  readonly state: MeetingState;
-  readonly reason: string | null;
-  readonly version: number;
-  readonly syncedVersion: number | null;
+/** A meeting as the sync log shows it: its sync fields, and the title and start the input carries. */
+export interface MeetingLogEntry extends MeetingSync {
   readonly title: string | null;
   readonly startedAt: string | null;
-  readonly written: WrittenRecords | null;
-  readonly linked: readonly LinkedAssociation[];
-  readonly dropped: readonly DroppedAssociation[];
-  readonly attempts: number;
-  readonly lastError: string | null;
-  readonly apiCalls: number | null;
-  readonly nextAttemptAt: string | null;
-  readonly updatedAt: string;
 }
 
 export type BackfillState = 'receiving' | 'running' | 'paused' | 'cancelled' | 'done';
@@ -71,30 +59,11 @@ export interface AlertRecord {
   readonly lastError: string | null;
 }
 
-interface MeetingRow {
-  meeting_id: string;
-  state: MeetingState;
-  reason: string | null;
-  version: number;
-  synced_version: number | null;
-  input_json: string;
-  written_json: string | null;
-  linked_json: string | null;
-  dropped_json: string | null;
-  attempts: number;
-  last_error: string | null;
-  api_calls: number | null;
-  next_attempt_at: number | null;
-  updated_at: number;
-}
+type MeetingLogRow = Omit<MeetingRow, 'workspace_id'>;
 
 /** The sync log's order: what needs the admin first. */
 const STATE_RANK = `CASE state WHEN 'failed' THEN 0 WHEN 'syncing' THEN 1 WHEN 'queued' THEN 2 WHEN 'skipped' THEN 3 WHEN 'synced' THEN 4 ELSE 5 END`;
 const RANK: Record<string, number> = { failed: 0, syncing: 1, queued: 2, skipped: 3, synced: 4, deleted: 5 };
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
-const parse = <T>(text: string | null, fallback: T): T =>
-  text === null ? fallback : (JSON.parse(text) as T);
 
 /** Opaque page cursor: the sort key of the last row shown. */
 export function encodeCursor(state: string, updatedAt: number, meetingId: string): string {
@@ -196,7 +165,7 @@ export class AdminStore {
       params.push(rank, rank, updatedAt, updatedAt, meetingId);
     }
     params.push(options.limit + 1);
-    const rows = await this.#db.all<MeetingRow>(
+    const rows = await this.#db.all<MeetingLogRow>(
       `SELECT meeting_id, state, reason, version, synced_version, input_json, written_json, linked_json,
          dropped_json, attempts, last_error, api_calls, next_attempt_at, updated_at
        FROM meetings WHERE ${where.join(' AND ')}
@@ -207,26 +176,16 @@ export class AdminStore {
     const last = page.at(-1);
     return {
       items: page.map((r) => {
-        const input = parse<{ kind?: string; meeting?: { title?: string; startedAt?: string } }>(
+        const input = json<{ kind?: string; meeting?: { title?: string; startedAt?: string } }>(
           r.input_json,
           {},
         );
         return {
-          meetingId: r.meeting_id,
-          state: r.state,
-          reason: r.reason,
-          version: Number(r.version),
-          syncedVersion: r.synced_version === null ? null : Number(r.synced_version),
+          ...meetingSyncFromRow(r),
           title: input.meeting?.title ?? null,
           startedAt: input.meeting?.startedAt ?? null,
-          written: parse<WrittenRecords | null>(r.written_json, null),
-          linked: parse<LinkedAssociation[]>(r.linked_json, []),
-          dropped: parse<DroppedAssociation[]>(r.dropped_json, []),
-          attempts: Number(r.attempts),
-          lastError: r.last_error,
-          apiCalls: r.api_calls === null ? null : Number(r.api_calls),
+          // the sync log shows the row's retry time whatever the state (the status endpoint only for queued)
           nextAttemptAt: iso(r.next_attempt_at),
-          updatedAt: iso(r.updated_at) ?? '',
         };
       }),
       next:

@@ -7,6 +7,7 @@ import type { TokenCipher } from '../crypto/token-cipher.ts';
 import type { SyncInput, WrittenRecords } from '../sync/types.ts';
 import type { Database, Param, Sql } from './database.ts';
 import { LateMatchRepository } from './late-match-repository.ts';
+import { iso, json, meetingSyncFromRow, type MeetingRow } from './meeting-row.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import type {
   AcceptResult,
@@ -43,29 +44,8 @@ interface ConnectionRow {
   connected_at: number;
 }
 
-interface MeetingRow {
-  workspace_id: string;
-  meeting_id: string;
-  version: number;
-  input_json: string;
-  state: MeetingState;
-  reason: string | null;
-  synced_version: number | null;
-  written_json: string | null;
-  linked_json: string | null;
-  dropped_json: string | null;
-  attempts: number;
-  last_error: string | null;
-  api_calls: number | null;
-  next_attempt_at: number | null;
-  updated_at: number;
-}
-
 /** Reasons for which a meeting waits for the workspace to (re)connect rather than for the worker. */
 export const WAITING_REASONS = ['not_connected', 'connection_broken'] as const;
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(Number(ms)).toISOString());
-const json = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
 
 interface PendingAccept {
   readonly e: IncomingEvent;
@@ -404,22 +384,7 @@ export class SqlStore implements Store {
       [workspaceId, meetingId],
     );
     if (!row) return null;
-    return {
-      workspaceId: row.workspace_id,
-      meetingId: row.meeting_id,
-      version: Number(row.version),
-      syncedVersion: row.synced_version === null ? null : Number(row.synced_version),
-      state: row.state,
-      reason: row.reason,
-      written: json<WrittenRecords | null>(row.written_json, null),
-      linked: json(row.linked_json, []),
-      dropped: json(row.dropped_json, []),
-      attempts: Number(row.attempts),
-      lastError: row.last_error,
-      apiCalls: row.api_calls === null ? null : Number(row.api_calls),
-      nextAttemptAt: row.state === 'queued' ? iso(row.next_attempt_at) : null,
-      updatedAt: iso(row.updated_at) ?? '',
-    };
+    return { workspaceId: row.workspace_id, ...meetingSyncFromRow(row) };
   }
 
   requeueMeeting(workspaceId: string, meetingId: string, now: number): Promise<boolean> {

@@ -3,37 +3,29 @@
  * are spent once, sessions expire, the sync log pages failed-first, backfills and alert episodes
  * keep their rules inside the database.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { AdminStore } from '../../src/store/admin-store.ts';
 import { openStores } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { connection, incoming, meeting } from '../support/fixtures.ts';
 import { testCipher } from '../support/keys.ts';
+import { createPgSchema } from '../support/pg-schema.ts';
 
 const pgUrl = process.env['TEST_DATABASE_URL'];
 const engines = ['sqlite', ...(pgUrl ? ['postgres'] : [])] as const;
 
 async function open(engine: string): Promise<{ store: Store; admin: AdminStore; dispose(): Promise<void> }> {
   if (engine === 'postgres' && pgUrl) {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`CREATE SCHEMA ${schema}`);
-    await c.end();
+    const { schema, drop } = await createPgSchema(pgUrl);
     const { store, admin } = await openStores(pgUrl, testCipher, { schema });
     return {
       store,
       admin,
       async dispose() {
         await store.close();
-        const d = new pg.Client({ connectionString: pgUrl });
-        await d.connect();
-        await d.query(`DROP SCHEMA ${schema} CASCADE`);
-        await d.end();
+        await drop();
       },
     };
   }

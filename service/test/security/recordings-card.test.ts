@@ -7,7 +7,7 @@
  * org holds for the record, read as the admin with plain SOQL. Without the viewer set the org answers
  * the GraphQL error field-level security gives, and the card shows its seller-facing message.
  */
-import type { CreatedUser, LocalOrg } from '../../../emulator/src/index.ts';
+import { passwordGrantToken, type LocalOrg } from '../../../emulator/src/index.ts';
 import {
   MEETINGS_OPERATION,
   MEETINGS_QUERY_TEXT,
@@ -22,22 +22,6 @@ import { orgQuery, startStack, type Stack } from '../support/stack.ts';
 jest.setTimeout(60_000);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function tokenOf(org: LocalOrg, user: CreatedUser): Promise<string> {
-  const res = await fetch(`${org.url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: org.clientId,
-      client_secret: org.clientSecret,
-      username: user.username,
-      password: user.password,
-    }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 async function asUser(org: LocalOrg, token: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${org.url}/services/data/v66.0${path}`, {
@@ -146,7 +130,7 @@ describe('the recordings card against the local org, as a Standard User with the
 
   async function viewerToken(permissionSets: string[]): Promise<string> {
     const user = await stack.org.createUser({ lastName: 'Viewer', permissionSets });
-    return tokenOf(stack.org, user);
+    return passwordGrantToken(stack.org, user);
   }
 
   it('on a Contact page, the meetings are exactly those whose Who or related contact she is', async () => {

@@ -3,14 +3,13 @@
  * TEST_DATABASE_URL names (each run gets its own schema, dropped afterwards). Jest's global setup
  * (scripts/test-support/postgres.mjs) starts one from node_modules when the variable is not set.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { testCipher } from './keys.ts';
+import { createPgSchema } from './pg-schema.ts';
 
 export { testCipher, testKey } from './keys.ts';
 
@@ -43,11 +42,7 @@ export const postgresEngine: Engine | null = pgUrl
   ? {
       name: 'postgres',
       async open() {
-        const schema = `t_${randomBytes(6).toString('hex')}`;
-        const admin = new pg.Client({ connectionString: pgUrl });
-        await admin.connect();
-        await admin.query(`CREATE SCHEMA ${schema}`);
-        await admin.end();
+        const { schema, drop } = await createPgSchema(pgUrl);
         const store = await openStore(pgUrl, testCipher, { schema });
         return {
           store,
@@ -55,10 +50,7 @@ export const postgresEngine: Engine | null = pgUrl
           schema,
           async dispose() {
             await store.close();
-            const c = new pg.Client({ connectionString: pgUrl });
-            await c.connect();
-            await c.query(`DROP SCHEMA ${schema} CASCADE`);
-            await c.end();
+            await drop();
           },
         };
       },

@@ -1,5 +1,6 @@
 /** The service and the local org side by side, for integration tests over HTTP. */
 import {
+  passwordGrantToken,
   startLocalOrg,
   type CreatedUser,
   type LocalOrg,
@@ -176,20 +177,9 @@ const adminTokens = new WeakMap<LocalOrg, string>();
 export async function orgAdminToken(org: LocalOrg): Promise<string> {
   const cached = adminTokens.get(org);
   if (cached) return cached;
-  const res = await fetch(`${org.url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: org.clientId,
-      client_secret: org.clientSecret,
-      username: org.username,
-      password: org.password,
-    }).toString(),
-  });
-  const body = (await res.json()) as { access_token: string };
-  adminTokens.set(org, body.access_token);
-  return body.access_token;
+  const token = await passwordGrantToken(org);
+  adminTokens.set(org, token);
+  return token;
 }
 
 /** Deletes a record as the org's admin would in Salesforce (through the REST API). */

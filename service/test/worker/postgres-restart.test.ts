@@ -4,10 +4,10 @@
  * request in flight is answered 503, the service stays up, reconnects, and loses nothing: the
  * sender's retry is accepted and stored.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startChildService, type ChildService } from '../support/child-service.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
+import { createPgSchema, type PgSchema } from '../support/pg-schema.ts';
 import { api, sendWebhook, testEnv } from '../support/service.ts';
 
 jest.setTimeout(60_000);
@@ -17,18 +17,20 @@ const describeWithPostgres = pgUrl ? describe : describe.skip;
 if (!pgUrl) console.warn('PostgreSQL restart test skipped: set TEST_DATABASE_URL to run it.');
 
 describeWithPostgres('a PostgreSQL backend terminated under a transaction', () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  let schema = '';
+  let pgSchema: PgSchema | undefined;
   let admin: pg.Client;
   let child: ChildService | undefined;
 
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
+    pgSchema = await createPgSchema(pgUrl ?? '');
+    schema = pgSchema.schema;
   });
   afterAll(async () => {
     await child?.kill('SIGKILL');
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pgSchema?.drop();
     await admin.end();
   });
 

@@ -2,11 +2,10 @@
  * Two service instances sharing one PostgreSQL database (the scaling setup): meetings sent to
  * either are each written exactly once, whichever worker claims them.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { LocalOrg } from '../../../emulator/src/index.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
+import { createPgSchema, type PgSchema } from '../support/pg-schema.ts';
 import { api, sendWebhook, startTestService, type TestService } from '../support/service.ts';
 import {
   CLIENT_ID,
@@ -25,16 +24,14 @@ const describeWithPostgres = pgUrl ? describe : describe.skip;
 if (!pgUrl) console.warn('PostgreSQL multi-instance test skipped: set TEST_DATABASE_URL to run it.');
 
 describeWithPostgres('two instances on one PostgreSQL database', () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  let pgSchema: PgSchema | undefined;
   let a: TestService;
   let b: TestService;
   let org: LocalOrg;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
+    pgSchema = await createPgSchema(pgUrl ?? '');
+    const schema = pgSchema.schema;
     const env = {
       DATABASE_URL: pgUrl ?? '',
       SALESFORCE_CLIENT_ID: CLIENT_ID,
@@ -53,10 +50,7 @@ describeWithPostgres('two instances on one PostgreSQL database', () => {
     await a?.dispose();
     await b?.dispose();
     await org?.stop();
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await pgSchema?.drop();
   });
 
   it('when meetings are sent to both instances, then each is written exactly once', async () => {

@@ -3,11 +3,10 @@
  * (or as another user) takes effect on every instance at once, not only on the one that handled the
  * OAuth callback: the other instance's cached connection must not keep writing to the old org.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { LocalOrg } from '../../../emulator/src/index.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
+import { createPgSchema, type PgSchema } from '../support/pg-schema.ts';
 import { sendWebhook, startTestService, type TestService } from '../support/service.ts';
 import {
   CLIENT_ID,
@@ -25,17 +24,15 @@ const describeWithPostgres = pgUrl ? describe : describe.skip;
 if (!pgUrl) console.warn('PostgreSQL reconnect test skipped: set TEST_DATABASE_URL to run it.');
 
 describeWithPostgres('a reconnect seen by every instance', () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  let pgSchema: PgSchema | undefined;
   let front: TestService;
   let worker: TestService;
   let oldOrg: LocalOrg;
   let newOrg: LocalOrg;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
+    pgSchema = await createPgSchema(pgUrl ?? '');
+    const schema = pgSchema.schema;
     const env = {
       DATABASE_URL: pgUrl ?? '',
       SALESFORCE_CLIENT_ID: CLIENT_ID,
@@ -54,10 +51,7 @@ describeWithPostgres('a reconnect seen by every instance', () => {
     await worker?.dispose();
     await oldOrg?.stop();
     await newOrg?.stop();
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
+    await pgSchema?.drop();
   });
 
   async function synced(id: string): Promise<void> {
