@@ -1,6 +1,6 @@
 /**
  * What a backfilled meeting would do, without writing: looked up and resolved exactly as the sync
- * does (one composite look-up, CONTRACT §7), then planned (CONTRACT §6); nothing is sent to the
+ * does (the same look-ups, the workspace's association settings, CONTRACT §7), then planned (CONTRACT §6); nothing is sent to the
  * queue or the org's write endpoints.
  */
 import { resolveAssociations } from '../associations/resolve.ts';
@@ -9,6 +9,7 @@ import { meetingMarker } from '../plan/marker.ts';
 import { CallCounter } from '../salesforce/composite.ts';
 import type { ConnectionManager } from '../salesforce/connection.ts';
 import { lookUpMeeting } from '../salesforce/lookups.ts';
+import { lookUpRuleRecords } from '../salesforce/rule-lookups.ts';
 import type { Store } from '../store/types.ts';
 import type { DroppedAssociation, LinkedAssociation } from '../sync/types.ts';
 
@@ -51,6 +52,7 @@ export async function dryRunMeeting(
     return { ...base, action: 'not_connected' };
   }
   const meeting = event.data.meeting;
+  const { settings } = await store.settings.get(event.workspaceId);
   const counter = new CallCounter();
   const org = entry.record.profile;
   const found = await lookUpMeeting(
@@ -61,8 +63,10 @@ export async function dryRunMeeting(
     meetingMarker(meeting.id),
     meeting,
     known?.written ?? null,
+    settings,
   );
-  const links = resolveAssociations(meeting, found.snapshot);
+  const snapshot = await lookUpRuleRecords(entry.conn, counter, meeting, found.snapshot, settings);
+  const links = resolveAssociations(meeting, snapshot, settings);
   const exists = found.event !== null || found.task !== null || (known?.written?.noteId ?? null) !== null;
   if (!exists && links.outcome === 'skipped')
     return { ...base, action: 'skip_no_crm_match', dropped: links.dropped, apiCalls: counter.count };
