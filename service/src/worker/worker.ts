@@ -414,7 +414,7 @@ export class Worker {
       store.recordApiUsage(m.workspaceId, { ...usage, at: new Date(now).toISOString() }),
     );
     const note =
-      "Salesforce: the org's daily API allowance is used up (TotalRequests Limit exceeded); the workspace waits for room";
+      "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded. — the org's daily API allowance is used up; the workspace waits for /limits to show room";
     await this.#record(log, () => store.deferMeeting(this.#owner, key, now + interval, note, now));
     log.warn({ max: usage.max }, 'daily API allowance exhausted; workspace paused until /limits shows room');
     return 'paused';
