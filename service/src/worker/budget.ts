@@ -79,3 +79,33 @@ export async function readUsage(conn: UsageSource): Promise<ApiUsageSeen | null>
   const header = conn.limitInfo?.apiUsage;
   return header ? { used: header.used, max: header.limit } : null;
 }
+
+/**
+ * The org refused a call because its daily allowance is spent. Salesforce answers both that and its
+ * concurrent long-running request limit with the same code, REQUEST_LIMIT_EXCEEDED
+ * (https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html);
+ * only the message tells them apart: `TotalRequests Limit exceeded.` for the allowance, versus
+ * `ConcurrentRequests (Concurrent API Requests) Limit exceeded.` / `ConcurrentPerOrgLongTxn Limit
+ * exceeded.` for concurrency. The docs do not publish these texts (docs/local-org.md): anything but
+ * `TotalRequests` stays an ordinary limit retry, so a concurrency refusal never pauses a workspace.
+ */
+export function allowanceExhausted(err: unknown): boolean {
+  const e = err as { errorCode?: unknown; message?: unknown } | null;
+  if (e?.errorCode !== 'REQUEST_LIMIT_EXCEEDED' || typeof e.message !== 'string') return false;
+  return /^\s*TotalRequests\b/i.test(e.message);
+}
+
+/**
+ * What to record once the allowance is exhausted: the whole allowance used, so the budget pause
+ * (any `stopAtPercent`, 1–100) stops the workspace until `/limits` shows room. The allowance's size
+ * comes from the refusal's `Sforce-Limit-Info` header, else from what was last seen; never seen,
+ * 1 of 1 (all of an unknown allowance).
+ */
+export function exhaustedUsage(
+  headerLimit: number | undefined,
+  seen: ApiUsageSeen | null | undefined,
+): ApiUsageSeen {
+  const max =
+    headerLimit !== undefined && headerLimit > 0 ? headerLimit : seen && seen.max > 0 ? seen.max : 1;
+  return { used: max, max };
+}

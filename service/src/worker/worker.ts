@@ -32,7 +32,7 @@ import {
   type SyncOutcome,
   type WrittenRecords,
 } from '../sync/types.ts';
-import { budgetDecision, overBudget, readUsage } from './budget.ts';
+import { allowanceExhausted, budgetDecision, exhaustedUsage, overBudget, readUsage } from './budget.ts';
 
 export type SyncMeetingFn = (
   conn: Connection,
@@ -323,6 +323,7 @@ export class Worker {
         outcome = await run();
       }
     } catch (err) {
+      if (allowanceExhausted(err)) return this.#allowanceSpent(m, key, entry, log);
       return this.#failure(m, key, err, log);
     }
 
@@ -387,6 +388,36 @@ export class Worker {
     await this.#record(log, () => store.retryMeeting(this.#owner, key, message, now + delay, now));
     log.warn({ kind, delayMs: delay, attempts: m.attempts + 1, error: message }, 'sync failed; will retry');
     return 'retry';
+  }
+
+  /**
+   * The org refused a call with its daily allowance spent (worker/budget.ts `allowanceExhausted`):
+   * the whole workspace is paused, not this meeting alone. Recording the allowance as used up makes
+   * `#budgetPause` defer every meeting of the workspace claimed from now on, by any instance, without
+   * a call and without counting an attempt; one `/limits` look per interval (this refusal counts as
+   * the first) resumes them all once it shows room. This meeting waits with them, no attempt counted:
+   * nothing is wrong with it.
+   */
+  async #allowanceSpent(
+    m: ClaimedMeeting,
+    key: MeetingKey,
+    entry: ConnectionEntry,
+    log: Logger,
+  ): Promise<string> {
+    const { store } = this.#o;
+    const interval = this.#o.budgetCheckMs ?? 5 * 60_000;
+    const seen = (await store.getConnection(m.workspaceId))?.apiUsage ?? null;
+    const usage = exhaustedUsage(entry.conn.limitInfo?.apiUsage?.limit, seen);
+    const now = Date.now();
+    this.#limitsCheckedAt.set(m.workspaceId, now);
+    await this.#record(log, () =>
+      store.recordApiUsage(m.workspaceId, { ...usage, at: new Date(now).toISOString() }),
+    );
+    const note =
+      "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded. — the org's daily API allowance is used up; the workspace waits for /limits to show room";
+    await this.#record(log, () => store.deferMeeting(this.#owner, key, now + interval, note, now));
+    log.warn({ max: usage.max }, 'daily API allowance exhausted; workspace paused until /limits shows room');
+    return 'paused';
   }
 
   /**

@@ -64,7 +64,12 @@ async function pausedMeeting(): Promise<number> {
   await untilLimitsChecks((before['limits'] ?? 0) + 2);
   for (const id of PAUSED) {
     const status = (await api(stack.svc.url, 'GET', `/v1/workspaces/ws_1/meetings/${id}`)).body;
-    expect(status).toMatchObject({ state: 'queued', attempts: 0, lastError: null });
+    // 'syncing' for the moment a look claims it and puts it back (seen flaky on a loaded machine)
+    expect(status).toMatchObject({
+      state: expect.stringMatching(/^(queued|syncing)$/),
+      attempts: 0,
+      lastError: null,
+    });
   }
   const written = await orgQuery(
     stack.org,

@@ -1,6 +1,8 @@
 /** The API budget's decision (worker/budget.ts): pure, so every edge is checked without an org. */
 import {
+  allowanceExhausted,
   budgetDecision,
+  exhaustedUsage,
   overBudget,
   readUsage,
   usageFromLimits,
@@ -110,5 +112,35 @@ describe('readUsage', () => {
     const { conn, calls } = source(refused('REQUEST_LIMIT_EXCEEDED'), { used: 100, limit: 100 });
     expect(await readUsage(conn)).toBeNull();
     expect(calls).toEqual(['/limits']);
+  });
+});
+
+describe('allowanceExhausted', () => {
+  test.each([
+    [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }, true],
+    // the concurrent long-running request limit: same code, an ordinary retry
+    [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' }, false],
+    [
+      {
+        errorCode: 'REQUEST_LIMIT_EXCEEDED',
+        message: 'ConcurrentRequests (Concurrent API Requests) Limit exceeded.',
+      },
+      false,
+    ],
+    [{ errorCode: 'UNABLE_TO_LOCK_ROW', message: 'TotalRequests Limit exceeded.' }, false],
+    [{ errorCode: 'REQUEST_LIMIT_EXCEEDED' }, false],
+    [null, false],
+  ])('%j → %s', (err, expected) => {
+    expect(allowanceExhausted(err)).toBe(expected);
+  });
+});
+
+describe('exhaustedUsage', () => {
+  test('the whole allowance, sized by the refusal header, else the last seen, else 1 of 1', () => {
+    expect(exhaustedUsage(15_000, { used: 10, max: 1_000 })).toEqual({ used: 15_000, max: 15_000 });
+    expect(exhaustedUsage(undefined, { used: 10, max: 1_000 })).toEqual({ used: 1_000, max: 1_000 });
+    expect(exhaustedUsage(undefined, null)).toEqual({ used: 1, max: 1 });
+    // recorded, it pauses the workspace whatever its budget
+    for (const pct of [1, 90, 100]) expect(overBudget(exhaustedUsage(undefined, null), pct)).toBe(true);
   });
 });
