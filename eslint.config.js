@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import importPlugin from 'eslint-plugin-import';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -10,6 +11,17 @@ const lwcConfig = require('@salesforce/eslint-config-lwc');
 
 const lwcFiles = ['force-app/**/lwc/**/*.{js,ts}'];
 const scope = (configs, files) => configs.map((config) => ({ ...config, files }));
+
+const ONE_DOOR = 'Only service/src/salesforce/ imports jsforce: use or add a function there.';
+const JSFORCE = { name: 'jsforce', message: ONE_DOOR };
+const JSFORCE_DEEP = { group: ['jsforce/*'], message: ONE_DOOR };
+const PURE_CORE = 'The pure core (associations/, plan/) does no I/O: take the data as an argument.';
+const IO_MODULES = [
+  ...['fs', 'fs/promises', 'http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'child_process'],
+  ...['worker_threads', 'cluster'],
+].flatMap((name) => [name, `node:${name}`]);
+IO_MODULES.push('pg', 'express', 'undici', 'pino');
+const IO_FOLDERS = ['store', 'salesforce', 'http', 'worker', 'connect', 'admin', 'backfill', 'alerts'];
 
 export default tseslint.config(
   {
@@ -45,6 +57,45 @@ export default tseslint.config(
     // command-line entry points print to the terminal on purpose
     files: ['scripts/**', '**/src/cli.ts', '**/src/main.ts', '**/bench/**', '**/demo/**'],
     rules: { 'no-console': 'off' },
+  },
+  // Boundaries of the design (docs: README "Layout"; lint-boundaries.test.ts proves each can fail).
+  // One door to Salesforce: only service/src/salesforce/ imports jsforce; the demo, the benchmarks and
+  // the tests go through its functions too (tests of salesforce/ itself may build jsforce errors).
+  {
+    files: ['service/**/*.{ts,mjs,cjs,js}'],
+    ignores: ['service/src/salesforce/**', 'service/test/salesforce/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [JSFORCE], patterns: [JSFORCE_DEEP] }] },
+  },
+  // The pure core decides, it does no I/O: no file system, network, database, web framework or
+  // Salesforce client, and none of the service's modules that do (store, salesforce, http, worker...).
+  {
+    files: ['service/src/associations/**', 'service/src/plan/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [JSFORCE, ...IO_MODULES.map((name) => ({ name, message: PURE_CORE }))],
+          patterns: [
+            JSFORCE_DEEP,
+            { group: ['node:fs/*', 'pg/*', 'pg-*', 'express/*'], message: PURE_CORE },
+            { group: IO_FOLDERS.map((folder) => `**/${folder}/**`), message: PURE_CORE },
+          ],
+        },
+      ],
+    },
+  },
+  // No import cycles in the service or the local org. Scoped to their sources: the rule walks the
+  // whole import graph, the slowest rule here on two cores.
+  {
+    files: ['service/src/**/*.ts', 'emulator/src/**/*.ts'],
+    plugins: { import: importPlugin },
+    settings: {
+      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import/resolver': { node: { extensions: ['.ts', '.js', '.mjs', '.json'] } },
+      'import/extensions': ['.ts', '.js', '.mjs'],
+    },
+    // The rule skips `import type` (erased at run time): a type-only cycle is not reported.
+    rules: { 'import/no-cycle': ['error', { ignoreExternal: true }] },
   },
   // LWC: the Salesforce rules plus typescript-eslint, as the sf CLI's TypeScript project template
   // sets them up (@salesforce/templates project/typescript/project.eslint.config.js). TypeScript

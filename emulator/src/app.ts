@@ -18,7 +18,8 @@ import {
 import { Org, type OrgSettings } from './org/org.ts';
 import type { MutableRecord } from './org/store.ts';
 import { FORCE_ALL_OR_NONE } from './rest/composite.ts';
-import { MAX_VERSION, MIN_VERSION, Rest, decodeSegment, versions, type Reply } from './rest/router.ts';
+import { decodeSegment, type Reply } from './rest/resource.ts';
+import { MAX_VERSION, MIN_VERSION, Rest, versions } from './rest/router.ts';
 
 export interface AppOptions extends OAuthConfig {
   dataFile: string | undefined;

@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
-import { Connection, OAuth2 } from 'jsforce';
+import { passwordConnection } from '../src/salesforce/connection.ts';
 import { resolveAssociations } from '../src/associations/resolve.ts';
 import type { CrmSnapshot } from '../src/associations/snapshot.ts';
 import { signPayload } from '../src/http/webhook-signature.ts';
@@ -158,11 +158,14 @@ async function setUp(latencyMs: number): Promise<Running> {
   );
 
   // Seed through the org's own API (sObject collections), as an admin would load data.
-  const admin = new Connection({
-    oauth2: new OAuth2({ loginUrl: org.url, clientId: org.clientId, clientSecret: org.clientSecret }),
-    version: API_VERSION,
+  const admin = await passwordConnection({
+    loginUrl: org.url,
+    clientId: org.clientId,
+    clientSecret: org.clientSecret,
+    username: org.username,
+    password: org.password,
+    apiVersion: API_VERSION,
   });
-  await admin.login(org.username, org.password);
   // The seller is a Standard User, as in a customer's org.
   const [profile] = (await admin.query<{ Id: string }>(`SELECT Id FROM Profile WHERE Name = 'Standard User'`))
     .records;

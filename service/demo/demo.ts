@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Connection } from 'jsforce';
+import { passwordConnection, type Connection } from '../src/salesforce/connection.ts';
 import { startLocalOrg, type LocalOrg } from '../../emulator/src/index.ts';
 import { seedDemo, type Seeded } from '../../emulator/src/seed-demo.ts';
 import { signPayload } from '../src/http/webhook-signature.ts';
@@ -499,13 +499,15 @@ async function settle(
   }
 }
 
-async function adminConnection(org: LocalOrg): Promise<Connection> {
-  const conn = new Connection({
-    oauth2: { loginUrl: org.url, clientId: org.clientId, clientSecret: org.clientSecret },
-    version: API_VERSION,
+function adminConnection(org: LocalOrg): Promise<Connection> {
+  return passwordConnection({
+    loginUrl: org.url,
+    clientId: org.clientId,
+    clientSecret: org.clientSecret,
+    username: org.username,
+    password: org.password,
+    apiVersion: API_VERSION,
   });
-  await conn.login(org.username, org.password);
-  return conn;
 }
 
 async function recordNames(conn: Connection): Promise<Map<string, string>> {

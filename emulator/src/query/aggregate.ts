@@ -26,7 +26,7 @@ import {
   type Run,
   type SoqlResult,
   type SortKey,
-} from './soql.ts';
+} from './run.ts';
 
 const AGGREGATES = new Set(['COUNT', 'COUNT_DISTINCT', 'SUM', 'AVG', 'MIN', 'MAX']);
 

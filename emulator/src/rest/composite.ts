@@ -8,7 +8,8 @@
  */
 import { ApiError, isApiError, notFound, notFoundBody } from '../errors.ts';
 import { to18 } from '../ids.ts';
-import { allow, decodeSegment, requireObject, type Reply, type Rest } from './router.ts';
+import { allow, decodeSegment, requireObject, type Reply } from './resource.ts';
+import type { Rest } from './router.ts';
 
 interface Subrequest {
   method: string;

@@ -13,7 +13,7 @@ import type { BackfillService } from '../backfill/backfill-service.ts';
 import { ItemTooLargeError, MalformedBodyError } from '../backfill/split-items.ts';
 import type { ConnectService } from '../connect/connect-service.ts';
 import { requireBearer } from '../http/auth.ts';
-import { AppError, unprocessable } from '../http/errors.ts';
+import { AppError, unprocessable } from '../app-error.ts';
 import { issuesToDetails, meetingIdSchema, workspaceIdSchema } from '../http/api-schemas.ts';
 import type { Logger } from '../logger.ts';
 import { meetingSyncJson, type MeetingService } from '../meetings/meeting-service.ts';

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectionManager } from '../salesforce/connection.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../app-error.ts';
 import type { Logger } from '../logger.ts';
 import { acceptMeetingEvent } from '../meetings/ingest.ts';
 import { meetingEventSchema, type MeetingEvent } from '../meetings/schema.ts';

@@ -18,7 +18,7 @@ import {
   type OAuthClient,
 } from '../salesforce/oauth.ts';
 import type { Store } from '../store/types.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound } from '../app-error.ts';
 
 export const STATE_TTL_MS = 10 * 60 * 1000;
 

@@ -27,7 +27,7 @@ import {
 } from './api-schemas.ts';
 import { requireBearer } from './auth.ts';
 import { errorMiddleware, methodNotAllowed, notFoundHandler } from './error-middleware.ts';
-import { AppError, unprocessable } from './errors.ts';
+import { AppError, unprocessable } from '../app-error.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { SIGNATURE_HEADER, verifySignature } from './webhook-signature.ts';
 

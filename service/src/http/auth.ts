@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { unauthorized } from './errors.ts';
+import { unauthorized } from '../app-error.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger.ts';
 import { DatabaseUnavailableError } from '../store/database.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../app-error.ts';
 
 /**
  * A known path asked with a method it does not serve is answered 405 with `Allow` (RFC 9110 §15.5.6),

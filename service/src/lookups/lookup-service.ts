@@ -3,7 +3,7 @@
  * workspace so a person typing, or a page asking again, does not spend the org's API allowance.
  */
 import { createHash } from 'node:crypto';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import type { Metrics } from '../metrics.ts';
 import {
   ConnectionBrokenError,

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { resolveAssociations } from '../associations/resolve.ts';
 import { issuesToDetails } from '../http/api-schemas.ts';
-import { AppError, unprocessable } from '../http/errors.ts';
+import { AppError, unprocessable } from '../app-error.ts';
 import { meetingSchema } from '../meetings/schema.ts';
 import { meetingMarker } from '../plan/marker.ts';
 import { planMeeting } from '../plan/meeting-plan.ts';

@@ -1,5 +1,5 @@
 /** Use-cases behind the meeting status and resync endpoints. */
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../app-error.ts';
 import type { MeetingSync } from '../store/meeting-row.ts';
 import type { Store } from '../store/types.ts';
 

@@ -36,6 +36,29 @@ export function grantedConnection(instanceUrl: string, accessToken: string, apiV
   return new Connection({ instanceUrl, accessToken, version: apiVersion });
 }
 
+/**
+ * A Connection logged in with a user's name and password (OAuth username-password flow), for the
+ * demo, the benchmarks and tests that seed a local org: they get jsforce through this module, as the
+ * rest of the service does (eslint.config.js enforces it). The service itself never holds a password.
+ */
+export async function passwordConnection(options: {
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  password: string;
+  apiVersion: string;
+  redirectUri?: string;
+}): Promise<Connection> {
+  const { loginUrl, clientId, clientSecret, redirectUri } = options;
+  const conn = new Connection({
+    oauth2: { loginUrl, clientId, clientSecret, ...(redirectUri === undefined ? {} : { redirectUri }) },
+    version: options.apiVersion,
+  });
+  await conn.login(options.username, options.password);
+  return conn;
+}
+
 /** A 401 this soon after a successful refresh means the fresh token itself is refused. */
 export const REFRESH_GUARD_MS = 10_000;
 

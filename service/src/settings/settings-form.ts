@@ -5,7 +5,7 @@
  * inputs, lists are one-entry-per-line textareas; every field shows its label, its sentence and its
  * default, and an invalid value is reported beside the field it came from.
  */
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../app-error.ts';
 import type { SettingsService, SettingsView } from './settings-service.ts';
 import { SETTINGS_FIELDS, type SettingsField } from './association-settings.ts';
 

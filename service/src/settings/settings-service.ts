@@ -1,7 +1,7 @@
 /** Use-cases behind GET/PUT /v1/workspaces/{id}/salesforce/settings. */
 import { z } from 'zod';
 import { issuesToDetails } from '../http/api-schemas.ts';
-import { AppError, unprocessable } from '../http/errors.ts';
+import { AppError, unprocessable } from '../app-error.ts';
 import type { Logger } from '../logger.ts';
 import type { SettingsRepository, StoredSettings } from '../store/settings-repository.ts';
 import { associationSettingsSchema, type AssociationSettings } from './association-settings.ts';

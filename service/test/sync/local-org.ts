@@ -3,7 +3,7 @@
  * the package's Salescaling_Integration_User permission set, never the admin), and seeds CRM records
  * the way a customer org holds them (as the admin, visible to that user under the default sharing).
  */
-import { Connection, OAuth2 } from 'jsforce';
+import { passwordConnection, type Connection } from '../../src/salesforce/connection.ts';
 import { startLocalOrg } from '../../../emulator/src/index.ts';
 import { integrationUser } from '../support/stack.ts';
 import type { Knobs, LocalOrg } from '../../../emulator/src/index.ts';
@@ -30,17 +30,16 @@ let sequence = 0;
 
 export async function startTestOrg(knobs: Partial<Knobs> = {}): Promise<TestOrg> {
   const org = await startLocalOrg({ knobs });
-  const conn = new Connection({
-    oauth2: new OAuth2({
-      loginUrl: org.url,
-      clientId: org.clientId,
-      clientSecret: org.clientSecret,
-      redirectUri: 'http://localhost:1717/OauthRedirect',
-    }),
-    version: '66.0',
-  });
   const user = await integrationUser(org);
-  await conn.login(user.username, user.password);
+  const conn = await passwordConnection({
+    loginUrl: org.url,
+    clientId: org.clientId,
+    clientSecret: org.clientSecret,
+    redirectUri: 'http://localhost:1717/OauthRedirect',
+    username: user.username,
+    password: user.password,
+    apiVersion: '66.0',
+  });
   const settings = org.knobs();
   const profile: OrgProfile = {
     orgId: org.orgId,

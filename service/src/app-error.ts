@@ -1,4 +1,8 @@
-/** The one error type of the HTTP API: a snake_case code, an HTTP status, a sentence, maybe details. */
+/**
+ * The one error type of the use-cases and the HTTP API: a snake_case code, an HTTP status, a sentence,
+ * maybe details. Outside http/ so that the use-cases (connect, settings, backfill…) depend on no HTTP
+ * module; http/error-middleware.ts turns it into the response.
+ */
 export class AppError extends Error {
   override readonly name = 'AppError';
   readonly code: string;
