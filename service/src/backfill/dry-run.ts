@@ -3,13 +3,10 @@
  * does (the same look-ups, the workspace's association settings, CONTRACT §7), then planned (CONTRACT §6); nothing is sent to the
  * queue or the org's write endpoints.
  */
-import { resolveAssociations } from '../associations/resolve.ts';
+import { lookUpAndResolve } from '../sync/look-up-and-resolve.ts';
 import type { MeetingEvent } from '../meetings/schema.ts';
-import { meetingMarker } from '../plan/marker.ts';
 import { CallCounter } from '../salesforce/composite.ts';
 import type { ConnectionManager } from '../salesforce/connection.ts';
-import { lookUpMeeting } from '../salesforce/lookups.ts';
-import { lookUpRuleRecords } from '../salesforce/rule-lookups.ts';
 import type { Store } from '../store/types.ts';
 import type { DroppedAssociation, LinkedAssociation } from '../sync/types.ts';
 
@@ -55,18 +52,14 @@ export async function dryRunMeeting(
   const { settings } = await store.settings.get(event.workspaceId);
   const counter = new CallCounter();
   const org = entry.record.profile;
-  const found = await lookUpMeeting(
+  const { found, links } = await lookUpAndResolve(
     entry.conn,
     counter,
     org,
-    meeting.id,
-    meetingMarker(meeting.id),
     meeting,
     known?.written ?? null,
     settings,
   );
-  const snapshot = await lookUpRuleRecords(entry.conn, counter, meeting, found.snapshot, settings);
-  const links = resolveAssociations(meeting, snapshot, settings);
   const exists = found.event !== null || found.task !== null || (known?.written?.noteId ?? null) !== null;
   if (!exists && links.outcome === 'skipped')
     return { ...base, action: 'skip_no_crm_match', dropped: links.dropped, apiCalls: counter.count };

@@ -4,12 +4,11 @@
  * the same look-ups the sync uses (so it costs what a sync's look-up costs) and writes nothing:
  * neither to Salesforce nor to the store.
  */
+import { lookUpAndResolve } from '../sync/look-up-and-resolve.ts';
 import { z } from 'zod';
-import { resolveAssociations } from '../associations/resolve.ts';
 import { issuesToDetails } from '../http/api-schemas.ts';
 import { AppError, unprocessable } from '../app-error.ts';
 import { meetingSchema } from '../meetings/schema.ts';
-import { meetingMarker } from '../plan/marker.ts';
 import { planMeeting } from '../plan/meeting-plan.ts';
 import { CallCounter } from '../salesforce/composite.ts';
 import {
@@ -19,8 +18,6 @@ import {
   type ConnectionManager,
 } from '../salesforce/connection.ts';
 import { classifySalesforceError } from '../salesforce/errors.ts';
-import { lookUpMeeting } from '../salesforce/lookups.ts';
-import { lookUpRuleRecords } from '../salesforce/rule-lookups.ts';
 import type { SettingsRepository } from '../store/settings-repository.ts';
 
 export const simulateRequestSchema = z.object({ meeting: meetingSchema }).strict();
@@ -81,18 +78,7 @@ export class SimulateService {
     const counter = new CallCounter();
     const run = async () => {
       const org = entry.record.profile;
-      const found = await lookUpMeeting(
-        entry.conn,
-        counter,
-        org,
-        meeting.id,
-        meetingMarker(meeting.id),
-        meeting,
-        null,
-        stored.settings,
-      );
-      const snapshot = await lookUpRuleRecords(entry.conn, counter, meeting, found.snapshot, stored.settings);
-      return { found, links: resolveAssociations(meeting, snapshot, stored.settings) };
+      return lookUpAndResolve(entry.conn, counter, org, meeting, null, stored.settings);
     };
     let result: Awaited<ReturnType<typeof run>>;
     try {

@@ -14,7 +14,7 @@
  * `deleted_in_salesforce`); a remembered record that is neither visible nor in the recycle bin is
  * hidden from the connected user (sharing), and the meeting fails with what an admin does about it.
  */
-import { resolveAssociations } from '../associations/resolve.ts';
+import { lookUpAndResolve } from './look-up-and-resolve.ts';
 import type { Associations } from '../associations/resolve.ts';
 import type { Meeting } from '../meetings/schema.ts';
 import { meetingMarker } from '../plan/marker.ts';
@@ -24,7 +24,6 @@ import type { Connection } from '../salesforce/connection.ts';
 import { SalesforceError, classifySalesforceError, isUnanswered } from '../salesforce/errors.ts';
 import type { FoundActivity } from '../salesforce/lookups.ts';
 import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';
-import { lookUpRuleRecords } from '../salesforce/rule-lookups.ts';
 import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
 import { createNodes, deleteNodes, updateNodes } from '../salesforce/writes.ts';
 import {
@@ -106,10 +105,7 @@ async function upsertMeeting(
   fence: CreateFence | undefined,
 ): Promise<SyncOutcome> {
   const counter = new CallCounter();
-  const marker = meetingMarker(meeting.id);
-  const found = await lookUpMeeting(conn, counter, org, meeting.id, marker, meeting, previous, settings);
-  const snapshot = await lookUpRuleRecords(conn, counter, meeting, found.snapshot, settings);
-  const links = resolveAssociations(meeting, snapshot, settings);
+  const { found, links } = await lookUpAndResolve(conn, counter, org, meeting, previous, settings);
 
   const event = stateOf(found.event, previous?.eventId ?? null);
   const task = stateOf(found.task, previous?.taskId ?? null);
