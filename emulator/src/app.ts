@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { writeFileSync, renameSync, existsSync, readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { ApiError, isApiError, notFoundBody } from './errors.ts';
+import { ApiError, isSalesforceError, notFoundBody } from './errors.ts';
 import { log } from './log.ts';
 import { parseKnobs, type Knobs } from './knobs.ts';
 import {
@@ -202,11 +202,11 @@ export class App {
 
   /**
    * The safety net: an exception nothing else turned into Salesforce's answer. An ApiError that
-   * escaped is still answered as that error; anything else is a bug in the local org, answered as
+   * (or QueryError) escaped is still answered as that error; anything else is a bug in the local org, answered as
    * Salesforce answers an internal error and recorded so that the test that caused it fails.
    */
   #fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
-    if (isApiError(e)) {
+    if (isSalesforceError(e)) {
       if (!res.headersSent) send(res, e.status, [e.toItem()]);
       else res.end();
       return;

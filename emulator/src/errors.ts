@@ -25,7 +25,13 @@ const STATUS_BY_CODE: Record<string, number> = {
   CONFLICT: 409,
 };
 
-export class ApiError extends Error {
+/**
+ * The one base of every error the local org answers with Salesforce's error body: an `errorCode`, a
+ * message, the fields at fault and the HTTP status. The REST layer renders any of them the same way;
+ * the subclasses say where they come from (DML and resources: ApiError; the SOQL/SOSL engine:
+ * QueryError).
+ */
+export class SalesforceError extends Error {
   readonly errorCode: string;
   readonly status: number;
   readonly fields: string[] | undefined;
@@ -37,12 +43,16 @@ export class ApiError extends Error {
     this.status = status ?? STATUS_BY_CODE[errorCode] ?? 400;
   }
 
+  /** The item of the REST error body (`[{message, errorCode, fields?}]`). */
   toItem(): ErrorItem {
     const item: ErrorItem = { message: this.message, errorCode: this.errorCode };
     if (this.fields !== undefined) item.fields = this.fields;
     return item;
   }
+}
 
+/** Errors of DML and of the REST resources; their status comes from the code unless given. */
+export class ApiError extends SalesforceError {
   /** The SaveResult error shape used by sObject Collections and composite/tree (`statusCode`, not `errorCode`). */
   toSaveError(): { statusCode: string; message: string; fields: string[] } {
     return { statusCode: this.errorCode, message: this.message, fields: this.fields ?? [] };
@@ -63,4 +73,9 @@ export const notFoundBody = (): ErrorItem[] => [{ errorCode: 'NOT_FOUND', messag
 /** Errors raised by DML carry a status of 400 unless their code says otherwise. */
 export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
+}
+
+/** Whether an error is one the REST layer answers as Salesforce's error body. */
+export function isSalesforceError(e: unknown): e is SalesforceError {
+  return e instanceof SalesforceError;
 }

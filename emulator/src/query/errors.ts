@@ -1,17 +1,20 @@
 /**
  * The errors the query engine raises, shaped as Salesforce reports them in the REST error body
- * (`[{"message","errorCode"}]`, HTTP 400). Parse and field errors carry the query excerpt, a caret and
- * `ERROR at Row:r:Column:c`, as Salesforce's SOQL compiler does.
+ * (`[{"message","errorCode"}]`, HTTP 400 unless given). Parse and field errors carry the query
+ * excerpt, a caret and `ERROR at Row:r:Column:c`, as Salesforce's SOQL compiler does.
  */
-export class QueryError extends Error {
-  readonly errorCode: string;
-  readonly statusCode: number;
+import { SalesforceError } from '../errors.ts';
 
-  constructor(errorCode: string, message: string, statusCode = 400) {
-    super(message);
+export class QueryError extends SalesforceError {
+  constructor(errorCode: string, message: string, status = 400) {
+    // Always the given status (400 by default), whatever the code: the engine's codes are all 400s.
+    super(errorCode, message, undefined, status);
     this.name = 'QueryError';
-    this.errorCode = errorCode;
-    this.statusCode = statusCode;
+  }
+
+  /** The status under the name the engine's callers have always read (the fuzzers, the query tests). */
+  get statusCode(): number {
+    return this.status;
   }
 }
 

@@ -3,7 +3,7 @@
  * query/queryAll with paging, search, limits, and the composite family (in composite.ts).
  * Resource list: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_list.htm
  */
-import { ApiError, isApiError, notFound } from '../errors.ts';
+import { ApiError, isSalesforceError, notFound } from '../errors.ts';
 import { to18 } from '../ids.ts';
 import { Org } from '../org/org.ts';
 import { executeGraphql, GRAPHQL_MIN_VERSION } from '../graphql/execute.ts';
@@ -107,14 +107,8 @@ export class Rest {
         this.#route(method, version, parts, query, body, headers, inComposite),
       );
     } catch (e) {
-      if (isApiError(e)) return { status: e.status, body: [e.toItem()] };
-      const q = e as { errorCode?: unknown; statusCode?: unknown; message?: unknown };
-      if (typeof q?.errorCode === 'string') {
-        return {
-          status: typeof q.statusCode === 'number' ? q.statusCode : 400,
-          body: [{ message: String(q.message), errorCode: q.errorCode }],
-        };
-      }
+      // DML and resource errors and the query engine's share one base and one body.
+      if (isSalesforceError(e)) return { status: e.status, body: [e.toItem()] };
       throw e;
     }
   }
