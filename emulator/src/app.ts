@@ -19,7 +19,8 @@ import { Org, type OrgSettings } from './org/org.ts';
 import type { MutableRecord } from './org/store.ts';
 import { FORCE_ALL_OR_NONE } from './rest/composite.ts';
 import { decodeSegment, type Reply } from './rest/resource.ts';
-import { MAX_VERSION, MIN_VERSION, Rest, versions } from './rest/router.ts';
+import { Rest } from './rest/router.ts';
+import { MAX_VERSION, MIN_VERSION, versions } from './rest/versions.ts';
 
 export interface AppOptions extends OAuthConfig {
   dataFile: string | undefined;

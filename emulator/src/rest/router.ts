@@ -11,39 +11,15 @@ import { executeSoql, executeSosl } from '../query/index.ts';
 import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { queryColumns } from './columns.ts';
 import { Composite } from './composite.ts';
+import { batchSize, QueryCursors } from './cursors.ts';
+import { limitsTable } from './limits.ts';
+import { canRead, readableRecord, renderRecord } from './render.ts';
 import { allow, requireObject, type Reply } from './resource.ts';
 import { describeObject, globalDescribe, objectSummary } from './describe.ts';
 
-export const MIN_VERSION = 31;
-export const MAX_VERSION = 66;
-
-/** Versions list (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm). */
-export function versions(): { label: string; url: string; version: string }[] {
-  const out = [];
-  for (let v = MIN_VERSION; v <= MAX_VERSION; v++) {
-    // 31.0 was Summer '14; three releases a year since (Winter carries the next year's number).
-    const k = v - MIN_VERSION;
-    const season = ['Summer', 'Winter', 'Spring'][k % 3]!;
-    const year = 14 + Math.floor((k + 2) / 3);
-    out.push({ label: `${season} '${year}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
-  }
-  return out;
-}
-
-/** Query cursors (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm). */
-interface Cursor {
-  records: object[];
-  totalSize: number;
-  touchedAt: number;
-}
-
-/** Cursors not used for 15 minutes expire, as Salesforce's do. */
-const CURSOR_IDLE_MS = 15 * 60 * 1000;
-const DEFAULT_BATCH = 2000;
-
 export class Rest {
   readonly org: Org;
-  readonly #cursors = new Map<string, Cursor>();
+  readonly #cursors: QueryCursors;
   readonly composite: Composite;
   limits: () => { used: number; max: number };
   /** Counts API calls beyond the one the HTTP layer counted (Composite Batch counts each subrequest). */
@@ -57,6 +33,7 @@ export class Rest {
     this.org = org;
     this.limits = limits;
     this.composite = new Composite(this);
+    this.#cursors = new QueryCursors({ now: () => Date.now(), newLocator: () => org.store.ids.next('01g') });
   }
 
   /** The counter kind of a request path (after /services/data/vXX.X/). */
@@ -139,7 +116,7 @@ export class Rest {
         return this.#search(version, query);
       case 'limits':
         allow(method, ['GET']);
-        return { status: 200, body: this.#limits() };
+        return { status: 200, body: limitsTable(this.limits()) };
       case 'graphql':
         // UI API GraphQL, POST only, from v56.0 (https://developer.salesforce.com/docs/platform/graphql/guide/query-status.html).
         if (rest.length > 0 || inComposite || Number.parseInt(version, 10) < GRAPHQL_MIN_VERSION)
@@ -167,85 +144,13 @@ export class Rest {
     };
   }
 
-  #limits(): Record<string, unknown> {
-    const { used, max } = this.limits();
-    const pair = (m: number, r = m) => ({ Max: m, Remaining: r });
-    // Every limit the Limits page lists for an org (Dev Hub-only ones aside); only DailyApiRequests is
-    // counted, the others are untouched allocations with Developer Edition-like maxima
-    // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm).
-    return {
-      ConcurrentAsyncGetReportInstances: pair(200),
-      ConcurrentSyncReportRuns: pair(20),
-      DailyApiRequests: pair(max, Math.max(0, max - used)),
-      DailyAsyncApexExecutions: pair(250000),
-      DailyBulkApiBatches: pair(15000),
-      DailyBulkV2QueryFileStorageMB: pair(976562),
-      DailyBulkV2QueryJobs: pair(10000),
-      DailyDurableGenericStreamingApiEvents: pair(10000),
-      DailyDurableStreamingApiEvents: pair(10000),
-      DailyGenericStreamingApiEvents: pair(10000),
-      DailyStreamingApiEvents: pair(10000),
-      DailyWorkflowEmails: pair(390),
-      DataStorageMB: pair(5),
-      DurableStreamingApiConcurrentClients: pair(20),
-      FileStorageMB: pair(20),
-      HourlyAsyncReportRuns: pair(1200),
-      HourlyDashboardRefreshes: pair(200),
-      HourlyDashboardResults: pair(5000),
-      HourlyDashboardStatuses: pair(999999999),
-      HourlyODataCallout: pair(10000),
-      HourlySyncReportRuns: pair(500),
-      HourlyTimeBasedWorkflow: pair(50),
-      MassEmail: pair(10),
-      SingleEmail: pair(15),
-      StreamingApiConcurrentClients: pair(20),
-    };
-  }
-
   renderRecord(
     version: string,
     objectName: string,
     record: StoredRecord,
     fields?: string[],
   ): Record<string, unknown> {
-    const out: Record<string, unknown> = {
-      attributes: {
-        type: objectName,
-        url: `/services/data/v${version}/sobjects/${objectName}/${String(record.Id)}`,
-      },
-    };
-    const schema = this.org.apiSchema(objectName);
-    const names = fields ?? schema.fields.map((f) => f.name);
-    const user = this.org.restrictedUser;
-    for (const n of names) {
-      const f = this.org.field(objectName, n);
-      if (!f || (user && !user.perms.field(objectName, f.name).read)) {
-        throw new ApiError(
-          'INVALID_FIELD',
-          `No such column '${n}' on entity '${objectName}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
-        );
-      }
-      let v = record[f.name] ?? null;
-      if (f.type === 'base64' && typeof v === 'string')
-        v = v.replace(/\/services\/data\/v[\d.]+\//, `/services/data/v${version}/`);
-      out[f.name] = v;
-    }
-    return out;
-  }
-
-  /** Finds a record for GET, including ContentDocument's view of notes. */
-  #readable(schema: ObjectSchema, id: string): StoredRecord {
-    if (schema.name === 'ContentDocument') {
-      // A note answers as its ContentDocument through the store's alias, found by the id index.
-      const found = this.org.store.byId(id);
-      if (found?.objectName !== 'ContentDocument') throw notFound();
-      if (found.record.IsDeleted === true) throw new ApiError('ENTITY_IS_DELETED', 'entity is deleted', []);
-      this.org.assertReadable(schema.name, found.record);
-      return found.record;
-    }
-    const record = this.org.requireRecord(schema, id);
-    this.org.assertReadable(schema.name, record);
-    return record;
+    return renderRecord(this.org, version, objectName, record, fields);
   }
 
   /**
@@ -279,11 +184,6 @@ export class Rest {
     }
     this.org.setPassword(user.Id as string, value);
     return { status: 204 };
-  }
-
-  #canRead(objectName: string, record: StoredRecord): boolean {
-    const user = this.org.restrictedUser;
-    return !user || user.canRead(objectName, record);
   }
 
   /** Describe answers 304 when nothing changed since If-Modified-Since (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_ifmodifiedsince.htm). */
@@ -326,7 +226,7 @@ export class Rest {
       return t >= start && t < end;
     };
     const rows = [...this.org.store.records(schema.name, { includeDeleted: true })].filter((r) =>
-      this.#canRead(schema.name, r),
+      canRead(this.org, schema.name, r),
     );
     if (kind === 'deleted') {
       return {
@@ -389,7 +289,7 @@ export class Rest {
     const blobField = this.org.field(schema.name, third);
     if (to18(second) && blobField?.type === 'base64') {
       allow(method, ['GET']);
-      const record = this.#readable(schema, second);
+      const record = readableRecord(this.org, schema, second);
       const data = this.org.store.blob(record.Id as string) ?? '';
       return { status: 200, raw: { contentType: 'text/plain;charset=UTF-8', data } };
     }
@@ -418,7 +318,7 @@ export class Rest {
     const childRel = schema.childRelationships.find((c) => c.relationshipName?.toLowerCase() === lower);
     if (!parentField && !childRel) return undefined;
     allow(method, ['GET']);
-    const record = this.#readable(schema, id);
+    const record = readableRecord(this.org, schema, id);
     const fields = fieldsParam(query);
     if (parentField) {
       const target = this.org.live(record[parentField.name] as string | null);
@@ -429,7 +329,7 @@ export class Rest {
     const rel = childRel!;
     const childSchema = this.org.apiSchema(rel.childSObject);
     const children = [...this.org.store.records(childSchema.name, { includeDeleted: false })].filter(
-      (r) => r[rel.field] === record.Id && this.#canRead(childSchema.name, r),
+      (r) => r[rel.field] === record.Id && canRead(this.org, childSchema.name, r),
     );
     return {
       status: 200,
@@ -459,7 +359,7 @@ export class Rest {
       }
       const found = this.org.store.byId(id);
       if (!found && to18(id)!.slice(0, 3) !== schema.keyPrefix) throw notFound();
-      const record = this.#readable(schema, id);
+      const record = readableRecord(this.org, schema, id);
       return { status: 200, body: this.renderRecord(version, schema.name, record, fieldsParam(query)) };
     }
     if (method === 'PATCH') {
@@ -489,7 +389,7 @@ export class Rest {
       f.name === 'Id'
         ? []
         : [...this.org.store.records(schema.name, { includeDeleted: false })].filter(
-            (r) => String(r[f.name] ?? '').toLowerCase() === norm && this.#canRead(schema.name, r),
+            (r) => String(r[f.name] ?? '').toLowerCase() === norm && canRead(this.org, schema.name, r),
           );
     // Several matches: 300 with the list of the matching records' URLs, for reads and upserts alike
     // (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
@@ -555,14 +455,7 @@ export class Rest {
     const batch = batchSize(headers['sforce-query-options']);
     if (rest.length > 0 && rest[0]) {
       if (rest.length > 1) throw notFound();
-      const m = /^(.+)-(\d+)$/.exec(rest[0]);
-      const cursor = m ? this.#cursors.get(m[1]!) : undefined;
-      if (!m || !cursor || Date.now() - cursor.touchedAt > CURSOR_IDLE_MS) {
-        if (m) this.#cursors.delete(m[1]!);
-        throw new ApiError('INVALID_QUERY_LOCATOR', 'invalid query locator');
-      }
-      cursor.touchedAt = Date.now();
-      return { status: 200, body: this.#page(version, m[1]!, cursor, Number(m[2]), batch) };
+      return { status: 200, body: this.#cursors.next(version, rest[0], batch) };
     }
     const q = query.get('q');
     if (q === null || q.trim() === '') {
@@ -570,40 +463,7 @@ export class Rest {
     }
     const result = this.runSoql(version, q, includeDeleted);
     if (query.get('columns') === 'true') return { status: 200, body: queryColumns(this.org, q) };
-    const cursor: Cursor = { records: result.records, totalSize: result.totalSize, touchedAt: Date.now() };
-    if (result.records.length <= batch) {
-      return { status: 200, body: { totalSize: result.totalSize, done: true, records: result.records } };
-    }
-    const locator = this.org.store.ids.next('01g');
-    this.#cursors.set(locator, cursor);
-    this.#sweep();
-    return { status: 200, body: this.#page(version, locator, cursor, 0, batch) };
-  }
-
-  #page(
-    version: string,
-    locator: string,
-    cursor: Cursor,
-    offset: number,
-    batch: number,
-  ): Record<string, unknown> {
-    const records = cursor.records.slice(offset, offset + batch);
-    const next = offset + records.length;
-    const done = next >= cursor.records.length;
-    if (done) this.#cursors.delete(locator);
-    return {
-      totalSize: cursor.totalSize,
-      done,
-      // A queryAll locator is also given under `query/` (either resource serves it, deleted rows
-      // included): https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall_more_results.htm
-      ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${locator}-${next}` }),
-      records,
-    };
-  }
-
-  #sweep(): void {
-    const now = Date.now();
-    for (const [k, c] of this.#cursors) if (now - c.touchedAt > CURSOR_IDLE_MS) this.#cursors.delete(k);
+    return { status: 200, body: this.#cursors.first(version, result, batch) };
   }
 
   #search(version: string, query: URLSearchParams): Reply {
@@ -626,11 +486,4 @@ function fieldsParam(query: URLSearchParams): string[] | undefined {
     ?.split(',')
     .map((f) => f.trim())
     .filter(Boolean);
-}
-
-/** `Sforce-Query-Options: batchSize=N`: 200 to 2,000, default 2,000. */
-function batchSize(header: string | undefined): number {
-  const m = header ? /batchSize\s*=\s*(\d+)/i.exec(header) : null;
-  if (!m) return DEFAULT_BATCH;
-  return Math.min(2000, Math.max(200, Number(m[1])));
 }
