@@ -17,9 +17,8 @@ import {
 } from './oauth.ts';
 import { Org, type OrgSettings } from './org/org.ts';
 import type { MutableRecord } from './org/store.ts';
-import { FORCE_ALL_OR_NONE } from './rest/composite.ts';
-import { decodeSegment, type Reply } from './rest/resource.ts';
-import { Rest } from './rest/router.ts';
+import { decodeSegment, FORCE_ALL_OR_NONE, type Reply } from './rest/resource.ts';
+import { counterKind, Rest } from './rest/router.ts';
 import { MAX_VERSION, MIN_VERSION, versions } from './rest/versions.ts';
 
 export interface AppOptions extends OAuthConfig {
@@ -122,15 +121,15 @@ export class App {
     this.oauth = new OAuthServer(this.org, options, () => this.knobs.accessTokenLifetimeSec);
     this.oauth.importGrants(saved?.grants);
     for (const [k, v] of Object.entries(saved?.counters ?? {})) this.#counters.set(k, v);
-    this.rest = new Rest(this.org, () => ({
-      used: this.#counters.get('total') ?? 0,
-      max: this.knobs.dailyApiLimit,
-    }));
-    this.rest.identityUrl = () => `${this.oauth.baseUrl}/id/${this.org.orgId}/${this.org.currentUserId}`;
-    this.rest.instanceUrl = () => this.oauth.baseUrl;
-    this.rest.countExtra = (kind, n) => {
-      for (let k = 0; k < n; k++) this.#count(kind);
-    };
+    this.rest = new Rest({
+      org: this.org,
+      now: () => Date.now(),
+      instanceUrl: () => this.oauth.baseUrl,
+      apiUsage: () => ({ used: this.#counters.get('total') ?? 0, max: this.knobs.dailyApiLimit }),
+      countExtra: (kind, n) => {
+        for (let k = 0; k < n; k++) this.#count(kind);
+      },
+    });
   }
 
   setKnobs(partial: Partial<Knobs>): void {
@@ -295,7 +294,7 @@ export class App {
     }
     const parts = (m[3] ?? '').split('/').map(decodeSegment);
     if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
-    const kind = Rest.kindOf(method, parts);
+    const kind = counterKind(method, parts);
     const limitHeader = () => ({
       'Sforce-Limit-Info': `api-usage=${this.#counters.get('total') ?? 0}/${this.knobs.dailyApiLimit}`,
     });
@@ -363,7 +362,15 @@ export class App {
       const asMethod = method === 'HEAD' ? 'GET' : method;
       // Everything the request reads or writes runs as the token's user (permissions, sharing, FLS).
       const reply = this.org.runAs(session.userId, () =>
-        this.rest.dispatch(asMethod, version, parts, query, parsed, headers),
+        this.rest.dispatch({
+          method: asMethod,
+          version,
+          path: parts,
+          query,
+          body: parsed,
+          headers,
+          inComposite: false,
+        }),
       );
       if (asMethod !== 'GET') this.markDirty();
       if (method === 'HEAD') {

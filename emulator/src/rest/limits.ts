@@ -2,6 +2,8 @@
  * The Limits resource: the org's allocations and what remains of them.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
  */
+import type { RestHost } from './host.ts';
+import { allow, type Reply, type RestRequest } from './resource.ts';
 
 /**
  * Every limit the Limits page lists for an org (Dev Hub-only ones aside); only DailyApiRequests is
@@ -37,4 +39,18 @@ export function limitsTable(usage: { used: number; max: number }): Record<string
     SingleEmail: pair(15),
     StreamingApiConcurrentClients: pair(20),
   };
+}
+
+export class LimitsResource {
+  readonly #usage: () => { used: number; max: number };
+
+  constructor(host: Pick<RestHost, 'apiUsage'>) {
+    this.#usage = () => host.apiUsage();
+  }
+
+  /** GET limits */
+  handle(req: RestRequest): Reply {
+    allow(req.method, ['GET']);
+    return { status: 200, body: limitsTable(this.#usage()) };
+  }
 }
