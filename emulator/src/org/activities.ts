@@ -7,7 +7,8 @@
  */
 import { ApiError, requiredFieldsMissing } from '../errors.ts';
 import type { StoredRecord } from '../schema/types.ts';
-import type { ObjectRules, Org } from './org.ts';
+import type { ObjectRules } from './object-rules.ts';
+import type { Org } from './org.ts';
 import type { MutableRecord } from './store.ts';
 import { formatDateTime, parseDateTime } from './values.ts';
 

@@ -5,7 +5,7 @@
  * ContentDocumentLink: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentdocumentlink.htm
  */
 import { ApiError, requiredFieldsMissing } from '../errors.ts';
-import type { ObjectRules } from './org.ts';
+import type { ObjectRules } from './object-rules.ts';
 
 /** Tags a note body may hold; anything else is refused, as the platform refuses unsafe note HTML. */
 const NOTE_TAGS = new Set([

@@ -15,7 +15,8 @@
 import { ApiError, requiredFieldsMissing } from '../errors.ts';
 import { field } from '../schema/objects.ts';
 import type { FieldSchema, ObjectSchema, StoredRecord } from '../schema/types.ts';
-import type { ObjectRules, Org } from './org.ts';
+import type { ObjectRules } from './object-rules.ts';
+import type { Org } from './org.ts';
 import type { MutableRecord } from './store.ts';
 
 export type ActivityObject = 'Event' | 'Task';
@@ -202,23 +203,4 @@ function rulesFor(object: ActivityObject): ObjectRules {
 
 export function customerRules(): Record<ActivityObject, ObjectRules> {
   return { Event: rulesFor('Event'), Task: rulesFor('Task') };
-}
-
-/** Runs one object's rules and then another's (the org keeps one ObjectRules per object). */
-export function chainRules(first: ObjectRules | undefined, then: ObjectRules): ObjectRules {
-  if (!first) return then;
-  return {
-    beforeWrite(org, record, previous, changed) {
-      first.beforeWrite?.(org, record, previous, changed);
-      then.beforeWrite?.(org, record, previous, changed);
-    },
-    afterWrite(org, record, previous, changed) {
-      first.afterWrite?.(org, record, previous, changed);
-      then.afterWrite?.(org, record, previous, changed);
-    },
-    beforeDelete(org, record) {
-      first.beforeDelete?.(org, record);
-      then.beforeDelete?.(org, record);
-    },
-  };
 }

@@ -26,13 +26,9 @@ import { DEFAULT_SHARING, type SharingDefaults } from '../security/sharing.ts';
 import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { activityRules } from './activities.ts';
 import { contentRules } from './content.ts';
-import {
-  NO_CUSTOMER_RULES,
-  applyToSchemas,
-  chainRules,
-  customerRules,
-  type CustomerRules,
-} from './customer-rules.ts';
+import { crmRules } from './crm.ts';
+import { NO_CUSTOMER_RULES, applyToSchemas, customerRules, type CustomerRules } from './customer-rules.ts';
+import { combineRules, type ObjectRules } from './object-rules.ts';
 import { Store, type MutableRecord } from './store.ts';
 import { coerce, formatDateTime } from './values.ts';
 
@@ -43,21 +39,6 @@ export interface OrgSettings {
   sharing?: SharingDefaults;
   /** The customer's validation rules, required fields and picklists on Event and Task (none if absent). */
   customerRules?: CustomerRules;
-}
-
-/** Hooks an object's rules plug into the write path. */
-export interface ObjectRules {
-  /** Before a row is stored: derive fields, refuse what Salesforce refuses. `previous` is undefined on insert. */
-  beforeWrite?(
-    org: Org,
-    record: MutableRecord,
-    previous: StoredRecord | undefined,
-    changed: Set<string>,
-  ): void;
-  /** After a row is stored (create related rows). */
-  afterWrite?(org: Org, record: StoredRecord, previous: StoredRecord | undefined, changed: Set<string>): void;
-  /** Before a row goes to the recycle bin. */
-  beforeDelete?(org: Org, record: StoredRecord): void;
 }
 
 export interface SeedUser {
@@ -79,7 +60,8 @@ export class Org {
   /** When the org was created; the earliest date the replication resources cover. */
   readonly createdAt = Date.now();
   readonly #packageFields: PackageField[];
-  readonly #rules = new Map<string, ObjectRules>();
+  /** Each object's rules, in the order they run: its own, then the customer's configuration. */
+  readonly #rules: Map<string, ObjectRules>;
   /** The user the current API request runs as; undefined for the org's own work (seed, control). */
   #running: RunningUser | undefined;
   readonly #permissions = new Map<string, { version: number; perms: UserPermissions }>();
@@ -97,10 +79,13 @@ export class Org {
     this.profileId = this.store.ids.next('00e');
     this.settings = { ...options.settings };
     this.#packageFields = readPackageFields(options.projectRoot);
-    for (const [name, rules] of Object.entries({ ...activityRules(), ...contentRules(), ...securityRules() }))
-      this.#rules.set(name, rules);
-    for (const [name, rules] of Object.entries(customerRules()))
-      this.#rules.set(name, chainRules(this.#rules.get(name), rules));
+    this.#rules = combineRules([
+      crmRules(),
+      activityRules(),
+      contentRules(),
+      securityRules(),
+      customerRules(),
+    ]);
     this.rebuildSchemas();
     if (options.data) {
       this.store.load(options.data);
@@ -471,7 +456,6 @@ export class Org {
     if (schema.name === 'User') record.IsActive = true;
     for (const [k, v] of input) record[k] = v;
     const changed = new Set(input.keys());
-    this.#derive(schema, record);
     this.#checkReferences(schema, record, changed);
     const rules = this.#rules.get(schema.name);
     rules?.beforeWrite?.(this, record, undefined, changed);
@@ -541,7 +525,6 @@ export class Org {
     record.LastModifiedDate = now;
     record.LastModifiedById = this.currentUserId;
     record.SystemModstamp = now;
-    this.#derive(schema, record);
     this.#checkReferences(schema, record, changed);
     const rules = this.#rules.get(schema.name);
     rules?.beforeWrite?.(this, record, previous, changed);
@@ -632,25 +615,6 @@ export class Org {
       return { id: match.Id as string, created: false };
     }
     return { id: this.create(schema.name, { ...bodyWithKey, [f.name]: value }), created: true };
-  }
-
-  /** Fields Salesforce computes on every write (names, closed flags). */
-  #derive(schema: ObjectSchema, record: MutableRecord): void {
-    switch (schema.name) {
-      case 'Contact':
-      case 'Lead':
-      case 'User':
-        record.Name = [record.FirstName, record.LastName].filter((x) => typeof x === 'string' && x).join(' ');
-        break;
-      case 'Opportunity': {
-        const stage = String(record.StageName ?? '');
-        record.IsClosed = stage.startsWith('Closed');
-        record.IsWon = stage === 'Closed Won';
-        break;
-      }
-      default:
-        break;
-    }
   }
 
   #seedUsers(adminUsername: string): string {

@@ -3,7 +3,9 @@
  * PermissionSetAssignment: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_permissionsetassignment.htm
  */
 import { ApiError } from '../errors.ts';
-import type { ObjectRules, Org } from '../org/org.ts';
+import { deriveFullName } from '../org/crm.ts';
+import type { ObjectRules } from '../org/object-rules.ts';
+import type { Org } from '../org/org.ts';
 import type { FieldValue } from '../schema/types.ts';
 
 /** The UserLogin row every user has (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_userlogin.htm). */
@@ -23,6 +25,9 @@ export function ensureUserLogin(org: Org, userId: string): void {
 export function securityRules(): Record<string, ObjectRules> {
   return {
     User: {
+      beforeWrite(_org, record) {
+        deriveFullName(record);
+      },
       afterWrite(org, record, previous) {
         if (!previous) ensureUserLogin(org, record.Id as string);
       },

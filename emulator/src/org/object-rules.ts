@@ -1,0 +1,51 @@
+/**
+ * The seams an object's behaviour plugs into: the org's write pipeline is the same for every object,
+ * and what is particular to one (derived fields, related rows, refusals) lives in that object's rules
+ * module (activities.ts, content.ts, crm.ts, customer-rules.ts, ../security/rules.ts).
+ */
+import type { StoredRecord } from '../schema/types.ts';
+import type { Org } from './org.ts';
+import type { MutableRecord } from './store.ts';
+
+/** Hooks an object's rules plug into the write path. */
+export interface ObjectRules {
+  /** Before a row is stored: derive fields, refuse what Salesforce refuses. `previous` is undefined on insert. */
+  beforeWrite?(
+    org: Org,
+    record: MutableRecord,
+    previous: StoredRecord | undefined,
+    changed: Set<string>,
+  ): void;
+  /** After a row is stored (create related rows). */
+  afterWrite?(org: Org, record: StoredRecord, previous: StoredRecord | undefined, changed: Set<string>): void;
+  /** Before a row goes to the recycle bin. */
+  beforeDelete?(org: Org, record: StoredRecord): void;
+}
+
+/** Runs one object's rules and then another's (the org keeps one ObjectRules per object). */
+export function chainRules(first: ObjectRules | undefined, then: ObjectRules): ObjectRules {
+  if (!first) return then;
+  return {
+    beforeWrite(org, record, previous, changed) {
+      first.beforeWrite?.(org, record, previous, changed);
+      then.beforeWrite?.(org, record, previous, changed);
+    },
+    afterWrite(org, record, previous, changed) {
+      first.afterWrite?.(org, record, previous, changed);
+      then.afterWrite?.(org, record, previous, changed);
+    },
+    beforeDelete(org, record) {
+      first.beforeDelete?.(org, record);
+      then.beforeDelete?.(org, record);
+    },
+  };
+}
+
+/** Every module's rules per object, chained in the modules' order (an object may have several). */
+export function combineRules(modules: readonly Record<string, ObjectRules>[]): Map<string, ObjectRules> {
+  const byObject = new Map<string, ObjectRules>();
+  for (const m of modules) {
+    for (const [name, rules] of Object.entries(m)) byObject.set(name, chainRules(byObject.get(name), rules));
+  }
+  return byObject;
+}
