@@ -4,7 +4,7 @@
  * Contact.Name: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contact.htm
  * Opportunity.IsClosed, IsWon: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunity.htm
  */
-import type { ObjectRules } from './object-rules.ts';
+import type { ObjectRules, RulesModule } from './object-rules.ts';
 import type { MutableRecord } from './store.ts';
 
 /** Name as the parts that are set, first name first (Contact, Lead, User). */
@@ -18,15 +18,17 @@ const person: ObjectRules = {
   },
 };
 
-export function crmRules(): Record<string, ObjectRules> {
+export function crmRules(): RulesModule {
   return {
-    Contact: person,
-    Lead: person,
-    Opportunity: {
-      beforeWrite(_org, record) {
-        const stage = String(record.StageName ?? '');
-        record.IsClosed = stage.startsWith('Closed');
-        record.IsWon = stage === 'Closed Won';
+    objects: {
+      Contact: person,
+      Lead: person,
+      Opportunity: {
+        beforeWrite(_org, record) {
+          const stage = String(record.StageName ?? '');
+          record.IsClosed = stage.startsWith('Closed');
+          record.IsWon = stage === 'Closed Won';
+        },
       },
     },
   };

@@ -15,7 +15,7 @@
 import { ApiError, requiredFieldsMissing } from '../errors.ts';
 import { field } from '../schema/objects.ts';
 import type { FieldSchema, ObjectSchema, StoredRecord } from '../schema/types.ts';
-import type { ObjectRules } from './object-rules.ts';
+import type { ObjectRules, RulesModule } from './object-rules.ts';
 import type { Org } from './org.ts';
 import type { MutableRecord } from './store.ts';
 
@@ -201,6 +201,9 @@ function rulesFor(object: ActivityObject): ObjectRules {
   };
 }
 
-export function customerRules(): Record<ActivityObject, ObjectRules> {
-  return { Event: rulesFor('Event'), Task: rulesFor('Task') };
+export function customerRules(): RulesModule {
+  return {
+    objects: { Event: rulesFor('Event'), Task: rulesFor('Task') },
+    shapeSchemas: (schemas, settings) => applyToSchemas(schemas, settings.customerRules ?? NO_CUSTOMER_RULES),
+  };
 }

@@ -3,9 +3,9 @@
  * and what is particular to one (derived fields, related rows, refusals) lives in that object's rules
  * module (activities.ts, content.ts, crm.ts, customer-rules.ts, ../security/rules.ts).
  */
-import type { StoredRecord } from '../schema/types.ts';
-import type { Org } from './org.ts';
-import type { MutableRecord } from './store.ts';
+import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
+import type { Org, OrgSettings } from './org.ts';
+import type { MutableRecord, ViewFn } from './store.ts';
 
 /** Hooks an object's rules plug into the write path. */
 export interface ObjectRules {
@@ -20,12 +20,27 @@ export interface ObjectRules {
   afterWrite?(org: Org, record: StoredRecord, previous: StoredRecord | undefined, changed: Set<string>): void;
   /** Before a row goes to the recycle bin. */
   beforeDelete?(org: Org, record: StoredRecord): void;
+  /** Rows computed from other tables instead of stored: the object is a read-only view. */
+  view?: ViewFn;
+  /** This table's rows also answer as another object, under the same id (a ContentNote is a ContentDocument). */
+  alias?: { as: string; project: (r: StoredRecord) => StoredRecord };
+}
+
+/** What one module contributes: its objects' rules, and how the org's settings shape their describes. */
+export interface RulesModule {
+  readonly objects: Readonly<Record<string, ObjectRules>>;
+  /** The describes as the settings have them (a feature that adds or removes objects and fields). */
+  shapeSchemas?(schemas: ObjectSchema[], settings: OrgSettings): ObjectSchema[];
 }
 
 /** Runs one object's rules and then another's (the org keeps one ObjectRules per object). */
 export function chainRules(first: ObjectRules | undefined, then: ObjectRules): ObjectRules {
   if (!first) return then;
+  const view = then.view ?? first.view;
+  const alias = then.alias ?? first.alias;
   return {
+    ...(view ? { view } : {}),
+    ...(alias ? { alias } : {}),
     beforeWrite(org, record, previous, changed) {
       first.beforeWrite?.(org, record, previous, changed);
       then.beforeWrite?.(org, record, previous, changed);
@@ -42,10 +57,20 @@ export function chainRules(first: ObjectRules | undefined, then: ObjectRules): O
 }
 
 /** Every module's rules per object, chained in the modules' order (an object may have several). */
-export function combineRules(modules: readonly Record<string, ObjectRules>[]): Map<string, ObjectRules> {
+export function combineRules(modules: readonly RulesModule[]): Map<string, ObjectRules> {
   const byObject = new Map<string, ObjectRules>();
   for (const m of modules) {
-    for (const [name, rules] of Object.entries(m)) byObject.set(name, chainRules(byObject.get(name), rules));
+    for (const [name, rules] of Object.entries(m.objects))
+      byObject.set(name, chainRules(byObject.get(name), rules));
   }
   return byObject;
+}
+
+/** The describes after every module has shaped them to the settings, in the modules' order. */
+export function shapeSchemas(
+  modules: readonly RulesModule[],
+  schemas: ObjectSchema[],
+  settings: OrgSettings,
+): ObjectSchema[] {
+  return modules.reduce((acc, m) => m.shapeSchemas?.(acc, settings) ?? acc, schemas);
 }

@@ -27,8 +27,8 @@ import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../sch
 import { activityRules } from './activities.ts';
 import { contentRules } from './content.ts';
 import { crmRules } from './crm.ts';
-import { NO_CUSTOMER_RULES, applyToSchemas, customerRules, type CustomerRules } from './customer-rules.ts';
-import { combineRules, type ObjectRules } from './object-rules.ts';
+import { customerRules, type CustomerRules } from './customer-rules.ts';
+import { combineRules, shapeSchemas, type ObjectRules, type RulesModule } from './object-rules.ts';
 import { Store, type MutableRecord } from './store.ts';
 import { coerce, formatDateTime } from './values.ts';
 
@@ -60,7 +60,14 @@ export class Org {
   /** When the org was created; the earliest date the replication resources cover. */
   readonly createdAt = Date.now();
   readonly #packageFields: PackageField[];
-  /** Each object's rules, in the order they run: its own, then the customer's configuration. */
+  /** The modules of object rules, in the order they run: each object's own, then the customer's configuration. */
+  readonly #modules: readonly RulesModule[] = [
+    crmRules(),
+    activityRules(),
+    contentRules(),
+    securityRules(),
+    customerRules(),
+  ];
   readonly #rules: Map<string, ObjectRules>;
   /** The user the current API request runs as; undefined for the org's own work (seed, control). */
   #running: RunningUser | undefined;
@@ -79,13 +86,11 @@ export class Org {
     this.profileId = this.store.ids.next('00e');
     this.settings = { ...options.settings };
     this.#packageFields = readPackageFields(options.projectRoot);
-    this.#rules = combineRules([
-      crmRules(),
-      activityRules(),
-      contentRules(),
-      securityRules(),
-      customerRules(),
-    ]);
+    this.#rules = combineRules(this.#modules);
+    for (const [name, rules] of this.#rules) {
+      if (rules.view) this.store.setView(name, rules.view);
+      if (rules.alias) this.store.setAlias(name, rules.alias.as, rules.alias.project);
+    }
     this.rebuildSchemas();
     if (options.data) {
       this.store.load(options.data);
@@ -208,7 +213,7 @@ export class Org {
     return this.#packageFields;
   }
 
-  /** Recomputes every describe from the settings (Shared Activities changes objects and fields; the package adds fields). */
+  /** Recomputes every describe from the settings: the package adds fields, the rules modules shape the rest (Shared Activities). */
   rebuildSchemas(): void {
     // Whole seconds: If-Modified-Since compares HTTP dates, which carry no milliseconds.
     this.schemasChangedAt = Math.floor(Date.now() / 1000) * 1000;
@@ -219,31 +224,11 @@ export class Org {
         return extra.length ? { ...s, fields: [...s.fields, ...extra] } : s;
       });
     }
-    if (!this.settings.sharedActivities) {
-      // Without Shared Activities, EventRelation holds invitees only (no IsParent/IsWhat), and
-      // TaskRelation and the Who-relation views do not exist
-      // (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventattendee.htm).
-      const absent = new Set(['TaskRelation', 'EventWhoRelation', 'TaskWhoRelation']);
-      schemas = schemas
-        .filter((s) => !absent.has(s.name))
-        .map((s) => ({
-          ...s,
-          fields:
-            s.name === 'EventRelation'
-              ? s.fields.filter((f) => f.name !== 'IsParent' && f.name !== 'IsWhat')
-              : s.fields,
-          childRelationships: s.childRelationships.filter((c) => !absent.has(c.childSObject)),
-        }));
-    }
-    schemas = applyToSchemas(schemas, this.settings.customerRules ?? NO_CUSTOMER_RULES);
+    schemas = shapeSchemas(this.#modules, schemas, this.settings);
     this.store.setSchemas(schemas);
     this.#fieldMaps = new Map(
       schemas.map((s) => [s.name, new Map(s.fields.map((f) => [f.name.toLowerCase(), f]))]),
     );
-    this.store.setView('EventWhoRelation', (store, del) => whoView(store, 'EventRelation', 'EventId', del));
-    this.store.setView('TaskWhoRelation', (store, del) => whoView(store, 'TaskRelation', 'TaskId', del));
-    this.store.setView('ContentDocument', (store, del) => documentView(store, del));
-    this.store.setAlias('ContentNote', 'ContentDocument', noteAsDocument);
   }
 
   setSettings(partial: Partial<OrgSettings>): void {
@@ -335,7 +320,7 @@ export class Org {
       if (!allowed.some((name) => this.schema(name))) continue;
       const ok =
         target !== undefined &&
-        (allowed.includes(target) || (target === 'ContentNote' && allowed.includes('ContentDocument')));
+        (allowed.includes(target) || allowed.includes(this.store.aliasOf(target) ?? ''));
       if (!ok) {
         throw new ApiError('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${v}`, [
           f.name,
@@ -473,11 +458,9 @@ export class Org {
       throw new ApiError('MALFORMED_ID', `${schema.label} ID: id value of incorrect type: ${id}`, ['Id']);
     }
     const found = this.store.locate(id18);
-    // ContentNote rows are also ContentDocuments (one id for both).
+    // A row may also answer as another object under the same id (a ContentNote is a ContentDocument).
     const sameObject =
-      found &&
-      (found.objectName === schema.name ||
-        (schema.name === 'ContentDocument' && found.objectName === 'ContentNote'));
+      found && (found.objectName === schema.name || this.store.aliasOf(found.objectName) === schema.name);
     if (!found || !sameObject) {
       if (keyPrefixOf(id18) !== schema.keyPrefix) {
         throw new ApiError('MALFORMED_ID', `${schema.label} ID: id value of incorrect type: ${id}`, ['Id']);
@@ -555,7 +538,9 @@ export class Org {
       checkObject(user, schema, 'delete');
       checkDelete(user, schema, record);
     }
-    this.deleteRecord(schema.name === 'ContentDocument' ? this.requireSchema('ContentNote') : schema, record);
+    // The row leaves the table that stores it (deleting a ContentDocument deletes its ContentNote).
+    const stored = this.store.locate(record.Id as string)?.objectName ?? schema.name;
+    this.deleteRecord(this.requireSchema(stored), record);
   }
 
   deleteRecord(schema: ObjectSchema, record: StoredRecord): void {
@@ -721,62 +706,5 @@ export class Org {
   /** A fresh random secret (tokens, codes). */
   static secret(bytes = 32): string {
     return randomBytes(bytes).toString('base64url');
-  }
-}
-
-function* whoView(
-  store: Store,
-  table: string,
-  parentField: string,
-  includeDeleted: boolean,
-): Iterable<StoredRecord> {
-  for (const r of store.table(table).values()) {
-    if (!includeDeleted && r.IsDeleted === true) continue;
-    if (r.IsWhat === true) continue;
-    const rel = store.byId(String(r.RelationId));
-    if (!rel || (rel.objectName !== 'Contact' && rel.objectName !== 'Lead')) continue;
-    if (table === 'EventRelation' && r.IsParent !== true) continue;
-    yield {
-      Id: r.Id as string,
-      IsDeleted: r.IsDeleted as boolean,
-      [parentField]: r[parentField] as string,
-      RelationId: r.RelationId as string,
-      AccountId: (r.AccountId as string | null) ?? null,
-      Type: rel.objectName,
-      CreatedDate: r.CreatedDate as string,
-      CreatedById: r.CreatedById as string,
-      LastModifiedDate: r.LastModifiedDate as string,
-      LastModifiedById: r.LastModifiedById as string,
-      SystemModstamp: r.SystemModstamp as string,
-    };
-  }
-}
-
-/** A note as the ContentDocument it also is. */
-function noteAsDocument(r: StoredRecord): StoredRecord {
-  return {
-    Id: r.Id as string,
-    IsDeleted: r.IsDeleted as boolean,
-    OwnerId: r.OwnerId as string,
-    Title: r.Title as string,
-    FileType: 'SNOTE',
-    FileExtension: 'snote',
-    ContentSize: r.ContentSize as number,
-    LatestPublishedVersionId: r.LatestPublishedVersionId as string,
-    Description: null,
-    IsArchived: false,
-    PublishStatus: 'P',
-    CreatedDate: r.CreatedDate as string,
-    CreatedById: r.CreatedById as string,
-    LastModifiedDate: r.LastModifiedDate as string,
-    LastModifiedById: r.LastModifiedById as string,
-    SystemModstamp: r.SystemModstamp as string,
-  };
-}
-
-function* documentView(store: Store, includeDeleted: boolean): Iterable<StoredRecord> {
-  for (const r of store.table('ContentNote').values()) {
-    if (!includeDeleted && r.IsDeleted === true) continue;
-    yield noteAsDocument(r);
   }
 }
