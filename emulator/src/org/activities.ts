@@ -125,21 +125,8 @@ function isParentRelation(kind: Kind, r: StoredRecord): boolean {
 /** Writes a relation row directly (the Who/What sync must not re-run the relation rules). */
 function putRelation(org: Org, kind: Kind, fields: MutableRecord): void {
   const { table } = RELATION[kind];
-  const schema = org.requireSchema(table);
-  const now = org.now();
-  const record: MutableRecord = {};
-  for (const f of schema.fields) record[f.name] = f.type === 'boolean' ? false : null;
-  Object.assign(record, {
-    Id: org.store.ids.next(schema.keyPrefix!),
-    IsDeleted: false,
-    CreatedDate: now,
-    CreatedById: org.currentUserId,
-    LastModifiedDate: now,
-    LastModifiedById: org.currentUserId,
-    SystemModstamp: now,
-    ...(kind === 'Event' ? { Status: 'New' } : {}),
-    ...fields,
-  });
+  // A new row as any insert starts it (EventRelation's Status defaults to New), stored as it is.
+  const record: MutableRecord = { ...org.newRow(org.requireSchema(table)), ...fields };
   record.AccountId = accountOf(org, record.RelationId);
   org.store.put(table, record);
 }

@@ -3,19 +3,31 @@
  * and what is particular to one (derived fields, related rows, refusals) lives in that object's rules
  * module (activities.ts, content.ts, crm.ts, customer-rules.ts, ../security/rules.ts).
  */
-import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
+import type { FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import type { Org, OrgSettings } from './org.ts';
 import type { MutableRecord, ViewFn } from './store.ts';
 
-/** Hooks an object's rules plug into the write path. */
+type WriteHook = (
+  org: Org,
+  record: MutableRecord,
+  previous: StoredRecord | undefined,
+  changed: Set<string>,
+) => void;
+
+/**
+ * Hooks an object's rules plug into the org's write pipeline, which runs them in Salesforce's order of
+ * execution (https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_triggers_order_of_execution.htm):
+ * defaults → beforeWrite → the required-field check → validate → unique values → store → afterWrite.
+ */
 export interface ObjectRules {
+  /** Values a new row starts with, before the request's own (User.IsActive). */
+  defaults?: Readonly<Record<string, FieldValue>>;
   /** Before a row is stored: derive fields, refuse what Salesforce refuses. `previous` is undefined on insert. */
-  beforeWrite?(
-    org: Org,
-    record: MutableRecord,
-    previous: StoredRecord | undefined,
-    changed: Set<string>,
-  ): void;
+  beforeWrite?: WriteHook;
+  /** Fields that must hold a value on every update, not only when written (the customer's required fields). */
+  requiredFields?(org: Org): readonly string[];
+  /** Validation rules, after the required-field check (the customer's validation rules). */
+  validate?: WriteHook;
   /** After a row is stored (create related rows). */
   afterWrite?(org: Org, record: StoredRecord, previous: StoredRecord | undefined, changed: Set<string>): void;
   /** Before a row goes to the recycle bin. */
@@ -41,9 +53,17 @@ export function chainRules(first: ObjectRules | undefined, then: ObjectRules): O
   return {
     ...(view ? { view } : {}),
     ...(alias ? { alias } : {}),
+    ...(first.defaults || then.defaults ? { defaults: { ...first.defaults, ...then.defaults } } : {}),
     beforeWrite(org, record, previous, changed) {
       first.beforeWrite?.(org, record, previous, changed);
       then.beforeWrite?.(org, record, previous, changed);
+    },
+    requiredFields(org) {
+      return [...(first.requiredFields?.(org) ?? []), ...(then.requiredFields?.(org) ?? [])];
+    },
+    validate(org, record, previous, changed) {
+      first.validate?.(org, record, previous, changed);
+      then.validate?.(org, record, previous, changed);
     },
     afterWrite(org, record, previous, changed) {
       first.afterWrite?.(org, record, previous, changed);

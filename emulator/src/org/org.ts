@@ -350,13 +350,38 @@ export class Org {
     }
   }
 
-  #checkRequired(schema: ObjectSchema, record: MutableRecord): void {
-    const missing = schema.fields
-      .filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean')
-      .filter((f) => record[f.name] === null || record[f.name] === undefined)
+  /**
+   * Salesforce's required-field check, after the before-save rules and before the validation rules
+   * (https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_triggers_order_of_execution.htm):
+   * an insert fills every required field it could set; an update empties none it writes and leaves
+   * none blank that the object requires on every save (the customer's required fields).
+   */
+  #checkRequired(
+    schema: ObjectSchema,
+    record: MutableRecord,
+    previous: StoredRecord | undefined,
+    changed: ReadonlySet<string>,
+  ): void {
+    const isNull = (v: FieldValue | undefined): boolean => v === null || v === undefined;
+    if (!previous) {
+      const missing = schema.fields
+        .filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean')
+        .filter((f) => isNull(record[f.name]))
+        .map((f) => f.name);
+      if (missing.length) throw requiredFieldsMissing(missing);
+      return;
+    }
+    const blank = (v: FieldValue | undefined): boolean =>
+      isNull(v) || (typeof v === 'string' && v.trim() === '');
+    const alwaysMissing = (this.#rules.get(schema.name)?.requiredFields?.(this) ?? [])
+      .map((name) => this.field(schema.name, name))
+      .filter((f): f is FieldSchema => f !== undefined && blank(record[f.name]))
       .map((f) => f.name);
-    if (missing.length) {
-      throw requiredFieldsMissing(missing);
+    if (alwaysMissing.length) throw requiredFieldsMissing(alwaysMissing);
+    for (const name of changed) {
+      const f = this.field(schema.name, name);
+      if (f && !f.nillable && f.type !== 'boolean' && isNull(record[name]))
+        throw requiredFieldsMissing([f.name]);
     }
   }
 
@@ -393,15 +418,28 @@ export class Org {
     if (!schema.createable) {
       throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${schema.name}`);
     }
+    return this.insertRecord(schema, this.#requestInput(schema, body, undefined));
+  }
+
+  /**
+   * A request body as the values to write, once the running user may write them: object and field
+   * permissions, then the values themselves, the owner, and the rows the user may edit or link to.
+   */
+  #requestInput(
+    schema: ObjectSchema,
+    body: Record<string, unknown>,
+    previous: StoredRecord | undefined,
+  ): Map<string, FieldValue> {
     const user = this.restrictedUser;
     if (user) {
-      checkObject(user, schema, 'create');
+      checkObject(user, schema, previous ? 'edit' : 'create');
       checkFieldAccess(user, schema, body, (n) => this.field(schema.name, n));
     }
-    const input = this.#input(schema, body, 'create');
+    const input = this.#input(schema, body, previous ? 'update' : 'create');
     this.#checkOwner(schema, input);
     if (user) {
-      checkNewRow(user, schema, Object.fromEntries(input));
+      if (previous) checkEdit(user, schema, previous, input.keys());
+      else checkNewRow(user, schema, Object.fromEntries(input));
       checkLookups(
         user,
         schema,
@@ -410,15 +448,14 @@ export class Org {
         (id) => !!this.live(id),
       );
     }
-    return this.insertRecord(schema, input);
+    return input;
   }
 
-  /** Inserts already-validated values (used by rules creating related rows, and by seed). */
-  insertRecord(
-    schema: ObjectSchema,
-    input: Map<string, FieldValue>,
-    options: { checkRequired?: boolean } = {},
-  ): string {
+  /**
+   * A new row as Salesforce starts one: every field empty (checkboxes false), picklist defaults, the
+   * audit fields, the running user as creator and owner, then the object's own defaults.
+   */
+  newRow(schema: ObjectSchema): MutableRecord {
     const now = this.now();
     const record: MutableRecord = {};
     for (const f of schema.fields) record[f.name] = f.type === 'boolean' ? false : null;
@@ -426,10 +463,8 @@ export class Org {
       const def = f.picklistValues?.find((p) => p.defaultValue);
       if (def && f.defaultedOnCreate) record[f.name] = def.value;
     }
-    const keyPrefix = schema.keyPrefix ?? '000';
-    const id = this.store.ids.next(keyPrefix);
     Object.assign(record, {
-      Id: id,
+      Id: this.store.ids.next(schema.keyPrefix ?? '000'),
       IsDeleted: false,
       CreatedDate: now,
       CreatedById: this.currentUserId,
@@ -438,17 +473,42 @@ export class Org {
       SystemModstamp: now,
     });
     if ('OwnerId' in record) record.OwnerId = this.currentUserId;
-    if (schema.name === 'User') record.IsActive = true;
+    Object.assign(record, this.#rules.get(schema.name)?.defaults);
+    return record;
+  }
+
+  /** Inserts already-validated values (used by rules creating related rows, and by seed). */
+  insertRecord(
+    schema: ObjectSchema,
+    input: Map<string, FieldValue>,
+    options: { checkRequired?: boolean } = {},
+  ): string {
+    const record = this.newRow(schema);
     for (const [k, v] of input) record[k] = v;
-    const changed = new Set(input.keys());
+    this.#save(schema, record, undefined, new Set(input.keys()), options);
+    return record.Id as string;
+  }
+
+  /**
+   * The write pipeline every insert and update takes, whatever the object: references, the object's
+   * before-save rules (derived fields, refusals), required fields, validation rules, unique values,
+   * then the row is stored and the after-save rules write related rows.
+   */
+  #save(
+    schema: ObjectSchema,
+    record: MutableRecord,
+    previous: StoredRecord | undefined,
+    changed: Set<string>,
+    options: { checkRequired?: boolean } = {},
+  ): void {
     this.#checkReferences(schema, record, changed);
     const rules = this.#rules.get(schema.name);
-    rules?.beforeWrite?.(this, record, undefined, changed);
-    if (options.checkRequired !== false) this.#checkRequired(schema, record);
+    rules?.beforeWrite?.(this, record, previous, changed);
+    if (options.checkRequired !== false) this.#checkRequired(schema, record, previous, changed);
+    rules?.validate?.(this, record, previous, changed);
     this.#checkUnique(schema, record, changed);
     this.store.put(schema.name, record);
-    rules?.afterWrite?.(this, record, undefined, changed);
-    return id;
+    rules?.afterWrite?.(this, record, previous, changed);
   }
 
   /** The stored row of `type` with this id, or Salesforce's error for a missing or deleted one. */
@@ -477,49 +537,19 @@ export class Org {
       throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${schema.name}`);
     }
     const previous = this.requireRecord(schema, id);
-    const user = this.restrictedUser;
-    if (user) {
-      checkObject(user, schema, 'edit');
-      checkFieldAccess(user, schema, body, (n) => this.field(schema.name, n));
-    }
-    const input = this.#input(schema, body, 'update');
-    this.#checkOwner(schema, input);
-    if (user) {
-      checkEdit(user, schema, previous, input.keys());
-      checkLookups(
-        user,
-        schema,
-        input,
-        (n) => this.field(schema.name, n),
-        (id) => !!this.live(id),
-      );
-    }
-    this.updateRecord(schema, previous, input);
+    this.updateRecord(schema, previous, this.#requestInput(schema, body, previous));
   }
 
   updateRecord(schema: ObjectSchema, previous: StoredRecord, input: Map<string, FieldValue>): void {
-    const record: MutableRecord = { ...previous };
-    const changed = new Set<string>();
-    for (const [k, v] of input) {
-      record[k] = v;
-      changed.add(k);
-    }
     const now = this.now();
-    record.LastModifiedDate = now;
-    record.LastModifiedById = this.currentUserId;
-    record.SystemModstamp = now;
-    this.#checkReferences(schema, record, changed);
-    const rules = this.#rules.get(schema.name);
-    rules?.beforeWrite?.(this, record, previous, changed);
-    for (const k of changed) {
-      const f = this.field(schema.name, k);
-      if (f && !f.nillable && f.type !== 'boolean' && (record[k] === null || record[k] === undefined)) {
-        throw requiredFieldsMissing([f.name]);
-      }
-    }
-    this.#checkUnique(schema, record, changed);
-    this.store.put(schema.name, record);
-    rules?.afterWrite?.(this, record, previous, changed);
+    const record: MutableRecord = {
+      ...previous,
+      ...Object.fromEntries(input),
+      LastModifiedDate: now,
+      LastModifiedById: this.currentUserId,
+      SystemModstamp: now,
+    };
+    this.#save(schema, record, previous, new Set(input.keys()));
   }
 
   /** Sends a record (and what Salesforce deletes with it) to the recycle bin. */

@@ -26,6 +26,8 @@ export function securityRules(): RulesModule {
   return {
     objects: {
       User: {
+        // A user is active from creation unless created inactive.
+        defaults: { IsActive: true },
         beforeWrite(_org, record) {
           deriveFullName(record);
         },
