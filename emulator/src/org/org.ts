@@ -21,7 +21,6 @@ import { hashPassword, verifyPassword } from '../security/passwords.ts';
 import { UserPermissions } from '../security/permissions.ts';
 import { securityRules } from '../security/rules.ts';
 import { RunningUser } from '../security/running-user.ts';
-import { seedSecurity } from '../security/seed.ts';
 import { DEFAULT_SHARING, type SharingDefaults } from '../security/sharing.ts';
 import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { activityRules } from './activities.ts';
@@ -29,6 +28,8 @@ import { contentRules } from './content.ts';
 import { crmRules } from './crm.ts';
 import { customerRules, type CustomerRules } from './customer-rules.ts';
 import { combineRules, shapeSchemas, type ObjectRules, type RulesModule } from './object-rules.ts';
+import { seedOrganization, seedUsers, sellersAsStandardUsers } from '../seed/org.ts';
+import { seedSecurity } from '../seed/security.ts';
 import { Store, type MutableRecord } from './store.ts';
 import { coerce, formatDateTime } from './values.ts';
 
@@ -39,14 +40,6 @@ export interface OrgSettings {
   sharing?: SharingDefaults;
   /** The customer's validation rules, required fields and picklists on Event and Task (none if absent). */
   customerRules?: CustomerRules;
-}
-
-export interface SeedUser {
-  FirstName: string;
-  LastName: string;
-  Email: string;
-  Username: string;
-  IsActive: boolean;
 }
 
 export class Org {
@@ -97,21 +90,17 @@ export class Org {
       const org = [...this.store.table('Organization').values()][0];
       const admin = [...this.store.table('User').values()].find((u) => u.Username === options.adminUsername);
       this.orgId = (org?.Id as string | undefined) ?? this.store.ids.next('00D');
-      this.userId = (admin?.Id as string | undefined) ?? this.#seedUsers(options.adminUsername);
+      this.userId =
+        (admin?.Id as string | undefined) ?? seedUsers(this, options.adminUsername, this.profileId);
     } else {
       this.orgId = this.store.ids.next('00D');
-      this.userId = this.#seedUsers(options.adminUsername);
-      this.#seedOrganization();
+      this.userId = seedUsers(this, options.adminUsername, this.profileId);
+      seedOrganization(this);
     }
     this.store.userId = this.userId;
     const profiles = seedSecurity(this, this.profileId, readPackagePermissionSets(options.projectRoot));
     this.standardProfileId = profiles.standard;
-    if (!options.data) {
-      // The seeded sellers are Standard Users; only the admin administers the org.
-      for (const u of this.store.table('User').values()) {
-        if (u.Id !== this.userId) this.store.put('User', { ...u, ProfileId: profiles.standard });
-      }
-    }
+    if (!options.data) sellersAsStandardUsers(this, profiles.standard);
     this.store.runningUserSource = () => this.#running?.dataSource();
   }
 
@@ -630,107 +619,6 @@ export class Org {
       return { id: match.Id as string, created: false };
     }
     return { id: this.create(schema.name, { ...bodyWithKey, [f.name]: value }), created: true };
-  }
-
-  #seedUsers(adminUsername: string): string {
-    const now = this.now();
-    // The admin's profile exists before any user points at it.
-    this.store.put('Profile', {
-      Id: this.profileId,
-      Name: 'System Administrator',
-      UserType: 'Standard',
-      Description: null,
-      CreatedDate: now,
-      CreatedById: null,
-      LastModifiedDate: now,
-      LastModifiedById: null,
-      SystemModstamp: now,
-    });
-    const schema = this.requireSchema('User');
-    const users: SeedUser[] = [
-      {
-        FirstName: 'Ada',
-        LastName: 'Admin',
-        Email: adminUsername.includes('@')
-          ? adminUsername.replace(/\.local(org)?$/, '')
-          : 'admin@example.com',
-        Username: adminUsername,
-        IsActive: true,
-      },
-      {
-        FirstName: 'Sam',
-        LastName: 'Seller',
-        Email: 'sam.seller@example.com',
-        Username: 'sam.seller@example.com.localorg',
-        IsActive: true,
-      },
-      {
-        FirstName: 'Rita',
-        LastName: 'Rep',
-        Email: 'rita.rep@example.com',
-        Username: 'rita.rep@example.com.localorg',
-        IsActive: true,
-      },
-      {
-        FirstName: 'Otto',
-        LastName: 'Former',
-        Email: 'otto.former@example.com',
-        Username: 'otto.former@example.com.localorg',
-        IsActive: false,
-      },
-    ];
-    let adminId = '';
-    for (const u of users) {
-      const id = this.insertRecord(
-        schema,
-        new Map<string, FieldValue>([
-          ['FirstName', u.FirstName],
-          ['LastName', u.LastName],
-          ['Email', u.Email],
-          ['Username', u.Username],
-          ['Alias', (u.FirstName.slice(0, 1) + u.LastName.slice(0, 4)).toLowerCase()],
-          ['TimeZoneSidKey', 'America/Los_Angeles'],
-          ['LocaleSidKey', 'en_US'],
-          ['LanguageLocaleKey', 'en_US'],
-          ['EmailEncodingKey', 'UTF-8'],
-          ['ProfileId', this.profileId],
-          ['UserType', 'Standard'],
-        ]),
-        { checkRequired: false },
-      );
-      if (!u.IsActive) this.store.put('User', { ...this.store.get('User', id)!, IsActive: false });
-      if (!adminId) adminId = id;
-    }
-    // Rows written before the admin existed name it as creator.
-    for (const u of this.store.table('User').values()) {
-      this.store.put('User', { ...u, CreatedById: adminId, LastModifiedById: adminId });
-    }
-    return adminId;
-  }
-
-  #seedOrganization(): void {
-    const now = this.now();
-    const profile = this.store.get('Profile', this.profileId);
-    if (profile)
-      this.store.put('Profile', { ...profile, CreatedById: this.userId, LastModifiedById: this.userId });
-    this.store.put('Organization', {
-      Id: this.orgId,
-      Name: 'Local Org',
-      Division: null,
-      OrganizationType: 'Developer Edition',
-      InstanceName: 'LOCAL',
-      IsSandbox: false,
-      TrialExpirationDate: null,
-      NamespacePrefix: null,
-      DefaultLocaleSidKey: 'en_US',
-      LanguageLocaleKey: 'en_US',
-      TimeZoneSidKey: 'America/Los_Angeles',
-      CreatedDate: now,
-      CreatedById: this.userId,
-      LastModifiedDate: now,
-      LastModifiedById: this.userId,
-      SystemModstamp: now,
-    });
   }
 
   /** A fresh random secret (tokens, codes). */
