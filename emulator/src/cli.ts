@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseKnobs } from './knobs.ts';
 import { startLocalOrg, type LocalOrgOptions } from './index.ts';
-import { seed, SEEDS, type SeedName } from './seed-demo.ts';
+import { seed, SEEDS, type SeedName } from './seed/demo.ts';
 
 /**
  * Callback URLs accepted when no --redirect-uri is given: the sf CLI's (`sf org login web`) and the

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { passwordConnection, type Connection } from '../src/salesforce/connection.ts';
 import { startLocalOrg, type LocalOrg } from '../../emulator/src/index.ts';
-import { seedDemo, type Seeded } from '../../emulator/src/seed-demo.ts';
+import { seedDemo, type Seeded } from '../../emulator/src/seed/demo.ts';
 import { signPayload } from '../src/http/webhook-signature.ts';
 import { silentLogger } from '../src/logger.ts';
 import { soql } from '../src/salesforce/soql.ts';

@@ -6,9 +6,10 @@
  * TaskRelation: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_taskrelation.htm
  */
 import { ApiError, requiredFieldsMissing } from '../errors.ts';
-import type { StoredRecord } from '../schema/types.ts';
-import type { ObjectRules, Org } from './org.ts';
-import type { MutableRecord } from './store.ts';
+import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
+import type { ObjectRules, RulesModule } from './object-rules.ts';
+import type { Org, OrgSettings } from './org.ts';
+import type { MutableRecord, Store } from './store.ts';
 import { formatDateTime, parseDateTime } from './values.ts';
 
 const MAX_CONTACTS = 50;
@@ -124,21 +125,8 @@ function isParentRelation(kind: Kind, r: StoredRecord): boolean {
 /** Writes a relation row directly (the Who/What sync must not re-run the relation rules). */
 function putRelation(org: Org, kind: Kind, fields: MutableRecord): void {
   const { table } = RELATION[kind];
-  const schema = org.requireSchema(table);
-  const now = org.now();
-  const record: MutableRecord = {};
-  for (const f of schema.fields) record[f.name] = f.type === 'boolean' ? false : null;
-  Object.assign(record, {
-    Id: org.store.ids.next(schema.keyPrefix!),
-    IsDeleted: false,
-    CreatedDate: now,
-    CreatedById: org.currentUserId,
-    LastModifiedDate: now,
-    LastModifiedById: org.currentUserId,
-    SystemModstamp: now,
-    ...(kind === 'Event' ? { Status: 'New' } : {}),
-    ...fields,
-  });
+  // A new row as any insert starts it (EventRelation's Status defaults to New), stored as it is.
+  const record: MutableRecord = { ...org.newRow(org.requireSchema(table)), ...fields };
   record.AccountId = accountOf(org, record.RelationId);
   org.store.put(table, record);
 }
@@ -400,11 +388,64 @@ function checkParent(
   }
 }
 
-export function activityRules(): Record<string, ObjectRules> {
+/**
+ * Without Shared Activities, EventRelation holds invitees only (no IsParent/IsWhat), and TaskRelation
+ * and the Who-relation views do not exist
+ * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventattendee.htm).
+ */
+function withoutSharedActivities(schemas: ObjectSchema[], settings: OrgSettings): ObjectSchema[] {
+  if (settings.sharedActivities) return schemas;
+  const absent = new Set(['TaskRelation', 'EventWhoRelation', 'TaskWhoRelation']);
+  return schemas
+    .filter((s) => !absent.has(s.name))
+    .map((s) => ({
+      ...s,
+      fields:
+        s.name === 'EventRelation'
+          ? s.fields.filter((f) => f.name !== 'IsParent' && f.name !== 'IsWhat')
+          : s.fields,
+      childRelationships: s.childRelationships.filter((c) => !absent.has(c.childSObject)),
+    }));
+}
+
+function* whoView(
+  store: Store,
+  table: string,
+  parentField: string,
+  includeDeleted: boolean,
+): Iterable<StoredRecord> {
+  for (const r of store.table(table).values()) {
+    if (!includeDeleted && r.IsDeleted === true) continue;
+    if (r.IsWhat === true) continue;
+    const rel = store.byId(String(r.RelationId));
+    if (!rel || (rel.objectName !== 'Contact' && rel.objectName !== 'Lead')) continue;
+    if (table === 'EventRelation' && r.IsParent !== true) continue;
+    yield {
+      Id: r.Id as string,
+      IsDeleted: r.IsDeleted as boolean,
+      [parentField]: r[parentField] as string,
+      RelationId: r.RelationId as string,
+      AccountId: (r.AccountId as string | null) ?? null,
+      Type: rel.objectName,
+      CreatedDate: r.CreatedDate as string,
+      CreatedById: r.CreatedById as string,
+      LastModifiedDate: r.LastModifiedDate as string,
+      LastModifiedById: r.LastModifiedById as string,
+      SystemModstamp: r.SystemModstamp as string,
+    };
+  }
+}
+
+export function activityRules(): RulesModule {
   return {
-    Event: activity('Event'),
-    Task: activity('Task'),
-    EventRelation: relationRules('Event'),
-    TaskRelation: relationRules('Task'),
+    objects: {
+      Event: activity('Event'),
+      Task: activity('Task'),
+      EventRelation: relationRules('Event'),
+      TaskRelation: relationRules('Task'),
+      EventWhoRelation: { view: (store, del) => whoView(store, 'EventRelation', 'EventId', del) },
+      TaskWhoRelation: { view: (store, del) => whoView(store, 'TaskRelation', 'TaskId', del) },
+    },
+    shapeSchemas: withoutSharedActivities,
   };
 }

@@ -12,10 +12,11 @@
  * any value sent through the API):
  * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_picklist.htm
  */
-import { ApiError, requiredFieldsMissing } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { field } from '../schema/objects.ts';
-import type { FieldSchema, ObjectSchema, StoredRecord } from '../schema/types.ts';
-import type { ObjectRules, Org } from './org.ts';
+import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
+import type { ObjectRules, RulesModule } from './object-rules.ts';
+import type { Org } from './org.ts';
 import type { MutableRecord } from './store.ts';
 
 export type ActivityObject = 'Event' | 'Task';
@@ -155,39 +156,41 @@ export function applyToSchemas(schemas: ObjectSchema[], rules: CustomerRules): O
 const blank = (v: unknown): boolean =>
   v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
+/** Restricted picklists refuse values they do not list, as system validation does before the save. */
+function checkRestrictedPicklists(schema: ObjectSchema, record: MutableRecord, changed: Set<string>): void {
+  for (const name of changed) {
+    const f = schema.fields.find((x) => x.name === name);
+    const v = record[name];
+    if (!f?.restrictedPicklist || typeof v !== 'string') continue;
+    if (!(f.picklistValues ?? []).some((p) => p.active && p.value === v)) {
+      throw new ApiError(
+        'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+        `${f.label}: bad value for restricted picklist field: ${v}`,
+        [f.name],
+      );
+    }
+  }
+}
+
 /**
- * The write-path hook, run after the object's own rules: system validation (restricted picklists,
- * required fields on update — insert's required check is the org's) before custom validation rules,
- * as in Salesforce's order of execution.
+ * The write-path hooks, after the object's own rules: restricted picklists before the save, the
+ * customer's required fields on every save (the org checks them with its own), and the validation
+ * rules after the required fields, as in Salesforce's order of execution.
  */
 function rulesFor(object: ActivityObject): ObjectRules {
+  const rulesOf = (org: Org): CustomerRules => org.settings.customerRules ?? NO_CUSTOMER_RULES;
   return {
-    beforeWrite(org: Org, record: MutableRecord, previous: StoredRecord | undefined, changed: Set<string>) {
+    beforeWrite(org, record, _previous, changed) {
+      checkRestrictedPicklists(org.requireSchema(object), record, changed);
+    },
+    requiredFields(org) {
+      return rulesOf(org)
+        .requiredFields.filter((r) => r.object === object)
+        .map((r) => r.field);
+    },
+    validate(org, record) {
       const schema = org.requireSchema(object);
-      for (const name of changed) {
-        const f = schema.fields.find((x) => x.name === name);
-        const v = record[name];
-        if (!f?.restrictedPicklist || typeof v !== 'string') continue;
-        if (!(f.picklistValues ?? []).some((p) => p.active && p.value === v)) {
-          throw new ApiError(
-            'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-            `${f.label}: bad value for restricted picklist field: ${v}`,
-            [f.name],
-          );
-        }
-      }
-      const rules = org.settings.customerRules ?? NO_CUSTOMER_RULES;
-      if (previous) {
-        const missing = rules.requiredFields
-          .filter((r) => r.object === object)
-          .map((r) => schema.fields.find((f) => f.name.toLowerCase() === r.field.toLowerCase()))
-          .filter((f): f is FieldSchema => f !== undefined && blank(record[f.name]))
-          .map((f) => f.name);
-        if (missing.length) {
-          throw requiredFieldsMissing(missing);
-        }
-      }
-      for (const rule of rules.validationRules.filter((r) => r.object === object)) {
+      for (const rule of rulesOf(org).validationRules.filter((r) => r.object === object)) {
         const f = schema.fields.find((x) => x.name.toLowerCase() === rule.blankField.toLowerCase());
         // A rule on a field the object does not have cannot be saved in Setup; it never fires here.
         if (!f || !blank(record[f.name])) continue;
@@ -200,25 +203,9 @@ function rulesFor(object: ActivityObject): ObjectRules {
   };
 }
 
-export function customerRules(): Record<ActivityObject, ObjectRules> {
-  return { Event: rulesFor('Event'), Task: rulesFor('Task') };
-}
-
-/** Runs one object's rules and then another's (the org keeps one ObjectRules per object). */
-export function chainRules(first: ObjectRules | undefined, then: ObjectRules): ObjectRules {
-  if (!first) return then;
+export function customerRules(): RulesModule {
   return {
-    beforeWrite(org, record, previous, changed) {
-      first.beforeWrite?.(org, record, previous, changed);
-      then.beforeWrite?.(org, record, previous, changed);
-    },
-    afterWrite(org, record, previous, changed) {
-      first.afterWrite?.(org, record, previous, changed);
-      then.afterWrite?.(org, record, previous, changed);
-    },
-    beforeDelete(org, record) {
-      first.beforeDelete?.(org, record);
-      then.beforeDelete?.(org, record);
-    },
+    objects: { Event: rulesFor('Event'), Task: rulesFor('Task') },
+    shapeSchemas: (schemas, settings) => applyToSchemas(schemas, settings.customerRules ?? NO_CUSTOMER_RULES),
   };
 }

@@ -21,18 +21,15 @@ import { hashPassword, verifyPassword } from '../security/passwords.ts';
 import { UserPermissions } from '../security/permissions.ts';
 import { securityRules } from '../security/rules.ts';
 import { RunningUser } from '../security/running-user.ts';
-import { seedSecurity } from '../security/seed.ts';
 import { DEFAULT_SHARING, type SharingDefaults } from '../security/sharing.ts';
 import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import { activityRules } from './activities.ts';
 import { contentRules } from './content.ts';
-import {
-  NO_CUSTOMER_RULES,
-  applyToSchemas,
-  chainRules,
-  customerRules,
-  type CustomerRules,
-} from './customer-rules.ts';
+import { crmRules } from './crm.ts';
+import { customerRules, type CustomerRules } from './customer-rules.ts';
+import { combineRules, shapeSchemas, type ObjectRules, type RulesModule } from './object-rules.ts';
+import { seedOrganization, seedUsers, sellersAsStandardUsers } from '../seed/org.ts';
+import { seedSecurity } from '../seed/security.ts';
 import { Store, type MutableRecord } from './store.ts';
 import { coerce, formatDateTime } from './values.ts';
 
@@ -43,29 +40,6 @@ export interface OrgSettings {
   sharing?: SharingDefaults;
   /** The customer's validation rules, required fields and picklists on Event and Task (none if absent). */
   customerRules?: CustomerRules;
-}
-
-/** Hooks an object's rules plug into the write path. */
-export interface ObjectRules {
-  /** Before a row is stored: derive fields, refuse what Salesforce refuses. `previous` is undefined on insert. */
-  beforeWrite?(
-    org: Org,
-    record: MutableRecord,
-    previous: StoredRecord | undefined,
-    changed: Set<string>,
-  ): void;
-  /** After a row is stored (create related rows). */
-  afterWrite?(org: Org, record: StoredRecord, previous: StoredRecord | undefined, changed: Set<string>): void;
-  /** Before a row goes to the recycle bin. */
-  beforeDelete?(org: Org, record: StoredRecord): void;
-}
-
-export interface SeedUser {
-  FirstName: string;
-  LastName: string;
-  Email: string;
-  Username: string;
-  IsActive: boolean;
 }
 
 export class Org {
@@ -79,7 +53,15 @@ export class Org {
   /** When the org was created; the earliest date the replication resources cover. */
   readonly createdAt = Date.now();
   readonly #packageFields: PackageField[];
-  readonly #rules = new Map<string, ObjectRules>();
+  /** The modules of object rules, in the order they run: each object's own, then the customer's configuration. */
+  readonly #modules: readonly RulesModule[] = [
+    crmRules(),
+    activityRules(),
+    contentRules(),
+    securityRules(),
+    customerRules(),
+  ];
+  readonly #rules: Map<string, ObjectRules>;
   /** The user the current API request runs as; undefined for the org's own work (seed, control). */
   #running: RunningUser | undefined;
   readonly #permissions = new Map<string, { version: number; perms: UserPermissions }>();
@@ -97,31 +79,28 @@ export class Org {
     this.profileId = this.store.ids.next('00e');
     this.settings = { ...options.settings };
     this.#packageFields = readPackageFields(options.projectRoot);
-    for (const [name, rules] of Object.entries({ ...activityRules(), ...contentRules(), ...securityRules() }))
-      this.#rules.set(name, rules);
-    for (const [name, rules] of Object.entries(customerRules()))
-      this.#rules.set(name, chainRules(this.#rules.get(name), rules));
+    this.#rules = combineRules(this.#modules);
+    for (const [name, rules] of this.#rules) {
+      if (rules.view) this.store.setView(name, rules.view);
+      if (rules.alias) this.store.setAlias(name, rules.alias.as, rules.alias.project);
+    }
     this.rebuildSchemas();
     if (options.data) {
       this.store.load(options.data);
       const org = [...this.store.table('Organization').values()][0];
       const admin = [...this.store.table('User').values()].find((u) => u.Username === options.adminUsername);
       this.orgId = (org?.Id as string | undefined) ?? this.store.ids.next('00D');
-      this.userId = (admin?.Id as string | undefined) ?? this.#seedUsers(options.adminUsername);
+      this.userId =
+        (admin?.Id as string | undefined) ?? seedUsers(this, options.adminUsername, this.profileId);
     } else {
       this.orgId = this.store.ids.next('00D');
-      this.userId = this.#seedUsers(options.adminUsername);
-      this.#seedOrganization();
+      this.userId = seedUsers(this, options.adminUsername, this.profileId);
+      seedOrganization(this);
     }
     this.store.userId = this.userId;
     const profiles = seedSecurity(this, this.profileId, readPackagePermissionSets(options.projectRoot));
     this.standardProfileId = profiles.standard;
-    if (!options.data) {
-      // The seeded sellers are Standard Users; only the admin administers the org.
-      for (const u of this.store.table('User').values()) {
-        if (u.Id !== this.userId) this.store.put('User', { ...u, ProfileId: profiles.standard });
-      }
-    }
+    if (!options.data) sellersAsStandardUsers(this, profiles.standard);
     this.store.runningUserSource = () => this.#running?.dataSource();
   }
 
@@ -223,7 +202,7 @@ export class Org {
     return this.#packageFields;
   }
 
-  /** Recomputes every describe from the settings (Shared Activities changes objects and fields; the package adds fields). */
+  /** Recomputes every describe from the settings: the package adds fields, the rules modules shape the rest (Shared Activities). */
   rebuildSchemas(): void {
     // Whole seconds: If-Modified-Since compares HTTP dates, which carry no milliseconds.
     this.schemasChangedAt = Math.floor(Date.now() / 1000) * 1000;
@@ -234,31 +213,11 @@ export class Org {
         return extra.length ? { ...s, fields: [...s.fields, ...extra] } : s;
       });
     }
-    if (!this.settings.sharedActivities) {
-      // Without Shared Activities, EventRelation holds invitees only (no IsParent/IsWhat), and
-      // TaskRelation and the Who-relation views do not exist
-      // (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_eventattendee.htm).
-      const absent = new Set(['TaskRelation', 'EventWhoRelation', 'TaskWhoRelation']);
-      schemas = schemas
-        .filter((s) => !absent.has(s.name))
-        .map((s) => ({
-          ...s,
-          fields:
-            s.name === 'EventRelation'
-              ? s.fields.filter((f) => f.name !== 'IsParent' && f.name !== 'IsWhat')
-              : s.fields,
-          childRelationships: s.childRelationships.filter((c) => !absent.has(c.childSObject)),
-        }));
-    }
-    schemas = applyToSchemas(schemas, this.settings.customerRules ?? NO_CUSTOMER_RULES);
+    schemas = shapeSchemas(this.#modules, schemas, this.settings);
     this.store.setSchemas(schemas);
     this.#fieldMaps = new Map(
       schemas.map((s) => [s.name, new Map(s.fields.map((f) => [f.name.toLowerCase(), f]))]),
     );
-    this.store.setView('EventWhoRelation', (store, del) => whoView(store, 'EventRelation', 'EventId', del));
-    this.store.setView('TaskWhoRelation', (store, del) => whoView(store, 'TaskRelation', 'TaskId', del));
-    this.store.setView('ContentDocument', (store, del) => documentView(store, del));
-    this.store.setAlias('ContentNote', 'ContentDocument', noteAsDocument);
   }
 
   setSettings(partial: Partial<OrgSettings>): void {
@@ -350,7 +309,7 @@ export class Org {
       if (!allowed.some((name) => this.schema(name))) continue;
       const ok =
         target !== undefined &&
-        (allowed.includes(target) || (target === 'ContentNote' && allowed.includes('ContentDocument')));
+        (allowed.includes(target) || allowed.includes(this.store.aliasOf(target) ?? ''));
       if (!ok) {
         throw new ApiError('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${v}`, [
           f.name,
@@ -380,13 +339,38 @@ export class Org {
     }
   }
 
-  #checkRequired(schema: ObjectSchema, record: MutableRecord): void {
-    const missing = schema.fields
-      .filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean')
-      .filter((f) => record[f.name] === null || record[f.name] === undefined)
+  /**
+   * Salesforce's required-field check, after the before-save rules and before the validation rules
+   * (https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_triggers_order_of_execution.htm):
+   * an insert fills every required field it could set; an update empties none it writes and leaves
+   * none blank that the object requires on every save (the customer's required fields).
+   */
+  #checkRequired(
+    schema: ObjectSchema,
+    record: MutableRecord,
+    previous: StoredRecord | undefined,
+    changed: ReadonlySet<string>,
+  ): void {
+    const isNull = (v: FieldValue | undefined): boolean => v === null || v === undefined;
+    if (!previous) {
+      const missing = schema.fields
+        .filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean')
+        .filter((f) => isNull(record[f.name]))
+        .map((f) => f.name);
+      if (missing.length) throw requiredFieldsMissing(missing);
+      return;
+    }
+    const blank = (v: FieldValue | undefined): boolean =>
+      isNull(v) || (typeof v === 'string' && v.trim() === '');
+    const alwaysMissing = (this.#rules.get(schema.name)?.requiredFields?.(this) ?? [])
+      .map((name) => this.field(schema.name, name))
+      .filter((f): f is FieldSchema => f !== undefined && blank(record[f.name]))
       .map((f) => f.name);
-    if (missing.length) {
-      throw requiredFieldsMissing(missing);
+    if (alwaysMissing.length) throw requiredFieldsMissing(alwaysMissing);
+    for (const name of changed) {
+      const f = this.field(schema.name, name);
+      if (f && !f.nillable && f.type !== 'boolean' && isNull(record[name]))
+        throw requiredFieldsMissing([f.name]);
     }
   }
 
@@ -423,15 +407,28 @@ export class Org {
     if (!schema.createable) {
       throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${schema.name}`);
     }
+    return this.insertRecord(schema, this.#requestInput(schema, body, undefined));
+  }
+
+  /**
+   * A request body as the values to write, once the running user may write them: object and field
+   * permissions, then the values themselves, the owner, and the rows the user may edit or link to.
+   */
+  #requestInput(
+    schema: ObjectSchema,
+    body: Record<string, unknown>,
+    previous: StoredRecord | undefined,
+  ): Map<string, FieldValue> {
     const user = this.restrictedUser;
     if (user) {
-      checkObject(user, schema, 'create');
+      checkObject(user, schema, previous ? 'edit' : 'create');
       checkFieldAccess(user, schema, body, (n) => this.field(schema.name, n));
     }
-    const input = this.#input(schema, body, 'create');
+    const input = this.#input(schema, body, previous ? 'update' : 'create');
     this.#checkOwner(schema, input);
     if (user) {
-      checkNewRow(user, schema, Object.fromEntries(input));
+      if (previous) checkEdit(user, schema, previous, input.keys());
+      else checkNewRow(user, schema, Object.fromEntries(input));
       checkLookups(
         user,
         schema,
@@ -440,15 +437,14 @@ export class Org {
         (id) => !!this.live(id),
       );
     }
-    return this.insertRecord(schema, input);
+    return input;
   }
 
-  /** Inserts already-validated values (used by rules creating related rows, and by seed). */
-  insertRecord(
-    schema: ObjectSchema,
-    input: Map<string, FieldValue>,
-    options: { checkRequired?: boolean } = {},
-  ): string {
+  /**
+   * A new row as Salesforce starts one: every field empty (checkboxes false), picklist defaults, the
+   * audit fields, the running user as creator and owner, then the object's own defaults.
+   */
+  newRow(schema: ObjectSchema): MutableRecord {
     const now = this.now();
     const record: MutableRecord = {};
     for (const f of schema.fields) record[f.name] = f.type === 'boolean' ? false : null;
@@ -456,10 +452,8 @@ export class Org {
       const def = f.picklistValues?.find((p) => p.defaultValue);
       if (def && f.defaultedOnCreate) record[f.name] = def.value;
     }
-    const keyPrefix = schema.keyPrefix ?? '000';
-    const id = this.store.ids.next(keyPrefix);
     Object.assign(record, {
-      Id: id,
+      Id: this.store.ids.next(schema.keyPrefix ?? '000'),
       IsDeleted: false,
       CreatedDate: now,
       CreatedById: this.currentUserId,
@@ -468,18 +462,42 @@ export class Org {
       SystemModstamp: now,
     });
     if ('OwnerId' in record) record.OwnerId = this.currentUserId;
-    if (schema.name === 'User') record.IsActive = true;
+    Object.assign(record, this.#rules.get(schema.name)?.defaults);
+    return record;
+  }
+
+  /** Inserts already-validated values (used by rules creating related rows, and by seed). */
+  insertRecord(
+    schema: ObjectSchema,
+    input: Map<string, FieldValue>,
+    options: { checkRequired?: boolean } = {},
+  ): string {
+    const record = this.newRow(schema);
     for (const [k, v] of input) record[k] = v;
-    const changed = new Set(input.keys());
-    this.#derive(schema, record);
+    this.#save(schema, record, undefined, new Set(input.keys()), options);
+    return record.Id as string;
+  }
+
+  /**
+   * The write pipeline every insert and update takes, whatever the object: references, the object's
+   * before-save rules (derived fields, refusals), required fields, validation rules, unique values,
+   * then the row is stored and the after-save rules write related rows.
+   */
+  #save(
+    schema: ObjectSchema,
+    record: MutableRecord,
+    previous: StoredRecord | undefined,
+    changed: Set<string>,
+    options: { checkRequired?: boolean } = {},
+  ): void {
     this.#checkReferences(schema, record, changed);
     const rules = this.#rules.get(schema.name);
-    rules?.beforeWrite?.(this, record, undefined, changed);
-    if (options.checkRequired !== false) this.#checkRequired(schema, record);
+    rules?.beforeWrite?.(this, record, previous, changed);
+    if (options.checkRequired !== false) this.#checkRequired(schema, record, previous, changed);
+    rules?.validate?.(this, record, previous, changed);
     this.#checkUnique(schema, record, changed);
     this.store.put(schema.name, record);
-    rules?.afterWrite?.(this, record, undefined, changed);
-    return id;
+    rules?.afterWrite?.(this, record, previous, changed);
   }
 
   /** The stored row of `type` with this id, or Salesforce's error for a missing or deleted one. */
@@ -489,11 +507,9 @@ export class Org {
       throw new ApiError('MALFORMED_ID', `${schema.label} ID: id value of incorrect type: ${id}`, ['Id']);
     }
     const found = this.store.locate(id18);
-    // ContentNote rows are also ContentDocuments (one id for both).
+    // A row may also answer as another object under the same id (a ContentNote is a ContentDocument).
     const sameObject =
-      found &&
-      (found.objectName === schema.name ||
-        (schema.name === 'ContentDocument' && found.objectName === 'ContentNote'));
+      found && (found.objectName === schema.name || this.store.aliasOf(found.objectName) === schema.name);
     if (!found || !sameObject) {
       if (keyPrefixOf(id18) !== schema.keyPrefix) {
         throw new ApiError('MALFORMED_ID', `${schema.label} ID: id value of incorrect type: ${id}`, ['Id']);
@@ -510,50 +526,19 @@ export class Org {
       throw new ApiError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${schema.name}`);
     }
     const previous = this.requireRecord(schema, id);
-    const user = this.restrictedUser;
-    if (user) {
-      checkObject(user, schema, 'edit');
-      checkFieldAccess(user, schema, body, (n) => this.field(schema.name, n));
-    }
-    const input = this.#input(schema, body, 'update');
-    this.#checkOwner(schema, input);
-    if (user) {
-      checkEdit(user, schema, previous, input.keys());
-      checkLookups(
-        user,
-        schema,
-        input,
-        (n) => this.field(schema.name, n),
-        (id) => !!this.live(id),
-      );
-    }
-    this.updateRecord(schema, previous, input);
+    this.updateRecord(schema, previous, this.#requestInput(schema, body, previous));
   }
 
   updateRecord(schema: ObjectSchema, previous: StoredRecord, input: Map<string, FieldValue>): void {
-    const record: MutableRecord = { ...previous };
-    const changed = new Set<string>();
-    for (const [k, v] of input) {
-      record[k] = v;
-      changed.add(k);
-    }
     const now = this.now();
-    record.LastModifiedDate = now;
-    record.LastModifiedById = this.currentUserId;
-    record.SystemModstamp = now;
-    this.#derive(schema, record);
-    this.#checkReferences(schema, record, changed);
-    const rules = this.#rules.get(schema.name);
-    rules?.beforeWrite?.(this, record, previous, changed);
-    for (const k of changed) {
-      const f = this.field(schema.name, k);
-      if (f && !f.nillable && f.type !== 'boolean' && (record[k] === null || record[k] === undefined)) {
-        throw requiredFieldsMissing([f.name]);
-      }
-    }
-    this.#checkUnique(schema, record, changed);
-    this.store.put(schema.name, record);
-    rules?.afterWrite?.(this, record, previous, changed);
+    const record: MutableRecord = {
+      ...previous,
+      ...Object.fromEntries(input),
+      LastModifiedDate: now,
+      LastModifiedById: this.currentUserId,
+      SystemModstamp: now,
+    };
+    this.#save(schema, record, previous, new Set(input.keys()));
   }
 
   /** Sends a record (and what Salesforce deletes with it) to the recycle bin. */
@@ -572,7 +557,9 @@ export class Org {
       checkObject(user, schema, 'delete');
       checkDelete(user, schema, record);
     }
-    this.deleteRecord(schema.name === 'ContentDocument' ? this.requireSchema('ContentNote') : schema, record);
+    // The row leaves the table that stores it (deleting a ContentDocument deletes its ContentNote).
+    const stored = this.store.locate(record.Id as string)?.objectName ?? schema.name;
+    this.deleteRecord(this.requireSchema(stored), record);
   }
 
   deleteRecord(schema: ObjectSchema, record: StoredRecord): void {
@@ -634,185 +621,8 @@ export class Org {
     return { id: this.create(schema.name, { ...bodyWithKey, [f.name]: value }), created: true };
   }
 
-  /** Fields Salesforce computes on every write (names, closed flags). */
-  #derive(schema: ObjectSchema, record: MutableRecord): void {
-    switch (schema.name) {
-      case 'Contact':
-      case 'Lead':
-      case 'User':
-        record.Name = [record.FirstName, record.LastName].filter((x) => typeof x === 'string' && x).join(' ');
-        break;
-      case 'Opportunity': {
-        const stage = String(record.StageName ?? '');
-        record.IsClosed = stage.startsWith('Closed');
-        record.IsWon = stage === 'Closed Won';
-        break;
-      }
-      default:
-        break;
-    }
-  }
-
-  #seedUsers(adminUsername: string): string {
-    const now = this.now();
-    // The admin's profile exists before any user points at it.
-    this.store.put('Profile', {
-      Id: this.profileId,
-      Name: 'System Administrator',
-      UserType: 'Standard',
-      Description: null,
-      CreatedDate: now,
-      CreatedById: null,
-      LastModifiedDate: now,
-      LastModifiedById: null,
-      SystemModstamp: now,
-    });
-    const schema = this.requireSchema('User');
-    const users: SeedUser[] = [
-      {
-        FirstName: 'Ada',
-        LastName: 'Admin',
-        Email: adminUsername.includes('@')
-          ? adminUsername.replace(/\.local(org)?$/, '')
-          : 'admin@example.com',
-        Username: adminUsername,
-        IsActive: true,
-      },
-      {
-        FirstName: 'Sam',
-        LastName: 'Seller',
-        Email: 'sam.seller@example.com',
-        Username: 'sam.seller@example.com.localorg',
-        IsActive: true,
-      },
-      {
-        FirstName: 'Rita',
-        LastName: 'Rep',
-        Email: 'rita.rep@example.com',
-        Username: 'rita.rep@example.com.localorg',
-        IsActive: true,
-      },
-      {
-        FirstName: 'Otto',
-        LastName: 'Former',
-        Email: 'otto.former@example.com',
-        Username: 'otto.former@example.com.localorg',
-        IsActive: false,
-      },
-    ];
-    let adminId = '';
-    for (const u of users) {
-      const id = this.insertRecord(
-        schema,
-        new Map<string, FieldValue>([
-          ['FirstName', u.FirstName],
-          ['LastName', u.LastName],
-          ['Email', u.Email],
-          ['Username', u.Username],
-          ['Alias', (u.FirstName.slice(0, 1) + u.LastName.slice(0, 4)).toLowerCase()],
-          ['TimeZoneSidKey', 'America/Los_Angeles'],
-          ['LocaleSidKey', 'en_US'],
-          ['LanguageLocaleKey', 'en_US'],
-          ['EmailEncodingKey', 'UTF-8'],
-          ['ProfileId', this.profileId],
-          ['UserType', 'Standard'],
-        ]),
-        { checkRequired: false },
-      );
-      if (!u.IsActive) this.store.put('User', { ...this.store.get('User', id)!, IsActive: false });
-      if (!adminId) adminId = id;
-    }
-    // Rows written before the admin existed name it as creator.
-    for (const u of this.store.table('User').values()) {
-      this.store.put('User', { ...u, CreatedById: adminId, LastModifiedById: adminId });
-    }
-    return adminId;
-  }
-
-  #seedOrganization(): void {
-    const now = this.now();
-    const profile = this.store.get('Profile', this.profileId);
-    if (profile)
-      this.store.put('Profile', { ...profile, CreatedById: this.userId, LastModifiedById: this.userId });
-    this.store.put('Organization', {
-      Id: this.orgId,
-      Name: 'Local Org',
-      Division: null,
-      OrganizationType: 'Developer Edition',
-      InstanceName: 'LOCAL',
-      IsSandbox: false,
-      TrialExpirationDate: null,
-      NamespacePrefix: null,
-      DefaultLocaleSidKey: 'en_US',
-      LanguageLocaleKey: 'en_US',
-      TimeZoneSidKey: 'America/Los_Angeles',
-      CreatedDate: now,
-      CreatedById: this.userId,
-      LastModifiedDate: now,
-      LastModifiedById: this.userId,
-      SystemModstamp: now,
-    });
-  }
-
   /** A fresh random secret (tokens, codes). */
   static secret(bytes = 32): string {
     return randomBytes(bytes).toString('base64url');
-  }
-}
-
-function* whoView(
-  store: Store,
-  table: string,
-  parentField: string,
-  includeDeleted: boolean,
-): Iterable<StoredRecord> {
-  for (const r of store.table(table).values()) {
-    if (!includeDeleted && r.IsDeleted === true) continue;
-    if (r.IsWhat === true) continue;
-    const rel = store.byId(String(r.RelationId));
-    if (!rel || (rel.objectName !== 'Contact' && rel.objectName !== 'Lead')) continue;
-    if (table === 'EventRelation' && r.IsParent !== true) continue;
-    yield {
-      Id: r.Id as string,
-      IsDeleted: r.IsDeleted as boolean,
-      [parentField]: r[parentField] as string,
-      RelationId: r.RelationId as string,
-      AccountId: (r.AccountId as string | null) ?? null,
-      Type: rel.objectName,
-      CreatedDate: r.CreatedDate as string,
-      CreatedById: r.CreatedById as string,
-      LastModifiedDate: r.LastModifiedDate as string,
-      LastModifiedById: r.LastModifiedById as string,
-      SystemModstamp: r.SystemModstamp as string,
-    };
-  }
-}
-
-/** A note as the ContentDocument it also is. */
-function noteAsDocument(r: StoredRecord): StoredRecord {
-  return {
-    Id: r.Id as string,
-    IsDeleted: r.IsDeleted as boolean,
-    OwnerId: r.OwnerId as string,
-    Title: r.Title as string,
-    FileType: 'SNOTE',
-    FileExtension: 'snote',
-    ContentSize: r.ContentSize as number,
-    LatestPublishedVersionId: r.LatestPublishedVersionId as string,
-    Description: null,
-    IsArchived: false,
-    PublishStatus: 'P',
-    CreatedDate: r.CreatedDate as string,
-    CreatedById: r.CreatedById as string,
-    LastModifiedDate: r.LastModifiedDate as string,
-    LastModifiedById: r.LastModifiedById as string,
-    SystemModstamp: r.SystemModstamp as string,
-  };
-}
-
-function* documentView(store: Store, includeDeleted: boolean): Iterable<StoredRecord> {
-  for (const r of store.table('ContentNote').values()) {
-    if (!includeDeleted && r.IsDeleted === true) continue;
-    yield noteAsDocument(r);
   }
 }

@@ -143,6 +143,11 @@ export class Store implements QueryDataSource {
     this.#aliases.set(table, { as, project });
   }
 
+  /** The object a table's rows also answer as, if any. */
+  aliasOf(table: string): string | undefined {
+    return this.#aliases.get(table)?.as;
+  }
+
   get(objectName: string, id18: string): MutableRecord | undefined {
     return this.#tables.get(objectName)?.get(id18);
   }

@@ -169,15 +169,11 @@ function fieldsMacro(schema: ObjectSchema, which: string): FieldSchema[] {
   }
 }
 
-interface Plan {
-  readonly nodes: Node[];
-}
-
-/** Validates the select list against the schema and builds the output shape. */
 /** One SELECT item of the parser's field list. */
 type SelectItem<T extends FieldType['type']> = Extract<FieldType, { type: T }>;
 
-function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathScope, depth: number): Plan {
+/** Validates the select list against the schema and builds the output shape, one planner per kind of item. */
+function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathScope, depth: number): Node[] {
   const nodes: Node[] = [];
   for (const f of query.fields ?? []) {
     switch (f.type) {
@@ -196,7 +192,7 @@ function planSelect(run: Run, query: Query, schema: ObjectSchema, scope: PathSco
         break;
     }
   }
-  return { nodes };
+  return nodes;
 }
 
 /** A field or a parent path (`Name`, `Account.Owner.Email`). */
@@ -218,6 +214,9 @@ function planPath(
   addPath(nodes, resolvePath(scope, text));
 }
 
+/** Functions whose value is the field's, shown another way: a picklist's label, the formatted value. */
+const DISPLAY_FUNCTIONS = new Set(['tolabel', 'format', 'convertcurrency']);
+
 /** FIELDS(), toLabel()/FORMAT()/convertCurrency(), and the functions a plain SELECT refuses. */
 function planFunction(
   run: Run,
@@ -227,42 +226,64 @@ function planFunction(
   scope: PathScope,
   nodes: Node[],
 ): void {
-  if (f.functionName.toUpperCase() === 'FIELDS') {
-    // FIELDS() arrived in API 51.0; earlier versions do not know the word.
-    if (Number.parseFloat(run.version) < 51) {
-      throw malformed(run.soql, locate(run.soql, 'FIELDS'), `unexpected token: '('`);
-    }
-    const which = String(f.parameters[0] ?? '');
-    const bounded = which.toUpperCase() === 'STANDARD';
-    // FIELDS(ALL) and FIELDS(CUSTOM) are unbounded: the API wants LIMIT ≤ 200.
-    // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_fields.htm
-    if (!bounded && (query.limit === undefined || query.limit > FIELDS_LIMIT)) {
-      throw malformed(
-        run.soql,
-        locate(run.soql, 'FIELDS'),
-        `The SOQL FIELDS function must have a LIMIT of at most ${FIELDS_LIMIT}`,
-      );
-    }
-    for (const field of fieldsMacro(schema, which)) {
-      if (nodes.some((n) => n.kind === 'field' && n.key === field.name)) throw duplicate(field.name);
-      nodes.push({ kind: 'field', key: field.name, fromName: false });
-    }
-    return;
+  const name = f.functionName.toLowerCase();
+  if (name === 'fields') planFieldsMacro(run, query, f, schema, nodes);
+  else if (DISPLAY_FUNCTIONS.has(name)) planDisplayFunction(run, f, scope, nodes);
+  else refuseFunction(run, f, scope);
+}
+
+/** FIELDS(ALL | STANDARD | CUSTOM): the object's fields of that kind. */
+function planFieldsMacro(
+  run: Run,
+  query: Query,
+  f: SelectItem<'FieldFunctionExpression'>,
+  schema: ObjectSchema,
+  nodes: Node[],
+): void {
+  // FIELDS() arrived in API 51.0; earlier versions do not know the word.
+  if (Number.parseFloat(run.version) < 51) {
+    throw malformed(run.soql, locate(run.soql, 'FIELDS'), `unexpected token: '('`);
   }
-  if (['tolabel', 'format', 'convertcurrency'].includes(f.functionName.toLowerCase())) {
-    // toLabel() reads picklist labels; formatting and conversion are the identity in this org
-    // (one locale, one currency).
-    const param = f.parameters[0];
-    if (typeof param !== 'string')
-      throw malformed(run.soql, locate(run.soql, f.functionName), 'unexpected token');
-    const path = resolvePath(scope, param);
-    const labels =
-      f.functionName.toLowerCase() === 'tolabel' && path.field.picklistValues
-        ? new Map(path.field.picklistValues.map((p) => [p.value, p.label]))
-        : undefined;
-    addPath(nodes, path, labels);
-    return;
+  const which = String(f.parameters[0] ?? '');
+  const bounded = which.toUpperCase() === 'STANDARD';
+  // FIELDS(ALL) and FIELDS(CUSTOM) are unbounded: the API wants LIMIT ≤ 200.
+  // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_fields.htm
+  if (!bounded && (query.limit === undefined || query.limit > FIELDS_LIMIT)) {
+    throw malformed(
+      run.soql,
+      locate(run.soql, 'FIELDS'),
+      `The SOQL FIELDS function must have a LIMIT of at most ${FIELDS_LIMIT}`,
+    );
   }
+  for (const field of fieldsMacro(schema, which)) {
+    if (nodes.some((n) => n.kind === 'field' && n.key === field.name)) throw duplicate(field.name);
+    nodes.push({ kind: 'field', key: field.name, fromName: false });
+  }
+}
+
+/**
+ * toLabel() reads picklist labels; FORMAT() and convertCurrency() are the identity in this org (one
+ * locale, one currency).
+ */
+function planDisplayFunction(
+  run: Run,
+  f: SelectItem<'FieldFunctionExpression'>,
+  scope: PathScope,
+  nodes: Node[],
+): void {
+  const param = f.parameters[0];
+  if (typeof param !== 'string')
+    throw malformed(run.soql, locate(run.soql, f.functionName), 'unexpected token');
+  const path = resolvePath(scope, param);
+  const labels =
+    f.functionName.toLowerCase() === 'tolabel' && path.field.picklistValues
+      ? new Map(path.field.picklistValues.map((p) => [p.value, p.label]))
+      : undefined;
+  addPath(nodes, path, labels);
+}
+
+/** Any other function in a plain SELECT: a date function wants GROUP BY, the rest are unknown. */
+function refuseFunction(run: Run, f: SelectItem<'FieldFunctionExpression'>, scope: PathScope): never {
   // A field of an unsupported function is checked first, so an unknown one reads as on the platform.
   const first = f.parameters[0];
   if (typeof first === 'string' && /^[A-Za-z_][\w.]*$/.test(first)) resolvePath(scope, first);
@@ -557,12 +578,19 @@ function containsSemiJoin(q: Query): boolean {
 /** The located records of a (sub)query that pass its WHERE, unsorted. */
 function rowsOf(run: Run, query: Query, schema: ObjectSchema): Located[] {
   const scope: PathScope = { soql: run.soql, ds: run.ds, root: schema, alias: query.sObjectAlias };
-  const where = compileWhere(run, query, scope);
+  return kept(allRows(run, schema), [compileWhere(run, query, scope)]);
+}
+
+/** Every row of the object the query may see (deleted ones only for queryAll). */
+function allRows(run: Run, schema: ObjectSchema): Iterable<Located> {
+  return locatedRows(run.ds.records(schema.name, { includeDeleted: run.includeDeleted }), schema.name);
+}
+
+/** The rows every filter keeps (an absent filter keeps all), in the source's order. */
+function kept(source: Iterable<Located>, filters: readonly (Pred<Located> | undefined)[]): Located[] {
+  const active = filters.filter((p): p is Pred<Located> => p !== undefined);
   const out: Located[] = [];
-  for (const record of run.ds.records(schema.name, { includeDeleted: run.includeDeleted })) {
-    const at: Located = { objectName: schema.name, record };
-    if (!where || where(at)) out.push(at);
-  }
+  for (const at of source) if (active.every((p) => p(at))) out.push(at);
   return out;
 }
 
@@ -678,25 +706,18 @@ export function compileRows(
       );
     return (extra) => aggregate(run, query, scope, rowsWith(run, query, schema, scope, extra));
   }
-  const plan = planSelect(run, query, schema, scope, depth);
+  const nodes = planSelect(run, query, schema, scope, depth);
   const keys = sortKeys(run, query, scope);
   const where = compileWhere(run, query, scope);
   const using = scopeFilter(run, query);
   const byIds = isSub ? undefined : idCandidates(run, query, schema);
   return (extra, candidates) => {
-    let rows: Located[] = [];
-    const source: Iterable<Located> =
-      candidates ??
-      byIds?.() ??
-      locatedRows(run.ds.records(schema.name, { includeDeleted: run.includeDeleted }), schema.name);
-    for (const at of source) {
-      if (extra(at) && (!where || where(at)) && (!using || using(at))) rows.push(at);
-    }
+    let rows = kept(candidates ?? byIds?.() ?? allRows(run, schema), [extra, where, using]);
     rows = sortRows(rows, keys);
     const start = query.offset ?? 0;
     const end = query.limit === undefined ? undefined : start + query.limit;
     rows = rows.slice(start, end);
-    return { totalSize: rows.length, records: rows.map((r) => materialize(run, r, schema.name, plan.nodes)) };
+    return { totalSize: rows.length, records: rows.map((r) => materialize(run, r, schema.name, nodes)) };
   };
 }
 
@@ -801,6 +822,7 @@ function* locatedRows(records: Iterable<StoredRecord>, objectName: string): Iter
   for (const record of records) yield { objectName, record };
 }
 
+/** The rows an aggregate query groups: its WHERE and USING SCOPE, and the caller's filter. */
 function rowsWith(
   run: Run,
   query: Query,
@@ -808,14 +830,7 @@ function rowsWith(
   scope: PathScope,
   extra: Pred<Located>,
 ): Located[] {
-  const where = compileWhere(run, query, scope);
-  const using = scopeFilter(run, query);
-  const out: Located[] = [];
-  for (const record of run.ds.records(schema.name, { includeDeleted: run.includeDeleted })) {
-    const at: Located = { objectName: schema.name, record };
-    if (extra(at) && (!where || where(at)) && (!using || using(at))) out.push(at);
-  }
-  return out;
+  return kept(allRows(run, schema), [extra, compileWhere(run, query, scope), scopeFilter(run, query)]);
 }
 
 const CLAUSE_KEYWORDS = new Set([

@@ -3,7 +3,9 @@
  * PermissionSetAssignment: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_permissionsetassignment.htm
  */
 import { ApiError } from '../errors.ts';
-import type { ObjectRules, Org } from '../org/org.ts';
+import { deriveFullName } from '../org/crm.ts';
+import type { RulesModule } from '../org/object-rules.ts';
+import type { Org } from '../org/org.ts';
 import type { FieldValue } from '../schema/types.ts';
 
 /** The UserLogin row every user has (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_userlogin.htm). */
@@ -20,41 +22,48 @@ export function ensureUserLogin(org: Org, userId: string): void {
   );
 }
 
-export function securityRules(): Record<string, ObjectRules> {
+export function securityRules(): RulesModule {
   return {
-    User: {
-      afterWrite(org, record, previous) {
-        if (!previous) ensureUserLogin(org, record.Id as string);
+    objects: {
+      User: {
+        // A user is active from creation unless created inactive.
+        defaults: { IsActive: true },
+        beforeWrite(_org, record) {
+          deriveFullName(record);
+        },
+        afterWrite(org, record, previous) {
+          if (!previous) ensureUserLogin(org, record.Id as string);
+        },
       },
-    },
-    UserLogin: {
-      beforeWrite(_org, record, previous, changed) {
-        // "From the API, you can set this field to false, but not true."
-        if (previous && changed.has('IsPasswordLocked') && record.IsPasswordLocked === true) {
-          throw new ApiError('FIELD_INTEGRITY_EXCEPTION', 'Is Password Locked: can only be set to false', [
-            'IsPasswordLocked',
-          ]);
-        }
-      },
-    },
-    PermissionSetAssignment: {
-      beforeWrite(org, record, previous) {
-        if (previous) return;
-        // One assignment per user and permission set (the platform's duplicate answer names no field).
-        for (const a of org.store.table('PermissionSetAssignment').values()) {
-          if (
-            a.IsDeleted !== true &&
-            a.AssigneeId === record.AssigneeId &&
-            a.PermissionSetId === record.PermissionSetId
-          ) {
-            throw new ApiError(
-              'DUPLICATE_VALUE',
-              'duplicate value found: <unknown> duplicates value on record with id: <unknown>',
-              [],
-            );
+      UserLogin: {
+        beforeWrite(_org, record, previous, changed) {
+          // "From the API, you can set this field to false, but not true."
+          if (previous && changed.has('IsPasswordLocked') && record.IsPasswordLocked === true) {
+            throw new ApiError('FIELD_INTEGRITY_EXCEPTION', 'Is Password Locked: can only be set to false', [
+              'IsPasswordLocked',
+            ]);
           }
-        }
-        record.IsActive = true;
+        },
+      },
+      PermissionSetAssignment: {
+        beforeWrite(org, record, previous) {
+          if (previous) return;
+          // One assignment per user and permission set (the platform's duplicate answer names no field).
+          for (const a of org.store.table('PermissionSetAssignment').values()) {
+            if (
+              a.IsDeleted !== true &&
+              a.AssigneeId === record.AssigneeId &&
+              a.PermissionSetId === record.PermissionSetId
+            ) {
+              throw new ApiError(
+                'DUPLICATE_VALUE',
+                'duplicate value found: <unknown> duplicates value on record with id: <unknown>',
+                [],
+              );
+            }
+          }
+          record.IsActive = true;
+        },
       },
     },
   };

@@ -8,9 +8,9 @@
 import type { Org } from '../org/org.ts';
 import { SYSTEM_PERMISSIONS } from '../schema/security-objects.ts';
 import type { FieldValue } from '../schema/types.ts';
-import type { PackagePermissionSet } from './package-permission-sets.ts';
-import { PERMISSIONED_OBJECTS } from './permissions.ts';
-import { ensureUserLogin } from './rules.ts';
+import type { PackagePermissionSet } from '../security/package-permission-sets.ts';
+import { PERMISSIONED_OBJECTS } from '../security/permissions.ts';
+import { ensureUserLogin } from '../security/rules.ts';
 
 export const ADMIN_PROFILE = 'System Administrator';
 export const STANDARD_PROFILE = 'Standard User';

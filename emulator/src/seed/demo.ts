@@ -3,7 +3,7 @@
  * it, adding its two sellers), so a standalone local org has someone for meetings to
  * link to and for the service's search to find.
  */
-import type { LocalOrg } from './index.ts';
+import type { LocalOrg } from '../index.ts';
 
 export const SEEDS = ['demo'] as const;
 export type SeedName = (typeof SEEDS)[number];
