@@ -7,6 +7,7 @@ import {
   type LocalOrgOptions,
 } from '../../../emulator/src/index.ts';
 import { connectThroughBrowser, type BrowserConnectResult } from '../../demo/browser-connect.ts';
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import type { ServiceOptions } from '../../src/service.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { API_TOKEN, api, startTestService, type TestService } from './service.ts';
@@ -54,15 +55,12 @@ export async function startStack(
     connect: (workspaceId = 'ws_1', o = {}) => connectWorkspace(svc.url, org, workspaceId, o),
     integrationUser: () => integrationUser(org),
     async waitFor(meetingId, done, workspaceId = 'ws_1', timeoutMs = 15_000) {
-      const until = Date.now() + timeoutMs;
-      let last: Record<string, unknown> = {};
-      while (Date.now() < until) {
-        const res = await api(svc.url, 'GET', `/v1/workspaces/${workspaceId}/meetings/${meetingId}`);
-        last = res.body;
-        if (res.status === 200 && done(last)) return last;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`meeting ${meetingId} did not get there in time; last status: ${JSON.stringify(last)}`);
+      const res = await eventually(
+        `meeting ${meetingId} of ${workspaceId} reaching the awaited state`,
+        () => api(svc.url, 'GET', `/v1/workspaces/${workspaceId}/meetings/${meetingId}`),
+        { until: (r) => r.status === 200 && done(r.body), timeoutMs },
+      );
+      return res.body;
     },
     async dispose() {
       await svc.dispose();
