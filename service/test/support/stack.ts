@@ -1,12 +1,12 @@
 /** The service and the local org side by side, for integration tests over HTTP. */
 import {
-  passwordGrantToken,
   startLocalOrg,
   type CreatedUser,
   type LocalOrg,
   type LocalOrgOptions,
 } from '../../../emulator/src/index.ts';
-import { connectThroughBrowser, type BrowserConnectResult } from '../../demo/browser-connect.ts';
+import { connectThroughBrowser, type BrowserConnectResult } from '../../../scripts/lib/browser-connect.ts';
+import { orgSeeder } from '../../../scripts/lib/org-seed.ts';
 import { eventually } from '../../../scripts/test-support/eventually.ts';
 import type { ServiceOptions } from '../../src/service.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
@@ -141,8 +141,9 @@ export async function seedAcme(
   org: LocalOrg,
   contact: Record<string, unknown> = { LastName: 'Buyer', Email: 'buyer@example.org' },
 ): Promise<{ sellerId: string }> {
-  const [acme] = org.seed('Account', [{ Name: 'Acme' }]);
-  org.seed('Contact', [{ ...contact, AccountId: acme }]);
+  const seed = orgSeeder(org);
+  const acme = seed.account('Acme');
+  seed.contact({ ...contact, AccountId: acme });
   const seller = await org.createUser({
     username: 'seller@example.com.localorg',
     firstName: 'Sam',
@@ -160,50 +161,5 @@ export function meetingStates(serviceUrl: string, ids: readonly string[]): Promi
   );
 }
 
-/** Runs SOQL against the local org as its admin (what the org holds, not what the service says). */
-export async function orgQuery<T = Record<string, unknown>>(org: LocalOrg, soql: string): Promise<T[]> {
-  const token = await orgAdminToken(org);
-  const res = await fetch(`${org.url}/services/data/v66.0/query?q=${encodeURIComponent(soql)}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (!res.ok) throw new Error(`query failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { records: T[] }).records;
-}
-
-const adminTokens = new WeakMap<LocalOrg, string>();
-/** An access token of the org's admin (password grant), for tests that set the org up over REST. */
-export async function orgAdminToken(org: LocalOrg): Promise<string> {
-  const cached = adminTokens.get(org);
-  if (cached) return cached;
-  const token = await passwordGrantToken(org);
-  adminTokens.set(org, token);
-  return token;
-}
-
-/** Deletes a record as the org's admin would in Salesforce (through the REST API). */
-export async function orgDelete(org: LocalOrg, objectName: string, id: string): Promise<void> {
-  const token = await orgAdminToken(org);
-  const res = await fetch(`${org.url}/services/data/v66.0/sobjects/${objectName}/${id}`, {
-    method: 'DELETE',
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (res.status !== 204) throw new Error(`delete failed: ${res.status} ${await res.text()}`);
-}
-
-/** Calls the org's REST API as its admin (`path` below `/services/data/v66.0`); returns the JSON body. */
-export async function orgAdminCall<T = unknown>(
-  org: LocalOrg,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const token = await orgAdminToken(org);
-  const res = await fetch(`${org.url}/services/data/v66.0${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} failed: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+// The admin's REST client lives with the local org's tests' one (scripts/test-support/org-admin.ts).
+export { orgAdminCall, orgAdminToken, orgDelete, orgQuery } from '../../../scripts/test-support/org-admin.ts';

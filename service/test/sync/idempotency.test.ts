@@ -14,7 +14,7 @@ import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { WriteFenceError, type CreateFence } from '../../src/sync/types.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings/association-settings.ts';
 import { meeting as baseMeeting } from '../associations/fixtures.ts';
-import { startTestOrg, type TestOrg } from './local-org.ts';
+import { startTestOrg, type TestOrg } from '../support/test-org.ts';
 
 jest.setTimeout(30_000);
 

@@ -8,7 +8,7 @@ import type { SyncOutcome, WrittenRecords } from '../../src/sync/types.ts';
 import type { Meeting } from '../../src/meetings/schema.ts';
 import { meeting as baseMeeting } from '../associations/fixtures.ts';
 import { orgDelete } from '../support/stack.ts';
-import { startTestOrg, type TestOrg } from './local-org.ts';
+import { startTestOrg, type TestOrg } from '../support/test-org.ts';
 
 let t: TestOrg;
 let n = 0;
