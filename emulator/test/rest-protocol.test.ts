@@ -266,29 +266,6 @@ describe('sObject Collections and composite', () => {
     );
     expect(q.body.totalSize).toBe(0);
   });
-
-  it('when a query asks for a smaller batch, then pages follow Sforce-Query-Options within 200–2000', async () => {
-    org.seed(
-      'Account',
-      Array.from({ length: 450 }, (_, i) => ({ Name: `Batch ${i}`, AccountNumber: 'BATCH' })),
-    );
-    const q = encodeURIComponent("SELECT Id FROM Account WHERE AccountNumber = 'BATCH'");
-    const first = await call('GET', `${V}/query?q=${q}`, undefined, {
-      'Sforce-Query-Options': 'batchSize=200',
-    });
-    expect(first.body.records).toHaveLength(200);
-    const second = await call('GET', first.body.nextRecordsUrl as string, undefined, {
-      'Sforce-Query-Options': 'batchSize=200',
-    });
-    expect(second.body.records).toHaveLength(200);
-    const third = await call('GET', second.body.nextRecordsUrl as string, undefined, {
-      'Sforce-Query-Options': 'batchSize=200',
-    });
-    expect(third.body).toMatchObject({ done: true, totalSize: 450 });
-    expect(third.body.records).toHaveLength(50);
-    const stale = await call('GET', `${V}/query/01g5g0000099999AAA-200`);
-    expect(stale.body[0].errorCode).toBe('INVALID_QUERY_LOCATOR');
-  });
 });
 
 describe('data file', () => {
