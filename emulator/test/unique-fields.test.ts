@@ -6,6 +6,7 @@
  * And the write-latency knob: a slow write commits at the end of its delay, even when its caller has
  * gone.
  */
+import { eventually } from '../../scripts/test-support/eventually.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,11 +76,11 @@ describe('the package meeting id', () => {
       await new Promise((r) => setTimeout(r, 150));
       abort.abort();
       await pending;
-      let seen = 0;
-      for (let i = 0; i < 100 && seen === 0; i++) {
-        seen = await count(`SELECT Id FROM Event WHERE Salescaling_Meeting_Id__c = 'mtg_slow'`);
-        if (seen === 0) await new Promise((r) => setTimeout(r, 50));
-      }
+      const seen = await eventually(
+        'the abandoned write committed',
+        () => count(`SELECT Id FROM Event WHERE Salescaling_Meeting_Id__c = 'mtg_slow'`),
+        { until: (n) => n > 0, timeoutMs: 5_000 },
+      );
       expect(seen).toBe(1);
     } finally {
       org.setKnobs({ writeLatencyMs: 0 });

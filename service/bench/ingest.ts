@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import express from 'express';
 import { signPayload } from '../src/http/webhook-signature.ts';
 import { startService } from '../src/service.ts';
-import { localEnv, localSecrets } from '../demo/local-config.ts';
+import { localEnv, localSecrets } from '../../scripts/lib/local-config.ts';
 import { loadConfig } from '../src/config.ts';
 
 const { values } = parseArgs({

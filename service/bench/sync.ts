@@ -24,9 +24,10 @@ import type { Meeting, MeetingEvent } from '../src/meetings/schema.ts';
 import { planMeeting } from '../src/plan/meeting-plan.ts';
 import { createUser, type CreatedUser } from '../../emulator/src/index.ts';
 import { startOrgProcess } from '../../emulator/src/cli-process.ts';
-import { connectThroughBrowser } from '../demo/browser-connect.ts';
+import { connectThroughBrowser } from '../../scripts/lib/browser-connect.ts';
 import { parseFlags } from '../../scripts/lib/cli.ts';
-import { localEnv, localSecrets, type LocalSecrets } from '../demo/local-config.ts';
+import { userRecord } from '../../scripts/lib/org-seed.ts';
+import { localEnv, localSecrets, type LocalSecrets } from '../../scripts/lib/local-config.ts';
 
 const USAGE = `Usage: node service/bench/sync.ts [options]   (npm run bench runs every benchmark)
   --meetings N      meetings sent through the webhook for the throughput run (default 200)
@@ -169,18 +170,15 @@ async function setUp(latencyMs: number): Promise<Running> {
   // The seller is a Standard User, as in a customer's org.
   const [profile] = (await admin.query<{ Id: string }>(`SELECT Id FROM Profile WHERE Name = 'Standard User'`))
     .records;
-  await admin.sobject('User').create({
-    FirstName: 'Sam',
-    LastName: 'Seller',
-    Email: ORGANIZER,
-    Username: ORGANIZER,
-    Alias: 'sseller',
-    ProfileId: profile?.Id,
-    TimeZoneSidKey: 'Europe/Paris',
-    LocaleSidKey: 'en_US',
-    EmailEncodingKey: 'UTF-8',
-    LanguageLocaleKey: 'en_US',
-  });
+  await admin.sobject('User').create(
+    userRecord({
+      firstName: 'Sam',
+      lastName: 'Seller',
+      email: ORGANIZER,
+      alias: 'sseller',
+      profileId: profile?.Id,
+    }),
+  );
   const accounts = await admin.sobject('Account').create(
     Array.from({ length: 50 }, (_, i) => ({ Name: `Bench Account ${i}` })),
     { allOrNone: true },

@@ -17,8 +17,9 @@ import { silentLogger } from '../src/logger.ts';
 import { soql } from '../src/salesforce/soql.ts';
 import type { Meeting, MeetingEvent } from '../src/meetings/schema.ts';
 import { startService, type RunningService } from '../src/service.ts';
-import { connectThroughBrowser } from './browser-connect.ts';
-import { localConfig, localSecrets } from './local-config.ts';
+import { connectThroughBrowser } from '../../scripts/lib/browser-connect.ts';
+import { localConfig, localSecrets } from '../../scripts/lib/local-config.ts';
+import { userRecord } from '../../scripts/lib/org-seed.ts';
 
 const WORKSPACE = 'ws_demo';
 const API_VERSION = '66.0';
@@ -298,8 +299,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
 function seed(org: LocalOrg, profileId: string): { ids: Record<string, string>; seeded: Seeded } {
   const [sam = '', ada = ''] = org.seed('User', [
-    user('Sam', 'Seller', 'sam.seller@salescaling-demo.example', 'sseller', profileId),
-    user('Ada', 'Account-Exec', 'ada.exec@salescaling-demo.example', 'aexec', profileId),
+    userRecord({
+      firstName: 'Sam',
+      lastName: 'Seller',
+      email: 'sam.seller@salescaling-demo.example',
+      alias: 'sseller',
+      profileId,
+    }),
+    userRecord({
+      firstName: 'Ada',
+      lastName: 'Account-Exec',
+      email: 'ada.exec@salescaling-demo.example',
+      alias: 'aexec',
+      profileId,
+    }),
   ]);
   // the CRM data is the emulator's demo seed (`npm run emulator -- --seed demo`), so both show the same org
   const crm = seedDemo(org);
@@ -308,28 +321,6 @@ function seed(org: LocalOrg, profileId: string): { ids: Record<string, string>; 
   const [expansion = ''] = crm['Opportunity'] ?? [];
   const [lee = ''] = crm['Lead'] ?? [];
   return { ids: { sam, ada, acme, globex, bea, carl, dana, gil, gwen, expansion, lee }, seeded: crm };
-}
-
-function user(
-  first: string,
-  last: string,
-  email: string,
-  alias: string,
-  profileId: string,
-): Record<string, unknown> {
-  return {
-    ProfileId: profileId,
-    FirstName: first,
-    LastName: last,
-    Email: email,
-    Username: email,
-    Alias: alias,
-    IsActive: true,
-    TimeZoneSidKey: 'Europe/Paris',
-    LocaleSidKey: 'en_US',
-    EmailEncodingKey: 'UTF-8',
-    LanguageLocaleKey: 'en_US',
-  };
 }
 
 function sampleEvents(ids: Record<string, string>): { event: MeetingEvent; note: string }[] {

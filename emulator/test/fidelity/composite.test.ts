@@ -199,6 +199,10 @@ describe('sObject Collections', () => {
       success: false,
       errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' }],
     });
+    expect(res.body[1]).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', fields: ['Name'] }],
+    });
     expect(await count("SELECT COUNT() FROM Account WHERE Name = 'All Or None'")).toBe(0);
   });
 });

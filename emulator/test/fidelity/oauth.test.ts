@@ -135,6 +135,29 @@ describe('token endpoint', () => {
       { error: 'invalid_grant', error_description: 'expired access/refresh token' },
     ]);
   });
+
+  // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oidc_token_introspection_endpoint.htm
+  it('when a token is introspected, then its state, owner and expiry come back; an unknown one is inactive', async () => {
+    const { body } = await password();
+    const basic = `Basic ${Buffer.from(`${org.clientId}:${org.clientSecret}`).toString('base64')}`;
+    const introspect = async (t: string) =>
+      (await (
+        await fetch(`${org.url}/services/oauth2/introspect`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+          body: new URLSearchParams({ token: t, token_type_hint: 'access_token' }),
+        })
+      ).json()) as Json;
+    const active = await introspect(body.access_token);
+    expect(active).toMatchObject({
+      active: true,
+      client_id: org.clientId,
+      username: org.username,
+      token_type: 'access_token',
+    });
+    expect(active.exp).toEqual(expect.any(Number));
+    expect(await introspect('00D000000000000!nope')).toEqual({ active: false });
+  });
 });
 
 // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm,
@@ -182,6 +205,7 @@ describe('web-server flow with PKCE', () => {
     const res = await fetch(`${org.url}/services/oauth2/authorize?${q}`, { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toContain('redirect_uri_mismatch');
   });
 });
 
@@ -203,7 +227,16 @@ describe('revocation', () => {
       client_secret: org.clientSecret,
       refresh_token: body.refresh_token,
     });
-    expect(refresh.body.error).toBe('invalid_grant');
+    expect([refresh.status, refresh.body]).toEqual([
+      400,
+      { error: 'invalid_grant', error_description: 'expired access/refresh token' },
+    ]);
+    const unknown = await fetch(`${org.url}/services/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: 'never-issued' }),
+    });
+    expect([unknown.status, ((await unknown.json()) as Json).error]).toEqual([400, 'invalid_token']);
   });
 });
 
@@ -222,6 +255,12 @@ describe('identity', () => {
     });
     expect(id.urls.rest).toBe(`${org.url}/services/data/v{version}/`);
     expect(id.urls.query).toBe(`${org.url}/services/data/v{version}/query/`);
+    const versioned = await fetch(`${body.id}?version=66.0`, {
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
+    expect(((await versioned.json()) as Json).urls.rest).toBe(`${org.url}/services/data/v66.0/`);
+    const denied = await fetch(body.id, { headers: { authorization: 'Bearer bad' } });
+    expect(denied.status).toBe(403);
   });
 
   it('when userinfo is read, then OpenID claims with sub the identity URL; a bad token is 403 Bad_OAuth_Token', async () => {

@@ -31,6 +31,10 @@ describe('versions and resources', () => {
       expect(Object.keys(v).sort()).toEqual(['label', 'url', 'version']);
       expect(v.url).toBe(`/services/data/v${v.version}`);
     }
+    expect(list[0]?.label).toBe("Summer '14");
+    expect(list.at(-1)?.label).toBe("Spring '26");
+    // a doubled slash (a client joining a base URL that ends in /) reaches the same list
+    expect(await (await fetch(`${org.url}//services/data`)).json()).toEqual(list);
   });
 
   // https://developer.salesforce.com/docs/atlas.en-us.securityImplGuide.meta/securityImplGuide/api_rest_eol.htm
@@ -52,6 +56,11 @@ describe('versions and resources', () => {
     ]) {
       const res = await call('GET', path);
       expect([path, res.status, res.body]).toEqual([path, 404, NOT_FOUND]);
+    }
+    // an unknown object's describe and a record id that names no record: 404 NOT_FOUND too
+    for (const path of [`${V}/sobjects/Nope__c/describe`, `${V}/sobjects/Account/001000000000000AAA`]) {
+      const res = await call('GET', path);
+      expect([path, res.status, res.body[0].errorCode]).toEqual([path, 404, 'NOT_FOUND']);
     }
   });
 
@@ -78,6 +87,9 @@ describe('methods', () => {
         errorCode: 'METHOD_NOT_ALLOWED',
       },
     ]);
+    // the same for an object's resource, which takes GET and POST
+    const onObject = await call('PUT', `${V}/sobjects/Account`, {});
+    expect([onObject.status, onObject.body[0].errorCode]).toEqual([405, 'METHOD_NOT_ALLOWED']);
   });
 
   it('when a record is asked with HEAD, then the GET status and headers without a body', async () => {

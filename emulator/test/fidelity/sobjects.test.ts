@@ -293,5 +293,14 @@ describe('describe', () => {
       'If-Modified-Since': new Date(Date.parse(lastModified ?? '') + 60_000).toUTCString(),
     });
     expect(res.status).toBe(304);
+    // exactly its Last-Modified is not modified either; a date before it gets the describe
+    const same = await call('GET', `${V}/sobjects/Account/describe`, undefined, {
+      'If-Modified-Since': lastModified ?? '',
+    });
+    expect(same.status).toBe(304);
+    const older = await call('GET', `${V}/sobjects`, undefined, {
+      'If-Modified-Since': 'Mon, 01 Jan 2024 00:00:00 GMT',
+    });
+    expect(older.status).toBe(200);
   });
 });

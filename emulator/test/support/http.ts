@@ -1,42 +1,16 @@
-/** Small helpers for tests that talk to a local org over HTTP, as any client would. */
+/**
+ * What the local org's REST tests share: an org started and logged in to. The REST client itself is
+ * the one the service's tests use too (scripts/test-support/org-admin.ts).
+ */
 import { passwordGrantToken, startLocalOrg, type LocalOrg, type LocalOrgOptions } from '../../src/index.ts';
+import { client, type Call } from '../../../scripts/test-support/org-admin.ts';
 
-export const V = '/services/data/v66.0';
+export { V, client, type Call, type Json } from '../../../scripts/test-support/org-admin.ts';
 
-/** A parsed response body; tests check its shape with matchers, so it stays loosely typed. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
-
-export interface Response<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-/** Logs in with the username-password flow and returns the access token. */
+/** Logs in with the username-password flow and returns a fresh access token (never a cached one). */
 export async function passwordToken(org: LocalOrg): Promise<string> {
   return passwordGrantToken(org);
 }
-
-/** A REST client bound to one org and token. */
-export function client(org: LocalOrg, token: string) {
-  return async function call<T = Json>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Response<T>> {
-    const res = await fetch(`${org.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
-  };
-}
-
-export type Call = ReturnType<typeof client>;
 
 /** Starts a local org and logs in to it with the password grant: the set-up most REST tests share. */
 export async function startLoggedIn(

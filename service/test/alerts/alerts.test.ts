@@ -2,6 +2,7 @@
  * Alerts: one signed outbound webhook per episode (connection.broken, sync.failing), delivered from
  * the database and retried after a refusal; the admin page shows the open alert.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -133,8 +134,7 @@ describe('alerts through the running service', () => {
     try {
       await svc.store.saveConnection(connection('ws_1'));
       await svc.store.markBroken('ws_1', 'refresh_failed:invalid_grant');
-      const until = Date.now() + 10_000;
-      while (rx.got.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      await eventually('an alert at the receiver', () => rx.got.length > 0, { timeoutMs: 10_000 });
       expect(JSON.parse(rx.got[0]?.raw ?? '{}')).toMatchObject({
         type: 'connection.broken',
         workspaceId: 'ws_1',

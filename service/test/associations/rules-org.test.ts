@@ -11,7 +11,7 @@ import {
 } from '../../src/settings/association-settings.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import type { SyncOutcome } from '../../src/sync/types.ts';
-import { startTestOrg, type TestOrg } from '../sync/local-org.ts';
+import { startTestOrg, type TestOrg } from '../support/test-org.ts';
 import { meeting as baseMeeting } from './fixtures.ts';
 
 let t: TestOrg;

@@ -3,6 +3,7 @@
  * run feeds the same durable inbox as the webhook, so a meeting sent both ways is written once; a
  * backfill's state survives a restart; pause and cancel stop the feeding.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import { join } from 'node:path';
 import type { MeetingEvent } from '../../src/meetings/schema.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
@@ -33,14 +34,11 @@ async function postBackfill(
 }
 
 async function waitForBackfill(baseUrl: string, id: string, state: string, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  let last: Record<string, unknown> = {};
-  while (Date.now() < until) {
-    last = (await api(baseUrl, 'GET', `/v1/workspaces/ws_1/backfills/${id}`)).body;
-    if (last['state'] === state) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`backfill did not reach ${state}: ${JSON.stringify(last)}`);
+  return eventually(
+    `backfill ${id} ${state}`,
+    async () => (await api(baseUrl, 'GET', `/v1/workspaces/ws_1/backfills/${id}`)).body,
+    { until: (b) => b['state'] === state, timeoutMs, intervalMs: 100 },
+  );
 }
 
 const buyer = { email: 'buyer@example.org', name: 'Bea Buyer', internal: false };

@@ -5,6 +5,7 @@
  * after a refresh, so a minimal stand-in answers here: 401 INVALID_SESSION_ID on the REST API, a
  * good token response on /services/oauth2/token.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,13 +63,11 @@ describe('a session refused right after its refresh', () => {
 
   it('when the org answers 401 even to the refreshed token, then one refresh is made and the meeting waits for a retry', async () => {
     expect((await sendWebhook(svc.url, processedEvent(meeting({ id: 'm_401' })))).status).toBe(202);
-    const until = Date.now() + 10_000;
-    let status: Record<string, unknown> = {};
-    while (Date.now() < until) {
-      status = (await api(svc.url, 'GET', '/v1/workspaces/ws_1/meetings/m_401')).body;
-      if (Number(status['attempts']) >= 1) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const status = await eventually(
+      'a first attempt at meeting m_401',
+      async () => (await api(svc.url, 'GET', '/v1/workspaces/ws_1/meetings/m_401')).body,
+      { until: (m) => Number(m['attempts']) >= 1, timeoutMs: 10_000 },
+    );
     expect(status).toMatchObject({
       state: 'queued',
       attempts: 1,

@@ -1,12 +1,13 @@
 /** The service and the local org side by side, for integration tests over HTTP. */
 import {
-  passwordGrantToken,
   startLocalOrg,
   type CreatedUser,
   type LocalOrg,
   type LocalOrgOptions,
 } from '../../../emulator/src/index.ts';
-import { connectThroughBrowser, type BrowserConnectResult } from '../../demo/browser-connect.ts';
+import { connectThroughBrowser, type BrowserConnectResult } from '../../../scripts/lib/browser-connect.ts';
+import { orgSeeder } from '../../../scripts/lib/org-seed.ts';
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import type { ServiceOptions } from '../../src/service.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { API_TOKEN, api, startTestService, type TestService } from './service.ts';
@@ -54,15 +55,12 @@ export async function startStack(
     connect: (workspaceId = 'ws_1', o = {}) => connectWorkspace(svc.url, org, workspaceId, o),
     integrationUser: () => integrationUser(org),
     async waitFor(meetingId, done, workspaceId = 'ws_1', timeoutMs = 15_000) {
-      const until = Date.now() + timeoutMs;
-      let last: Record<string, unknown> = {};
-      while (Date.now() < until) {
-        const res = await api(svc.url, 'GET', `/v1/workspaces/${workspaceId}/meetings/${meetingId}`);
-        last = res.body;
-        if (res.status === 200 && done(last)) return last;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`meeting ${meetingId} did not get there in time; last status: ${JSON.stringify(last)}`);
+      const res = await eventually(
+        `meeting ${meetingId} of ${workspaceId} reaching the awaited state`,
+        () => api(svc.url, 'GET', `/v1/workspaces/${workspaceId}/meetings/${meetingId}`),
+        { until: (r) => r.status === 200 && done(r.body), timeoutMs },
+      );
+      return res.body;
     },
     async dispose() {
       await svc.dispose();
@@ -143,8 +141,9 @@ export async function seedAcme(
   org: LocalOrg,
   contact: Record<string, unknown> = { LastName: 'Buyer', Email: 'buyer@example.org' },
 ): Promise<{ sellerId: string }> {
-  const [acme] = org.seed('Account', [{ Name: 'Acme' }]);
-  org.seed('Contact', [{ ...contact, AccountId: acme }]);
+  const seed = orgSeeder(org);
+  const acme = seed.account('Acme');
+  seed.contact({ ...contact, AccountId: acme });
   const seller = await org.createUser({
     username: 'seller@example.com.localorg',
     firstName: 'Sam',
@@ -162,50 +161,5 @@ export function meetingStates(serviceUrl: string, ids: readonly string[]): Promi
   );
 }
 
-/** Runs SOQL against the local org as its admin (what the org holds, not what the service says). */
-export async function orgQuery<T = Record<string, unknown>>(org: LocalOrg, soql: string): Promise<T[]> {
-  const token = await orgAdminToken(org);
-  const res = await fetch(`${org.url}/services/data/v66.0/query?q=${encodeURIComponent(soql)}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (!res.ok) throw new Error(`query failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { records: T[] }).records;
-}
-
-const adminTokens = new WeakMap<LocalOrg, string>();
-/** An access token of the org's admin (password grant), for tests that set the org up over REST. */
-export async function orgAdminToken(org: LocalOrg): Promise<string> {
-  const cached = adminTokens.get(org);
-  if (cached) return cached;
-  const token = await passwordGrantToken(org);
-  adminTokens.set(org, token);
-  return token;
-}
-
-/** Deletes a record as the org's admin would in Salesforce (through the REST API). */
-export async function orgDelete(org: LocalOrg, objectName: string, id: string): Promise<void> {
-  const token = await orgAdminToken(org);
-  const res = await fetch(`${org.url}/services/data/v66.0/sobjects/${objectName}/${id}`, {
-    method: 'DELETE',
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (res.status !== 204) throw new Error(`delete failed: ${res.status} ${await res.text()}`);
-}
-
-/** Calls the org's REST API as its admin (`path` below `/services/data/v66.0`); returns the JSON body. */
-export async function orgAdminCall<T = unknown>(
-  org: LocalOrg,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const token = await orgAdminToken(org);
-  const res = await fetch(`${org.url}/services/data/v66.0${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} failed: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+// The admin's REST client lives with the local org's tests' one (scripts/test-support/org-admin.ts).
+export { orgAdminCall, orgAdminToken, orgDelete, orgQuery } from '../../../scripts/test-support/org-admin.ts';

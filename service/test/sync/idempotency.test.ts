@@ -7,13 +7,14 @@
  *   org answered it (refused: it can no longer land);
  * and meeting ids differing only in case are two meetings, each updated on its own records.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import type { Meeting } from '../../src/meetings/schema.ts';
 import { SalesforceError, classifySalesforceError, isUnanswered } from '../../src/salesforce/errors.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { WriteFenceError, type CreateFence } from '../../src/sync/types.ts';
 import { DEFAULT_SETTINGS } from '../../src/settings/association-settings.ts';
 import { meeting as baseMeeting } from '../associations/fixtures.ts';
-import { startTestOrg, type TestOrg } from './local-org.ts';
+import { startTestOrg, type TestOrg } from '../support/test-org.ts';
 
 jest.setTimeout(30_000);
 
@@ -86,9 +87,16 @@ describe('exactly once without a unique meeting id', () => {
         { kind: 'upsert', meeting: m('mtg_orphan', { title: 'First' }) },
         null,
       ).catch(() => undefined);
-      const until = Date.now() + 10_000;
-      while (t.org.inFlight() === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-      while (t.org.inFlight() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await eventually('the orphaned write in flight', () => t.org.inFlight(), {
+        until: (n) => n > 0,
+        timeoutMs: 10_000,
+        intervalMs: 5,
+      });
+      await eventually('the orphaned write committed', () => t.org.inFlight(), {
+        until: (n) => n === 0,
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
     } finally {
       t.org.setKnobs({ writeLatencyMs: 0 });
     }

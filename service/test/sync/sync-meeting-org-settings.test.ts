@@ -6,7 +6,7 @@ import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import type { WrittenRecords } from '../../src/sync/types.ts';
 import type { Meeting } from '../../src/meetings/schema.ts';
 import { meeting as baseMeeting } from '../associations/fixtures.ts';
-import { startTestOrg, type TestOrg } from './local-org.ts';
+import { startTestOrg, type TestOrg } from '../support/test-org.ts';
 
 const external = (...emails: string[]) => [
   { email: 'seller@vendor.example', internal: true },

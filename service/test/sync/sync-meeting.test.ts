@@ -2,13 +2,14 @@
  * syncMeeting against the local org over HTTP: every case asserts on what the org holds afterwards
  * and on the API calls the org counted.
  */
+import { seeded } from '../../../scripts/test-support/seeded-random.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { checkOrg } from '../../src/salesforce/org-check.ts';
 import type { SyncOutcome, WrittenRecords } from '../../src/sync/types.ts';
 import type { Meeting } from '../../src/meetings/schema.ts';
 import { meeting as baseMeeting } from '../associations/fixtures.ts';
 import { orgDelete } from '../support/stack.ts';
-import { startTestOrg, type TestOrg } from './local-org.ts';
+import { startTestOrg, type TestOrg } from '../support/test-org.ts';
 
 let t: TestOrg;
 let n = 0;
@@ -439,30 +440,35 @@ describe('syncMeeting limits and faults', () => {
     expect(await countNotes()).toBe(notesBefore + 1);
   });
 
-  it('when a third of all calls fail and every retry starts without saved ids, then each meeting still has exactly one Event', async () => {
-    const acme = t.seedAccount('Flaky Co');
-    t.seedContact('Flaky', 'flaky@x.example', acme);
-    const meetings = Array.from({ length: 8 }, () => meeting({ participants: external('flaky@x.example') }));
-    t.org.setKnobs({ failureRate: 0.34, failureKinds: ['UNABLE_TO_LOCK_ROW', '503'] });
-    try {
-      for (const m of meetings) {
-        for (const version of [1, 2]) {
-          for (let attempt = 0; ; attempt += 1) {
-            try {
-              await syncMeeting(t.conn, t.profile, { kind: 'upsert', meeting: { ...m, version } }, null);
-              break;
-            } catch (err) {
-              expect(err).toMatchObject({ kind: 'transient' });
-              if (attempt > 50) throw err;
+  it(
+    'when a third of all calls fail and every retry starts without saved ids, then each meeting still has exactly one Event',
+    seeded(async () => {
+      const acme = t.seedAccount('Flaky Co');
+      t.seedContact('Flaky', 'flaky@x.example', acme);
+      const meetings = Array.from({ length: 8 }, () =>
+        meeting({ participants: external('flaky@x.example') }),
+      );
+      t.org.setKnobs({ failureRate: 0.34, failureKinds: ['UNABLE_TO_LOCK_ROW', '503'] });
+      try {
+        for (const m of meetings) {
+          for (const version of [1, 2]) {
+            for (let attempt = 0; ; attempt += 1) {
+              try {
+                await syncMeeting(t.conn, t.profile, { kind: 'upsert', meeting: { ...m, version } }, null);
+                break;
+              } catch (err) {
+                expect(err).toMatchObject({ kind: 'transient' });
+                if (attempt > 50) throw err;
+              }
             }
           }
         }
+      } finally {
+        t.org.setKnobs({ failureRate: 0 });
       }
-    } finally {
-      t.org.setKnobs({ failureRate: 0 });
-    }
-    for (const m of meetings) expect(await eventsOf(m.id)).toHaveLength(1);
-  });
+      for (const m of meetings) expect(await eventsOf(m.id)).toHaveLength(1);
+    }),
+  );
 
   it('when Salesforce answers with a lock error, then syncMeeting throws a transient error and writes nothing', async () => {
     t.seedContact('Locked', 'locked@x.example', t.seedAccount('Locked Co'));

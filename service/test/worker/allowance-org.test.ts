@@ -5,6 +5,7 @@
  * them sync once `/limits` shows room. The concurrent-request refusal (same code, another message)
  * stays an ordinary retry and pauses nothing.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import type { SyncMeetingFn } from '../../src/worker/worker.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
@@ -47,13 +48,14 @@ async function eventCount(meetingId: string): Promise<number> {
 /** Polls until each meeting has been put back (its updatedAt moved) `times` times after now. */
 async function untilDeferred(ids: readonly string[], times: number): Promise<void> {
   const stamps = new Map(ids.map((id) => [id, new Set<string>()]));
-  const until = Date.now() + 20_000;
-  for (;;) {
-    for (const id of ids) stamps.get(id)?.add(String((await status(id))['updatedAt']));
-    if ([...stamps.values()].every((s) => s.size > times)) return;
-    if (Date.now() > until) throw new Error(`not deferred ${times} times: ${JSON.stringify([...stamps])}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await eventually(
+    `each of ${ids.join(', ')} deferred ${times} times`,
+    async () => {
+      for (const id of ids) stamps.get(id)?.add(String((await status(id))['updatedAt']));
+      return [...stamps].map(([id, seen]) => [id, [...seen]] as const);
+    },
+    { until: (all) => all.every(([, seen]) => seen.length > times), timeoutMs: 20_000, intervalMs: 25 },
+  );
 }
 
 /** A connected workspace that has synced one meeting (default budget, 90%). */

@@ -3,6 +3,7 @@
  * its budget writes nothing more, its meetings stay queued without spending calls, and it resumes
  * once `/limits` shows room — after the allowance is raised, or after the daily counters reset.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
 import { api, sendWebhook } from '../support/service.ts';
 import { orgQuery, seedAcme, startStack, type Stack } from '../support/stack.ts';
@@ -19,12 +20,11 @@ afterEach(async () => {
 const recordCalls = (c: Record<string, number>) => (c['total'] ?? 0) - (c['limits'] ?? 0);
 
 async function untilLimitsChecks(n: number): Promise<void> {
-  const until = Date.now() + 20_000;
-  while ((stack.org.counters()['limits'] ?? 0) < n) {
-    if (Date.now() > until)
-      throw new Error(`fewer than ${n} /limits checks: ${JSON.stringify(stack.org.counters())}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await eventually(`${n} /limits checks in the org's counters`, () => stack.org.counters(), {
+    until: (c) => (c['limits'] ?? 0) >= n,
+    timeoutMs: 20_000,
+    intervalMs: 25,
+  });
 }
 
 async function eventCount(meetingId: string): Promise<number> {

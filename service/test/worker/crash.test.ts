@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalOrg } from '../../../emulator/src/index.ts';
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import { startChildService, type ChildService } from '../support/child-service.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
 import { testKey } from '../support/keys.ts';
@@ -62,25 +63,22 @@ describe('the service killed mid-sync', () => {
       expect(res.status).toBe(202);
     }
     // kill as soon as the first meeting is written, while others are being written
-    const until = Date.now() + 30_000;
-    let before: string[] = [];
-    while (Date.now() < until) {
-      before = await meetingStates(child.url, ids);
-      if (before.includes('synced')) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const running = child;
+    const before = await eventually('a first meeting synced', () => meetingStates(running.url, ids), {
+      until: (states) => states.includes('synced'),
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    });
     await child.kill('SIGKILL');
     expect(before.filter((s) => s === 'synced').length).toBeLessThan(ids.length);
     expect(before.some((s) => s === 'syncing')).toBe(true);
 
-    child = await startChildService(env);
-    const deadline = Date.now() + 60_000;
-    let after: string[] = [];
-    while (Date.now() < deadline) {
-      after = await meetingStates(child.url, ids);
-      if (after.every((s) => s === 'synced')) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const restarted = (child = await startChildService(env));
+    const after = await eventually(
+      'every meeting synced after the restart',
+      () => meetingStates(restarted.url, ids),
+      { until: (states) => states.every((s) => s === 'synced'), timeoutMs: 60_000, intervalMs: 100 },
+    );
     expect(after).toEqual(ids.map(() => 'synced'));
 
     const events = await orgQuery<{ Salescaling_Meeting_Id__c: string }>(
@@ -127,23 +125,26 @@ describe('the service killed mid-sync', () => {
       expect(res.status).toBe(202);
     }
     // kill while every graph is in flight: the org has received them and commits them later
-    const until = Date.now() + 30_000;
-    while (Date.now() < until && (org.counters()['graph'] ?? 0) < ids.length)
-      await new Promise((r) => setTimeout(r, 10));
+    const writing = org;
+    await eventually('every graph received by the org', () => writing.counters()['graph'] ?? 0, {
+      until: (graphs) => graphs >= ids.length,
+      timeoutMs: 30_000,
+      intervalMs: 10,
+    });
     expect(org.counters()['graph'] ?? 0).toBe(ids.length);
     await child.kill('SIGKILL');
-    child = await startChildService(env);
-    const deadline = Date.now() + 90_000;
-    let after: string[] = [];
-    while (Date.now() < deadline) {
-      after = await meetingStates(child.url, ids);
-      if (after.every((s) => s === 'synced')) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const restarted = (child = await startChildService(env));
+    const after = await eventually(
+      'every meeting synced after the restart',
+      () => meetingStates(restarted.url, ids),
+      { until: (states) => states.every((s) => s === 'synced'), timeoutMs: 90_000, intervalMs: 100 },
+    );
     expect(after).toEqual(ids.map(() => 'synced'));
     // wait until every write the org received has run, the killed instance's orphaned ones included
-    const drained = Date.now() + 30_000;
-    while (org.inFlight() > 0 && Date.now() < drained) await new Promise((r) => setTimeout(r, 50));
+    await eventually('no write in flight in the org', () => writing.inFlight(), {
+      until: (n) => n === 0,
+      timeoutMs: 30_000,
+    });
     expect(org.inFlight()).toBe(0);
 
     const events = await orgQuery<{ Id: string; Salescaling_Meeting_Id__c: string }>(

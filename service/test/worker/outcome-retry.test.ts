@@ -3,6 +3,7 @@
  * must not stay `syncing` until its lease expires while the instance is alive: the worker records the
  * outcome again once the database answers. And the lease length is configuration.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { SyncMeetingFn } from '../../src/worker/worker.ts';
 import { connection, meeting, processedEvent } from '../support/fixtures.ts';
@@ -48,12 +49,12 @@ describe('recording the outcome after a database outage', () => {
     });
 
     expect((await sendWebhook(svc.url, processedEvent(meeting({ id: 'm_outage' })))).status).toBe(202);
-    let state = '';
-    const until = Date.now() + 30_000;
-    while (Date.now() < until && state !== 'synced') {
-      state = String((await api(svc.url, 'GET', '/v1/workspaces/ws_1/meetings/m_outage')).body['state']);
-      if (state !== 'synced') await new Promise((r) => setTimeout(r, 100));
-    }
+    const url = svc.url;
+    const state = await eventually(
+      'meeting m_outage synced',
+      async () => String((await api(url, 'GET', '/v1/workspaces/ws_1/meetings/m_outage')).body['state']),
+      { until: (s) => s === 'synced', timeoutMs: 30_000, intervalMs: 100 },
+    );
     expect(state).toBe('synced');
     expect(failures).toBe(2);
     expect(syncs).toBe(1);

@@ -4,6 +4,7 @@
  * request in flight is answered 503, the service stays up, reconnects, and loses nothing: the
  * sender's retry is accepted and stored.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import pg from 'pg';
 import { startChildService, type ChildService } from '../support/child-service.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
@@ -46,16 +47,17 @@ describeWithPostgres('a PostgreSQL backend terminated under a transaction', () =
     await locker.query(`LOCK TABLE ${schema}.events IN ACCESS EXCLUSIVE MODE`);
     const pending = sendWebhook(child.url, event);
 
-    let pid: number | undefined;
-    const until = Date.now() + 20_000;
-    while (pid === undefined && Date.now() < until) {
-      const r = await admin.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> $1`,
-        [(locker as unknown as { processID: number }).processID],
-      );
-      pid = r.rows[0]?.pid;
-      if (pid === undefined) await new Promise((r2) => setTimeout(r2, 50));
-    }
+    const pid = await eventually(
+      "the service's insert waiting on the lock",
+      async () =>
+        (
+          await admin.query<{ pid: number }>(
+            `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> $1`,
+            [(locker as unknown as { processID: number }).processID],
+          )
+        ).rows[0]?.pid,
+      { until: (found) => found !== undefined, timeoutMs: 20_000 },
+    );
     expect(pid).toBeDefined();
     await admin.query('SELECT pg_terminate_backend($1)', [pid]);
     const res = await pending;
@@ -68,11 +70,12 @@ describeWithPostgres('a PostgreSQL backend terminated under a transaction', () =
     expect(child.child.exitCode).toBeNull();
     // A sender retries a 503 (it carries Retry-After); the pool may still hand out a connection that
     // learns of the terminated backend on its first use, so allow a few retries, as a sender would.
-    let retry = await sendWebhook(child.url, event);
-    for (let i = 0; i < 10 && retry.status === 503; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      retry = await sendWebhook(child.url, event);
-    }
+    const running = child;
+    const retry = await eventually("the sender's retry answered", () => sendWebhook(running.url, event), {
+      until: (r) => r.status !== 503,
+      timeoutMs: 5_000,
+      intervalMs: 200,
+    });
     expect(retry.status).toBe(202);
     expect((await api(child.url, 'GET', '/v1/workspaces/ws_1/meetings/m_pg_restart')).status).toBe(200);
   });

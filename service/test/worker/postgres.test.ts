@@ -2,6 +2,7 @@
  * Two service instances sharing one PostgreSQL database (the scaling setup): meetings sent to
  * either are each written exactly once, whichever worker claims them.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import type { LocalOrg } from '../../../emulator/src/index.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
@@ -70,13 +71,11 @@ describeWithPostgres('two instances on one PostgreSQL database', () => {
         ),
       ),
     );
-    const until = Date.now() + 60_000;
-    let states: string[] = [];
-    while (Date.now() < until) {
-      states = await meetingStates(a.url, ids);
-      if (states.every((s) => s === 'synced')) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const states = await eventually('every meeting synced', () => meetingStates(a.url, ids), {
+      until: (all) => all.every((s) => s === 'synced'),
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
     expect(states).toEqual(ids.map(() => 'synced'));
     const events = await orgQuery<{ Salescaling_Meeting_Id__c: string }>(
       org,

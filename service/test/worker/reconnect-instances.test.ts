@@ -3,6 +3,7 @@
  * (or as another user) takes effect on every instance at once, not only on the one that handled the
  * OAuth callback: the other instance's cached connection must not keep writing to the old org.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import type { LocalOrg } from '../../../emulator/src/index.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { meeting, processedEvent } from '../support/fixtures.ts';
@@ -55,13 +56,11 @@ describeWithPostgres('a reconnect seen by every instance', () => {
   });
 
   async function synced(id: string): Promise<void> {
-    const until = Date.now() + 30_000;
-    while (Date.now() < until) {
-      const m = await worker.store.getMeeting('ws_1', id);
-      if (m?.state === 'synced') return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${id} was not synced in time`);
+    await eventually(`meeting ${id} synced`, () => worker.store.getMeeting('ws_1', id), {
+      until: (m) => m?.state === 'synced',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
   }
   const events = (org: LocalOrg, id: string) =>
     orgQuery(org, `SELECT Id FROM Event WHERE Salescaling_Meeting_Id__c = '${id}'`);

@@ -4,6 +4,7 @@
  * synced again until the write can no longer land (SALESFORCE_WRITE_SETTLE_SECONDS). A write Salesforce
  * answered clears the note: its retry waits only for the backoff.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SalesforceError } from '../../src/salesforce/errors.ts';
 import type { SyncOutcome } from '../../src/sync/types.ts';
@@ -32,13 +33,11 @@ async function waitFor(
   id: string,
   done: (m: Record<string, unknown>) => boolean,
 ): Promise<Record<string, unknown>> {
-  const until = Date.now() + 30_000;
-  let m = await meetingOf(svc, id);
-  while (Date.now() < until && !done(m)) {
-    await new Promise((r) => setTimeout(r, 25));
-    m = await meetingOf(svc, id);
-  }
-  return m;
+  return eventually(`meeting ${id} reaching the awaited state`, () => meetingOf(svc, id), {
+    until: done,
+    timeoutMs: 30_000,
+    intervalMs: 25,
+  });
 }
 
 describe('the create mark (exactly once without a unique field)', () => {

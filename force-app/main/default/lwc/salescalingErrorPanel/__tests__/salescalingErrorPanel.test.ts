@@ -1,7 +1,8 @@
 import SalescalingErrorPanel from 'c/salescalingErrorPanel';
 import { flushPromises, mount, resetDom } from '../../../../../test/jest-utils';
 
-const graphqlErrors = require('../../salescalingRecordings/__tests__/data/graphqlErrors.json');
+// What the recordings card passes when loading fails: an LDS 503 twice and a GraphQL validation error.
+const loadErrors = require('./data/loadErrors.json');
 
 const inner = (element: HTMLElement, id: string) =>
   element.shadowRoot!.querySelector(`[data-id="${id}"]`) as HTMLElement | null;
@@ -12,7 +13,7 @@ describe('c-salescaling-error-panel', () => {
 
   it('when given errors and a sentence, then the sentence shows as an alert and the details stay folded', async () => {
     const element = mount('c-salescaling-error-panel', SalescalingErrorPanel, {
-      errors: graphqlErrors,
+      errors: loadErrors,
       friendlyMessage: 'Ask your admin for the Salescaling Recordings Viewer permission set.',
     });
     await flushPromises();
@@ -46,6 +47,24 @@ describe('c-salescaling-error-panel', () => {
     await flushPromises();
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
     expect(inner(element, 'error-details')).toBeNull();
+  });
+
+  it('when the load failed in the org and in the query, then the details list each message once, in order', async () => {
+    const element = mount('c-salescaling-error-panel', SalescalingErrorPanel, {
+      errors: loadErrors,
+      friendlyMessage: "Recorded meetings couldn't be loaded right now.",
+    });
+    await flushPromises();
+    inner(element, 'error-toggle')!.click();
+    await flushPromises();
+
+    expect(text(inner(element, 'error-message'))).toBe("Recorded meetings couldn't be loaded right now.");
+    expect(Array.from(inner(element, 'error-details')!.querySelectorAll('li')).map((li) => text(li))).toEqual(
+      [
+        'The Salesforce server is temporarily unavailable.',
+        "Cannot query field 'Salescaling_Summary_Preview__c' on type 'Event'",
+      ],
+    );
   });
 
   it('when the button has focus on the red alert, then it is a neutral (light) button, not inverse text', async () => {

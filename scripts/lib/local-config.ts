@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../src/config.ts';
+import { loadConfig, type Config } from '../../service/src/config.ts';
 
 export interface LocalSecrets {
   readonly apiToken: string;

@@ -2,7 +2,7 @@
  * Connects a workspace the way a person does, over HTTP only: ask the service for the authorize
  * URL, open it at the authorization server (the local org's login and consent page, or its
  * auto-approve redirect), sign in and allow, follow the redirect to the service's callback, and read
- * where the service sends the browser back to. Used by the demo and the tests.
+ * where the service sends the browser back to. Used by the demo, the benchmarks and the tests.
  */
 
 export interface BrowserConnectOptions {

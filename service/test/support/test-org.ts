@@ -5,7 +5,8 @@
  */
 import { passwordConnection, type Connection } from '../../src/salesforce/connection.ts';
 import { startLocalOrg } from '../../../emulator/src/index.ts';
-import { integrationUser } from '../support/stack.ts';
+import { orgSeeder } from '../../../scripts/lib/org-seed.ts';
+import { integrationUser } from './stack.ts';
 import type { Knobs, LocalOrg } from '../../../emulator/src/index.ts';
 import { PACKAGE_FIELDS } from '../../src/salesforce/org-check.ts';
 import type { OrgProfile } from '../../src/sync/types.ts';
@@ -50,49 +51,34 @@ export async function startTestOrg(knobs: Partial<Knobs> = {}): Promise<TestOrg>
   const profileId = (
     await conn.query<{ ProfileId: string }>(`SELECT ProfileId FROM User WHERE Id = '${user.id}'`)
   ).records[0]?.ProfileId;
-  const one = (object: string, record: Record<string, unknown>): string => {
-    const [id] = org.seed(object, [record]);
-    if (id === undefined) throw new Error(`seeding ${object} returned no id`);
-    return id;
-  };
+  const seed = orgSeeder(org);
   return {
     org,
     conn,
     profile,
     userId: user.id,
     stop: () => org.stop(),
-    seedAccount: (name) => one('Account', { Name: name }),
+    seedAccount: (name) => seed.account(name),
     // A contact without an Account is private to its owner (Contact is Controlled by Parent), so
     // the connected user owns those, as the contacts an integration would see in a real org.
     seedContact: (lastName, email, accountId) =>
-      one('Contact', {
+      seed.contact({
         LastName: lastName,
         Email: email,
         AccountId: accountId,
         ...(accountId === null ? { OwnerId: user.id } : {}),
       }),
-    seedLead: (lastName, email) =>
-      one('Lead', { LastName: lastName, Company: `${lastName} Ltd`, Email: email }),
-    seedOpportunity: (name, accountId) =>
-      one('Opportunity', {
-        Name: name,
-        StageName: 'Prospecting',
-        CloseDate: '2026-12-31',
-        AccountId: accountId,
-      }),
+    seedLead: (lastName, email) => seed.lead(lastName, email),
+    seedOpportunity: (name, accountId) => seed.opportunity(name, accountId),
     seedUser: (lastName, email, isActive = true) => {
       sequence += 1;
-      return one('User', {
-        Username: `user${sequence}.${Date.now()}@salescaling.localorg`,
-        LastName: lastName,
-        Alias: `u${sequence}`.slice(0, 8),
-        Email: email,
-        IsActive: isActive,
-        TimeZoneSidKey: 'Europe/Paris',
-        LocaleSidKey: 'en_US',
-        LanguageLocaleKey: 'en_US',
-        EmailEncodingKey: 'UTF-8',
-        ProfileId: profileId,
+      return seed.user({
+        username: `user${sequence}.${Date.now()}@salescaling.localorg`,
+        lastName,
+        alias: `u${sequence}`,
+        email,
+        isActive,
+        profileId,
       });
     },
     callsDuring: async (run) => {
