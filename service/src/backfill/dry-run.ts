@@ -8,7 +8,7 @@ import type { MeetingEvent } from '../meetings/schema.ts';
 import { CallCounter } from '../salesforce/composite.ts';
 import type { ConnectionManager } from '../salesforce/connection.ts';
 import type { Store } from '../store/types.ts';
-import type { DroppedAssociation, LinkedAssociation } from '../sync/types.ts';
+import type { DroppedAssociation, LinkedAssociation } from '../domain/meeting-outcome.ts';
 
 export interface DryRunMeeting {
   readonly meetingId: string;

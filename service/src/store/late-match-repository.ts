@@ -3,7 +3,7 @@
  * were skipped or written with a participant who matched nothing, recently enough to still qualify.
  */
 import type { StoredOutcome } from '../associations/late-matching.ts';
-import type { SyncInput, DroppedAssociation } from '../sync/types.ts';
+import type { SyncInput, DroppedAssociation } from '../domain/meeting-outcome.ts';
 import type { Sql } from './database.ts';
 
 interface Row {

@@ -4,7 +4,7 @@
  * arriving while the worker syncs an older one is picked up when that sync completes.
  */
 import type { TokenCipher } from '../crypto/token-cipher.ts';
-import type { SyncInput, WrittenRecords } from '../sync/types.ts';
+import type { SyncInput, WrittenRecords } from '../domain/meeting-outcome.ts';
 import type { Database, Param, Sql } from './database.ts';
 import { LateMatchRepository } from './late-match-repository.ts';
 import { iso, json, meetingSyncFromRow, type MeetingRow } from './meeting-row.ts';

@@ -3,13 +3,13 @@
  * connected orgs (tokens sealed with AES-256-GCM before they reach the database), the single-use
  * OAuth states, the events inbox and the meetings queue the worker drains.
  */
+import type { OrgProfile } from '../domain/org-profile.ts';
 import type {
   DroppedAssociation,
   LinkedAssociation,
-  OrgProfile,
   SyncInput,
   WrittenRecords,
-} from '../sync/types.ts';
+} from '../domain/meeting-outcome.ts';
 import type { LateMatchRepository } from './late-match-repository.ts';
 import type { SettingsRepository } from './settings-repository.ts';
 

@@ -24,14 +24,9 @@ import {
 import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.ts';
 import type { ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
-import {
-  WriteFenceError,
-  type CreateFence,
-  type OrgProfile,
-  type SyncInput,
-  type SyncOutcome,
-  type WrittenRecords,
-} from '../sync/types.ts';
+import type { OrgProfile } from '../domain/org-profile.ts';
+import type { SyncInput, SyncOutcome, WrittenRecords } from '../domain/meeting-outcome.ts';
+import { WriteFenceError, type CreateFence } from '../sync/types.ts';
 import { allowanceExhausted, budgetDecision, exhaustedUsage, overBudget, readUsage } from './budget.ts';
 
 export type SyncMeetingFn = (

@@ -8,7 +8,7 @@ import { startLocalOrg } from '../../../emulator/src/index.ts';
 import { integrationUser } from '../support/stack.ts';
 import type { Knobs, LocalOrg } from '../../../emulator/src/index.ts';
 import { PACKAGE_FIELDS } from '../../src/salesforce/org-check.ts';
-import type { OrgProfile } from '../../src/sync/types.ts';
+import type { OrgProfile } from '../../src/domain/org-profile.ts';
 
 export interface TestOrg {
   readonly org: LocalOrg;

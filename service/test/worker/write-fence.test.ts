@@ -6,7 +6,7 @@
  */
 import { loadConfig } from '../../src/config.ts';
 import { SalesforceError } from '../../src/salesforce/errors.ts';
-import type { SyncOutcome } from '../../src/sync/types.ts';
+import type { SyncOutcome } from '../../src/domain/meeting-outcome.ts';
 import type { SyncMeetingFn } from '../../src/worker/worker.ts';
 import type { Store } from '../../src/store/types.ts';
 import { engines } from '../support/engines.ts';
