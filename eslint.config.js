@@ -23,7 +23,7 @@ const IO_MODULES = [
 IO_MODULES.push('pg', 'express', 'undici', 'pino');
 const IO_FOLDERS = ['store', 'salesforce', 'http', 'worker', 'connect', 'admin', 'backfill', 'alerts'];
 // sync/ does the Salesforce work; the types it shares with the core live in domain/.
-IO_FOLDERS.push('sync');
+IO_FOLDERS.push('sync', 'suggestions', 'simulator', 'late-matches');
 
 export default tseslint.config(
   {
