@@ -73,7 +73,7 @@ export class SqlStore implements Store {
   }
 
   get engine(): 'sqlite' | 'postgres' {
-    return this.#db.engine;
+    return this.#db.dialect.engine;
   }
 
   async ping(): Promise<void> {
@@ -263,7 +263,7 @@ export class SqlStore implements Store {
 
   acceptEvent(e: IncomingEvent, now: number): Promise<AcceptResult> {
     // PostgreSQL commits concurrent transactions in parallel on its pool; keep one per event there.
-    if (this.#db.engine !== 'sqlite') return this.#db.tx((q) => this.#accept(q, e, now));
+    if (!this.#db.dialect.groupCommit) return this.#db.tx((q) => this.#accept(q, e, now));
     return new Promise((resolve, reject) => {
       this.#accepts.push({ e, now, resolve, reject });
       this.#scheduleAcceptFlush();
@@ -341,7 +341,7 @@ export class SqlStore implements Store {
     );
     if (created > 0) return 'accepted';
 
-    const lock = this.#db.engine === 'postgres' ? ' FOR UPDATE' : '';
+    const lock = this.#db.dialect.forUpdate;
     const [current] = await q.all<{ version: number; state: MeetingState; input_json: string }>(
       `SELECT version, state, input_json FROM meetings WHERE workspace_id = ? AND meeting_id = ?${lock}`,
       [e.workspaceId, e.meetingId],
@@ -389,7 +389,7 @@ export class SqlStore implements Store {
 
   requeueMeeting(workspaceId: string, meetingId: string, now: number): Promise<boolean> {
     return this.#db.tx(async (q) => {
-      const lock = this.#db.engine === 'postgres' ? ' FOR UPDATE' : '';
+      const lock = this.#db.dialect.forUpdate;
       const [row] = await q.all<{ state: MeetingState }>(
         `SELECT state FROM meetings WHERE workspace_id = ? AND meeting_id = ?${lock}`,
         [workspaceId, meetingId],
@@ -427,30 +427,29 @@ export class SqlStore implements Store {
         : ` AND workspace_id NOT IN (${skipWorkspaces.map(() => '?').join(', ')})`;
     const due = `((state = 'queued' AND next_attempt_at <= ?) OR (state = 'syncing' AND lease_expires_at < ?))${skip}`;
     const set = `state = 'syncing', lease_owner = ?, lease_expires_at = ?, claimed_version = version, updated_at = ?`;
-    const returning =
-      'workspace_id, meeting_id, version, input_json, written_json, attempts, create_started_at';
     type Row = Pick<
       MeetingRow,
       'workspace_id' | 'meeting_id' | 'version' | 'input_json' | 'written_json' | 'attempts'
     > & { create_started_at: number | string | null };
-    const rows =
-      this.#db.engine === 'postgres'
-        ? // SKIP LOCKED: instances sharing the database each take different meetings, none waits.
-          await this.#db.all<Row>(
-            `UPDATE meetings m SET ${set}
-             FROM (SELECT workspace_id, meeting_id FROM meetings WHERE ${due}
-                   ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) due
-             WHERE m.workspace_id = due.workspace_id AND m.meeting_id = due.meeting_id
-             RETURNING m.workspace_id, m.meeting_id, m.version, m.input_json, m.written_json, m.attempts,
-               m.create_started_at`,
-            [owner, now + leaseMs, now, now, now, ...skipWorkspaces, limit],
-          )
-        : await this.#db.all<Row>(
-            `UPDATE meetings SET ${set}
-             WHERE rowid IN (SELECT rowid FROM meetings WHERE ${due} ORDER BY next_attempt_at LIMIT ?)
-             RETURNING ${returning}`,
-            [owner, now + leaseMs, now, now, now, ...skipWorkspaces, limit],
-          );
+    const rows = await this.#db.all<Row>(
+      this.#db.dialect.updateFirst({
+        table: 'meetings',
+        key: ['workspace_id', 'meeting_id'],
+        set,
+        where: due,
+        orderBy: 'next_attempt_at',
+        returning: [
+          'workspace_id',
+          'meeting_id',
+          'version',
+          'input_json',
+          'written_json',
+          'attempts',
+          'create_started_at',
+        ],
+      }),
+      [owner, now + leaseMs, now, now, now, ...skipWorkspaces, limit],
+    );
     return rows.map((r) => ({
       workspaceId: r.workspace_id,
       meetingId: r.meeting_id,
@@ -584,8 +583,7 @@ export class SqlStore implements Store {
   }
 
   async releaseOrphanedLeases(now: number): Promise<number> {
-    // With PostgreSQL other live instances may hold leases; only their expiry tells they died.
-    if (this.#db.engine !== 'sqlite') return 0;
+    if (!this.#db.dialect.singleProcess) return 0;
     return this.#db.run(
       `UPDATE meetings SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?
        WHERE state = 'syncing'`,
