@@ -152,7 +152,7 @@ export class ConnectService {
       const org = await checkOrg(
         grantedConnection(token.instance_url, token.access_token, this.#o.apiVersion),
       );
-      await this.#o.store.saveConnection({
+      await this.#o.store.connections.save({
         workspaceId: pending.workspaceId,
         status: 'connected',
         brokenReason: null,
@@ -198,7 +198,7 @@ export class ConnectService {
 
   async status(workspaceId: string, options: { recheck?: boolean } = {}) {
     if (options.recheck) await this.#recheck(workspaceId);
-    const c = await this.#o.store.getConnection(workspaceId);
+    const c = await this.#o.store.connections.get(workspaceId);
     if (!c) return { workspaceId, connected: false, status: 'not_connected' as const };
     return {
       workspaceId,
@@ -239,16 +239,15 @@ export class ConnectService {
     }
     try {
       const org = await checkOrg(entry.conn);
-      await this.#o.store.updateOrgCheck(
-        workspaceId,
-        {
+      await this.#o.store.connections.updateOrgCheck(workspaceId, {
+        profile: {
           ...entry.record.profile,
           sharedActivities: org.sharedActivities,
           packageFields: org.packageFields,
           eventType: org.eventType,
         },
-        org.check,
-      );
+        check: org.check,
+      });
       this.#o.connections.forget(workspaceId);
     } catch (err) {
       throw new AppError(502, 'salesforce_error', `Salesforce refused the check: ${(err as Error).message}`);
@@ -257,7 +256,7 @@ export class ConnectService {
 
   /** Revokes at Salesforce first: a grant we forget but Salesforce keeps would be a loose key. */
   async disconnect(workspaceId: string): Promise<void> {
-    const c = await this.#o.store.getConnection(workspaceId);
+    const c = await this.#o.store.connections.get(workspaceId);
     if (!c) throw notFound('not_connected', `workspace ${workspaceId} has no Salesforce connection`);
     try {
       await revokeToken(c.loginUrl, c.refreshToken);
@@ -268,7 +267,7 @@ export class ConnectService {
         `Salesforce did not confirm the revocation: ${(err as Error).message}`,
       );
     }
-    await this.#o.store.deleteConnection(workspaceId);
+    await this.#o.store.connections.delete(workspaceId);
     this.#o.connections.forget(workspaceId);
     this.#o.logger.info({ workspaceId }, 'workspace disconnected');
     this.#o.onDisconnected?.(workspaceId);

@@ -29,13 +29,28 @@ async function openOwnDatabase(url: string, options: { schema?: string }): Promi
   return db;
 }
 
+/**
+ * The store on an open, migrated database. Tokens sealed with a key no longer first are sealed again
+ * now, once, rather than as they are read: reads stay reads, and the old key can go after this start.
+ */
+async function storeOn(db: Database, cipher: TokenCipher): Promise<SqlStore> {
+  const store = new SqlStore(db, cipher);
+  try {
+    await store.connections.resealStale();
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return store;
+}
+
 /** The sync store on the database named by `DATABASE_URL`. */
 export async function openStore(
   url: string,
   cipher: TokenCipher,
   options: { schema?: string } = {},
 ): Promise<Store> {
-  return new SqlStore(await openOwnDatabase(url, options), cipher);
+  return storeOn(await openOwnDatabase(url, options), cipher);
 }
 
 /** As openStore, plus the admin page's tables on the same database (what the service opens). */
@@ -45,5 +60,5 @@ export async function openStores(
   options: { schema?: string } = {},
 ): Promise<{ store: Store; admin: AdminStore }> {
   const db = await openOwnDatabase(url, options);
-  return { store: new SqlStore(db, cipher), admin: new AdminStore(db) };
+  return { store: await storeOn(db, cipher), admin: new AdminStore(db) };
 }

@@ -5,44 +5,22 @@
  */
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import type { SyncInput, WrittenRecords } from '../domain/meeting-outcome.ts';
-import type { Database, Param, Sql } from './database.ts';
+import { ConnectionRepository } from './connections.ts';
+import type { Database, Sql } from './database.ts';
 import { LateMatchRepository } from './late-match-repository.ts';
-import { iso, json, meetingSyncFromRow, type MeetingRow } from './meeting-row.ts';
+import { json, meetingSyncFromRow, type MeetingRow } from './meeting-row.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import type {
   AcceptResult,
-  ApiUsage,
   ClaimedMeeting,
-  ConnectionRecord,
   IncomingEvent,
   MeetingKey,
   MeetingRecord,
   MeetingState,
   OAuthStateRecord,
-  OrgCheck,
   Store,
   SyncResult,
 } from './types.ts';
-
-interface ConnectionRow {
-  workspace_id: string;
-  status: string;
-  broken_reason: string | null;
-  login_url: string;
-  instance_url: string;
-  identity_url: string;
-  org_id: string;
-  user_id: string;
-  username: string | null;
-  display_name: string | null;
-  access_token_enc: string;
-  refresh_token_enc: string;
-  profile_json: string;
-  check_json: string;
-  api_usage_json: string | null;
-  last_sync_at: number | null;
-  connected_at: number;
-}
 
 /** Reasons for which a meeting waits for the workspace to (re)connect rather than for the worker. */
 export const WAITING_REASONS = ['not_connected', 'connection_broken'] as const;
@@ -60,6 +38,7 @@ const MAX_ACCEPT_GROUP = 256;
 export class SqlStore implements Store {
   readonly #db: Database;
   readonly #cipher: TokenCipher;
+  readonly connections: ConnectionRepository;
   readonly settings: SettingsRepository;
   readonly lateMatches: LateMatchRepository;
   readonly #accepts: PendingAccept[] = [];
@@ -68,6 +47,7 @@ export class SqlStore implements Store {
   constructor(db: Database, cipher: TokenCipher) {
     this.#db = db;
     this.#cipher = cipher;
+    this.connections = new ConnectionRepository(db, cipher);
     this.settings = new SettingsRepository(db);
     this.lateMatches = new LateMatchRepository(db);
   }
@@ -82,129 +62,6 @@ export class SqlStore implements Store {
 
   close(): Promise<void> {
     return this.#db.close();
-  }
-
-  // --- connections -------------------------------------------------------------------------------
-
-  async saveConnection(r: Omit<ConnectionRecord, 'apiUsage' | 'lastSyncAt'>): Promise<void> {
-    const now = Date.now();
-    const values: Param[] = [
-      r.workspaceId,
-      r.status,
-      r.brokenReason,
-      r.loginUrl,
-      r.instanceUrl,
-      r.identityUrl,
-      r.orgId,
-      r.userId,
-      r.username,
-      r.displayName,
-      this.#cipher.seal(r.accessToken),
-      this.#cipher.seal(r.refreshToken),
-      JSON.stringify(r.profile),
-      JSON.stringify(r.check),
-      Date.parse(r.connectedAt),
-      now,
-    ];
-    await this.#db.run(
-      `INSERT INTO workspace_connections (workspace_id, status, broken_reason, login_url, instance_url, identity_url,
-         org_id, user_id, username, display_name, access_token_enc, refresh_token_enc, profile_json, check_json,
-         connected_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (workspace_id) DO UPDATE SET status = excluded.status, broken_reason = excluded.broken_reason,
-         login_url = excluded.login_url, instance_url = excluded.instance_url, identity_url = excluded.identity_url,
-         org_id = excluded.org_id, user_id = excluded.user_id, username = excluded.username,
-         display_name = excluded.display_name, access_token_enc = excluded.access_token_enc,
-         refresh_token_enc = excluded.refresh_token_enc, profile_json = excluded.profile_json,
-         check_json = excluded.check_json, connected_at = excluded.connected_at, updated_at = excluded.updated_at`,
-      values,
-    );
-  }
-
-  async getConnection(workspaceId: string): Promise<ConnectionRecord | null> {
-    const [row] = await this.#db.all<ConnectionRow>(
-      'SELECT * FROM workspace_connections WHERE workspace_id = ?',
-      [workspaceId],
-    );
-    if (!row) return null;
-    if (this.#cipher.isStale(row.access_token_enc) || this.#cipher.isStale(row.refresh_token_enc)) {
-      // Sealed with an older key (TOKEN_ENCRYPTION_KEY rotation): seal again with the current one, so
-      // the old key can be dropped once every workspace has been read.
-      await this.#db.run(
-        'UPDATE workspace_connections SET access_token_enc = ?, refresh_token_enc = ? WHERE workspace_id = ? AND access_token_enc = ?',
-        [
-          this.#cipher.seal(this.#cipher.open(row.access_token_enc)),
-          this.#cipher.seal(this.#cipher.open(row.refresh_token_enc)),
-          row.workspace_id,
-          row.access_token_enc,
-        ],
-      );
-    }
-    return {
-      workspaceId: row.workspace_id,
-      status: row.status === 'broken' ? 'broken' : 'connected',
-      brokenReason: row.broken_reason,
-      loginUrl: row.login_url,
-      instanceUrl: row.instance_url,
-      identityUrl: row.identity_url,
-      orgId: row.org_id,
-      userId: row.user_id,
-      username: row.username,
-      displayName: row.display_name,
-      accessToken: this.#cipher.open(row.access_token_enc),
-      refreshToken: this.#cipher.open(row.refresh_token_enc),
-      profile: JSON.parse(row.profile_json) as ConnectionRecord['profile'],
-      check: JSON.parse(row.check_json) as ConnectionRecord['check'],
-      apiUsage: json<ApiUsage | null>(row.api_usage_json, null),
-      lastSyncAt: iso(row.last_sync_at),
-      connectedAt: iso(row.connected_at) ?? new Date(0).toISOString(),
-    };
-  }
-
-  async updateTokens(workspaceId: string, accessToken: string, refreshToken: string | null): Promise<void> {
-    const now = Date.now();
-    if (refreshToken) {
-      await this.#db.run(
-        'UPDATE workspace_connections SET access_token_enc = ?, refresh_token_enc = ?, updated_at = ? WHERE workspace_id = ?',
-        [this.#cipher.seal(accessToken), this.#cipher.seal(refreshToken), now, workspaceId],
-      );
-    } else {
-      await this.#db.run(
-        'UPDATE workspace_connections SET access_token_enc = ?, updated_at = ? WHERE workspace_id = ?',
-        [this.#cipher.seal(accessToken), now, workspaceId],
-      );
-    }
-  }
-
-  async markBroken(workspaceId: string, reason: string): Promise<void> {
-    await this.#db.run(
-      `UPDATE workspace_connections SET status = 'broken', broken_reason = ?, updated_at = ? WHERE workspace_id = ?`,
-      [reason, Date.now(), workspaceId],
-    );
-  }
-
-  async updateOrgCheck(
-    workspaceId: string,
-    profile: ConnectionRecord['profile'],
-    check: OrgCheck,
-  ): Promise<void> {
-    await this.#db.run(
-      'UPDATE workspace_connections SET profile_json = ?, check_json = ?, updated_at = ? WHERE workspace_id = ?',
-      [JSON.stringify(profile), JSON.stringify(check), Date.now(), workspaceId],
-    );
-  }
-
-  async recordApiUsage(workspaceId: string, usage: ApiUsage): Promise<void> {
-    await this.#db.run('UPDATE workspace_connections SET api_usage_json = ? WHERE workspace_id = ?', [
-      JSON.stringify(usage),
-      workspaceId,
-    ]);
-  }
-
-  async deleteConnection(workspaceId: string): Promise<boolean> {
-    return (
-      (await this.#db.run('DELETE FROM workspace_connections WHERE workspace_id = ?', [workspaceId])) > 0
-    );
   }
 
   // --- OAuth states ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import type {
   SyncInput,
   WrittenRecords,
 } from '../domain/meeting-outcome.ts';
+import type { ConnectionRepository } from './connections.ts';
 import type { LateMatchRepository } from './late-match-repository.ts';
 import type { SettingsRepository } from './settings-repository.ts';
 
@@ -122,6 +123,8 @@ export interface SyncResult {
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** The connected orgs and their sealed tokens (connections.ts). */
+  readonly connections: ConnectionRepository;
   /** Association settings per workspace (settings-repository.ts). */
   readonly settings: SettingsRepository;
   /** What the late-matching pass reads (late-match-repository.ts). */
@@ -129,16 +132,6 @@ export interface Store {
   /** Reachability, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
-
-  saveConnection(record: Omit<ConnectionRecord, 'apiUsage' | 'lastSyncAt'>): Promise<void>;
-  getConnection(workspaceId: string): Promise<ConnectionRecord | null>;
-  /** A refresh gave a new access token, and perhaps a rotated refresh token. */
-  updateTokens(workspaceId: string, accessToken: string, refreshToken: string | null): Promise<void>;
-  markBroken(workspaceId: string, reason: string): Promise<void>;
-  /** A fresh look at the org's permissions, fields and Shared Activities. */
-  updateOrgCheck(workspaceId: string, profile: ConnectionRecord['profile'], check: OrgCheck): Promise<void>;
-  recordApiUsage(workspaceId: string, usage: ApiUsage): Promise<void>;
-  deleteConnection(workspaceId: string): Promise<boolean>;
 
   createOAuthState(stateHash: string, record: OAuthStateRecord): Promise<void>;
   /** Returns the state once: it is marked used as it is read, and only if it has not expired. */

@@ -325,7 +325,7 @@ export class Worker {
     const usage = entry.conn.limitInfo?.apiUsage;
     if (usage) {
       // Information only: the meeting's outcome matters more than a missed usage figure.
-      await store
+      await store.connections
         .recordApiUsage(m.workspaceId, { used: usage.used, max: usage.limit, at: new Date().toISOString() })
         .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not record API usage'));
     }
@@ -401,12 +401,12 @@ export class Worker {
   ): Promise<string> {
     const { store } = this.#o;
     const interval = this.#o.budgetCheckMs ?? 5 * 60_000;
-    const seen = (await store.getConnection(m.workspaceId))?.apiUsage ?? null;
+    const seen = (await store.connections.get(m.workspaceId))?.apiUsage ?? null;
     const usage = exhaustedUsage(entry.conn.limitInfo?.apiUsage?.limit, seen);
     const now = Date.now();
     this.#limitsCheckedAt.set(m.workspaceId, now);
     await this.#record(log, () =>
-      store.recordApiUsage(m.workspaceId, { ...usage, at: new Date(now).toISOString() }),
+      store.connections.recordApiUsage(m.workspaceId, { ...usage, at: new Date(now).toISOString() }),
     );
     const note =
       "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded. — the org's daily API allowance is used up; the workspace waits for /limits to show room";
@@ -451,7 +451,7 @@ export class Worker {
     log: Logger,
   ): Promise<number | null> {
     const interval = this.#o.budgetCheckMs ?? 5 * 60_000;
-    const seen = (await this.#o.store.getConnection(workspaceId))?.apiUsage ?? null;
+    const seen = (await this.#o.store.connections.get(workspaceId))?.apiUsage ?? null;
     const now = Date.now();
     // No await between the decision and noting the check: meetings of one workspace claimed
     // together make one `/limits` call, not one each.
@@ -488,7 +488,7 @@ export class Worker {
       log.warn({ error: describe(err) }, 'API budget: the usage could not be read; staying paused');
     }
     if (usage) {
-      await this.#o.store.recordApiUsage(workspaceId, { ...usage, at: new Date().toISOString() });
+      await this.#o.store.connections.recordApiUsage(workspaceId, { ...usage, at: new Date().toISOString() });
       if (!overBudget(usage, stopAtPercent)) {
         log.info({ used: usage.used, max: usage.max }, 'API budget: room again; resuming');
         return null;
@@ -499,7 +499,7 @@ export class Worker {
   }
 
   async #isBroken(workspaceId: string): Promise<boolean> {
-    const c = await this.#o.store.getConnection(workspaceId);
+    const c = await this.#o.store.connections.get(workspaceId);
     return c === null || c.status === 'broken';
   }
 }

@@ -70,7 +70,7 @@ describe.each(engines)('AdminStore on %s', (engine) => {
   });
 
   test('when meetings are listed, then failed come first, newest next, and the cursor walks every one once', async () => {
-    await store.saveConnection(connection('ws_1')); // else the meetings wait as failed (not_connected)
+    await store.connections.save(connection('ws_1')); // else the meetings wait as failed (not_connected)
     for (let i = 1; i <= 7; i++) await store.acceptEvent(incoming(meeting({ id: `m${i}` })), 1_000 + i);
     await store.acceptEvent(incoming(meeting({ id: 'other' }), 'evt_other', 'ws_2'), 1_000);
     const claimed = await store.claimMeetings('o', 10, 60_000, 2_000);

@@ -64,8 +64,8 @@ describe('alert episodes', () => {
   });
 
   test('when a connection breaks, then one signed connection.broken is delivered (after a retry), once per episode', async () => {
-    await store.saveConnection(connection('ws_1'));
-    await store.markBroken('ws_1', 'refresh_failed:invalid_grant');
+    await store.connections.save(connection('ws_1'));
+    await store.connections.markBroken('ws_1', 'refresh_failed:invalid_grant');
     const t0 = Date.now();
     await alerts.check(t0);
     await alerts.check(t0 + 1); // still broken: the same episode
@@ -89,10 +89,10 @@ describe('alert episodes', () => {
     expect(rx.got).toHaveLength(2);
 
     // reconnected, then broken again: a new episode, a new alert
-    await store.saveConnection(connection('ws_1'));
+    await store.connections.save(connection('ws_1'));
     await alerts.check(t0 + 90_000);
     expect(await admin.openAlerts('ws_1')).toEqual([]);
-    await store.markBroken('ws_1', 'refresh_failed:inactive_user');
+    await store.connections.markBroken('ws_1', 'refresh_failed:inactive_user');
     await alerts.check(t0 + 100_000);
     expect(await alerts.deliver(t0 + 100_001)).toBe(1);
     const third = JSON.parse(rx.got[2]?.raw ?? '{}') as Record<string, unknown>;
@@ -104,7 +104,7 @@ describe('alert episodes', () => {
   });
 
   test('when failures pass the threshold, then one sync.failing alert; meetings waiting for a connection do not count', async () => {
-    await store.saveConnection(connection('ws_1'));
+    await store.connections.save(connection('ws_1'));
     const now = Date.now();
     for (let i = 1; i <= 5; i++) {
       await store.acceptEvent(incoming(meeting({ id: `m${i}` })), now);
@@ -131,8 +131,8 @@ describe('alerts through the running service', () => {
     const rx = await receiver([]);
     const svc = await startTestService({ OUTBOUND_WEBHOOK_URL: rx.url }, { alertPollMs: 50 });
     try {
-      await svc.store.saveConnection(connection('ws_1'));
-      await svc.store.markBroken('ws_1', 'refresh_failed:invalid_grant');
+      await svc.store.connections.save(connection('ws_1'));
+      await svc.store.connections.markBroken('ws_1', 'refresh_failed:invalid_grant');
       const until = Date.now() + 10_000;
       while (rx.got.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       expect(JSON.parse(rx.got[0]?.raw ?? '{}')).toMatchObject({

@@ -33,23 +33,26 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   };
 
   it('when a connection is saved, then the database holds the tokens only sealed and reads them back', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     const rows = await raw('SELECT * FROM workspace_connections');
     const dump = JSON.stringify(rows);
     expect(dump).not.toContain('access-token-plain');
     expect(dump).not.toContain('refresh-token-plain');
-    const back = await store.getConnection('ws_1');
+    const back = await store.connections.get('ws_1');
     expect(back?.accessToken).toBe('00D000000000001!access-token-plain');
     expect(back?.refreshToken).toBe('5Aep-refresh-token-plain');
 
-    await store.updateTokens('ws_1', 'new-access', 'rotated-refresh');
-    const after = await store.getConnection('ws_1');
+    await store.connections.updateTokens('ws_1', {
+      accessToken: 'new-access',
+      refreshToken: 'rotated-refresh',
+    });
+    const after = await store.connections.get('ws_1');
     expect([after?.accessToken, after?.refreshToken]).toEqual(['new-access', 'rotated-refresh']);
     expect(testCipher.open(String(rows[0]?.['access_token_enc']))).toBe('00D000000000001!access-token-plain');
   });
 
   it('when the same event id arrives twice, then the second is a duplicate and changes nothing', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     expect(await store.acceptEvent(incoming(meeting()), now)).toBe('accepted');
     const first = await store.getMeeting('ws_1', 'mtg_1');
     expect(await store.acceptEvent(incoming(meeting({ title: 'changed' })), now + 1000)).toBe('duplicate');
@@ -58,7 +61,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   });
 
   it('when an older or equal version arrives after a newer one, then the newer version stays', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     await store.acceptEvent(incoming(meeting({ version: 3, title: 'v3' })), now);
     await store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now);
     await store.acceptEvent(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now);
@@ -73,7 +76,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   });
 
   it('when many events arrive at once, then each gets the answer and the store the rows of one-at-a-time accepts', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     // Concurrent accepts share one commit on the embedded engine: ordering rules must hold inside it.
     const results = await Promise.all([
       store.acceptEvent(incoming(meeting({ version: 1, title: 'v1' })), now),
@@ -119,7 +122,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   });
 
   it('when one of several concurrent accepts fails, then it alone is refused and leaves nothing behind', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     const unstorable = incoming(meeting({ id: 'mtg_bad' }));
     // JSON.stringify throws on a BigInt: the accept fails after its event row was written.
     (unstorable.input as { meeting: Record<string, unknown> }).meeting['extra'] = 1n;
@@ -142,13 +145,13 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
       reason: 'not_connected',
     });
     expect(await store.claimMeetings('w1', 10, 60_000, now)).toHaveLength(0);
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     expect(await store.requeueWaiting('ws_1', now)).toBe(1);
     expect(await store.claimMeetings('w1', 10, 60_000, now)).toHaveLength(1);
   });
 
   it('when two workers claim at once, then each meeting goes to exactly one of them', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     for (let i = 0; i < 20; i++) await store.acceptEvent(incoming(meeting({ id: `m${i}` })), now);
     const [a, b] = await Promise.all([
       store.claimMeetings('a', 15, 60_000, now),
@@ -160,7 +163,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   });
 
   it('when a lease expires (the worker died), then another worker claims the meeting again', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     await store.acceptEvent(incoming(meeting()), now);
     expect(await store.claimMeetings('dead', 10, 1_000, now)).toHaveLength(1);
     expect(await store.claimMeetings('alive', 10, 1_000, now + 500)).toHaveLength(0);
@@ -187,7 +190,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   });
 
   it('when a newer version arrives during a sync, then completing the older one queues the newer with the written ids', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     await store.acceptEvent(incoming(meeting()), now);
     const [claimed] = await store.claimMeetings('w', 10, 60_000, now);
     await store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now);
@@ -216,7 +219,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   });
 
   it('when a retry is scheduled, then the meeting is not claimed before its time', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     await store.acceptEvent(incoming(meeting()), now);
     await store.claimMeetings('w', 10, 60_000, now);
     await store.retryMeeting(
@@ -256,7 +259,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   });
 
   it('when a delete arrives for the version synced, then the meeting is queued for deletion', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     await store.acceptEvent(incoming(meeting()), now);
     await store.acceptEvent(
       {
@@ -281,14 +284,14 @@ describe('token encryption key rotation', () => {
     const oldKey = Buffer.alloc(32, 1);
     const newKey = Buffer.alloc(32, 2);
     const before = await openStore(url, new TokenCipher([oldKey]));
-    await before.saveConnection(connection());
+    await before.connections.save(connection());
     await before.close();
 
     const after = await openStore(url, new TokenCipher([newKey, oldKey]));
-    expect((await after.getConnection('ws_1'))?.refreshToken).toBe('5Aep-refresh-token-plain');
+    expect((await after.connections.get('ws_1'))?.refreshToken).toBe('5Aep-refresh-token-plain');
     await after.close();
     const onlyNew = await openStore(url, new TokenCipher([newKey]));
-    expect((await onlyNew.getConnection('ws_1'))?.accessToken).toBe('00D000000000001!access-token-plain');
+    expect((await onlyNew.connections.get('ws_1'))?.accessToken).toBe('00D000000000001!access-token-plain');
     await onlyNew.close();
     rmSync(dir, { recursive: true, force: true });
   });

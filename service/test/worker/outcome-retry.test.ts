@@ -35,7 +35,7 @@ describe('recording the outcome after a database outage', () => {
     };
     // the lease is the default two minutes: the test would time out if the meeting waited for it
     svc = await startTestService({}, { syncMeeting: sync });
-    await svc.store.saveConnection(connection('ws_1'));
+    await svc.store.connections.save(connection('ws_1'));
     const store = svc.store;
     const real = store.completeMeeting.bind(store);
     let failures = 0;

@@ -65,7 +65,7 @@ describe('the create mark (exactly once without a unique field)', () => {
       { SALESFORCE_WRITE_SETTLE_SECONDS: '2' },
       { syncMeeting: sync, worker: { pollMs: 20, backoff: { baseMs: 10, maxMs: 20 } } },
     );
-    await svc.store.saveConnection(connection('ws_1'));
+    await svc.store.connections.save(connection('ws_1'));
     expect((await sendWebhook(svc.url, processedEvent(meeting({ id: 'm_lost' })))).status).toBe(202);
 
     // After the failed attempt and its short backoff, the next claim is put back until the settle.
@@ -97,7 +97,7 @@ describe('the create mark (exactly once without a unique field)', () => {
       { SALESFORCE_WRITE_SETTLE_SECONDS: '3600' },
       { syncMeeting: sync, worker: { pollMs: 20, backoff: { baseMs: 10, maxMs: 20 } } },
     );
-    await svc.store.saveConnection(connection('ws_1'));
+    await svc.store.connections.save(connection('ws_1'));
     await sendWebhook(svc.url, processedEvent(meeting({ id: 'm_answered' })));
     const done = await waitFor(svc, 'm_answered', (m) => m['state'] === 'synced');
     expect(done).toMatchObject({ state: 'synced', lastError: null });
@@ -115,7 +115,7 @@ describe('the create mark (exactly once without a unique field)', () => {
       { SALESFORCE_WRITE_SETTLE_SECONDS: '3600' },
       { syncMeeting: sync, worker: { pollMs: 20 } },
     );
-    await svc.store.saveConnection(connection('ws_1'));
+    await svc.store.connections.save(connection('ws_1'));
     await sendWebhook(svc.url, processedEvent(meeting({ id: 'm_done' })));
     expect((await waitFor(svc, 'm_done', (m) => m['state'] === 'synced'))['state']).toBe('synced');
     await sendWebhook(svc.url, processedEvent(meeting({ id: 'm_done', version: 2 })));
@@ -149,7 +149,7 @@ describe.each(engines.map((e) => [e.name, e] as const))(
     const key = { workspaceId: 'ws_1', meetingId: 'm_mark' };
     beforeEach(async () => {
       ({ store, dispose } = await engine.open());
-      await store.saveConnection(connection('ws_1'));
+      await store.connections.save(connection('ws_1'));
       await store.acceptEvent(incoming(meeting({ id: 'm_mark' })), t0);
     });
     afterEach(() => dispose());
