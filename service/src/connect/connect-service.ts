@@ -98,7 +98,7 @@ export class ConnectService {
     const state = randomToken(32);
     const expiresAt = now + STATE_TTL_MS;
     // Only a hash of the state is stored: a database reader cannot complete someone's flow.
-    await this.#o.store.createOAuthState(hashState(state), {
+    await this.#o.store.oauthStates.create(hashState(state), {
       workspaceId,
       codeVerifier: verifier,
       returnUrl: body.returnUrl,
@@ -119,12 +119,12 @@ export class ConnectService {
   }): Promise<string> {
     if (!query.state) throw new AppError(400, 'invalid_state', 'the state parameter is missing');
     const now = Date.now();
-    const pending = await this.#o.store.consumeOAuthState(hashState(query.state), now);
+    const pending = await this.#o.store.oauthStates.consume(hashState(query.state), now);
     if (!pending) {
       // A state we issued but that is spent still names its returnUrl (set by the authenticated
       // backend, so no open redirect): the browser goes back with the reason. A state never issued
       // has nowhere safe to go.
-      const spent = await this.#o.store.spentOAuthState(hashState(query.state), now);
+      const spent = await this.#o.store.oauthStates.spent(hashState(query.state), now);
       if (!spent) throw new AppError(400, 'invalid_state', 'the state is unknown');
       return withParams(spent.returnUrl, {
         salesforce: 'error',

@@ -7,6 +7,7 @@ import type { TokenCipher } from '../crypto/token-cipher.ts';
 import type { SyncInput, WrittenRecords } from '../domain/meeting-outcome.ts';
 import { ConnectionRepository } from './connections.ts';
 import type { Database, Sql } from './database.ts';
+import { OAuthStateRepository } from './oauth-states.ts';
 import { LateMatchRepository } from './late-match-repository.ts';
 import { json, meetingSyncFromRow, type MeetingRow } from './meeting-row.ts';
 import { SettingsRepository } from './settings-repository.ts';
@@ -17,7 +18,6 @@ import type {
   MeetingKey,
   MeetingRecord,
   MeetingState,
-  OAuthStateRecord,
   Store,
   SyncResult,
 } from './types.ts';
@@ -37,8 +37,8 @@ const MAX_ACCEPT_GROUP = 256;
 
 export class SqlStore implements Store {
   readonly #db: Database;
-  readonly #cipher: TokenCipher;
   readonly connections: ConnectionRepository;
+  readonly oauthStates: OAuthStateRepository;
   readonly settings: SettingsRepository;
   readonly lateMatches: LateMatchRepository;
   readonly #accepts: PendingAccept[] = [];
@@ -46,8 +46,8 @@ export class SqlStore implements Store {
 
   constructor(db: Database, cipher: TokenCipher) {
     this.#db = db;
-    this.#cipher = cipher;
     this.connections = new ConnectionRepository(db, cipher);
+    this.oauthStates = new OAuthStateRepository(db, cipher);
     this.settings = new SettingsRepository(db);
     this.lateMatches = new LateMatchRepository(db);
   }
@@ -62,58 +62,6 @@ export class SqlStore implements Store {
 
   close(): Promise<void> {
     return this.#db.close();
-  }
-
-  // --- OAuth states ------------------------------------------------------------------------------
-
-  async createOAuthState(stateHash: string, r: OAuthStateRecord): Promise<void> {
-    await this.#db.run(
-      'INSERT INTO oauth_states (state_hash, workspace_id, code_verifier_enc, return_url, login_url, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [stateHash, r.workspaceId, this.#cipher.seal(r.codeVerifier), r.returnUrl, r.loginUrl, r.expiresAt],
-    );
-    // Expired states are swept as new ones are made, so the table stays small without a timer.
-    await this.#db.run('DELETE FROM oauth_states WHERE expires_at < ?', [Date.now() - 60 * 60 * 1000]);
-  }
-
-  async consumeOAuthState(stateHash: string, now: number): Promise<OAuthStateRecord | null> {
-    // Marked used rather than deleted: a replayed callback must still find its returnUrl (the row
-    // goes with the hourly sweep in createOAuthState).
-    const rows = await this.#db.all<{
-      workspace_id: string;
-      code_verifier_enc: string;
-      return_url: string;
-      login_url: string;
-      expires_at: number;
-    }>('UPDATE oauth_states SET used_at = ? WHERE state_hash = ? AND used_at IS NULL RETURNING *', [
-      now,
-      stateHash,
-    ]);
-    const row = rows[0];
-    if (!row || Number(row.expires_at) < now) return null;
-    return {
-      workspaceId: row.workspace_id,
-      codeVerifier: this.#cipher.open(row.code_verifier_enc),
-      returnUrl: row.return_url,
-      loginUrl: row.login_url,
-      expiresAt: Number(row.expires_at),
-    };
-  }
-
-  async spentOAuthState(
-    stateHash: string,
-    now: number,
-  ): Promise<{ returnUrl: string; why: 'used' | 'expired' } | null> {
-    const rows = await this.#db.all<{ return_url: string; expires_at: number; used_at: number | null }>(
-      'SELECT return_url, expires_at, used_at FROM oauth_states WHERE state_hash = ?',
-      [stateHash],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    const expired = Number(row.expires_at) < now;
-    // A state that expired unused, or was used only after it had expired, reads as expired.
-    const why = row.used_at !== null && Number(row.used_at) <= Number(row.expires_at) ? 'used' : 'expired';
-    if (!expired && why === 'expired') return null; // still valid and unused: not spent
-    return { returnUrl: row.return_url, why };
   }
 
   // --- events and meetings -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import type {
   WrittenRecords,
 } from '../domain/meeting-outcome.ts';
 import type { ConnectionRepository } from './connections.ts';
+import type { OAuthStateRepository } from './oauth-states.ts';
 import type { LateMatchRepository } from './late-match-repository.ts';
 import type { SettingsRepository } from './settings-repository.ts';
 
@@ -125,6 +126,8 @@ export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** The connected orgs and their sealed tokens (connections.ts). */
   readonly connections: ConnectionRepository;
+  /** The connect flow's single-use OAuth states (oauth-states.ts). */
+  readonly oauthStates: OAuthStateRepository;
   /** Association settings per workspace (settings-repository.ts). */
   readonly settings: SettingsRepository;
   /** What the late-matching pass reads (late-match-repository.ts). */
@@ -132,18 +135,6 @@ export interface Store {
   /** Reachability, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
-
-  createOAuthState(stateHash: string, record: OAuthStateRecord): Promise<void>;
-  /** Returns the state once: it is marked used as it is read, and only if it has not expired. */
-  consumeOAuthState(stateHash: string, now: number): Promise<OAuthStateRecord | null>;
-  /**
-   * For a state that exists but can no longer be used (used already, or expired): where its flow
-   * was to return, and why it is spent. Null for a state never issued.
-   */
-  spentOAuthState(
-    stateHash: string,
-    now: number,
-  ): Promise<{ returnUrl: string; why: 'used' | 'expired' } | null>;
 
   /** Stores the event and the meeting's latest version in one transaction. */
   acceptEvent(event: IncomingEvent, now: number): Promise<AcceptResult>;

@@ -246,16 +246,16 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
       loginUrl: 'https://login',
       expiresAt: now + 600_000,
     };
-    await store.createOAuthState('h1', rec);
-    await store.createOAuthState('h2', { ...rec, expiresAt: now - 1 });
+    await store.oauthStates.create('h1', rec);
+    await store.oauthStates.create('h2', { ...rec, expiresAt: now - 1 });
     expect(JSON.stringify(await raw('SELECT * FROM oauth_states'))).not.toContain('verifier-secret');
-    expect(await store.consumeOAuthState('h1', now)).toEqual(rec);
-    expect(await store.consumeOAuthState('h1', now)).toBeNull();
-    expect(await store.consumeOAuthState('h2', now)).toBeNull();
+    expect(await store.oauthStates.consume('h1', now)).toEqual(rec);
+    expect(await store.oauthStates.consume('h1', now)).toBeNull();
+    expect(await store.oauthStates.consume('h2', now)).toBeNull();
     // spent states still tell where the browser goes back, and why; unknown ones do not
-    expect(await store.spentOAuthState('h1', now)).toEqual({ returnUrl: 'https://app/x', why: 'used' });
-    expect(await store.spentOAuthState('h2', now)).toEqual({ returnUrl: 'https://app/x', why: 'expired' });
-    expect(await store.spentOAuthState('h3', now)).toBeNull();
+    expect(await store.oauthStates.spent('h1', now)).toEqual({ returnUrl: 'https://app/x', why: 'used' });
+    expect(await store.oauthStates.spent('h2', now)).toEqual({ returnUrl: 'https://app/x', why: 'expired' });
+    expect(await store.oauthStates.spent('h3', now)).toBeNull();
   });
 
   it('when a delete arrives for the version synced, then the meeting is queued for deletion', async () => {
