@@ -34,7 +34,7 @@ export async function dryRunMeeting(
 ): Promise<DryRunMeeting> {
   const m = event.data.meeting;
   const base = { meetingId: m.id, version: m.version, records: [], linked: [], dropped: [], apiCalls: 0 };
-  const known = await store.getMeeting(event.workspaceId, m.id);
+  const known = await store.meetings.get({ workspaceId: event.workspaceId, meetingId: m.id });
   if (event.type === 'meeting.deleted') {
     return known && known.state !== 'deleted'
       ? { ...base, action: 'delete', records: ['Event', 'Task', 'ContentNote'] }

@@ -176,7 +176,7 @@ export class ConnectService {
         connectedAt: new Date().toISOString(),
       });
       this.#o.connections.forget(pending.workspaceId);
-      const requeued = await this.#o.store.requeueWaiting(pending.workspaceId, Date.now());
+      const requeued = await this.#o.store.meetings.requeueWaiting(pending.workspaceId, Date.now());
       log.info(
         // Permission names only (no record data): an operator sees at once what the admin must grant.
         { orgId: identity.organization_id, requeued, missingPermissions: org.check.missingPermissions },

@@ -12,6 +12,7 @@ import type {
 } from '../domain/meeting-outcome.ts';
 import type { ConnectionRepository } from './connections.ts';
 import type { OAuthStateRepository } from './oauth-states.ts';
+import type { MeetingRepository } from './meetings.ts';
 import type { LateMatchRepository } from './late-match-repository.ts';
 import type { SettingsRepository } from './settings-repository.ts';
 
@@ -128,6 +129,8 @@ export interface Store {
   readonly connections: ConnectionRepository;
   /** The connect flow's single-use OAuth states (oauth-states.ts). */
   readonly oauthStates: OAuthStateRepository;
+  /** The events inbox and the meetings queue (meetings.ts). */
+  readonly meetings: MeetingRepository;
   /** Association settings per workspace (settings-repository.ts). */
   readonly settings: SettingsRepository;
   /** What the late-matching pass reads (late-match-repository.ts). */
@@ -135,70 +138,4 @@ export interface Store {
   /** Reachability, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
-
-  /** Stores the event and the meeting's latest version in one transaction. */
-  acceptEvent(event: IncomingEvent, now: number): Promise<AcceptResult>;
-  getMeeting(workspaceId: string, meetingId: string): Promise<MeetingRecord | null>;
-  /** Queues the latest version again; false when the meeting is unknown. */
-  requeueMeeting(workspaceId: string, meetingId: string, now: number): Promise<boolean>;
-  /** Meetings that waited for a connection (not_connected, connection_broken) are queued again. */
-  requeueWaiting(workspaceId: string, now: number): Promise<number>;
-
-  /**
-   * Leases up to `limit` meetings due now (queued, or syncing with an expired lease), none of the
-   * workspaces in `skipWorkspaces` (those already using their share of this worker).
-   */
-  claimMeetings(
-    owner: string,
-    limit: number,
-    leaseMs: number,
-    now: number,
-    skipWorkspaces?: readonly string[],
-  ): Promise<ClaimedMeeting[]>;
-  /** Stores a sync's outcome; false when the lease was lost meanwhile (nothing is changed then). */
-  completeMeeting(
-    owner: string,
-    key: MeetingKey,
-    claimedVersion: number,
-    result: SyncResult,
-    now: number,
-  ): Promise<boolean>;
-  /** Puts the meeting back in the queue for a later attempt. */
-  retryMeeting(
-    owner: string,
-    key: MeetingKey,
-    error: string,
-    nextAttemptAt: number,
-    now: number,
-  ): Promise<boolean>;
-  /** Gives up on this version: `failed` with the reason and Salesforce's message. */
-  failMeeting(owner: string, key: MeetingKey, reason: string, error: string, now: number): Promise<boolean>;
-  /**
-   * Durably notes, before a write that creates the meeting's records is sent, that it started (time,
-   * owner); false when the lease was lost (the write must not be sent then).
-   */
-  markCreateStarted(owner: string, key: MeetingKey, now: number): Promise<boolean>;
-  /** The create write was answered (saved or refused): it can no longer land later. */
-  clearCreateMark(owner: string, key: MeetingKey): Promise<void>;
-  /**
-   * Back in the queue until `until` without counting an attempt: an earlier create write may still
-   * land before then, or the workspace is paused by its API budget. `note` (when not null) is shown as
-   * the meeting's last error; null leaves the last error as it was.
-   */
-  deferMeeting(
-    owner: string,
-    key: MeetingKey,
-    until: number,
-    note: string | null,
-    now: number,
-  ): Promise<boolean>;
-  /** Keeps a long sync's lease alive; false when it was lost. */
-  extendLease(owner: string, key: MeetingKey, until: number): Promise<boolean>;
-  /**
-   * Embedded engine only (one process owns the file): leases left by a killed process are released
-   * at start-up instead of waiting for them to expire. Returns how many.
-   */
-  releaseOrphanedLeases(now: number): Promise<number>;
-  /** Counts by state, for the metrics. */
-  countMeetings(): Promise<Record<MeetingState, number>>;
 }

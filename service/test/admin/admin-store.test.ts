@@ -71,11 +71,18 @@ describe.each(engines)('AdminStore on %s', (engine) => {
 
   test('when meetings are listed, then failed come first, newest next, and the cursor walks every one once', async () => {
     await store.connections.save(connection('ws_1')); // else the meetings wait as failed (not_connected)
-    for (let i = 1; i <= 7; i++) await store.acceptEvent(incoming(meeting({ id: `m${i}` })), 1_000 + i);
-    await store.acceptEvent(incoming(meeting({ id: 'other' }), 'evt_other', 'ws_2'), 1_000);
-    const claimed = await store.claimMeetings('o', 10, 60_000, 2_000);
+    for (let i = 1; i <= 7; i++) await store.meetings.accept(incoming(meeting({ id: `m${i}` })), 1_000 + i);
+    await store.meetings.accept(incoming(meeting({ id: 'other' }), 'evt_other', 'ws_2'), 1_000);
+    const claimed = await store.meetings.claim({ owner: 'o', limit: 10, leaseMs: 60_000, now: 2_000 });
     const m3 = claimed.find((c) => c.meetingId === 'm3');
-    if (m3) await store.failMeeting('o', m3, 'salesforce_record_error', 'bad', 3_000);
+    if (m3)
+      await store.meetings.fail({
+        owner: 'o',
+        key: m3,
+        reason: 'salesforce_record_error',
+        error: 'bad',
+        now: 3_000,
+      });
     const seen: string[] = [];
     let after: [number, number, string] | null = null;
     for (;;) {

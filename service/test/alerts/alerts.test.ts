@@ -107,17 +107,31 @@ describe('alert episodes', () => {
     await store.connections.save(connection('ws_1'));
     const now = Date.now();
     for (let i = 1; i <= 5; i++) {
-      await store.acceptEvent(incoming(meeting({ id: `m${i}` })), now);
+      await store.meetings.accept(incoming(meeting({ id: `m${i}` })), now);
     }
-    const claimed = await store.claimMeetings('test', 10, 60_000, now);
+    const claimed = await store.meetings.claim({ owner: 'test', limit: 10, leaseMs: 60_000, now });
     for (const c of claimed.slice(0, 2))
-      await store.failMeeting('test', c, 'salesforce_record_error', 'bad', now);
+      await store.meetings.fail({
+        owner: 'test',
+        key: c,
+        reason: 'salesforce_record_error',
+        error: 'bad',
+        now,
+      });
     // two waiting for a connection: 4 failed in all, but only 2 are the sync's own failures
-    for (const c of claimed.slice(3, 5)) await store.failMeeting('test', c, 'not_connected', 'later', now);
+    for (const c of claimed.slice(3, 5))
+      await store.meetings.fail({ owner: 'test', key: c, reason: 'not_connected', error: 'later', now });
     await alerts.check(now);
     expect(await admin.openAlerts('ws_1')).toEqual([]);
     const third = claimed[2];
-    if (third) await store.failMeeting('test', third, 'salesforce_record_error', 'bad', now);
+    if (third)
+      await store.meetings.fail({
+        owner: 'test',
+        key: third,
+        reason: 'salesforce_record_error',
+        error: 'bad',
+        now,
+      });
     await alerts.check(now + 1);
     await alerts.check(now + 2);
     const open = await admin.openAlerts('ws_1');

@@ -53,19 +53,21 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
 
   it('when the same event id arrives twice, then the second is a duplicate and changes nothing', async () => {
     await store.connections.save(connection());
-    expect(await store.acceptEvent(incoming(meeting()), now)).toBe('accepted');
-    const first = await store.getMeeting('ws_1', 'mtg_1');
-    expect(await store.acceptEvent(incoming(meeting({ title: 'changed' })), now + 1000)).toBe('duplicate');
-    expect(await store.getMeeting('ws_1', 'mtg_1')).toEqual(first);
+    expect(await store.meetings.accept(incoming(meeting()), now)).toBe('accepted');
+    const first = await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' });
+    expect(await store.meetings.accept(incoming(meeting({ title: 'changed' })), now + 1000)).toBe(
+      'duplicate',
+    );
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' })).toEqual(first);
     expect(await raw('SELECT event_id FROM events')).toHaveLength(1);
   });
 
   it('when an older or equal version arrives after a newer one, then the newer version stays', async () => {
     await store.connections.save(connection());
-    await store.acceptEvent(incoming(meeting({ version: 3, title: 'v3' })), now);
-    await store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now);
-    await store.acceptEvent(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now);
-    const [claimed] = await store.claimMeetings('w1', 10, 60_000, now);
+    await store.meetings.accept(incoming(meeting({ version: 3, title: 'v3' })), now);
+    await store.meetings.accept(incoming(meeting({ version: 2, title: 'v2' })), now);
+    await store.meetings.accept(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now);
+    const [claimed] = await store.meetings.claim({ owner: 'w1', limit: 10, leaseMs: 60_000, now });
     expect(claimed?.version).toBe(3);
     // Of two events with the same version the first stored wins. The embedded engine's group commit
     // stores them in arrival order; PostgreSQL runs concurrent accepts in concurrent transactions, so
@@ -79,12 +81,12 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
     await store.connections.save(connection());
     // Concurrent accepts share one commit on the embedded engine: ordering rules must hold inside it.
     const results = await Promise.all([
-      store.acceptEvent(incoming(meeting({ version: 1, title: 'v1' })), now),
-      store.acceptEvent(incoming(meeting({ version: 3, title: 'v3' })), now),
-      store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now),
-      store.acceptEvent(incoming(meeting({ version: 1, title: 'v1 replayed' })), now),
-      store.acceptEvent(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now),
-      store.acceptEvent(incoming(meeting({ id: 'mtg_2', title: 'other' }), 'evt_2', 'ws_unknown'), now),
+      store.meetings.accept(incoming(meeting({ version: 1, title: 'v1' })), now),
+      store.meetings.accept(incoming(meeting({ version: 3, title: 'v3' })), now),
+      store.meetings.accept(incoming(meeting({ version: 2, title: 'v2' })), now),
+      store.meetings.accept(incoming(meeting({ version: 1, title: 'v1 replayed' })), now),
+      store.meetings.accept(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now),
+      store.meetings.accept(incoming(meeting({ id: 'mtg_2', title: 'other' }), 'evt_2', 'ws_unknown'), now),
     ]);
     if (engine.name === 'sqlite') {
       expect(results).toEqual(['accepted', 'accepted', 'accepted', 'duplicate', 'accepted', 'accepted']);
@@ -107,7 +109,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
       'evt_mtg_1_3',
       'evt_other',
     ]);
-    const [claimed] = await store.claimMeetings('w1', 10, 60_000, now);
+    const [claimed] = await store.meetings.claim({ owner: 'w1', limit: 10, leaseMs: 60_000, now });
     expect(claimed?.version).toBe(3);
     // Of two events with the same version the first stored wins. The embedded engine's group commit
     // stores them in arrival order; PostgreSQL runs concurrent accepts in concurrent transactions, so
@@ -115,7 +117,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
     const title = claimed?.input.kind === 'upsert' ? claimed.input.meeting.title : null;
     if (engine.name === 'sqlite') expect(title).toBe('v3');
     else expect(['v3', 'v3 again']).toContain(title);
-    expect(await store.getMeeting('ws_unknown', 'mtg_2')).toMatchObject({
+    expect(await store.meetings.get({ workspaceId: 'ws_unknown', meetingId: 'mtg_2' })).toMatchObject({
       state: 'failed',
       reason: 'not_connected',
     });
@@ -127,35 +129,37 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
     // JSON.stringify throws on a BigInt: the accept fails after its event row was written.
     (unstorable.input as { meeting: Record<string, unknown> }).meeting['extra'] = 1n;
     const results = await Promise.allSettled([
-      store.acceptEvent(incoming(meeting({ id: 'mtg_a' })), now),
-      store.acceptEvent(unstorable, now),
-      store.acceptEvent(incoming(meeting({ id: 'mtg_b' })), now),
+      store.meetings.accept(incoming(meeting({ id: 'mtg_a' })), now),
+      store.meetings.accept(unstorable, now),
+      store.meetings.accept(incoming(meeting({ id: 'mtg_b' })), now),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const events = await raw('SELECT event_id FROM events ORDER BY event_id');
     expect(events.map((r) => r['event_id'])).toEqual(['evt_mtg_a_1', 'evt_mtg_b_1']);
-    expect(await store.getMeeting('ws_1', 'mtg_bad')).toBeNull();
-    expect(await store.getMeeting('ws_1', 'mtg_b')).toMatchObject({ state: 'queued' });
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_bad' })).toBeNull();
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_b' })).toMatchObject({
+      state: 'queued',
+    });
   });
 
   it('when the workspace is not connected, then the meeting waits as failed/not_connected until it connects', async () => {
-    await store.acceptEvent(incoming(meeting()), now);
-    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+    await store.meetings.accept(incoming(meeting()), now);
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' })).toMatchObject({
       state: 'failed',
       reason: 'not_connected',
     });
-    expect(await store.claimMeetings('w1', 10, 60_000, now)).toHaveLength(0);
+    expect(await store.meetings.claim({ owner: 'w1', limit: 10, leaseMs: 60_000, now })).toHaveLength(0);
     await store.connections.save(connection());
-    expect(await store.requeueWaiting('ws_1', now)).toBe(1);
-    expect(await store.claimMeetings('w1', 10, 60_000, now)).toHaveLength(1);
+    expect(await store.meetings.requeueWaiting('ws_1', now)).toBe(1);
+    expect(await store.meetings.claim({ owner: 'w1', limit: 10, leaseMs: 60_000, now })).toHaveLength(1);
   });
 
   it('when two workers claim at once, then each meeting goes to exactly one of them', async () => {
     await store.connections.save(connection());
-    for (let i = 0; i < 20; i++) await store.acceptEvent(incoming(meeting({ id: `m${i}` })), now);
+    for (let i = 0; i < 20; i++) await store.meetings.accept(incoming(meeting({ id: `m${i}` })), now);
     const [a, b] = await Promise.all([
-      store.claimMeetings('a', 15, 60_000, now),
-      store.claimMeetings('b', 15, 60_000, now),
+      store.meetings.claim({ owner: 'a', limit: 15, leaseMs: 60_000, now }),
+      store.meetings.claim({ owner: 'b', limit: 15, leaseMs: 60_000, now }),
     ]);
     const ids = [...(a ?? []), ...(b ?? [])].map((m) => m.meetingId);
     expect(ids).toHaveLength(20);
@@ -164,10 +168,14 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
 
   it('when a lease expires (the worker died), then another worker claims the meeting again', async () => {
     await store.connections.save(connection());
-    await store.acceptEvent(incoming(meeting()), now);
-    expect(await store.claimMeetings('dead', 10, 1_000, now)).toHaveLength(1);
-    expect(await store.claimMeetings('alive', 10, 1_000, now + 500)).toHaveLength(0);
-    expect(await store.claimMeetings('alive', 10, 1_000, now + 1_500)).toHaveLength(1);
+    await store.meetings.accept(incoming(meeting()), now);
+    expect(await store.meetings.claim({ owner: 'dead', limit: 10, leaseMs: 1_000, now })).toHaveLength(1);
+    expect(
+      await store.meetings.claim({ owner: 'alive', limit: 10, leaseMs: 1_000, now: now + 500 }),
+    ).toHaveLength(0);
+    expect(
+      await store.meetings.claim({ owner: 'alive', limit: 10, leaseMs: 1_000, now: now + 1_500 }),
+    ).toHaveLength(1);
     // the dead worker's late answer is fenced off
     const result = {
       state: 'synced',
@@ -178,12 +186,24 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
       apiCalls: 1,
     } as const;
     expect(
-      await store.completeMeeting('dead', { workspaceId: 'ws_1', meetingId: 'mtg_1' }, 1, result, now),
+      await store.meetings.complete({
+        owner: 'dead',
+        key: { workspaceId: 'ws_1', meetingId: 'mtg_1' },
+        claimedVersion: 1,
+        result,
+        now,
+      }),
     ).toBe(false);
     expect(
-      await store.completeMeeting('alive', { workspaceId: 'ws_1', meetingId: 'mtg_1' }, 1, result, now),
+      await store.meetings.complete({
+        owner: 'alive',
+        key: { workspaceId: 'ws_1', meetingId: 'mtg_1' },
+        claimedVersion: 1,
+        result,
+        now,
+      }),
     ).toBe(true);
-    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' })).toMatchObject({
       state: 'synced',
       written: result.written,
     });
@@ -191,15 +211,15 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
 
   it('when a newer version arrives during a sync, then completing the older one queues the newer with the written ids', async () => {
     await store.connections.save(connection());
-    await store.acceptEvent(incoming(meeting()), now);
-    const [claimed] = await store.claimMeetings('w', 10, 60_000, now);
-    await store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now);
+    await store.meetings.accept(incoming(meeting()), now);
+    const [claimed] = await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now });
+    await store.meetings.accept(incoming(meeting({ version: 2, title: 'v2' })), now);
     const written = { eventId: '00U000000000001AAA', noteId: null, taskId: null };
-    await store.completeMeeting(
-      'w',
-      { workspaceId: 'ws_1', meetingId: 'mtg_1' },
-      claimed?.version ?? 0,
-      {
+    await store.meetings.complete({
+      owner: 'w',
+      key: { workspaceId: 'ws_1', meetingId: 'mtg_1' },
+      claimedVersion: claimed?.version ?? 0,
+      result: {
         state: 'synced',
         reason: null,
         written,
@@ -208,34 +228,38 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
         apiCalls: 2,
       },
       now,
-    );
-    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+    });
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' })).toMatchObject({
       state: 'queued',
       version: 2,
       syncedVersion: 1,
     });
-    const [again] = await store.claimMeetings('w', 10, 60_000, now);
+    const [again] = await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now });
     expect(again).toMatchObject({ version: 2, previous: written });
   });
 
   it('when a retry is scheduled, then the meeting is not claimed before its time', async () => {
     await store.connections.save(connection());
-    await store.acceptEvent(incoming(meeting()), now);
-    await store.claimMeetings('w', 10, 60_000, now);
-    await store.retryMeeting(
-      'w',
-      { workspaceId: 'ws_1', meetingId: 'mtg_1' },
-      'UNABLE_TO_LOCK_ROW',
-      now + 5_000,
+    await store.meetings.accept(incoming(meeting()), now);
+    await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now });
+    await store.meetings.retry({
+      owner: 'w',
+      key: { workspaceId: 'ws_1', meetingId: 'mtg_1' },
+      error: 'UNABLE_TO_LOCK_ROW',
+      nextAttemptAt: now + 5_000,
       now,
-    );
-    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+    });
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' })).toMatchObject({
       state: 'queued',
       attempts: 1,
       lastError: 'UNABLE_TO_LOCK_ROW',
     });
-    expect(await store.claimMeetings('w', 10, 60_000, now + 4_000)).toHaveLength(0);
-    expect(await store.claimMeetings('w', 10, 60_000, now + 5_000)).toHaveLength(1);
+    expect(
+      await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now: now + 4_000 }),
+    ).toHaveLength(0);
+    expect(
+      await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now: now + 5_000 }),
+    ).toHaveLength(1);
   });
 
   it('when an OAuth state is consumed, then it works once and never after expiry', async () => {
@@ -260,8 +284,8 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
 
   it('when a delete arrives for the version synced, then the meeting is queued for deletion', async () => {
     await store.connections.save(connection());
-    await store.acceptEvent(incoming(meeting()), now);
-    await store.acceptEvent(
+    await store.meetings.accept(incoming(meeting()), now);
+    await store.meetings.accept(
       {
         eventId: 'evt_del',
         workspaceId: 'ws_1',
@@ -272,7 +296,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
       },
       now,
     );
-    const [claimed] = await store.claimMeetings('w', 10, 60_000, now);
+    const [claimed] = await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now });
     expect(claimed?.input.kind).toBe('delete');
   });
 });

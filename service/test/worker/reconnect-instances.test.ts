@@ -57,7 +57,7 @@ describeWithPostgres('a reconnect seen by every instance', () => {
   async function synced(id: string): Promise<void> {
     const until = Date.now() + 30_000;
     while (Date.now() < until) {
-      const m = await worker.store.getMeeting('ws_1', id);
+      const m = await worker.store.meetings.get({ workspaceId: 'ws_1', meetingId: id });
       if (m?.state === 'synced') return;
       await new Promise((r) => setTimeout(r, 100));
     }
