@@ -186,4 +186,36 @@ export class ConnectionRepository {
       (await this.#db.run('DELETE FROM workspace_connections WHERE workspace_id = ?', [workspaceId])) > 0
     );
   }
+
+  /** Every connected or broken workspace with its status, for the alert monitor. */
+  async statuses(): Promise<{ workspaceId: string; status: string; brokenReason: string | null }[]> {
+    const rows = await this.#db.all<{ workspace_id: string; status: string; broken_reason: string | null }>(
+      'SELECT workspace_id, status, broken_reason FROM workspace_connections',
+    );
+    return rows.map((r) => ({
+      workspaceId: r.workspace_id,
+      status: r.status,
+      brokenReason: r.broken_reason,
+    }));
+  }
+
+  /** The last token refresh and how it went (token_refreshes), for the admin page's token health. */
+  async recordRefresh(
+    workspaceId: string,
+    { outcome, now }: { readonly outcome: string; readonly now: number },
+  ): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO token_refreshes (workspace_id, refreshed_at, outcome) VALUES (?, ?, ?)
+       ON CONFLICT (workspace_id) DO UPDATE SET refreshed_at = excluded.refreshed_at, outcome = excluded.outcome`,
+      [workspaceId, now, outcome],
+    );
+  }
+
+  async lastRefresh(workspaceId: string): Promise<{ at: string; outcome: string } | null> {
+    const [row] = await this.#db.all<{ refreshed_at: number; outcome: string }>(
+      'SELECT refreshed_at, outcome FROM token_refreshes WHERE workspace_id = ?',
+      [workspaceId],
+    );
+    return row ? { at: new Date(Number(row.refreshed_at)).toISOString(), outcome: row.outcome } : null;
+  }
 }

@@ -1,7 +1,6 @@
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import { openPostgres, openSqlite, type Database } from './database.ts';
 import { migrate } from './migrations.ts';
-import { AdminStore } from './admin-store.ts';
 import { SqlStore } from './sql-store.ts';
 import type { Store } from './types.ts';
 
@@ -51,14 +50,4 @@ export async function openStore(
   options: { schema?: string } = {},
 ): Promise<Store> {
   return storeOn(await openOwnDatabase(url, options), cipher);
-}
-
-/** As openStore, plus the admin page's tables on the same database (what the service opens). */
-export async function openStores(
-  url: string,
-  cipher: TokenCipher,
-  options: { schema?: string } = {},
-): Promise<{ store: Store; admin: AdminStore }> {
-  const db = await openOwnDatabase(url, options);
-  return { store: await storeOn(db, cipher), admin: new AdminStore(db) };
 }

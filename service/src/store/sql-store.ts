@@ -3,10 +3,14 @@
  * between the engines is the Database's dialect (dialect.ts), not this class's concern.
  */
 import type { TokenCipher } from '../crypto/token-cipher.ts';
+import { AdminSessionRepository } from './admin-sessions.ts';
+import { AlertRepository } from './alerts.ts';
+import { BackfillRepository } from './backfills.ts';
 import { ConnectionRepository } from './connections.ts';
 import type { Database } from './database.ts';
 import { OAuthStateRepository } from './oauth-states.ts';
 import { LateMatchRepository } from './late-match-repository.ts';
+import { MeetingLogRepository } from './meeting-log.ts';
 import { MeetingRepository } from './meetings.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import type { Store } from './types.ts';
@@ -18,6 +22,10 @@ export class SqlStore implements Store {
   readonly meetings: MeetingRepository;
   readonly settings: SettingsRepository;
   readonly lateMatches: LateMatchRepository;
+  readonly meetingLog: MeetingLogRepository;
+  readonly adminSessions: AdminSessionRepository;
+  readonly backfills: BackfillRepository;
+  readonly alerts: AlertRepository;
 
   constructor(db: Database, cipher: TokenCipher) {
     this.#db = db;
@@ -26,6 +34,10 @@ export class SqlStore implements Store {
     this.meetings = new MeetingRepository(db);
     this.settings = new SettingsRepository(db);
     this.lateMatches = new LateMatchRepository(db);
+    this.meetingLog = new MeetingLogRepository(db);
+    this.adminSessions = new AdminSessionRepository(db);
+    this.backfills = new BackfillRepository(db);
+    this.alerts = new AlertRepository(db);
   }
 
   get engine(): 'sqlite' | 'postgres' {

@@ -1,7 +1,8 @@
 /**
- * The store: one interface over the embedded database (node:sqlite) and PostgreSQL. It holds the
- * connected orgs (tokens sealed with AES-256-GCM before they reach the database), the single-use
- * OAuth states, the events inbox and the meetings queue the worker drains.
+ * The store: one repository per aggregate over the embedded database (node:sqlite) or PostgreSQL.
+ * It holds the connected orgs (tokens sealed with AES-256-GCM before they reach the database), the
+ * single-use OAuth states, the events inbox and the meetings queue the worker drains, the workspaces'
+ * settings, and the admin page's sessions, backfills and alerts.
  */
 import type { OrgProfile } from '../domain/org-profile.ts';
 import type {
@@ -10,7 +11,11 @@ import type {
   SyncInput,
   WrittenRecords,
 } from '../domain/meeting-outcome.ts';
+import type { AdminSessionRepository } from './admin-sessions.ts';
+import type { AlertRepository } from './alerts.ts';
+import type { BackfillRepository } from './backfills.ts';
 import type { ConnectionRepository } from './connections.ts';
+import type { MeetingLogRepository } from './meeting-log.ts';
 import type { OAuthStateRepository } from './oauth-states.ts';
 import type { MeetingRepository } from './meetings.ts';
 import type { LateMatchRepository } from './late-match-repository.ts';
@@ -135,6 +140,14 @@ export interface Store {
   readonly settings: SettingsRepository;
   /** What the late-matching pass reads (late-match-repository.ts). */
   readonly lateMatches: LateMatchRepository;
+  /** The meetings queue as the admin page, the alerts and the backfill runner read it (meeting-log.ts). */
+  readonly meetingLog: MeetingLogRepository;
+  /** The admin page's sign-in links and sessions (admin-sessions.ts). */
+  readonly adminSessions: AdminSessionRepository;
+  /** Backfills and the meetings they carry (backfills.ts). */
+  readonly backfills: BackfillRepository;
+  /** Outbound alert episodes (alerts.ts). */
+  readonly alerts: AlertRepository;
   /** Reachability, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -11,8 +11,7 @@ import { AlertService } from '../../src/alerts/alert-service.ts';
 import { TokenCipher } from '../../src/crypto/token-cipher.ts';
 import { verifySignature } from '../../src/http/webhook-signature.ts';
 import { silentLogger } from '../../src/logger.ts';
-import type { AdminStore } from '../../src/store/admin-store.ts';
-import { openStores } from '../../src/store/index.ts';
+import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { connection, incoming, meeting } from '../support/fixtures.ts';
 import { testKey } from '../support/keys.ts';
@@ -41,16 +40,15 @@ async function receiver(statuses: number[]): Promise<{ server: Server; url: stri
 describe('alert episodes', () => {
   let dir: string;
   let store: Store;
-  let admin: AdminStore;
   let rx: Awaited<ReturnType<typeof receiver>>;
   let alerts: AlertService;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'alerts-'));
-    ({ store, admin } = await openStores(`sqlite:${join(dir, 'db.sqlite')}`, new TokenCipher([testKey])));
+    store = await openStore(`sqlite:${join(dir, 'db.sqlite')}`, new TokenCipher([testKey]));
     rx = await receiver([500]); // the first delivery is refused
     alerts = new AlertService({
-      admin,
+      store,
       logger: silentLogger,
       url: rx.url,
       secret: WEBHOOK_SECRET,
@@ -91,7 +89,7 @@ describe('alert episodes', () => {
     // reconnected, then broken again: a new episode, a new alert
     await store.connections.save(connection('ws_1'));
     await alerts.check(t0 + 90_000);
-    expect(await admin.openAlerts('ws_1')).toEqual([]);
+    expect(await store.alerts.listOpen('ws_1')).toEqual([]);
     await store.connections.markBroken('ws_1', 'refresh_failed:inactive_user');
     await alerts.check(t0 + 100_000);
     expect(await alerts.deliver(t0 + 100_001)).toBe(1);
@@ -122,7 +120,7 @@ describe('alert episodes', () => {
     for (const c of claimed.slice(3, 5))
       await store.meetings.fail({ owner: 'test', key: c, reason: 'not_connected', error: 'later', now });
     await alerts.check(now);
-    expect(await admin.openAlerts('ws_1')).toEqual([]);
+    expect(await store.alerts.listOpen('ws_1')).toEqual([]);
     const third = claimed[2];
     if (third)
       await store.meetings.fail({
@@ -134,7 +132,7 @@ describe('alert episodes', () => {
       });
     await alerts.check(now + 1);
     await alerts.check(now + 2);
-    const open = await admin.openAlerts('ws_1');
+    const open = await store.alerts.listOpen('ws_1');
     expect(open.map((a) => a.kind)).toEqual(['sync.failing']);
     expect(open[0]?.payload).toMatchObject({ failed: 3 });
   });
