@@ -22,7 +22,7 @@ const IO_MODULES = [
 ].flatMap((name) => [name, `node:${name}`]);
 IO_MODULES.push('pg', 'express', 'undici', 'pino');
 const IO_FOLDERS = ['store', 'salesforce', 'http', 'worker', 'connect', 'admin', 'backfill', 'alerts'];
-// sync/ does the Salesforce work; the types it shares with the core live in domain/.
+// sync/ and the use-case folders do I/O too; the types sync/ shares with the core live in domain/.
 IO_FOLDERS.push('sync', 'suggestions', 'simulator', 'late-matches');
 
 export default tseslint.config(

@@ -37,10 +37,10 @@ export class LateMatchService {
   }
 
   async runOnce(now = Date.now()): Promise<LateMatchReport> {
-    const byWorkspace = await this.#store.lateMatches.outcomesSince(
-      now - MAX_WINDOW_DAYS * DAY_MS,
-      OUTCOMES_PER_PASS,
-    );
+    const byWorkspace = await this.#store.lateMatches.outcomesSince({
+      since: now - MAX_WINDOW_DAYS * DAY_MS,
+      limit: OUTCOMES_PER_PASS,
+    });
     let workspaces = 0;
     let meetingsChecked = 0;
     let requeued = 0;

@@ -24,7 +24,13 @@ export class LateMatchRepository {
    * Per workspace, meetings synced or skipped since `since` (epoch ms) whose outcome names an email
    * that matched nothing; at most `limit`, most recent first.
    */
-  async outcomesSince(since: number, limit: number): Promise<Map<string, StoredOutcome[]>> {
+  async outcomesSince({
+    since,
+    limit,
+  }: {
+    readonly since: number;
+    readonly limit: number;
+  }): Promise<Map<string, StoredOutcome[]>> {
     const rows = await this.#db.all<Row>(
       `SELECT workspace_id, meeting_id, input_json, dropped_json FROM meetings
        WHERE state IN ('synced', 'skipped') AND updated_at >= ? AND dropped_json LIKE ?

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenCipher } from '../../src/crypto/token-cipher.ts';
 import { openDatabase, openStore } from '../../src/store/index.ts';
+import { SqlStore } from '../../src/store/sql-store.ts';
 import type { Store } from '../../src/store/types.ts';
 import { engines, testCipher } from '../support/engines.ts';
 import { connection, incoming, meeting } from '../support/fixtures.ts';
@@ -317,6 +318,39 @@ describe('token encryption key rotation', () => {
     const onlyNew = await openStore(url, new TokenCipher([newKey]));
     expect((await onlyNew.connections.get('ws_1'))?.accessToken).toBe('00D000000000001!access-token-plain');
     await onlyNew.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a connection sealed with the old key is read, then the read writes nothing; the store seals it again when it opens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'salescaling-reseal-'));
+    const url = `sqlite:${join(dir, 'db.sqlite')}`;
+    const oldKey = Buffer.alloc(32, 1);
+    const rotated = new TokenCipher([Buffer.alloc(32, 2), oldKey]);
+    const before = await openStore(url, new TokenCipher([oldKey]));
+    await before.connections.save(connection());
+    await before.close();
+    const sealed = async () => {
+      const db = openDatabase(url);
+      try {
+        return (
+          await db.all<{ access_token_enc: string }>('SELECT access_token_enc FROM workspace_connections')
+        )[0]?.access_token_enc;
+      } finally {
+        await db.close();
+      }
+    };
+    const stale = await sealed();
+
+    // A store on the database without opening it through openStore: nothing has been sealed again yet.
+    const db = openDatabase(url);
+    const store = new SqlStore(db, rotated);
+    expect((await store.connections.get('ws_1'))?.accessToken).toBe('00D000000000001!access-token-plain');
+    expect(await sealed()).toBe(stale);
+    expect(await store.connections.resealStale()).toBe(1);
+    const fresh = await sealed();
+    expect(rotated.isStale(String(fresh))).toBe(false);
+    expect(await store.connections.resealStale()).toBe(0);
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });
