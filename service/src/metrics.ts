@@ -58,7 +58,7 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
     labelNames: ['state'],
     registers: [registry],
     async collect() {
-      const counts = await store.countMeetings();
+      const counts = await store.meetings.count();
       for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
     },
   });

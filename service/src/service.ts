@@ -11,14 +11,14 @@ import { TokenCipher } from './crypto/token-cipher.ts';
 import { createApp } from './http/app.ts';
 import { startWebServer, stopWebServer } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { LateMatchService } from './lookups/late-match-service.ts';
-import { LookupService } from './lookups/lookup-service.ts';
-import { SimulateService } from './lookups/simulate-service.ts';
+import { LateMatchService } from './late-matches/late-match-service.ts';
+import { LookupService } from './suggestions/lookup-service.ts';
+import { SimulateService } from './simulator/simulate-service.ts';
 import { MeetingService } from './meetings/meeting-service.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ConnectionManager } from './salesforce/connection.ts';
 import { SettingsService } from './settings/settings-service.ts';
-import { openStores } from './store/index.ts';
+import { openStore } from './store/index.ts';
 import { syncMeeting } from './sync/sync-meeting.ts';
 import type { Store } from './store/types.ts';
 import { Worker, type SyncMeetingFn, type WorkerOptions } from './worker/worker.ts';
@@ -62,7 +62,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const cipher = new TokenCipher(config.tokenEncryptionKeys);
-  const { store, admin } = await openStores(
+  const store = await openStore(
     config.databaseUrl,
     cipher,
     options.databaseSchema ? { schema: options.databaseSchema } : {},
@@ -90,7 +90,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     onRefresh: (outcome, workspaceId) => {
       metrics.tokenRefreshes.inc({ outcome });
       // for the admin page's token health; a failure to note it must not fail the refresh
-      admin.recordRefresh(workspaceId, outcome, Date.now()).catch(() => undefined);
+      store.connections.recordRefresh(workspaceId, { outcome, now: Date.now() }).catch(() => undefined);
     },
     callTimeoutMs: config.salesforce.timeoutSeconds * 1000,
   });
@@ -122,13 +122,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const meetings = new MeetingService(store, () => worker.kick());
   const backfills = new BackfillService({
     store,
-    admin,
     connections,
     logger: logger.child({ module: 'backfill' }),
     onQueued: () => worker.kick(),
   });
   const alerts = new AlertService({
-    admin,
+    store,
     logger: logger.child({ module: 'alerts' }),
     url: config.outboundWebhookUrl,
     secret: config.webhookSecrets[0] ?? '',
@@ -152,8 +151,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       apiToken: config.apiToken,
       publicUrl,
       defaultLoginUrl: config.salesforce.loginUrl,
-      auth: new AdminAuth(admin, publicUrl),
-      admin,
+      auth: new AdminAuth(store.adminSessions, publicUrl),
+      store,
       connect,
       meetings,
       backfills,

@@ -5,7 +5,7 @@
  * token's HMAC (a synchronizer token tied to the session, nothing more to store).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AdminStore } from '../store/admin-store.ts';
+import type { AdminSessionRepository } from '../store/admin-sessions.ts';
 
 export const LINK_TTL_MS = 5 * 60 * 1000;
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -15,9 +15,9 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const token = () => randomBytes(32).toString('base64url');
 
 export class AdminAuth {
-  readonly #store: AdminStore;
+  readonly #store: AdminSessionRepository;
   readonly #publicUrl: string;
-  constructor(store: AdminStore, publicUrl: string) {
+  constructor(store: AdminSessionRepository, publicUrl: string) {
     this.#store = store;
     this.#publicUrl = publicUrl;
   }
@@ -33,7 +33,7 @@ export class AdminAuth {
   async mintLink(workspaceId: string, now = Date.now()): Promise<{ url: string; expiresAt: string }> {
     const t = token();
     const expiresAt = now + LINK_TTL_MS;
-    await this.#store.createLink(sha256(t), workspaceId, expiresAt);
+    await this.#store.createLink({ tokenHash: sha256(t), workspaceId, expiresAt });
     return {
       url: `${this.#publicUrl}${SIGN_IN_PATH}?token=${encodeURIComponent(t)}`,
       expiresAt: new Date(expiresAt).toISOString(),
@@ -49,7 +49,12 @@ export class AdminAuth {
     const workspaceId = await this.#store.consumeLink(sha256(linkToken), now);
     if (!workspaceId) return null;
     const session = token();
-    await this.#store.createSession(sha256(session), workspaceId, now, now + SESSION_TTL_MS);
+    await this.#store.createSession({
+      sessionHash: sha256(session),
+      workspaceId,
+      now,
+      expiresAt: now + SESSION_TTL_MS,
+    });
     return { session, workspaceId };
   }
 

@@ -19,8 +19,8 @@ import type { Logger } from '../logger.ts';
 import { meetingSyncJson, type MeetingService } from '../meetings/meeting-service.ts';
 import { renderSettingsForm, saveSettingsForm } from '../settings/settings-form.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
-import { decodeCursor, type AdminStore, type MeetingLogEntry } from '../store/admin-store.ts';
-import type { MeetingState } from '../store/types.ts';
+import { decodeCursor, type MeetingLogEntry } from '../store/meeting-log.ts';
+import type { MeetingState, Store } from '../store/types.ts';
 import type { AdminAuth } from './admin-auth.ts';
 import { readCookie, SESSION_TTL_MS, SIGN_IN_PATH } from './admin-auth.ts';
 import {
@@ -40,7 +40,7 @@ export interface AdminDeps {
   readonly publicUrl: string;
   readonly defaultLoginUrl: string;
   readonly auth: AdminAuth;
-  readonly admin: AdminStore;
+  readonly store: Store;
   readonly connect: ConnectService;
   readonly meetings: MeetingService;
   readonly backfills: BackfillService;
@@ -96,13 +96,13 @@ export function meetingLogJson(m: MeetingLogEntry) {
   };
 }
 
-async function listMeetings(admin: AdminStore, workspaceId: string, q: z.output<typeof meetingsQuerySchema>) {
+async function listMeetings(store: Store, workspaceId: string, q: z.output<typeof meetingsQuerySchema>) {
   const after = q.cursor === undefined ? null : decodeCursor(q.cursor);
   if (q.cursor !== undefined && after === null)
     throw unprocessable('the query is not valid', [
       { path: 'cursor', message: 'not a cursor this API issued' },
     ]);
-  return admin.listMeetings(workspaceId, { state: q.state, after, limit: q.limit ?? 50 });
+  return store.meetingLog.list(workspaceId, { state: q.state, after, limit: q.limit ?? 50 });
 }
 
 function backfillBody(req: Request): AsyncIterable<Buffer> {
@@ -140,7 +140,7 @@ export function adminApiRouter(d: AdminDeps): express.Router {
     bearer,
     route(async (req, res) => {
       const ws = workspaceOf(req);
-      const page = await listMeetings(d.admin, ws, parse(meetingsQuerySchema, req.query, 'query'));
+      const page = await listMeetings(d.store, ws, parse(meetingsQuerySchema, req.query, 'query'));
       res.json({ meetings: page.items.map(meetingLogJson), nextCursor: page.next });
     }),
   );
@@ -347,11 +347,11 @@ export function adminPagesRouter(d: AdminDeps): express.Router {
     const after = q['cursor'] ? decodeCursor(q['cursor']) : null;
     const [status, counts, list, backfills, alerts, lastRefresh, current] = await Promise.all([
       d.connect.status(workspaceId) as Promise<StatusView>,
-      d.admin.countMeetingsByState(workspaceId),
-      d.admin.listMeetings(workspaceId, { state: state ?? undefined, after, limit: 25 }),
+      d.store.meetingLog.countByState(workspaceId),
+      d.store.meetingLog.list(workspaceId, { state: state ?? undefined, after, limit: 25 }),
       d.backfills.list(workspaceId),
-      d.admin.openAlerts(workspaceId),
-      d.admin.lastRefresh(workspaceId),
+      d.store.alerts.listOpen(workspaceId),
+      d.store.connections.lastRefresh(workspaceId),
       d.settings ? d.settings.current(workspaceId) : null,
     ]);
     const csrf = d.auth.csrfToken(session);

@@ -6,7 +6,8 @@
  */
 import type { BackfillProgressView, DryRunAnswer } from '../backfill/backfill-service.ts';
 import { REQUIRED } from '../salesforce/org-check.ts';
-import type { AlertRecord, MeetingLogEntry } from '../store/admin-store.ts';
+import type { AlertRecord } from '../store/alerts.ts';
+import type { MeetingLogEntry } from '../store/meeting-log.ts';
 import type { MeetingState } from '../store/types.ts';
 import { overBudget } from '../worker/budget.ts';
 

@@ -9,14 +9,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { signPayload, SIGNATURE_HEADER } from '../http/webhook-signature.ts';
-import type { AdminStore, AlertRecord } from '../store/admin-store.ts';
+import type { AlertRecord } from '../store/alerts.ts';
+import type { Store } from '../store/types.ts';
 
 export const FAILING_WINDOW_MS = 60 * 60 * 1000;
 export const FAILING_THRESHOLD = 5;
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 
 export interface AlertServiceOptions {
-  readonly admin: AdminStore;
+  readonly store: Store;
   readonly logger: Logger;
   readonly url: string | null;
   /** Signs the body like the inbound webhook (the first WEBHOOK_SECRET). */
@@ -37,11 +38,11 @@ export class AlertService {
 
   /** Opens and closes episodes from what the database holds now. */
   async check(now = Date.now()): Promise<void> {
-    const { admin } = this.#o;
-    for (const c of await admin.connectionStatuses()) {
+    const { store } = this.#o;
+    for (const c of await store.connections.statuses()) {
       if (c.status === 'broken') {
         if (
-          await admin.createAlert({
+          await store.alerts.create({
             alertId: `alert_${randomUUID()}`,
             workspaceId: c.workspaceId,
             kind: 'connection.broken',
@@ -53,12 +54,12 @@ export class AlertService {
             { workspaceId: c.workspaceId, reason: c.brokenReason },
             'alert: connection broken',
           );
-      } else await admin.closeAlert(c.workspaceId, 'connection.broken', now);
+      } else await store.alerts.close({ workspaceId: c.workspaceId, kind: 'connection.broken', now });
 
-      const failed = await admin.countFailedSince(c.workspaceId, now - FAILING_WINDOW_MS);
+      const failed = await store.meetingLog.countFailedSince(c.workspaceId, now - FAILING_WINDOW_MS);
       if (failed >= (this.#o.threshold ?? FAILING_THRESHOLD)) {
         if (
-          await admin.createAlert({
+          await store.alerts.create({
             alertId: `alert_${randomUUID()}`,
             workspaceId: c.workspaceId,
             kind: 'sync.failing',
@@ -67,7 +68,8 @@ export class AlertService {
           })
         )
           this.#o.logger.warn({ workspaceId: c.workspaceId, failed }, 'alert: sync failing');
-      } else if (failed === 0) await admin.closeAlert(c.workspaceId, 'sync.failing', now);
+      } else if (failed === 0)
+        await store.alerts.close({ workspaceId: c.workspaceId, kind: 'sync.failing', now });
     }
   }
 
@@ -75,7 +77,7 @@ export class AlertService {
   async deliver(now = Date.now()): Promise<number> {
     if (!this.#o.url) return 0;
     let delivered = 0;
-    for (const a of await this.#o.admin.undeliveredAlerts(now, 20)) {
+    for (const a of await this.#o.store.alerts.undelivered({ now, limit: 20 })) {
       const raw = JSON.stringify(body(a));
       try {
         const res = await (this.#o.fetch ?? fetch)(this.#o.url, {
@@ -88,11 +90,14 @@ export class AlertService {
           signal: AbortSignal.timeout(10_000),
         });
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        await this.#o.admin.alertDelivered(a.alertId, Date.now());
+        await this.#o.store.alerts.delivered(a.alertId, Date.now());
         delivered++;
       } catch (err) {
         const wait = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** a.attempts);
-        await this.#o.admin.alertAttemptFailed(a.alertId, (err as Error).message, now + wait);
+        await this.#o.store.alerts.attemptFailed(a.alertId, {
+          error: (err as Error).message,
+          nextAttemptAt: now + wait,
+        });
         this.#o.logger.warn(
           { alertId: a.alertId, attempt: a.attempts + 1, err: (err as Error).message },
           'alert delivery failed',

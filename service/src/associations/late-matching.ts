@@ -5,7 +5,7 @@
  * meetings qualify, and which emails to ask the org about.
  */
 import type { Meeting } from '../meetings/schema.ts';
-import type { DroppedAssociation } from '../sync/types.ts';
+import type { DroppedAssociation } from '../domain/meeting-outcome.ts';
 import { normalizeEmail } from './emails.ts';
 
 export const DAY_MS = 86_400_000;

@@ -17,7 +17,7 @@
  */
 import type { Meeting } from '../meetings/schema.ts';
 import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
-import type { DroppedAssociation, LinkedAssociation } from '../sync/types.ts';
+import type { DroppedAssociation, LinkedAssociation } from '../domain/meeting-outcome.ts';
 import { domainMatchesHost, emailDomain, isFreeMailDomain, websiteHost } from './domains.ts';
 import { normalizeEmail, sameSalesforceId } from './emails.ts';
 import { chooseOpportunity } from './opportunity-rule.ts';

@@ -11,7 +11,7 @@ import { AppError, notFound } from '../app-error.ts';
 import type { Logger } from '../logger.ts';
 import { acceptMeetingEvent } from '../meetings/ingest.ts';
 import { meetingEventSchema, type MeetingEvent } from '../meetings/schema.ts';
-import type { AdminStore, BackfillItem, BackfillRecord } from '../store/admin-store.ts';
+import type { BackfillItem, BackfillRecord } from '../store/backfills.ts';
 import type { Store } from '../store/types.ts';
 import { dryRunMeeting, type DryRunMeeting } from './dry-run.ts';
 import { splitItems, type RawItem } from './split-items.ts';
@@ -67,7 +67,6 @@ export interface DryRunAnswer {
 
 export interface BackfillServiceOptions {
   readonly store: Store;
-  readonly admin: AdminStore;
   readonly connections: ConnectionManager;
   readonly logger: Logger;
   /** Meetings were queued: wake the worker. */
@@ -158,13 +157,13 @@ export class BackfillService {
     now = Date.now(),
   ): Promise<{ backfill: BackfillProgressView; problems: ItemProblem[] }> {
     const backfillId = `bf_${randomUUID()}`;
-    await this.#o.admin.createBackfill(backfillId, workspaceId, now);
+    await this.#o.store.backfills.create({ backfillId, workspaceId, now });
     const problems: ItemProblem[] = [];
     let batch: BackfillItem[] = [];
     let invalid = 0;
     let seq = 0;
     const flush = async () => {
-      await this.#o.admin.addBackfillItems(backfillId, batch, invalid);
+      await this.#o.store.backfills.addItems(backfillId, { items: batch, invalid });
       batch = [];
       invalid = 0;
     };
@@ -187,27 +186,34 @@ export class BackfillService {
       await flush();
     } catch (err) {
       // A body cut off or malformed half-way: nothing was queued yet, and nothing of it is kept.
-      await this.#o.admin.deleteBackfill(backfillId);
+      await this.#o.store.backfills.delete(backfillId);
       throw err;
     }
-    await this.#o.admin.setBackfillState(backfillId, ['receiving'], 'running', Date.now());
+    await this.#o.store.backfills.setState(backfillId, {
+      from: ['receiving'],
+      to: 'running',
+      now: Date.now(),
+    });
     this.#o.logger.info({ workspaceId, backfillId, items: seq }, 'backfill received');
     this.kick();
     return { backfill: await this.progress(workspaceId, backfillId), problems };
   }
 
   async progress(workspaceId: string, backfillId: string): Promise<BackfillProgressView> {
-    const b = await this.#o.admin.getBackfill(workspaceId, backfillId);
+    const b = await this.#o.store.backfills.get({ workspaceId, backfillId });
     if (!b) throw notFound('backfill_not_found', `no backfill ${backfillId} in workspace ${workspaceId}`);
     return this.#view(b);
   }
 
   async list(workspaceId: string): Promise<BackfillProgressView[]> {
-    return Promise.all((await this.#o.admin.listBackfills(workspaceId)).map((b) => this.#view(b)));
+    return Promise.all((await this.#o.store.backfills.list(workspaceId)).map((b) => this.#view(b)));
   }
 
   async #view(b: BackfillRecord): Promise<BackfillProgressView> {
-    const p = await this.#o.admin.backfillProgress(b.workspaceId, b.backfillId);
+    const p = await this.#o.store.backfills.progress({
+      workspaceId: b.workspaceId,
+      backfillId: b.backfillId,
+    });
     const s = p.byState;
     const done = (s.synced ?? 0) + (s.skipped ?? 0) + (s.failed ?? 0) + (s.deleted ?? 0);
     const pending = b.total - done;
@@ -254,9 +260,9 @@ export class BackfillService {
     from: readonly BackfillRecord['state'][],
     to: BackfillRecord['state'],
   ): Promise<BackfillProgressView> {
-    const b = await this.#o.admin.getBackfill(workspaceId, backfillId);
+    const b = await this.#o.store.backfills.get({ workspaceId, backfillId });
     if (!b) throw notFound('backfill_not_found', `no backfill ${backfillId} in workspace ${workspaceId}`);
-    if (!(await this.#o.admin.setBackfillState(backfillId, from, to, Date.now())))
+    if (!(await this.#o.store.backfills.setState(backfillId, { from, to, now: Date.now() })))
       throw new AppError(
         409,
         'backfill_state_conflict',
@@ -295,28 +301,42 @@ export class BackfillService {
   }
 
   async #pass(): Promise<void> {
-    for (const b of await this.#o.admin.activeBackfills()) {
+    for (const b of await this.#o.store.backfills.active()) {
       if (this.#stopped) return;
-      const room = QUEUE_WINDOW - (await this.#o.admin.pendingMeetings(b.workspaceId));
+      const room = QUEUE_WINDOW - (await this.#o.store.meetingLog.pending(b.workspaceId));
       if (room > 0) {
-        const items = await this.#o.admin.nextBackfillItems(b.backfillId, room);
+        const items = await this.#o.store.backfills.nextItems(b.backfillId, room);
         let queued = 0;
         for (const item of items) {
           // Paused or cancelled meanwhile: stop feeding at once.
-          const now = await this.#o.admin.getBackfill(b.workspaceId, b.backfillId);
+          const now = await this.#o.store.backfills.get({
+            workspaceId: b.workspaceId,
+            backfillId: b.backfillId,
+          });
           if (now?.state !== 'running') break;
           const event = meetingEventSchema.parse(JSON.parse(item.eventJson));
           const result = await acceptMeetingEvent(this.#o.store, event);
-          await this.#o.admin.markItemEnqueued(b.backfillId, item.seq, result, Date.now());
+          await this.#o.store.backfills.markItemEnqueued(b.backfillId, {
+            seq: item.seq,
+            outcome: result,
+            now: Date.now(),
+          });
           if (result === 'accepted') queued++;
         }
         if (queued > 0) this.#o.onQueued();
       }
-      const fresh = await this.#o.admin.getBackfill(b.workspaceId, b.backfillId);
+      const fresh = await this.#o.store.backfills.get({
+        workspaceId: b.workspaceId,
+        backfillId: b.backfillId,
+      });
       if (fresh?.state === 'running' && fresh.enqueued >= fresh.total) {
         const p = await this.#view(fresh);
         if (p.pending <= 0)
-          await this.#o.admin.setBackfillState(b.backfillId, ['running'], 'done', Date.now());
+          await this.#o.store.backfills.setState(b.backfillId, {
+            from: ['running'],
+            to: 'done',
+            now: Date.now(),
+          });
       }
     }
   }

@@ -8,7 +8,7 @@ import type { MeetingEvent } from '../meetings/schema.ts';
 import { CallCounter } from '../salesforce/composite.ts';
 import type { ConnectionManager } from '../salesforce/connection.ts';
 import type { Store } from '../store/types.ts';
-import type { DroppedAssociation, LinkedAssociation } from '../sync/types.ts';
+import type { DroppedAssociation, LinkedAssociation } from '../domain/meeting-outcome.ts';
 
 export interface DryRunMeeting {
   readonly meetingId: string;
@@ -34,7 +34,7 @@ export async function dryRunMeeting(
 ): Promise<DryRunMeeting> {
   const m = event.data.meeting;
   const base = { meetingId: m.id, version: m.version, records: [], linked: [], dropped: [], apiCalls: 0 };
-  const known = await store.getMeeting(event.workspaceId, m.id);
+  const known = await store.meetings.get({ workspaceId: event.workspaceId, meetingId: m.id });
   if (event.type === 'meeting.deleted') {
     return known && known.state !== 'deleted'
       ? { ...base, action: 'delete', records: ['Event', 'Task', 'ContentNote'] }

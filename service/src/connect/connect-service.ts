@@ -98,7 +98,7 @@ export class ConnectService {
     const state = randomToken(32);
     const expiresAt = now + STATE_TTL_MS;
     // Only a hash of the state is stored: a database reader cannot complete someone's flow.
-    await this.#o.store.createOAuthState(hashState(state), {
+    await this.#o.store.oauthStates.create(hashState(state), {
       workspaceId,
       codeVerifier: verifier,
       returnUrl: body.returnUrl,
@@ -119,12 +119,12 @@ export class ConnectService {
   }): Promise<string> {
     if (!query.state) throw new AppError(400, 'invalid_state', 'the state parameter is missing');
     const now = Date.now();
-    const pending = await this.#o.store.consumeOAuthState(hashState(query.state), now);
+    const pending = await this.#o.store.oauthStates.consume(hashState(query.state), now);
     if (!pending) {
       // A state we issued but that is spent still names its returnUrl (set by the authenticated
       // backend, so no open redirect): the browser goes back with the reason. A state never issued
       // has nowhere safe to go.
-      const spent = await this.#o.store.spentOAuthState(hashState(query.state), now);
+      const spent = await this.#o.store.oauthStates.spent(hashState(query.state), now);
       if (!spent) throw new AppError(400, 'invalid_state', 'the state is unknown');
       return withParams(spent.returnUrl, {
         salesforce: 'error',
@@ -152,7 +152,7 @@ export class ConnectService {
       const org = await checkOrg(
         grantedConnection(token.instance_url, token.access_token, this.#o.apiVersion),
       );
-      await this.#o.store.saveConnection({
+      await this.#o.store.connections.save({
         workspaceId: pending.workspaceId,
         status: 'connected',
         brokenReason: null,
@@ -176,7 +176,7 @@ export class ConnectService {
         connectedAt: new Date().toISOString(),
       });
       this.#o.connections.forget(pending.workspaceId);
-      const requeued = await this.#o.store.requeueWaiting(pending.workspaceId, Date.now());
+      const requeued = await this.#o.store.meetings.requeueWaiting(pending.workspaceId, Date.now());
       log.info(
         // Permission names only (no record data): an operator sees at once what the admin must grant.
         { orgId: identity.organization_id, requeued, missingPermissions: org.check.missingPermissions },
@@ -198,7 +198,7 @@ export class ConnectService {
 
   async status(workspaceId: string, options: { recheck?: boolean } = {}) {
     if (options.recheck) await this.#recheck(workspaceId);
-    const c = await this.#o.store.getConnection(workspaceId);
+    const c = await this.#o.store.connections.get(workspaceId);
     if (!c) return { workspaceId, connected: false, status: 'not_connected' as const };
     return {
       workspaceId,
@@ -239,16 +239,15 @@ export class ConnectService {
     }
     try {
       const org = await checkOrg(entry.conn);
-      await this.#o.store.updateOrgCheck(
-        workspaceId,
-        {
+      await this.#o.store.connections.updateOrgCheck(workspaceId, {
+        profile: {
           ...entry.record.profile,
           sharedActivities: org.sharedActivities,
           packageFields: org.packageFields,
           eventType: org.eventType,
         },
-        org.check,
-      );
+        check: org.check,
+      });
       this.#o.connections.forget(workspaceId);
     } catch (err) {
       throw new AppError(502, 'salesforce_error', `Salesforce refused the check: ${(err as Error).message}`);
@@ -257,7 +256,7 @@ export class ConnectService {
 
   /** Revokes at Salesforce first: a grant we forget but Salesforce keeps would be a loose key. */
   async disconnect(workspaceId: string): Promise<void> {
-    const c = await this.#o.store.getConnection(workspaceId);
+    const c = await this.#o.store.connections.get(workspaceId);
     if (!c) throw notFound('not_connected', `workspace ${workspaceId} has no Salesforce connection`);
     try {
       await revokeToken(c.loginUrl, c.refreshToken);
@@ -268,7 +267,7 @@ export class ConnectService {
         `Salesforce did not confirm the revocation: ${(err as Error).message}`,
       );
     }
-    await this.#o.store.deleteConnection(workspaceId);
+    await this.#o.store.connections.delete(workspaceId);
     this.#o.connections.forget(workspaceId);
     this.#o.logger.info({ workspaceId }, 'workspace disconnected');
     this.#o.onDisconnected?.(workspaceId);

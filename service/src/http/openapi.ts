@@ -14,7 +14,7 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { simulateRequestSchema, simulateResponseSchema } from '../lookups/simulate-service.ts';
+import { simulateRequestSchema, simulateResponseSchema } from '../simulator/simulate-service.ts';
 import { registerAdminPaths } from '../admin/admin-openapi.ts';
 import { meetingEventSchema } from '../meetings/schema.ts';
 import { settingsPutSchema, settingsViewSchema } from '../settings/settings-service.ts';

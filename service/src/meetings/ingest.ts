@@ -23,5 +23,5 @@ export function acceptMeetingEvent(
   event: MeetingEvent,
   now = Date.now(),
 ): Promise<AcceptResult> {
-  return store.acceptEvent(toIncoming(event), now);
+  return store.meetings.accept(toIncoming(event), now);
 }

@@ -34,7 +34,7 @@ export class MeetingService {
   }
 
   async status(workspaceId: string, meetingId: string) {
-    const m = await this.#store.getMeeting(workspaceId, meetingId);
+    const m = await this.#store.meetings.get({ workspaceId, meetingId });
     if (!m) throw notFound('meeting_not_found', `no meeting ${meetingId} in workspace ${workspaceId}`);
     return {
       workspaceId: m.workspaceId,
@@ -44,10 +44,10 @@ export class MeetingService {
   }
 
   async resync(workspaceId: string, meetingId: string) {
-    const ok = await this.#store.requeueMeeting(workspaceId, meetingId, Date.now());
+    const ok = await this.#store.meetings.requeue({ workspaceId, meetingId }, Date.now());
     if (!ok) throw notFound('meeting_not_found', `no meeting ${meetingId} in workspace ${workspaceId}`);
     this.#onQueued();
-    const m = await this.#store.getMeeting(workspaceId, meetingId);
+    const m = await this.#store.meetings.get({ workspaceId, meetingId });
     return { meetingId, state: m?.state ?? 'queued' };
   }
 }

@@ -9,7 +9,7 @@
 import type { Associations } from '../associations/resolve.ts';
 import { normalizeEmail } from '../associations/emails.ts';
 import type { Meeting, MeetingClip, MeetingNote } from '../meetings/schema.ts';
-import type { OrgProfile } from '../sync/types.ts';
+import type { OrgProfile } from '../domain/org-profile.ts';
 import { meetingMarker } from './marker.ts';
 import { markdownToText, summaryNoteHtml } from './summary-html.ts';
 import { cleanText, formatDuration, formatOffset, isWebUrl, oneLine, recordingAt, truncate } from './text.ts';

@@ -122,7 +122,7 @@ export class ConnectionManager {
    * (issue 14 item 10). Tokens refreshed by this Connection do not count as another grant.
    */
   async get(workspaceId: string): Promise<ConnectionEntry> {
-    const record = await this.#o.store.getConnection(workspaceId);
+    const record = await this.#o.store.connections.get(workspaceId);
     if (!record) {
       this.#cache.delete(workspaceId);
       throw new NotConnectedError(workspaceId);
@@ -176,9 +176,14 @@ export class ConnectionManager {
     callTimeouts.set(conn, this.#o.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
     conn.on('refresh', (accessToken: string, res: Partial<TokenResponse> | undefined) => {
       const rotated = res?.refresh_token ?? null;
-      this.#o.store.updateTokens(workspaceId, accessToken, rotated).catch((err: unknown) => {
-        this.#o.logger.error({ workspaceId, err: (err as Error).message }, 'could not save refreshed tokens');
-      });
+      this.#o.store.connections
+        .updateTokens(workspaceId, { accessToken, refreshToken: rotated })
+        .catch((err: unknown) => {
+          this.#o.logger.error(
+            { workspaceId, err: (err as Error).message },
+            'could not save refreshed tokens',
+          );
+        });
     });
     return { conn, record };
   }
@@ -213,7 +218,7 @@ export class ConnectionManager {
   }
 
   async #doRefresh(workspaceId: string, conn: Connection): Promise<TokenResponse> {
-    const record = await this.#o.store.getConnection(workspaceId);
+    const record = await this.#o.store.connections.get(workspaceId);
     if (!record) throw new NotConnectedError(workspaceId);
     if (record.status === 'broken')
       throw new ConnectionBrokenError(workspaceId, record.brokenReason ?? 'broken');
@@ -228,7 +233,7 @@ export class ConnectionManager {
     } catch (err) {
       if (err instanceof OAuthError && (err.code === 'invalid_grant' || err.code === 'invalid_client_id')) {
         // The grant is gone; hammering the token endpoint would not bring it back.
-        await this.#o.store.markBroken(workspaceId, `refresh_failed:${err.code}`);
+        await this.#o.store.connections.markBroken(workspaceId, `refresh_failed:${err.code}`);
         this.forget(workspaceId);
         this.#o.onRefresh?.('dead', workspaceId);
         this.#o.logger.warn(

@@ -21,7 +21,7 @@ import type {
 import { normalizeEmail, sameSalesforceId } from '../associations/emails.ts';
 import { externalParticipants, pickedContactIds, userLookupEmails } from '../associations/participants.ts';
 import type { Meeting } from '../meetings/schema.ts';
-import type { OrgProfile } from '../sync/types.ts';
+import type { OrgProfile } from '../domain/org-profile.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
 import type { CallCounter, SubResponse, Subrequest } from './composite.ts';
 import {

@@ -5,7 +5,7 @@
  * "Meeting". Every gap is named so the status endpoint can tell an admin what to fix.
  */
 import type { Connection } from 'jsforce';
-import type { OrgProfile } from '../sync/types.ts';
+import type { OrgProfile } from '../domain/org-profile.ts';
 import type { OrgCheck } from '../store/types.ts';
 
 type Capability = 'createable' | 'updateable' | 'deletable' | 'queryable';

@@ -10,7 +10,7 @@
  * Updates patch the same records and add or remove relations and links to match the plan.
  */
 import type { MeetingPlan } from '../plan/meeting-plan.ts';
-import type { OrgProfile } from '../sync/types.ts';
+import type { OrgProfile } from '../domain/org-profile.ts';
 import { sameSalesforceId } from '../associations/emails.ts';
 import type { Subrequest } from './composite.ts';
 import { segment } from './composite.ts';

@@ -80,7 +80,11 @@ export class SettingsService {
         'send the version the change is based on (body "version" or If-Match); GET returns it',
       );
     }
-    const saved = await this.#repo.save(workspaceId, expected, parsed.data.settings, Date.now());
+    const saved = await this.#repo.save(workspaceId, {
+      expectedVersion: expected,
+      settings: parsed.data.settings,
+      now: Date.now(),
+    });
     if (saved === null) {
       const now = await this.#repo.get(workspaceId);
       throw new AppError(

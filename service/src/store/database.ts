@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import pg from 'pg';
+import { postgresDialect, sqliteDialect, type Dialect } from './dialect.ts';
 
 export type Param = string | number | null;
 
@@ -16,7 +17,8 @@ export interface Sql {
 }
 
 export interface Database extends Sql {
-  readonly engine: 'sqlite' | 'postgres';
+  /** The engine, and what SQL differs on it (dialect.ts). */
+  readonly dialect: Dialect;
   tx<T>(fn: (q: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -93,7 +95,7 @@ export function openSqlite(url: string, options: { instanceLock?: boolean } = {}
   };
   let open = true;
   return {
-    engine: 'sqlite',
+    dialect: sqliteDialect,
     all: (sql, params) => exclusive(() => direct.all(sql, params)),
     run: (sql, params) => exclusive(() => direct.run(sql, params)),
     tx: (fn) =>
@@ -176,7 +178,7 @@ export function openPostgres(url: string, options: { schema?: string; max?: numb
   });
   const poolSql = on(pool);
   return {
-    engine: 'postgres',
+    dialect: postgresDialect,
     all: async <T>(sql: string, params?: readonly Param[]) => {
       try {
         return await poolSql.all<T>(sql, params);

@@ -1,7 +1,6 @@
 import type { TokenCipher } from '../crypto/token-cipher.ts';
 import { openPostgres, openSqlite, type Database } from './database.ts';
 import { migrate } from './migrations.ts';
-import { AdminStore } from './admin-store.ts';
 import { SqlStore } from './sql-store.ts';
 import type { Store } from './types.ts';
 
@@ -29,21 +28,26 @@ async function openOwnDatabase(url: string, options: { schema?: string }): Promi
   return db;
 }
 
+/**
+ * The store on an open, migrated database. Tokens sealed with a key no longer first are sealed again
+ * now, once, rather than as they are read: reads stay reads, and the old key can go after this start.
+ */
+async function storeOn(db: Database, cipher: TokenCipher): Promise<SqlStore> {
+  const store = new SqlStore(db, cipher);
+  try {
+    await store.connections.resealStale();
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return store;
+}
+
 /** The sync store on the database named by `DATABASE_URL`. */
 export async function openStore(
   url: string,
   cipher: TokenCipher,
   options: { schema?: string } = {},
 ): Promise<Store> {
-  return new SqlStore(await openOwnDatabase(url, options), cipher);
-}
-
-/** As openStore, plus the admin page's tables on the same database (what the service opens). */
-export async function openStores(
-  url: string,
-  cipher: TokenCipher,
-  options: { schema?: string } = {},
-): Promise<{ store: Store; admin: AdminStore }> {
-  const db = await openOwnDatabase(url, options);
-  return { store: new SqlStore(db, cipher), admin: new AdminStore(db) };
+  return storeOn(await openOwnDatabase(url, options), cipher);
 }

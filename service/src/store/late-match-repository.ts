@@ -3,7 +3,7 @@
  * were skipped or written with a participant who matched nothing, recently enough to still qualify.
  */
 import type { StoredOutcome } from '../associations/late-matching.ts';
-import type { SyncInput, DroppedAssociation } from '../sync/types.ts';
+import type { SyncInput, DroppedAssociation } from '../domain/meeting-outcome.ts';
 import type { Sql } from './database.ts';
 
 interface Row {
@@ -24,7 +24,13 @@ export class LateMatchRepository {
    * Per workspace, meetings synced or skipped since `since` (epoch ms) whose outcome names an email
    * that matched nothing; at most `limit`, most recent first.
    */
-  async outcomesSince(since: number, limit: number): Promise<Map<string, StoredOutcome[]>> {
+  async outcomesSince({
+    since,
+    limit,
+  }: {
+    readonly since: number;
+    readonly limit: number;
+  }): Promise<Map<string, StoredOutcome[]>> {
     const rows = await this.#db.all<Row>(
       `SELECT workspace_id, meeting_id, input_json, dropped_json FROM meetings
        WHERE state IN ('synced', 'skipped') AND updated_at >= ? AND dropped_json LIKE ?

@@ -1,9 +1,9 @@
 /**
  * One `meetings` row as both engines return it, and how it becomes the sync fields the API shows.
- * The Store (meeting status) and the AdminStore (sync log) read the same columns; one mapping keeps
+ * The meetings queue (meeting status) and the meeting log (the sync log) read the same columns; one mapping keeps
  * their JSON decoding and number coercion (PostgreSQL BIGINT arrives as a string) identical.
  */
-import type { DroppedAssociation, LinkedAssociation, WrittenRecords } from '../sync/types.ts';
+import type { DroppedAssociation, LinkedAssociation, WrittenRecords } from '../domain/meeting-outcome.ts';
 import type { MeetingRecord, MeetingState } from './types.ts';
 
 export interface MeetingRow {

@@ -163,10 +163,8 @@ const MIGRATIONS: readonly { version: number; name: string; sql: readonly string
 
 export async function migrate(db: Database): Promise<number> {
   return db.tx(async (q) => {
-    if (db.engine === 'postgres') {
-      // Several instances may start together; one migrates, the others wait for it.
-      await q.all('SELECT pg_advisory_xact_lock(727274)');
-    }
+    // Several instances may start together; one migrates, the others wait for it.
+    if (db.dialect.migrationLock) await q.all(db.dialect.migrationLock);
     await q.run(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
     );

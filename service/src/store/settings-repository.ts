@@ -46,9 +46,11 @@ export class SettingsRepository {
   /** Saves when `expectedVersion` is the stored one; null when another write came first. */
   async save(
     workspaceId: string,
-    expectedVersion: number,
-    settings: AssociationSettings,
-    now: number,
+    {
+      expectedVersion,
+      settings,
+      now,
+    }: { readonly expectedVersion: number; readonly settings: AssociationSettings; readonly now: number },
   ): Promise<StoredSettings | null> {
     const text = JSON.stringify(settings);
     const changed =

@@ -1,15 +1,23 @@
 /**
- * The store: one interface over the embedded database (node:sqlite) and PostgreSQL. It holds the
- * connected orgs (tokens sealed with AES-256-GCM before they reach the database), the single-use
- * OAuth states, the events inbox and the meetings queue the worker drains.
+ * The store: one repository per aggregate over the embedded database (node:sqlite) or PostgreSQL.
+ * It holds the connected orgs (tokens sealed with AES-256-GCM before they reach the database), the
+ * single-use OAuth states, the events inbox and the meetings queue the worker drains, the workspaces'
+ * settings, and the admin page's sessions, backfills and alerts.
  */
+import type { OrgProfile } from '../domain/org-profile.ts';
 import type {
   DroppedAssociation,
   LinkedAssociation,
-  OrgProfile,
   SyncInput,
   WrittenRecords,
-} from '../sync/types.ts';
+} from '../domain/meeting-outcome.ts';
+import type { AdminSessionRepository } from './admin-sessions.ts';
+import type { AlertRepository } from './alerts.ts';
+import type { BackfillRepository } from './backfills.ts';
+import type { ConnectionRepository } from './connections.ts';
+import type { MeetingLogRepository } from './meeting-log.ts';
+import type { OAuthStateRepository } from './oauth-states.ts';
+import type { MeetingRepository } from './meetings.ts';
 import type { LateMatchRepository } from './late-match-repository.ts';
 import type { SettingsRepository } from './settings-repository.ts';
 
@@ -122,99 +130,25 @@ export interface SyncResult {
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** The connected orgs and their sealed tokens (connections.ts). */
+  readonly connections: ConnectionRepository;
+  /** The connect flow's single-use OAuth states (oauth-states.ts). */
+  readonly oauthStates: OAuthStateRepository;
+  /** The events inbox and the meetings queue (meetings.ts). */
+  readonly meetings: MeetingRepository;
   /** Association settings per workspace (settings-repository.ts). */
   readonly settings: SettingsRepository;
   /** What the late-matching pass reads (late-match-repository.ts). */
   readonly lateMatches: LateMatchRepository;
+  /** The meetings queue as the admin page, the alerts and the backfill runner read it (meeting-log.ts). */
+  readonly meetingLog: MeetingLogRepository;
+  /** The admin page's sign-in links and sessions (admin-sessions.ts). */
+  readonly adminSessions: AdminSessionRepository;
+  /** Backfills and the meetings they carry (backfills.ts). */
+  readonly backfills: BackfillRepository;
+  /** Outbound alert episodes (alerts.ts). */
+  readonly alerts: AlertRepository;
   /** Reachability, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
-
-  saveConnection(record: Omit<ConnectionRecord, 'apiUsage' | 'lastSyncAt'>): Promise<void>;
-  getConnection(workspaceId: string): Promise<ConnectionRecord | null>;
-  /** A refresh gave a new access token, and perhaps a rotated refresh token. */
-  updateTokens(workspaceId: string, accessToken: string, refreshToken: string | null): Promise<void>;
-  markBroken(workspaceId: string, reason: string): Promise<void>;
-  /** A fresh look at the org's permissions, fields and Shared Activities. */
-  updateOrgCheck(workspaceId: string, profile: ConnectionRecord['profile'], check: OrgCheck): Promise<void>;
-  recordApiUsage(workspaceId: string, usage: ApiUsage): Promise<void>;
-  deleteConnection(workspaceId: string): Promise<boolean>;
-
-  createOAuthState(stateHash: string, record: OAuthStateRecord): Promise<void>;
-  /** Returns the state once: it is marked used as it is read, and only if it has not expired. */
-  consumeOAuthState(stateHash: string, now: number): Promise<OAuthStateRecord | null>;
-  /**
-   * For a state that exists but can no longer be used (used already, or expired): where its flow
-   * was to return, and why it is spent. Null for a state never issued.
-   */
-  spentOAuthState(
-    stateHash: string,
-    now: number,
-  ): Promise<{ returnUrl: string; why: 'used' | 'expired' } | null>;
-
-  /** Stores the event and the meeting's latest version in one transaction. */
-  acceptEvent(event: IncomingEvent, now: number): Promise<AcceptResult>;
-  getMeeting(workspaceId: string, meetingId: string): Promise<MeetingRecord | null>;
-  /** Queues the latest version again; false when the meeting is unknown. */
-  requeueMeeting(workspaceId: string, meetingId: string, now: number): Promise<boolean>;
-  /** Meetings that waited for a connection (not_connected, connection_broken) are queued again. */
-  requeueWaiting(workspaceId: string, now: number): Promise<number>;
-
-  /**
-   * Leases up to `limit` meetings due now (queued, or syncing with an expired lease), none of the
-   * workspaces in `skipWorkspaces` (those already using their share of this worker).
-   */
-  claimMeetings(
-    owner: string,
-    limit: number,
-    leaseMs: number,
-    now: number,
-    skipWorkspaces?: readonly string[],
-  ): Promise<ClaimedMeeting[]>;
-  /** Stores a sync's outcome; false when the lease was lost meanwhile (nothing is changed then). */
-  completeMeeting(
-    owner: string,
-    key: MeetingKey,
-    claimedVersion: number,
-    result: SyncResult,
-    now: number,
-  ): Promise<boolean>;
-  /** Puts the meeting back in the queue for a later attempt. */
-  retryMeeting(
-    owner: string,
-    key: MeetingKey,
-    error: string,
-    nextAttemptAt: number,
-    now: number,
-  ): Promise<boolean>;
-  /** Gives up on this version: `failed` with the reason and Salesforce's message. */
-  failMeeting(owner: string, key: MeetingKey, reason: string, error: string, now: number): Promise<boolean>;
-  /**
-   * Durably notes, before a write that creates the meeting's records is sent, that it started (time,
-   * owner); false when the lease was lost (the write must not be sent then).
-   */
-  markCreateStarted(owner: string, key: MeetingKey, now: number): Promise<boolean>;
-  /** The create write was answered (saved or refused): it can no longer land later. */
-  clearCreateMark(owner: string, key: MeetingKey): Promise<void>;
-  /**
-   * Back in the queue until `until` without counting an attempt: an earlier create write may still
-   * land before then, or the workspace is paused by its API budget. `note` (when not null) is shown as
-   * the meeting's last error; null leaves the last error as it was.
-   */
-  deferMeeting(
-    owner: string,
-    key: MeetingKey,
-    until: number,
-    note: string | null,
-    now: number,
-  ): Promise<boolean>;
-  /** Keeps a long sync's lease alive; false when it was lost. */
-  extendLease(owner: string, key: MeetingKey, until: number): Promise<boolean>;
-  /**
-   * Embedded engine only (one process owns the file): leases left by a killed process are released
-   * at start-up instead of waiting for them to expire. Returns how many.
-   */
-  releaseOrphanedLeases(now: number): Promise<number>;
-  /** Counts by state, for the metrics. */
-  countMeetings(): Promise<Record<MeetingState, number>>;
 }

@@ -11,7 +11,8 @@ import type { Connection } from '../salesforce/connection.ts';
 import { lookUpMeeting, type MeetingLookup } from '../salesforce/lookups.ts';
 import { lookUpRuleRecords } from '../salesforce/rule-lookups.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
-import type { OrgProfile, WrittenRecords } from './types.ts';
+import type { OrgProfile } from '../domain/org-profile.ts';
+import type { WrittenRecords } from '../domain/meeting-outcome.ts';
 
 export async function lookUpAndResolve(
   conn: Connection,

@@ -26,15 +26,14 @@ import type { FoundActivity } from '../salesforce/lookups.ts';
 import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';
 import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
 import { createNodes, deleteNodes, updateNodes } from '../salesforce/writes.ts';
-import {
-  WriteFenceError,
-  type CreateFence,
-  type DroppedAssociation,
-  type OrgProfile,
-  type SyncInput,
-  type SyncOutcome,
-  type WrittenRecords,
-} from './types.ts';
+import type { OrgProfile } from '../domain/org-profile.ts';
+import type {
+  DroppedAssociation,
+  SyncInput,
+  SyncOutcome,
+  WrittenRecords,
+} from '../domain/meeting-outcome.ts';
+import { WriteFenceError, type CreateFence } from './types.ts';
 
 export const DELETED_IN_SALESFORCE = 'deleted_in_salesforce';
 

@@ -24,14 +24,9 @@ import {
 import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.ts';
 import type { ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
-import {
-  WriteFenceError,
-  type CreateFence,
-  type OrgProfile,
-  type SyncInput,
-  type SyncOutcome,
-  type WrittenRecords,
-} from '../sync/types.ts';
+import type { OrgProfile } from '../domain/org-profile.ts';
+import type { SyncInput, SyncOutcome, WrittenRecords } from '../domain/meeting-outcome.ts';
+import { WriteFenceError, type CreateFence } from '../sync/types.ts';
 import { allowanceExhausted, budgetDecision, exhaustedUsage, overBudget, readUsage } from './budget.ts';
 
 export type SyncMeetingFn = (
@@ -151,7 +146,7 @@ export class Worker {
 
   async start(): Promise<void> {
     if (this.#running) return;
-    const released = await this.#o.store.releaseOrphanedLeases(Date.now());
+    const released = await this.#o.store.meetings.releaseOrphanedLeases(Date.now());
     if (released > 0) this.#o.logger.warn({ released }, 'released leases left by a stopped process');
     this.#running = true;
     this.#loop = this.#run();
@@ -181,12 +176,12 @@ export class Worker {
 
   /** Claims what is due (up to the free slots) and syncs it; resolves when those are done. */
   async runOnce(): Promise<number> {
-    const claimed = await this.#o.store.claimMeetings(
-      this.#owner,
-      this.#concurrency,
-      this.#leaseMs,
-      Date.now(),
-    );
+    const claimed = await this.#o.store.meetings.claim({
+      owner: this.#owner,
+      limit: this.#concurrency,
+      leaseMs: this.#leaseMs,
+      now: Date.now(),
+    });
     await Promise.all(claimed.map((m) => this.#process(m)));
     return claimed.length;
   }
@@ -201,7 +196,13 @@ export class Worker {
         const full = [...this.#busy].filter(([, n]) => n >= this.#perWorkspace).map(([ws]) => ws);
         let next: ClaimedMeeting[] = [];
         try {
-          next = await this.#o.store.claimMeetings(this.#owner, 1, this.#leaseMs, Date.now(), full);
+          next = await this.#o.store.meetings.claim({
+            owner: this.#owner,
+            limit: 1,
+            leaseMs: this.#leaseMs,
+            now: Date.now(),
+            skipWorkspaces: full,
+          });
         } catch (err) {
           this.#o.logger.error({ err: (err as Error).message }, 'claiming meetings failed');
         }
@@ -241,7 +242,9 @@ export class Worker {
     const started = performance.now();
     const renew = setInterval(
       () => {
-        this.#o.store.extendLease(this.#owner, key, Date.now() + this.#leaseMs).catch(() => undefined);
+        this.#o.store.meetings
+          .extendLease({ owner: this.#owner, key, until: Date.now() + this.#leaseMs })
+          .catch(() => undefined);
       },
       Math.max(1_000, this.#leaseMs / 3),
     );
@@ -268,7 +271,9 @@ export class Worker {
     if (m.createStartedAt !== null && m.createStartedAt + this.#settleMs > now()) {
       const until = m.createStartedAt + this.#settleMs;
       const note = `waiting until ${new Date(until).toISOString()} for an earlier write of this meeting to settle`;
-      await this.#record(log, () => store.deferMeeting(this.#owner, key, until, note, now()));
+      await this.#record(log, () =>
+        store.meetings.defer({ owner: this.#owner, key, until, note, now: now() }),
+      );
       log.warn({ until: new Date(until).toISOString() }, 'an earlier create may still land; waiting');
       return 'settling';
     }
@@ -278,13 +283,25 @@ export class Worker {
     } catch (err) {
       if (err instanceof NotConnectedError) {
         await this.#record(log, () =>
-          store.failMeeting(this.#owner, key, 'not_connected', err.message, now()),
+          store.meetings.fail({
+            owner: this.#owner,
+            key,
+            reason: 'not_connected',
+            error: err.message,
+            now: now(),
+          }),
         );
         return 'waiting';
       }
       if (err instanceof ConnectionBrokenError) {
         await this.#record(log, () =>
-          store.failMeeting(this.#owner, key, 'connection_broken', err.message, now()),
+          store.meetings.fail({
+            owner: this.#owner,
+            key,
+            reason: 'connection_broken',
+            error: err.message,
+            now: now(),
+          }),
         );
         return 'waiting';
       }
@@ -294,18 +311,18 @@ export class Worker {
     const { settings } = await store.settings.get(m.workspaceId);
     const pausedUntil = await this.#budgetPause(m.workspaceId, entry, settings.apiBudget.stopAtPercent, log);
     if (pausedUntil !== null) {
-      await store.deferMeeting(this.#owner, key, pausedUntil, null, now());
+      await store.meetings.defer({ owner: this.#owner, key, until: pausedUntil, note: null, now: now() });
       return 'paused';
     }
     const fence: CreateFence = {
       beforeCreate: async () => {
-        if (!(await store.markCreateStarted(this.#owner, key, now())))
+        if (!(await store.meetings.markCreateStarted({ owner: this.#owner, key, now: now() })))
           throw new WriteFenceError('lease lost before the write; another worker has the meeting');
       },
       // Not clearing it only makes a later sync of this meeting wait for the settle time.
       answered: () =>
-        store
-          .clearCreateMark(this.#owner, key)
+        store.meetings
+          .clearCreateMark({ owner: this.#owner, key })
           .catch((err: unknown) =>
             log.warn({ err: (err as Error).message }, 'could not clear the write mark'),
           ),
@@ -330,18 +347,18 @@ export class Worker {
     const usage = entry.conn.limitInfo?.apiUsage;
     if (usage) {
       // Information only: the meeting's outcome matters more than a missed usage figure.
-      await store
+      await store.connections
         .recordApiUsage(m.workspaceId, { used: usage.used, max: usage.limit, at: new Date().toISOString() })
         .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not record API usage'));
     }
     this.#o.metrics?.salesforceApiCalls.inc(outcome.apiCalls);
     const result = outcome;
     const stored = await this.#record(log, () =>
-      store.completeMeeting(
-        this.#owner,
+      store.meetings.complete({
+        owner: this.#owner,
         key,
-        m.version,
-        {
+        claimedVersion: m.version,
+        result: {
           state: result.state,
           reason: result.reason ?? null,
           written: result.written,
@@ -349,8 +366,8 @@ export class Worker {
           dropped: result.dropped,
           apiCalls: result.apiCalls,
         },
-        now(),
-      ),
+        now: now(),
+      }),
     );
     if (!stored) log.warn('lease lost before the outcome was stored; another worker has the meeting');
     log.info({ state: outcome.state, apiCalls: outcome.apiCalls }, 'meeting synced');
@@ -362,20 +379,30 @@ export class Worker {
     const now = Date.now();
     const message = describe(err).slice(0, 2_000);
     if (err instanceof ConnectionBrokenError || (await this.#isBroken(m.workspaceId))) {
-      await this.#record(log, () => store.failMeeting(this.#owner, key, 'connection_broken', message, now));
+      await this.#record(log, () =>
+        store.meetings.fail({ owner: this.#owner, key, reason: 'connection_broken', error: message, now }),
+      );
       log.warn('connection broken; the meeting waits for a reconnect');
       return 'waiting';
     }
     const kind = kindOf(err);
     if (kind === 'record') {
       await this.#record(log, () =>
-        store.failMeeting(this.#owner, key, 'salesforce_record_error', message, now),
+        store.meetings.fail({
+          owner: this.#owner,
+          key,
+          reason: 'salesforce_record_error',
+          error: message,
+          now,
+        }),
       );
       log.warn({ error: message }, 'Salesforce refused the meeting');
       return 'failed';
     }
     if (kind === 'unknown' && m.attempts + 1 >= (this.#o.maxUnknownAttempts ?? 10)) {
-      await this.#record(log, () => store.failMeeting(this.#owner, key, 'internal_error', message, now));
+      await this.#record(log, () =>
+        store.meetings.fail({ owner: this.#owner, key, reason: 'internal_error', error: message, now }),
+      );
       log.error({ error: message }, 'giving up after repeated unexpected errors');
       return 'failed';
     }
@@ -385,7 +412,9 @@ export class Worker {
       this.#backoff,
       this.#o.random,
     );
-    await this.#record(log, () => store.retryMeeting(this.#owner, key, message, now + delay, now));
+    await this.#record(log, () =>
+      store.meetings.retry({ owner: this.#owner, key, error: message, nextAttemptAt: now + delay, now }),
+    );
     log.warn({ kind, delayMs: delay, attempts: m.attempts + 1, error: message }, 'sync failed; will retry');
     return 'retry';
   }
@@ -406,16 +435,18 @@ export class Worker {
   ): Promise<string> {
     const { store } = this.#o;
     const interval = this.#o.budgetCheckMs ?? 5 * 60_000;
-    const seen = (await store.getConnection(m.workspaceId))?.apiUsage ?? null;
+    const seen = (await store.connections.get(m.workspaceId))?.apiUsage ?? null;
     const usage = exhaustedUsage(entry.conn.limitInfo?.apiUsage?.limit, seen);
     const now = Date.now();
     this.#limitsCheckedAt.set(m.workspaceId, now);
     await this.#record(log, () =>
-      store.recordApiUsage(m.workspaceId, { ...usage, at: new Date(now).toISOString() }),
+      store.connections.recordApiUsage(m.workspaceId, { ...usage, at: new Date(now).toISOString() }),
     );
     const note =
       "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded. — the org's daily API allowance is used up; the workspace waits for /limits to show room";
-    await this.#record(log, () => store.deferMeeting(this.#owner, key, now + interval, note, now));
+    await this.#record(log, () =>
+      store.meetings.defer({ owner: this.#owner, key, until: now + interval, note, now }),
+    );
     log.warn({ max: usage.max }, 'daily API allowance exhausted; workspace paused until /limits shows room');
     return 'paused';
   }
@@ -456,7 +487,7 @@ export class Worker {
     log: Logger,
   ): Promise<number | null> {
     const interval = this.#o.budgetCheckMs ?? 5 * 60_000;
-    const seen = (await this.#o.store.getConnection(workspaceId))?.apiUsage ?? null;
+    const seen = (await this.#o.store.connections.get(workspaceId))?.apiUsage ?? null;
     const now = Date.now();
     // No await between the decision and noting the check: meetings of one workspace claimed
     // together make one `/limits` call, not one each.
@@ -493,7 +524,7 @@ export class Worker {
       log.warn({ error: describe(err) }, 'API budget: the usage could not be read; staying paused');
     }
     if (usage) {
-      await this.#o.store.recordApiUsage(workspaceId, { ...usage, at: new Date().toISOString() });
+      await this.#o.store.connections.recordApiUsage(workspaceId, { ...usage, at: new Date().toISOString() });
       if (!overBudget(usage, stopAtPercent)) {
         log.info({ used: usage.used, max: usage.max }, 'API budget: room again; resuming');
         return null;
@@ -504,7 +535,7 @@ export class Worker {
   }
 
   async #isBroken(workspaceId: string): Promise<boolean> {
-    const c = await this.#o.store.getConnection(workspaceId);
+    const c = await this.#o.store.connections.get(workspaceId);
     return c === null || c.status === 'broken';
   }
 }

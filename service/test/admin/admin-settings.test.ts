@@ -131,14 +131,14 @@ test('when the form lacks the CSRF token, then it is refused and nothing is save
 
 describe('the API budget beside the API usage', () => {
   test('when the last-seen usage is at the budget, then Health says the workspace is paused; under it, not', async () => {
-    await svc.store.saveConnection(connection('ws_budget'));
+    await svc.store.connections.save(connection('ws_budget'));
     const put = await api(svc.url, 'PUT', '/v1/workspaces/ws_budget/salesforce/settings', {
       version: 0,
       settings: { apiBudget: { stopAtPercent: 80 } },
     });
     expect(put.status).toBe(200);
     const at = new Date().toISOString();
-    await svc.store.recordApiUsage('ws_budget', { used: 12_000, max: 15_000, at });
+    await svc.store.connections.recordApiUsage('ws_budget', { used: 12_000, max: 15_000, at });
     const client = await signIn(svc.url, 'ws_budget');
     const paused = (await client.get('/settings/integrations')).html;
     expect(paused).toMatch(
@@ -146,7 +146,7 @@ describe('the API budget beside the API usage', () => {
     );
     expect(paused).toContain('12,000 requests');
 
-    await svc.store.recordApiUsage('ws_budget', { used: 11_999, max: 15_000, at });
+    await svc.store.connections.recordApiUsage('ws_budget', { used: 11_999, max: 15_000, at });
     const running = (await client.get('/settings/integrations')).html;
     expect(running).toMatch(
       /data-id="api-budget" data-paused="false">Budget: Salescaling stops writing at 80%/,

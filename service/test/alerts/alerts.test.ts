@@ -12,8 +12,7 @@ import { AlertService } from '../../src/alerts/alert-service.ts';
 import { TokenCipher } from '../../src/crypto/token-cipher.ts';
 import { verifySignature } from '../../src/http/webhook-signature.ts';
 import { silentLogger } from '../../src/logger.ts';
-import type { AdminStore } from '../../src/store/admin-store.ts';
-import { openStores } from '../../src/store/index.ts';
+import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { connection, incoming, meeting } from '../support/fixtures.ts';
 import { testKey } from '../support/keys.ts';
@@ -42,16 +41,15 @@ async function receiver(statuses: number[]): Promise<{ server: Server; url: stri
 describe('alert episodes', () => {
   let dir: string;
   let store: Store;
-  let admin: AdminStore;
   let rx: Awaited<ReturnType<typeof receiver>>;
   let alerts: AlertService;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'alerts-'));
-    ({ store, admin } = await openStores(`sqlite:${join(dir, 'db.sqlite')}`, new TokenCipher([testKey])));
+    store = await openStore(`sqlite:${join(dir, 'db.sqlite')}`, new TokenCipher([testKey]));
     rx = await receiver([500]); // the first delivery is refused
     alerts = new AlertService({
-      admin,
+      store,
       logger: silentLogger,
       url: rx.url,
       secret: WEBHOOK_SECRET,
@@ -65,8 +63,8 @@ describe('alert episodes', () => {
   });
 
   test('when a connection breaks, then one signed connection.broken is delivered (after a retry), once per episode', async () => {
-    await store.saveConnection(connection('ws_1'));
-    await store.markBroken('ws_1', 'refresh_failed:invalid_grant');
+    await store.connections.save(connection('ws_1'));
+    await store.connections.markBroken('ws_1', 'refresh_failed:invalid_grant');
     const t0 = Date.now();
     await alerts.check(t0);
     await alerts.check(t0 + 1); // still broken: the same episode
@@ -90,10 +88,10 @@ describe('alert episodes', () => {
     expect(rx.got).toHaveLength(2);
 
     // reconnected, then broken again: a new episode, a new alert
-    await store.saveConnection(connection('ws_1'));
+    await store.connections.save(connection('ws_1'));
     await alerts.check(t0 + 90_000);
-    expect(await admin.openAlerts('ws_1')).toEqual([]);
-    await store.markBroken('ws_1', 'refresh_failed:inactive_user');
+    expect(await store.alerts.listOpen('ws_1')).toEqual([]);
+    await store.connections.markBroken('ws_1', 'refresh_failed:inactive_user');
     await alerts.check(t0 + 100_000);
     expect(await alerts.deliver(t0 + 100_001)).toBe(1);
     const third = JSON.parse(rx.got[2]?.raw ?? '{}') as Record<string, unknown>;
@@ -105,23 +103,37 @@ describe('alert episodes', () => {
   });
 
   test('when failures pass the threshold, then one sync.failing alert; meetings waiting for a connection do not count', async () => {
-    await store.saveConnection(connection('ws_1'));
+    await store.connections.save(connection('ws_1'));
     const now = Date.now();
     for (let i = 1; i <= 5; i++) {
-      await store.acceptEvent(incoming(meeting({ id: `m${i}` })), now);
+      await store.meetings.accept(incoming(meeting({ id: `m${i}` })), now);
     }
-    const claimed = await store.claimMeetings('test', 10, 60_000, now);
+    const claimed = await store.meetings.claim({ owner: 'test', limit: 10, leaseMs: 60_000, now });
     for (const c of claimed.slice(0, 2))
-      await store.failMeeting('test', c, 'salesforce_record_error', 'bad', now);
+      await store.meetings.fail({
+        owner: 'test',
+        key: c,
+        reason: 'salesforce_record_error',
+        error: 'bad',
+        now,
+      });
     // two waiting for a connection: 4 failed in all, but only 2 are the sync's own failures
-    for (const c of claimed.slice(3, 5)) await store.failMeeting('test', c, 'not_connected', 'later', now);
+    for (const c of claimed.slice(3, 5))
+      await store.meetings.fail({ owner: 'test', key: c, reason: 'not_connected', error: 'later', now });
     await alerts.check(now);
-    expect(await admin.openAlerts('ws_1')).toEqual([]);
+    expect(await store.alerts.listOpen('ws_1')).toEqual([]);
     const third = claimed[2];
-    if (third) await store.failMeeting('test', third, 'salesforce_record_error', 'bad', now);
+    if (third)
+      await store.meetings.fail({
+        owner: 'test',
+        key: third,
+        reason: 'salesforce_record_error',
+        error: 'bad',
+        now,
+      });
     await alerts.check(now + 1);
     await alerts.check(now + 2);
-    const open = await admin.openAlerts('ws_1');
+    const open = await store.alerts.listOpen('ws_1');
     expect(open.map((a) => a.kind)).toEqual(['sync.failing']);
     expect(open[0]?.payload).toMatchObject({ failed: 3 });
   });
@@ -132,8 +144,8 @@ describe('alerts through the running service', () => {
     const rx = await receiver([]);
     const svc = await startTestService({ OUTBOUND_WEBHOOK_URL: rx.url }, { alertPollMs: 50 });
     try {
-      await svc.store.saveConnection(connection('ws_1'));
-      await svc.store.markBroken('ws_1', 'refresh_failed:invalid_grant');
+      await svc.store.connections.save(connection('ws_1'));
+      await svc.store.connections.markBroken('ws_1', 'refresh_failed:invalid_grant');
       await eventually('an alert at the receiver', () => rx.got.length > 0, { timeoutMs: 10_000 });
       expect(JSON.parse(rx.got[0]?.raw ?? '{}')).toMatchObject({
         type: 'connection.broken',

@@ -10,7 +10,7 @@ import {
   type AssociationSettingsInput,
 } from '../../src/settings/association-settings.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
-import type { SyncOutcome } from '../../src/sync/types.ts';
+import type { SyncOutcome } from '../../src/domain/meeting-outcome.ts';
 import { startTestOrg, type TestOrg } from '../support/test-org.ts';
 import { meeting as baseMeeting } from './fixtures.ts';
 

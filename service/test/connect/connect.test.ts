@@ -38,7 +38,7 @@ describe('connecting a workspace to the local org', () => {
     const db = openDatabase(`sqlite:${join(stack.svc.dir, 'db.sqlite')}`);
     const rows = await db.all<Record<string, string>>('SELECT * FROM workspace_connections');
     await db.close();
-    const conn = await stack.svc.store.getConnection('ws_1');
+    const conn = await stack.svc.store.connections.get('ws_1');
     expect(JSON.stringify(rows)).not.toContain(conn?.accessToken);
     expect(JSON.stringify(rows)).not.toContain(conn?.refreshToken);
   });
@@ -70,7 +70,7 @@ describe('connecting a workspace to the local org', () => {
       sharedActivities: true,
       packageFields: { installed: true, missing: [] },
     });
-    expect((await stack.svc.store.getConnection('ws_1'))?.profile.packageFields.meetingId).toBe(
+    expect((await stack.svc.store.connections.get('ws_1'))?.profile.packageFields.meetingId).toBe(
       'Salescaling_Meeting_Id__c',
     );
   });
@@ -100,13 +100,13 @@ describe('connecting a workspace to the local org', () => {
     expect(replay.headers.get('location')).toBe(
       'https://app.example/x?salesforce=error&reason=state_already_used',
     );
-    expect((await stack.svc.store.getConnection('ws_1'))?.status).toBe('connected');
+    expect((await stack.svc.store.connections.get('ws_1'))?.status).toBe('connected');
   });
 
   it('when a workspace disconnects, then the grant is revoked at the org and forgotten here', async () => {
     stack = await startStack({ org: { autoApprove: true } });
     await stack.connect('ws_1');
-    const refreshToken = (await stack.svc.store.getConnection('ws_1'))?.refreshToken ?? '';
+    const refreshToken = (await stack.svc.store.connections.get('ws_1'))?.refreshToken ?? '';
     const del = await api(stack.svc.url, 'DELETE', '/v1/workspaces/ws_1/salesforce');
     expect(del.status).toBe(204);
     expect((await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/salesforce')).body).toMatchObject({

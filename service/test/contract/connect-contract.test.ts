@@ -44,7 +44,7 @@ describe('connect, status and disconnect against the local org (CONTRACT §4)', 
       salesforce: 'error',
       reason: 'state_expired',
     });
-    expect(await stack.svc.store.getConnection('ws_1')).toBeNull();
+    expect(await stack.svc.store.connections.get('ws_1')).toBeNull();
   });
 
   it('when the state was never issued, then 400 invalid_state in the error shape (nowhere safe to redirect)', async () => {
@@ -66,7 +66,7 @@ describe('connect, status and disconnect against the local org (CONTRACT §4)', 
     expect(late.headers.get('location')).toBe(
       'https://app.example/x?salesforce=error&reason=state_already_used',
     );
-    expect(await stack.svc.store.getConnection('ws_1')).toBeNull();
+    expect(await stack.svc.store.connections.get('ws_1')).toBeNull();
   });
 
   it('when a meeting has synced, then the status reports the org, the user, the checks, the API usage and the last sync', async () => {
@@ -99,7 +99,7 @@ describe('connect, status and disconnect against the local org (CONTRACT §4)', 
     await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_stays' })));
     const synced = await stack.waitFor('m_stays', (m) => m['state'] === 'synced');
     const eventId = (synced['salesforce'] as { eventId: string }).eventId;
-    const accessToken = (await stack.svc.store.getConnection('ws_1'))?.accessToken ?? '';
+    const accessToken = (await stack.svc.store.connections.get('ws_1'))?.accessToken ?? '';
     const before = await fetch(`${stack.org.url}/services/data/v66.0/sobjects/Event/${eventId}`, {
       headers: { authorization: `Bearer ${accessToken}` },
     });
@@ -114,7 +114,7 @@ describe('connect, status and disconnect against the local org (CONTRACT §4)', 
     });
     expect(after.status).toBe(401);
     expect(await orgQuery(stack.org, `SELECT Id FROM Event WHERE Id = '${eventId}'`)).toHaveLength(1);
-    expect(await stack.svc.store.getConnection('ws_1')).toBeNull();
+    expect(await stack.svc.store.connections.get('ws_1')).toBeNull();
     // the meeting's record here is kept too: it still names what it wrote
     const m = await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/meetings/m_stays');
     expect(m.body).toMatchObject({ state: 'synced', salesforce: { eventId } });

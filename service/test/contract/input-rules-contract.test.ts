@@ -35,7 +35,9 @@ describe('input rules at the door', () => {
       `/v1/workspaces/${encodeURIComponent('ws fuzz')}/meetings/m_ws_0`,
     );
     expect(viaApi.status).toBe(422);
-    expect((await svc.store.getMeeting('ws fuzz/854261 ü', 'm_ws_0')) ?? null).toBeNull();
+    expect(
+      (await svc.store.meetings.get({ workspaceId: 'ws fuzz/854261 ü', meetingId: 'm_ws_0' })) ?? null,
+    ).toBeNull();
   });
 
   it('when the webhook names a workspace id the API accepts, then it is stored and readable', async () => {
@@ -59,7 +61,7 @@ describe('input rules at the door', () => {
       expect(res.status).toBe(422);
       const details = (res.body['error'] as { details: Details }).details;
       expect(details.map((d) => d.path)).toEqual(['data.meeting.recordingUrl']);
-      expect(await svc.store.getMeeting('ws_1', `m_url_${i}`)).toBeNull();
+      expect(await svc.store.meetings.get({ workspaceId: 'ws_1', meetingId: `m_url_${i}` })).toBeNull();
     }
     for (const recordingUrl of [
       'https://app.salescaling.example/r/1',

@@ -38,7 +38,7 @@ describe('permission check in the connection status', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     svc = await startTestService();
-    await svc.store.saveConnection({ ...connection('ws_1'), loginUrl: url, instanceUrl: url });
+    await svc.store.connections.save({ ...connection('ws_1'), loginUrl: url, instanceUrl: url });
   });
   afterAll(async () => {
     await svc?.dispose();

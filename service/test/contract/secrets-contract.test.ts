@@ -33,14 +33,14 @@ describe('secrets at rest and in answers', () => {
     });
     const connected = await stack.connect();
     answers.push(connected.finalUrl);
-    const first = await stack.svc.store.getConnection('ws_1');
+    const first = await stack.svc.store.connections.get('ws_1');
 
     await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_s1' })));
     await stack.waitFor('m_s1', (m) => m['state'] === 'synced');
     stack.org.expireTokens(); // the next sync refreshes the access token
     await sendWebhook(stack.svc.url, processedEvent(meeting({ id: 'm_s2' })));
     await stack.waitFor('m_s2', (m) => m['state'] === 'synced');
-    const second = await stack.svc.store.getConnection('ws_1');
+    const second = await stack.svc.store.connections.get('ws_1');
     expect(second?.accessToken).not.toBe(first?.accessToken);
 
     await call('GET', '/v1/workspaces/ws_1/salesforce');

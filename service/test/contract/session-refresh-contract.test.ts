@@ -54,7 +54,7 @@ describe('a session refused right after its refresh', () => {
       {},
       { syncMeeting, worker: { backoff: { baseMs: 60_000, limitBaseMs: 60_000, maxMs: 60_000 } } },
     );
-    await svc.store.saveConnection({ ...connection('ws_1'), loginUrl: url, instanceUrl: url });
+    await svc.store.connections.save({ ...connection('ws_1'), loginUrl: url, instanceUrl: url });
   });
   afterAll(async () => {
     await svc?.dispose();
@@ -76,6 +76,6 @@ describe('a session refused right after its refresh', () => {
     expect(tokenCalls).toBe(1);
     expect(restCalls).toBeLessThanOrEqual(3);
     // the connection is not marked broken: the refresh token itself works
-    expect((await svc.store.getConnection('ws_1'))?.status).toBe('connected');
+    expect((await svc.store.connections.get('ws_1'))?.status).toBe('connected');
   });
 });

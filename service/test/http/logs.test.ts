@@ -41,7 +41,7 @@ describe('logs', () => {
   });
 
   it('when a workspace connects and a meeting syncs, then no token, secret, email or meeting text is logged', async () => {
-    const conn = await stack.svc.store.getConnection('ws_1');
+    const conn = await stack.svc.store.connections.get('ws_1');
     expect(out.length).toBeGreaterThan(0);
     for (const secret of [
       conn?.accessToken ?? 'x',

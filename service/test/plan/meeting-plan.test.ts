@@ -9,7 +9,7 @@ import {
   versionFromDescription,
 } from '../../src/plan/meeting-plan.ts';
 import { formatOffset, truncate } from '../../src/plan/text.ts';
-import type { OrgProfile } from '../../src/sync/types.ts';
+import type { OrgProfile } from '../../src/domain/org-profile.ts';
 import { accountId, contactId, meeting, userId } from '../associations/fixtures.ts';
 
 const org: OrgProfile = {

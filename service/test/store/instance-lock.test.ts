@@ -31,8 +31,8 @@ describe('one instance per SQLite file', () => {
     const url = `sqlite:${join(dir, 'db.sqlite')}`;
     const first = await openStore(url, testCipher);
     await expect(openStore(url, testCipher)).rejects.toBeInstanceOf(DatabaseInUseError);
-    await first.saveConnection(connection('ws_lock'));
-    expect((await first.getConnection('ws_lock'))?.workspaceId).toBe('ws_lock');
+    await first.connections.save(connection('ws_lock'));
+    expect((await first.connections.get('ws_lock'))?.workspaceId).toBe('ws_lock');
     // a plain look at the file (an operator, a test) is still possible
     const look = openDatabase(url);
     expect(await look.all('SELECT workspace_id FROM workspace_connections')).toEqual([
@@ -41,7 +41,7 @@ describe('one instance per SQLite file', () => {
     await look.close();
     await first.close();
     const next = await openStore(url, testCipher);
-    expect((await next.getConnection('ws_lock'))?.workspaceId).toBe('ws_lock');
+    expect((await next.connections.get('ws_lock'))?.workspaceId).toBe('ws_lock');
     await next.close();
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenCipher } from '../../src/crypto/token-cipher.ts';
 import { openDatabase, openStore } from '../../src/store/index.ts';
+import { SqlStore } from '../../src/store/sql-store.ts';
 import type { Store } from '../../src/store/types.ts';
 import { engines, testCipher } from '../support/engines.ts';
 import { connection, incoming, meeting } from '../support/fixtures.ts';
@@ -33,36 +34,41 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   };
 
   it('when a connection is saved, then the database holds the tokens only sealed and reads them back', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     const rows = await raw('SELECT * FROM workspace_connections');
     const dump = JSON.stringify(rows);
     expect(dump).not.toContain('access-token-plain');
     expect(dump).not.toContain('refresh-token-plain');
-    const back = await store.getConnection('ws_1');
+    const back = await store.connections.get('ws_1');
     expect(back?.accessToken).toBe('00D000000000001!access-token-plain');
     expect(back?.refreshToken).toBe('5Aep-refresh-token-plain');
 
-    await store.updateTokens('ws_1', 'new-access', 'rotated-refresh');
-    const after = await store.getConnection('ws_1');
+    await store.connections.updateTokens('ws_1', {
+      accessToken: 'new-access',
+      refreshToken: 'rotated-refresh',
+    });
+    const after = await store.connections.get('ws_1');
     expect([after?.accessToken, after?.refreshToken]).toEqual(['new-access', 'rotated-refresh']);
     expect(testCipher.open(String(rows[0]?.['access_token_enc']))).toBe('00D000000000001!access-token-plain');
   });
 
   it('when the same event id arrives twice, then the second is a duplicate and changes nothing', async () => {
-    await store.saveConnection(connection());
-    expect(await store.acceptEvent(incoming(meeting()), now)).toBe('accepted');
-    const first = await store.getMeeting('ws_1', 'mtg_1');
-    expect(await store.acceptEvent(incoming(meeting({ title: 'changed' })), now + 1000)).toBe('duplicate');
-    expect(await store.getMeeting('ws_1', 'mtg_1')).toEqual(first);
+    await store.connections.save(connection());
+    expect(await store.meetings.accept(incoming(meeting()), now)).toBe('accepted');
+    const first = await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' });
+    expect(await store.meetings.accept(incoming(meeting({ title: 'changed' })), now + 1000)).toBe(
+      'duplicate',
+    );
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' })).toEqual(first);
     expect(await raw('SELECT event_id FROM events')).toHaveLength(1);
   });
 
   it('when an older or equal version arrives after a newer one, then the newer version stays', async () => {
-    await store.saveConnection(connection());
-    await store.acceptEvent(incoming(meeting({ version: 3, title: 'v3' })), now);
-    await store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now);
-    await store.acceptEvent(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now);
-    const [claimed] = await store.claimMeetings('w1', 10, 60_000, now);
+    await store.connections.save(connection());
+    await store.meetings.accept(incoming(meeting({ version: 3, title: 'v3' })), now);
+    await store.meetings.accept(incoming(meeting({ version: 2, title: 'v2' })), now);
+    await store.meetings.accept(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now);
+    const [claimed] = await store.meetings.claim({ owner: 'w1', limit: 10, leaseMs: 60_000, now });
     expect(claimed?.version).toBe(3);
     // Of two events with the same version the first stored wins. The embedded engine's group commit
     // stores them in arrival order; PostgreSQL runs concurrent accepts in concurrent transactions, so
@@ -73,15 +79,15 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   });
 
   it('when many events arrive at once, then each gets the answer and the store the rows of one-at-a-time accepts', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     // Concurrent accepts share one commit on the embedded engine: ordering rules must hold inside it.
     const results = await Promise.all([
-      store.acceptEvent(incoming(meeting({ version: 1, title: 'v1' })), now),
-      store.acceptEvent(incoming(meeting({ version: 3, title: 'v3' })), now),
-      store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now),
-      store.acceptEvent(incoming(meeting({ version: 1, title: 'v1 replayed' })), now),
-      store.acceptEvent(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now),
-      store.acceptEvent(incoming(meeting({ id: 'mtg_2', title: 'other' }), 'evt_2', 'ws_unknown'), now),
+      store.meetings.accept(incoming(meeting({ version: 1, title: 'v1' })), now),
+      store.meetings.accept(incoming(meeting({ version: 3, title: 'v3' })), now),
+      store.meetings.accept(incoming(meeting({ version: 2, title: 'v2' })), now),
+      store.meetings.accept(incoming(meeting({ version: 1, title: 'v1 replayed' })), now),
+      store.meetings.accept(incoming(meeting({ version: 3, title: 'v3 again' }), 'evt_other'), now),
+      store.meetings.accept(incoming(meeting({ id: 'mtg_2', title: 'other' }), 'evt_2', 'ws_unknown'), now),
     ]);
     if (engine.name === 'sqlite') {
       expect(results).toEqual(['accepted', 'accepted', 'accepted', 'duplicate', 'accepted', 'accepted']);
@@ -104,7 +110,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
       'evt_mtg_1_3',
       'evt_other',
     ]);
-    const [claimed] = await store.claimMeetings('w1', 10, 60_000, now);
+    const [claimed] = await store.meetings.claim({ owner: 'w1', limit: 10, leaseMs: 60_000, now });
     expect(claimed?.version).toBe(3);
     // Of two events with the same version the first stored wins. The embedded engine's group commit
     // stores them in arrival order; PostgreSQL runs concurrent accepts in concurrent transactions, so
@@ -112,47 +118,49 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
     const title = claimed?.input.kind === 'upsert' ? claimed.input.meeting.title : null;
     if (engine.name === 'sqlite') expect(title).toBe('v3');
     else expect(['v3', 'v3 again']).toContain(title);
-    expect(await store.getMeeting('ws_unknown', 'mtg_2')).toMatchObject({
+    expect(await store.meetings.get({ workspaceId: 'ws_unknown', meetingId: 'mtg_2' })).toMatchObject({
       state: 'failed',
       reason: 'not_connected',
     });
   });
 
   it('when one of several concurrent accepts fails, then it alone is refused and leaves nothing behind', async () => {
-    await store.saveConnection(connection());
+    await store.connections.save(connection());
     const unstorable = incoming(meeting({ id: 'mtg_bad' }));
     // JSON.stringify throws on a BigInt: the accept fails after its event row was written.
     (unstorable.input as { meeting: Record<string, unknown> }).meeting['extra'] = 1n;
     const results = await Promise.allSettled([
-      store.acceptEvent(incoming(meeting({ id: 'mtg_a' })), now),
-      store.acceptEvent(unstorable, now),
-      store.acceptEvent(incoming(meeting({ id: 'mtg_b' })), now),
+      store.meetings.accept(incoming(meeting({ id: 'mtg_a' })), now),
+      store.meetings.accept(unstorable, now),
+      store.meetings.accept(incoming(meeting({ id: 'mtg_b' })), now),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const events = await raw('SELECT event_id FROM events ORDER BY event_id');
     expect(events.map((r) => r['event_id'])).toEqual(['evt_mtg_a_1', 'evt_mtg_b_1']);
-    expect(await store.getMeeting('ws_1', 'mtg_bad')).toBeNull();
-    expect(await store.getMeeting('ws_1', 'mtg_b')).toMatchObject({ state: 'queued' });
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_bad' })).toBeNull();
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_b' })).toMatchObject({
+      state: 'queued',
+    });
   });
 
   it('when the workspace is not connected, then the meeting waits as failed/not_connected until it connects', async () => {
-    await store.acceptEvent(incoming(meeting()), now);
-    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+    await store.meetings.accept(incoming(meeting()), now);
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' })).toMatchObject({
       state: 'failed',
       reason: 'not_connected',
     });
-    expect(await store.claimMeetings('w1', 10, 60_000, now)).toHaveLength(0);
-    await store.saveConnection(connection());
-    expect(await store.requeueWaiting('ws_1', now)).toBe(1);
-    expect(await store.claimMeetings('w1', 10, 60_000, now)).toHaveLength(1);
+    expect(await store.meetings.claim({ owner: 'w1', limit: 10, leaseMs: 60_000, now })).toHaveLength(0);
+    await store.connections.save(connection());
+    expect(await store.meetings.requeueWaiting('ws_1', now)).toBe(1);
+    expect(await store.meetings.claim({ owner: 'w1', limit: 10, leaseMs: 60_000, now })).toHaveLength(1);
   });
 
   it('when two workers claim at once, then each meeting goes to exactly one of them', async () => {
-    await store.saveConnection(connection());
-    for (let i = 0; i < 20; i++) await store.acceptEvent(incoming(meeting({ id: `m${i}` })), now);
+    await store.connections.save(connection());
+    for (let i = 0; i < 20; i++) await store.meetings.accept(incoming(meeting({ id: `m${i}` })), now);
     const [a, b] = await Promise.all([
-      store.claimMeetings('a', 15, 60_000, now),
-      store.claimMeetings('b', 15, 60_000, now),
+      store.meetings.claim({ owner: 'a', limit: 15, leaseMs: 60_000, now }),
+      store.meetings.claim({ owner: 'b', limit: 15, leaseMs: 60_000, now }),
     ]);
     const ids = [...(a ?? []), ...(b ?? [])].map((m) => m.meetingId);
     expect(ids).toHaveLength(20);
@@ -160,11 +168,15 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
   });
 
   it('when a lease expires (the worker died), then another worker claims the meeting again', async () => {
-    await store.saveConnection(connection());
-    await store.acceptEvent(incoming(meeting()), now);
-    expect(await store.claimMeetings('dead', 10, 1_000, now)).toHaveLength(1);
-    expect(await store.claimMeetings('alive', 10, 1_000, now + 500)).toHaveLength(0);
-    expect(await store.claimMeetings('alive', 10, 1_000, now + 1_500)).toHaveLength(1);
+    await store.connections.save(connection());
+    await store.meetings.accept(incoming(meeting()), now);
+    expect(await store.meetings.claim({ owner: 'dead', limit: 10, leaseMs: 1_000, now })).toHaveLength(1);
+    expect(
+      await store.meetings.claim({ owner: 'alive', limit: 10, leaseMs: 1_000, now: now + 500 }),
+    ).toHaveLength(0);
+    expect(
+      await store.meetings.claim({ owner: 'alive', limit: 10, leaseMs: 1_000, now: now + 1_500 }),
+    ).toHaveLength(1);
     // the dead worker's late answer is fenced off
     const result = {
       state: 'synced',
@@ -175,28 +187,40 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
       apiCalls: 1,
     } as const;
     expect(
-      await store.completeMeeting('dead', { workspaceId: 'ws_1', meetingId: 'mtg_1' }, 1, result, now),
+      await store.meetings.complete({
+        owner: 'dead',
+        key: { workspaceId: 'ws_1', meetingId: 'mtg_1' },
+        claimedVersion: 1,
+        result,
+        now,
+      }),
     ).toBe(false);
     expect(
-      await store.completeMeeting('alive', { workspaceId: 'ws_1', meetingId: 'mtg_1' }, 1, result, now),
+      await store.meetings.complete({
+        owner: 'alive',
+        key: { workspaceId: 'ws_1', meetingId: 'mtg_1' },
+        claimedVersion: 1,
+        result,
+        now,
+      }),
     ).toBe(true);
-    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' })).toMatchObject({
       state: 'synced',
       written: result.written,
     });
   });
 
   it('when a newer version arrives during a sync, then completing the older one queues the newer with the written ids', async () => {
-    await store.saveConnection(connection());
-    await store.acceptEvent(incoming(meeting()), now);
-    const [claimed] = await store.claimMeetings('w', 10, 60_000, now);
-    await store.acceptEvent(incoming(meeting({ version: 2, title: 'v2' })), now);
+    await store.connections.save(connection());
+    await store.meetings.accept(incoming(meeting()), now);
+    const [claimed] = await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now });
+    await store.meetings.accept(incoming(meeting({ version: 2, title: 'v2' })), now);
     const written = { eventId: '00U000000000001AAA', noteId: null, taskId: null };
-    await store.completeMeeting(
-      'w',
-      { workspaceId: 'ws_1', meetingId: 'mtg_1' },
-      claimed?.version ?? 0,
-      {
+    await store.meetings.complete({
+      owner: 'w',
+      key: { workspaceId: 'ws_1', meetingId: 'mtg_1' },
+      claimedVersion: claimed?.version ?? 0,
+      result: {
         state: 'synced',
         reason: null,
         written,
@@ -205,34 +229,38 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
         apiCalls: 2,
       },
       now,
-    );
-    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+    });
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' })).toMatchObject({
       state: 'queued',
       version: 2,
       syncedVersion: 1,
     });
-    const [again] = await store.claimMeetings('w', 10, 60_000, now);
+    const [again] = await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now });
     expect(again).toMatchObject({ version: 2, previous: written });
   });
 
   it('when a retry is scheduled, then the meeting is not claimed before its time', async () => {
-    await store.saveConnection(connection());
-    await store.acceptEvent(incoming(meeting()), now);
-    await store.claimMeetings('w', 10, 60_000, now);
-    await store.retryMeeting(
-      'w',
-      { workspaceId: 'ws_1', meetingId: 'mtg_1' },
-      'UNABLE_TO_LOCK_ROW',
-      now + 5_000,
+    await store.connections.save(connection());
+    await store.meetings.accept(incoming(meeting()), now);
+    await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now });
+    await store.meetings.retry({
+      owner: 'w',
+      key: { workspaceId: 'ws_1', meetingId: 'mtg_1' },
+      error: 'UNABLE_TO_LOCK_ROW',
+      nextAttemptAt: now + 5_000,
       now,
-    );
-    expect(await store.getMeeting('ws_1', 'mtg_1')).toMatchObject({
+    });
+    expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'mtg_1' })).toMatchObject({
       state: 'queued',
       attempts: 1,
       lastError: 'UNABLE_TO_LOCK_ROW',
     });
-    expect(await store.claimMeetings('w', 10, 60_000, now + 4_000)).toHaveLength(0);
-    expect(await store.claimMeetings('w', 10, 60_000, now + 5_000)).toHaveLength(1);
+    expect(
+      await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now: now + 4_000 }),
+    ).toHaveLength(0);
+    expect(
+      await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now: now + 5_000 }),
+    ).toHaveLength(1);
   });
 
   it('when an OAuth state is consumed, then it works once and never after expiry', async () => {
@@ -243,22 +271,22 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
       loginUrl: 'https://login',
       expiresAt: now + 600_000,
     };
-    await store.createOAuthState('h1', rec);
-    await store.createOAuthState('h2', { ...rec, expiresAt: now - 1 });
+    await store.oauthStates.create('h1', rec);
+    await store.oauthStates.create('h2', { ...rec, expiresAt: now - 1 });
     expect(JSON.stringify(await raw('SELECT * FROM oauth_states'))).not.toContain('verifier-secret');
-    expect(await store.consumeOAuthState('h1', now)).toEqual(rec);
-    expect(await store.consumeOAuthState('h1', now)).toBeNull();
-    expect(await store.consumeOAuthState('h2', now)).toBeNull();
+    expect(await store.oauthStates.consume('h1', now)).toEqual(rec);
+    expect(await store.oauthStates.consume('h1', now)).toBeNull();
+    expect(await store.oauthStates.consume('h2', now)).toBeNull();
     // spent states still tell where the browser goes back, and why; unknown ones do not
-    expect(await store.spentOAuthState('h1', now)).toEqual({ returnUrl: 'https://app/x', why: 'used' });
-    expect(await store.spentOAuthState('h2', now)).toEqual({ returnUrl: 'https://app/x', why: 'expired' });
-    expect(await store.spentOAuthState('h3', now)).toBeNull();
+    expect(await store.oauthStates.spent('h1', now)).toEqual({ returnUrl: 'https://app/x', why: 'used' });
+    expect(await store.oauthStates.spent('h2', now)).toEqual({ returnUrl: 'https://app/x', why: 'expired' });
+    expect(await store.oauthStates.spent('h3', now)).toBeNull();
   });
 
   it('when a delete arrives for the version synced, then the meeting is queued for deletion', async () => {
-    await store.saveConnection(connection());
-    await store.acceptEvent(incoming(meeting()), now);
-    await store.acceptEvent(
+    await store.connections.save(connection());
+    await store.meetings.accept(incoming(meeting()), now);
+    await store.meetings.accept(
       {
         eventId: 'evt_del',
         workspaceId: 'ws_1',
@@ -269,7 +297,7 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
       },
       now,
     );
-    const [claimed] = await store.claimMeetings('w', 10, 60_000, now);
+    const [claimed] = await store.meetings.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now });
     expect(claimed?.input.kind).toBe('delete');
   });
 });
@@ -281,15 +309,48 @@ describe('token encryption key rotation', () => {
     const oldKey = Buffer.alloc(32, 1);
     const newKey = Buffer.alloc(32, 2);
     const before = await openStore(url, new TokenCipher([oldKey]));
-    await before.saveConnection(connection());
+    await before.connections.save(connection());
     await before.close();
 
     const after = await openStore(url, new TokenCipher([newKey, oldKey]));
-    expect((await after.getConnection('ws_1'))?.refreshToken).toBe('5Aep-refresh-token-plain');
+    expect((await after.connections.get('ws_1'))?.refreshToken).toBe('5Aep-refresh-token-plain');
     await after.close();
     const onlyNew = await openStore(url, new TokenCipher([newKey]));
-    expect((await onlyNew.getConnection('ws_1'))?.accessToken).toBe('00D000000000001!access-token-plain');
+    expect((await onlyNew.connections.get('ws_1'))?.accessToken).toBe('00D000000000001!access-token-plain');
     await onlyNew.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a connection sealed with the old key is read, then the read writes nothing; the store seals it again when it opens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'salescaling-reseal-'));
+    const url = `sqlite:${join(dir, 'db.sqlite')}`;
+    const oldKey = Buffer.alloc(32, 1);
+    const rotated = new TokenCipher([Buffer.alloc(32, 2), oldKey]);
+    const before = await openStore(url, new TokenCipher([oldKey]));
+    await before.connections.save(connection());
+    await before.close();
+    const sealed = async () => {
+      const db = openDatabase(url);
+      try {
+        return (
+          await db.all<{ access_token_enc: string }>('SELECT access_token_enc FROM workspace_connections')
+        )[0]?.access_token_enc;
+      } finally {
+        await db.close();
+      }
+    };
+    const stale = await sealed();
+
+    // A store on the database without opening it through openStore: nothing has been sealed again yet.
+    const db = openDatabase(url);
+    const store = new SqlStore(db, rotated);
+    expect((await store.connections.get('ws_1'))?.accessToken).toBe('00D000000000001!access-token-plain');
+    expect(await sealed()).toBe(stale);
+    expect(await store.connections.resealStale()).toBe(1);
+    const fresh = await sealed();
+    expect(rotated.isStale(String(fresh))).toBe(false);
+    expect(await store.connections.resealStale()).toBe(0);
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });

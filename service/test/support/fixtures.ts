@@ -1,6 +1,6 @@
 /** Small, made-up meeting events for the tests. */
 import type { Meeting, MeetingEvent } from '../../src/meetings/schema.ts';
-import type { OrgProfile } from '../../src/sync/types.ts';
+import type { OrgProfile } from '../../src/domain/org-profile.ts';
 import type { ConnectionRecord, IncomingEvent } from '../../src/store/types.ts';
 
 export function meeting(overrides: Partial<Meeting> = {}): Meeting {

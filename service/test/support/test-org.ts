@@ -9,7 +9,7 @@ import { orgSeeder } from '../../../scripts/lib/org-seed.ts';
 import { integrationUser } from './stack.ts';
 import type { Knobs, LocalOrg } from '../../../emulator/src/index.ts';
 import { PACKAGE_FIELDS } from '../../src/salesforce/org-check.ts';
-import type { OrgProfile } from '../../src/sync/types.ts';
+import type { OrgProfile } from '../../src/domain/org-profile.ts';
 
 export interface TestOrg {
   readonly org: LocalOrg;

@@ -3,7 +3,7 @@
  */
 import { meetingMarker } from '../../src/plan/marker.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
-import type { WrittenRecords } from '../../src/sync/types.ts';
+import type { WrittenRecords } from '../../src/domain/meeting-outcome.ts';
 import type { Meeting } from '../../src/meetings/schema.ts';
 import { meeting as baseMeeting } from '../associations/fixtures.ts';
 import { startTestOrg, type TestOrg } from '../support/test-org.ts';

@@ -5,7 +5,7 @@
 import { seeded } from '../../../scripts/test-support/seeded-random.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import { checkOrg } from '../../src/salesforce/org-check.ts';
-import type { SyncOutcome, WrittenRecords } from '../../src/sync/types.ts';
+import type { SyncOutcome, WrittenRecords } from '../../src/domain/meeting-outcome.ts';
 import type { Meeting } from '../../src/meetings/schema.ts';
 import { meeting as baseMeeting } from '../associations/fixtures.ts';
 import { orgDelete } from '../support/stack.ts';

@@ -36,11 +36,11 @@ describe('recording the outcome after a database outage', () => {
     };
     // the lease is the default two minutes: the test would time out if the meeting waited for it
     svc = await startTestService({}, { syncMeeting: sync });
-    await svc.store.saveConnection(connection('ws_1'));
-    const store = svc.store;
-    const real = store.completeMeeting.bind(store);
+    await svc.store.connections.save(connection('ws_1'));
+    const meetings = svc.store.meetings;
+    const real = meetings.complete.bind(meetings);
     let failures = 0;
-    jest.spyOn(store, 'completeMeeting').mockImplementation(async (...args) => {
+    jest.spyOn(meetings, 'complete').mockImplementation(async (...args) => {
       if (failures < 2) {
         failures += 1;
         throw new Error('Connection terminated unexpectedly');

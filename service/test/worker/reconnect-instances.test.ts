@@ -56,11 +56,15 @@ describeWithPostgres('a reconnect seen by every instance', () => {
   });
 
   async function synced(id: string): Promise<void> {
-    await eventually(`meeting ${id} synced`, () => worker.store.getMeeting('ws_1', id), {
-      until: (m) => m?.state === 'synced',
-      timeoutMs: 30_000,
-      intervalMs: 100,
-    });
+    await eventually(
+      `meeting ${id} synced`,
+      () => worker.store.meetings.get({ workspaceId: 'ws_1', meetingId: id }),
+      {
+        until: (m) => m?.state === 'synced',
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
+    );
   }
   const events = (org: LocalOrg, id: string) =>
     orgQuery(org, `SELECT Id FROM Event WHERE Salescaling_Meeting_Id__c = '${id}'`);

@@ -157,7 +157,7 @@ describe('the worker against the local org', () => {
     stack = await startStack({ org: { autoApprove: true } });
     await seedCrm(stack);
     await stack.connect();
-    const before = await stack.svc.store.getConnection('ws_1');
+    const before = await stack.svc.store.connections.get('ws_1');
     stack.svc.connections.forget('ws_1');
     stack.org.expireTokens();
     const ids = ['r1', 'r2', 'r3', 'r4'];
@@ -172,7 +172,7 @@ describe('the worker against the local org', () => {
     for (const id of ids) expect(await stack.waitFor(id, done)).toMatchObject({ state: 'synced' });
     const metrics = await (await fetch(`${stack.svc.url}/metrics`)).text();
     expect(metrics).toContain('salescaling_token_refreshes_total{outcome="ok"} 1');
-    const after = await stack.svc.store.getConnection('ws_1');
+    const after = await stack.svc.store.connections.get('ws_1');
     expect(after?.accessToken).not.toBe(before?.accessToken);
   });
 
@@ -180,7 +180,7 @@ describe('the worker against the local org', () => {
     stack = await startStack({ org: { autoApprove: true } });
     await seedCrm(stack);
     await stack.connect();
-    const conn = await stack.svc.store.getConnection('ws_1');
+    const conn = await stack.svc.store.connections.get('ws_1');
     await fetch(`${stack.org.url}/services/oauth2/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

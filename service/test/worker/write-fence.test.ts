@@ -7,7 +7,7 @@
 import { eventually } from '../../../scripts/test-support/eventually.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SalesforceError } from '../../src/salesforce/errors.ts';
-import type { SyncOutcome } from '../../src/sync/types.ts';
+import type { SyncOutcome } from '../../src/domain/meeting-outcome.ts';
 import type { SyncMeetingFn } from '../../src/worker/worker.ts';
 import type { Store } from '../../src/store/types.ts';
 import { engines } from '../support/engines.ts';
@@ -64,7 +64,7 @@ describe('the create mark (exactly once without a unique field)', () => {
       { SALESFORCE_WRITE_SETTLE_SECONDS: '2' },
       { syncMeeting: sync, worker: { pollMs: 20, backoff: { baseMs: 10, maxMs: 20 } } },
     );
-    await svc.store.saveConnection(connection('ws_1'));
+    await svc.store.connections.save(connection('ws_1'));
     expect((await sendWebhook(svc.url, processedEvent(meeting({ id: 'm_lost' })))).status).toBe(202);
 
     // After the failed attempt and its short backoff, the next claim is put back until the settle.
@@ -96,7 +96,7 @@ describe('the create mark (exactly once without a unique field)', () => {
       { SALESFORCE_WRITE_SETTLE_SECONDS: '3600' },
       { syncMeeting: sync, worker: { pollMs: 20, backoff: { baseMs: 10, maxMs: 20 } } },
     );
-    await svc.store.saveConnection(connection('ws_1'));
+    await svc.store.connections.save(connection('ws_1'));
     await sendWebhook(svc.url, processedEvent(meeting({ id: 'm_answered' })));
     const done = await waitFor(svc, 'm_answered', (m) => m['state'] === 'synced');
     expect(done).toMatchObject({ state: 'synced', lastError: null });
@@ -114,7 +114,7 @@ describe('the create mark (exactly once without a unique field)', () => {
       { SALESFORCE_WRITE_SETTLE_SECONDS: '3600' },
       { syncMeeting: sync, worker: { pollMs: 20 } },
     );
-    await svc.store.saveConnection(connection('ws_1'));
+    await svc.store.connections.save(connection('ws_1'));
     await sendWebhook(svc.url, processedEvent(meeting({ id: 'm_done' })));
     expect((await waitFor(svc, 'm_done', (m) => m['state'] === 'synced'))['state']).toBe('synced');
     await sendWebhook(svc.url, processedEvent(meeting({ id: 'm_done', version: 2 })));
@@ -148,48 +148,89 @@ describe.each(engines.map((e) => [e.name, e] as const))(
     const key = { workspaceId: 'ws_1', meetingId: 'm_mark' };
     beforeEach(async () => {
       ({ store, dispose } = await engine.open());
-      await store.saveConnection(connection('ws_1'));
-      await store.acceptEvent(incoming(meeting({ id: 'm_mark' })), t0);
+      await store.connections.save(connection('ws_1'));
+      await store.meetings.accept(incoming(meeting({ id: 'm_mark' })), t0);
     });
     afterEach(() => dispose());
 
     it('when a create is marked and the attempt ends without an outcome, then the next claim carries the mark until an outcome is stored', async () => {
-      const [first] = await store.claimMeetings('w1', 1, 60_000, t0);
+      const [first] = await store.meetings.claim({ owner: 'w1', limit: 1, leaseMs: 60_000, now: t0 });
       expect(first).toMatchObject({ meetingId: 'm_mark', createStartedAt: null });
       // only the lease holder can mark
-      expect(await store.markCreateStarted('intruder', key, t0 + 5)).toBe(false);
-      expect(await store.markCreateStarted('w1', key, t0 + 10)).toBe(true);
-      await store.retryMeeting('w1', key, 'timed out', t0 + 20, t0 + 15);
-      const [second] = await store.claimMeetings('w2', 1, 60_000, t0 + 30);
+      expect(await store.meetings.markCreateStarted({ owner: 'intruder', key, now: t0 + 5 })).toBe(false);
+      expect(await store.meetings.markCreateStarted({ owner: 'w1', key, now: t0 + 10 })).toBe(true);
+      await store.meetings.retry({
+        owner: 'w1',
+        key,
+        error: 'timed out',
+        nextAttemptAt: t0 + 20,
+        now: t0 + 15,
+      });
+      const [second] = await store.meetings.claim({ owner: 'w2', limit: 1, leaseMs: 60_000, now: t0 + 30 });
       expect(second).toMatchObject({ createStartedAt: t0 + 10 });
       // put back without counting an attempt
-      expect(await store.deferMeeting('w2', key, t0 + 5_000, 'waiting to settle', t0 + 31)).toBe(true);
-      expect(await store.claimMeetings('w2', 1, 60_000, t0 + 4_999)).toEqual([]);
-      expect(await store.getMeeting('ws_1', 'm_mark')).toMatchObject({
+      expect(
+        await store.meetings.defer({
+          owner: 'w2',
+          key,
+          until: t0 + 5_000,
+          note: 'waiting to settle',
+          now: t0 + 31,
+        }),
+      ).toBe(true);
+      expect(await store.meetings.claim({ owner: 'w2', limit: 1, leaseMs: 60_000, now: t0 + 4_999 })).toEqual(
+        [],
+      );
+      expect(await store.meetings.get({ workspaceId: 'ws_1', meetingId: 'm_mark' })).toMatchObject({
         state: 'queued',
         attempts: 1,
         lastError: 'waiting to settle',
       });
-      const [third] = await store.claimMeetings('w3', 1, 60_000, t0 + 5_000);
+      const [third] = await store.meetings.claim({ owner: 'w3', limit: 1, leaseMs: 60_000, now: t0 + 5_000 });
       expect(third).toMatchObject({ createStartedAt: t0 + 10, attempts: 1 });
       // a clear by someone who does not hold the lease changes nothing
-      await store.clearCreateMark('w1', key);
-      await store.retryMeeting('w3', key, 'timed out again', t0 + 5_050, t0 + 5_040);
-      const [fourth] = await store.claimMeetings('w4', 1, 60_000, t0 + 5_060);
+      await store.meetings.clearCreateMark({ owner: 'w1', key });
+      await store.meetings.retry({
+        owner: 'w3',
+        key,
+        error: 'timed out again',
+        nextAttemptAt: t0 + 5_050,
+        now: t0 + 5_040,
+      });
+      const [fourth] = await store.meetings.claim({
+        owner: 'w4',
+        limit: 1,
+        leaseMs: 60_000,
+        now: t0 + 5_060,
+      });
       expect(fourth).toMatchObject({ createStartedAt: t0 + 10 });
       // the stored outcome clears it
-      expect(await store.completeMeeting('w4', key, 1, { ...synced, reason: null }, t0 + 5_100)).toBe(true);
-      await store.requeueMeeting('ws_1', 'm_mark', t0 + 5_200);
-      const [fifth] = await store.claimMeetings('w5', 1, 60_000, t0 + 5_300);
+      expect(
+        await store.meetings.complete({
+          owner: 'w4',
+          key,
+          claimedVersion: 1,
+          result: { ...synced, reason: null },
+          now: t0 + 5_100,
+        }),
+      ).toBe(true);
+      await store.meetings.requeue({ workspaceId: 'ws_1', meetingId: 'm_mark' }, t0 + 5_200);
+      const [fifth] = await store.meetings.claim({ owner: 'w5', limit: 1, leaseMs: 60_000, now: t0 + 5_300 });
       expect(fifth).toMatchObject({ createStartedAt: null });
     });
 
     it('when the create was answered, then the holder clears the mark', async () => {
-      await store.claimMeetings('w1', 1, 60_000, t0);
-      await store.markCreateStarted('w1', key, t0 + 10);
-      await store.clearCreateMark('w1', key);
-      await store.retryMeeting('w1', key, 'refused', t0 + 20, t0 + 15);
-      const [again] = await store.claimMeetings('w2', 1, 60_000, t0 + 30);
+      await store.meetings.claim({ owner: 'w1', limit: 1, leaseMs: 60_000, now: t0 });
+      await store.meetings.markCreateStarted({ owner: 'w1', key, now: t0 + 10 });
+      await store.meetings.clearCreateMark({ owner: 'w1', key });
+      await store.meetings.retry({
+        owner: 'w1',
+        key,
+        error: 'refused',
+        nextAttemptAt: t0 + 20,
+        now: t0 + 15,
+      });
+      const [again] = await store.meetings.claim({ owner: 'w2', limit: 1, leaseMs: 60_000, now: t0 + 30 });
       expect(again).toMatchObject({ createStartedAt: null });
     });
   },

@@ -37,10 +37,10 @@ export class LateMatchService {
   }
 
   async runOnce(now = Date.now()): Promise<LateMatchReport> {
-    const byWorkspace = await this.#store.lateMatches.outcomesSince(
-      now - MAX_WINDOW_DAYS * DAY_MS,
-      OUTCOMES_PER_PASS,
-    );
+    const byWorkspace = await this.#store.lateMatches.outcomesSince({
+      since: now - MAX_WINDOW_DAYS * DAY_MS,
+      limit: OUTCOMES_PER_PASS,
+    });
     let workspaces = 0;
     let meetingsChecked = 0;
     let requeued = 0;
@@ -56,7 +56,8 @@ export class LateMatchService {
         const { found, asked } = await knownEmails(conn, counter, emails);
         const checked = candidates.filter((c) => c.emails.some((e) => asked.includes(e)));
         const ids = meetingsToRequeue(checked, found);
-        for (const id of ids) if (await this.#store.requeueMeeting(workspaceId, id, now)) requeued += 1;
+        for (const id of ids)
+          if (await this.#store.meetings.requeue({ workspaceId, meetingId: id }, now)) requeued += 1;
         workspaces += 1;
         meetingsChecked += checked.length;
       } catch (err) {

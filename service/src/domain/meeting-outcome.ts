@@ -1,0 +1,63 @@
+/**
+ * What one meeting's sync did in the org: the records written, what it was linked to and what was
+ * dropped, and why. The pure core (associations/, plan/) produces it, sync/ assembles it, the store
+ * keeps it and the API shows it, so it lives here rather than in any one of them.
+ */
+import type { Meeting } from '../meetings/schema.ts';
+
+/** The Salesforce records written for one meeting, as last synced. Stored by the shell, opaque to it. */
+export interface WrittenRecords {
+  readonly eventId: string | null;
+  readonly noteId: string | null;
+  readonly taskId: string | null;
+}
+
+/** Why an association was not made (CONTRACT §7), as the status API shows it. */
+export type DropReason =
+  | 'not_found'
+  | 'deleted'
+  | 'over_contact_limit'
+  | 'shared_activities_off'
+  | 'what_id_taken_by_opportunity'
+  | 'ambiguous_email'
+  | 'salesforce_user'
+  | 'lead_not_allowed'
+  | 'missing_email'
+  | 'participant_limit'
+  | 'deleted_in_salesforce'
+  // From the workspace's association settings (settings/association-settings.ts):
+  | 'excluded'
+  | 'internal_domain'
+  | 'ambiguous_domain'
+  | 'account_not_chosen'
+  | 'opportunity_tie'
+  | 'outside_close_date_window';
+
+export interface DroppedAssociation {
+  readonly recordId?: string;
+  readonly email?: string;
+  readonly reason: DropReason;
+}
+
+export interface LinkedAssociation {
+  readonly recordId: string;
+  readonly type: 'Contact' | 'Lead' | 'Account' | 'Opportunity';
+  /** why it was linked: 'email_match', 'hand_picked', 'contact_account', ... */
+  readonly why: string;
+}
+
+/** What the queue holds for a meeting: its latest version to write, or the delete of a version. */
+export type SyncInput =
+  | { readonly kind: 'upsert'; readonly meeting: Meeting }
+  | { readonly kind: 'delete'; readonly meetingId: string; readonly version: number };
+
+export interface SyncOutcome {
+  readonly state: 'synced' | 'skipped' | 'deleted';
+  /** For `skipped`: why (`no_crm_match`). */
+  readonly reason?: string;
+  readonly written: WrittenRecords;
+  readonly linked: readonly LinkedAssociation[];
+  readonly dropped: readonly DroppedAssociation[];
+  /** Salesforce API calls this sync spent (each composite request counts as one). */
+  readonly apiCalls: number;
+}

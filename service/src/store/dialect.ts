@@ -1,0 +1,88 @@
+/**
+ * Where the two engines part ways, in one object: the repositories write their SQL once and ask the
+ * dialect for the few places where node:sqlite and PostgreSQL need different SQL or a different
+ * plan. Nothing else in the store looks at which engine it runs on.
+ */
+import type { Param } from './database.ts';
+
+export interface Dialect {
+  readonly engine: 'sqlite' | 'postgres';
+  /**
+   * Appended to a read that a later write of the same transaction depends on. PostgreSQL runs
+   * transactions side by side, so the row is locked; SQLite's BEGIN IMMEDIATE already holds the
+   * whole database, and it has no FOR UPDATE.
+   */
+  readonly forUpdate: string;
+  /**
+   * One connection whose COMMIT waits for the disk (node:sqlite): transactions that arrive together
+   * are better committed together. PostgreSQL commits a pool's transactions in parallel instead.
+   */
+  readonly groupCommit: boolean;
+  /**
+   * One process owns the database (the embedded engine; the instance lock refuses a second), so a
+   * lease found at start-up was left by a process that died. With PostgreSQL other live instances
+   * may hold leases; only their expiry tells that they died.
+   */
+  readonly singleProcess: boolean;
+  /** Run first in the migrations' transaction, so instances starting together migrate one at a time. */
+  readonly migrationLock: string | null;
+  /**
+   * An UPDATE of at most `limit` rows of `table` that match `where`, taken in `orderBy` order,
+   * returning `returning`. Instances sharing the database each take different rows and none waits
+   * for another. The statement's parameters are `set`'s, then `where`'s, then the limit.
+   */
+  updateFirst(statement: UpdateFirst): string;
+}
+
+export interface UpdateFirst {
+  readonly table: string;
+  /** The columns that identify a row (PostgreSQL joins on them; SQLite uses its rowid). */
+  readonly key: readonly string[];
+  readonly set: string;
+  readonly where: string;
+  readonly orderBy: string;
+  readonly returning: readonly string[];
+}
+
+export const sqliteDialect: Dialect = {
+  engine: 'sqlite',
+  forUpdate: '',
+  groupCommit: true,
+  singleProcess: true,
+  migrationLock: null,
+  updateFirst: (s) =>
+    `UPDATE ${s.table} SET ${s.set}
+     WHERE rowid IN (SELECT rowid FROM ${s.table} WHERE ${s.where} ORDER BY ${s.orderBy} LIMIT ?)
+     RETURNING ${s.returning.join(', ')}`,
+};
+
+export const postgresDialect: Dialect = {
+  engine: 'postgres',
+  forUpdate: ' FOR UPDATE',
+  groupCommit: false,
+  singleProcess: false,
+  // Any constant both sides agree on; held until the migrations' transaction ends.
+  migrationLock: 'SELECT pg_advisory_xact_lock(727274)',
+  // SKIP LOCKED: rows another instance is taking are passed over rather than waited for
+  // (https://www.postgresql.org/docs/15/sql-select.html#SQL-FOR-UPDATE-SHARE).
+  updateFirst: (s) =>
+    `UPDATE ${s.table} t SET ${s.set}
+     FROM (SELECT ${s.key.join(', ')} FROM ${s.table} WHERE ${s.where}
+           ORDER BY ${s.orderBy} LIMIT ? FOR UPDATE SKIP LOCKED) due
+     WHERE ${s.key.map((k) => `t.${k} = due.${k}`).join(' AND ')}
+     RETURNING ${s.returning.map((c) => `t.${c}`).join(', ')}`,
+};
+
+/**
+ * `:name` placeholders bound from an object, turned into the `?` list both engines take, so a
+ * statement with many values names each one instead of counting positions.
+ */
+export function named(sql: string, values: Readonly<Record<string, Param>>): [string, Param[]] {
+  const params: Param[] = [];
+  const text = sql.replace(/(?<![:\w]):([a-zA-Z_]\w*)/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`no value for :${name}`);
+    params.push(values[name] ?? null);
+    return '?';
+  });
+  return [text, params];
+}
