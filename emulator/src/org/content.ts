@@ -6,7 +6,7 @@
  */
 import { ApiError, requiredFieldsMissing } from '../errors.ts';
 import type { StoredRecord } from '../schema/types.ts';
-import type { RulesModule } from './object-rules.ts';
+import { rowWithSameKey, type RulesModule } from './object-rules.ts';
 import type { Store } from './store.ts';
 
 /** Tags a note body may hold; anything else is refused, as the platform refuses unsafe note HTML. */
@@ -171,18 +171,12 @@ export function contentRules(): RulesModule {
               ['LinkedEntityId'],
             );
           }
-          for (const r of org.store.table('ContentDocumentLink').values()) {
-            if (
-              r.IsDeleted !== true &&
-              r.ContentDocumentId === record.ContentDocumentId &&
-              r.LinkedEntityId === record.LinkedEntityId
-            ) {
-              throw new ApiError(
-                'DUPLICATE_VALUE',
-                `Document with ID: ${String(record.ContentDocumentId)} is already linked with the entity with ID: ${String(record.LinkedEntityId)}`,
-                [],
-              );
-            }
+          if (rowWithSameKey(org, 'ContentDocumentLink', record, ['ContentDocumentId', 'LinkedEntityId'])) {
+            throw new ApiError(
+              'DUPLICATE_VALUE',
+              `Document with ID: ${String(record.ContentDocumentId)} is already linked with the entity with ID: ${String(record.LinkedEntityId)}`,
+              [],
+            );
           }
         },
       },

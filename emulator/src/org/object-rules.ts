@@ -94,3 +94,20 @@ export function shapeSchemas(
 ): ObjectSchema[] {
   return modules.reduce((acc, m) => m.shapeSchemas?.(acc, settings) ?? acc, schemas);
 }
+
+/**
+ * A live row of the table holding the same values as `record` in every one of `fields`: a key the
+ * platform keeps unique across several fields (one link per document and record, one assignment per
+ * user and permission set).
+ */
+export function rowWithSameKey(
+  org: Org,
+  table: string,
+  record: StoredRecord,
+  fields: readonly string[],
+): StoredRecord | undefined {
+  for (const r of org.store.table(table).values()) {
+    if (r.IsDeleted !== true && fields.every((f) => r[f] === record[f])) return r;
+  }
+  return undefined;
+}

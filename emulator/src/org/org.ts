@@ -8,6 +8,8 @@ import { IdFactory, keyPrefixOf, to18 } from '../ids.ts';
 import { standardObjects } from '../schema/objects.ts';
 import { readPackageFields, type PackageField } from '../schema/package-fields.ts';
 import { securityObjects } from '../schema/security-objects.ts';
+import { seedOrganization, seedUsers, sellersAsStandardUsers } from '../seed/org.ts';
+import { seedSecurity } from '../seed/security.ts';
 import {
   checkDelete,
   checkEdit,
@@ -28,8 +30,6 @@ import { contentRules } from './content.ts';
 import { crmRules } from './crm.ts';
 import { customerRules, type CustomerRules } from './customer-rules.ts';
 import { combineRules, shapeSchemas, type ObjectRules, type RulesModule } from './object-rules.ts';
-import { seedOrganization, seedUsers, sellersAsStandardUsers } from '../seed/org.ts';
-import { seedSecurity } from '../seed/security.ts';
 import { Store, type MutableRecord } from './store.ts';
 import { coerce, formatDateTime } from './values.ts';
 

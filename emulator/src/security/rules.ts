@@ -4,7 +4,7 @@
  */
 import { ApiError } from '../errors.ts';
 import { deriveFullName } from '../org/crm.ts';
-import type { RulesModule } from '../org/object-rules.ts';
+import { rowWithSameKey, type RulesModule } from '../org/object-rules.ts';
 import type { Org } from '../org/org.ts';
 import type { FieldValue } from '../schema/types.ts';
 
@@ -49,18 +49,12 @@ export function securityRules(): RulesModule {
         beforeWrite(org, record, previous) {
           if (previous) return;
           // One assignment per user and permission set (the platform's duplicate answer names no field).
-          for (const a of org.store.table('PermissionSetAssignment').values()) {
-            if (
-              a.IsDeleted !== true &&
-              a.AssigneeId === record.AssigneeId &&
-              a.PermissionSetId === record.PermissionSetId
-            ) {
-              throw new ApiError(
-                'DUPLICATE_VALUE',
-                'duplicate value found: <unknown> duplicates value on record with id: <unknown>',
-                [],
-              );
-            }
+          if (rowWithSameKey(org, 'PermissionSetAssignment', record, ['AssigneeId', 'PermissionSetId'])) {
+            throw new ApiError(
+              'DUPLICATE_VALUE',
+              'duplicate value found: <unknown> duplicates value on record with id: <unknown>',
+              [],
+            );
           }
           record.IsActive = true;
         },

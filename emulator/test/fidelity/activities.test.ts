@@ -299,6 +299,23 @@ describe('ContentNote and ContentDocumentLink', () => {
     expect([bad.status, bad.body[0].errorCode]).toEqual([400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST']);
   });
 
+  it('when a note is linked twice to the same record, then the second is DUPLICATE_VALUE and one link stays', async () => {
+    const note = await create('ContentNote', { Title: 'N', Content: Buffer.from(html).toString('base64') });
+    const task = await create('Task', { Subject: 't' });
+    await create('ContentDocumentLink', { ContentDocumentId: note, LinkedEntityId: task, ShareType: 'V' });
+    const again = await call('POST', `${V}/sobjects/ContentDocumentLink`, {
+      ContentDocumentId: note,
+      LinkedEntityId: task,
+      ShareType: 'V',
+    });
+    expect([again.status, again.body[0].errorCode]).toEqual([400, 'DUPLICATE_VALUE']);
+    expect(
+      await q(
+        `SELECT Id FROM ContentDocumentLink WHERE ContentDocumentId = '${note}' AND LinkedEntityId = '${task}'`,
+      ),
+    ).toHaveLength(1);
+  });
+
   it('when the note is deleted, then its links are deleted too', async () => {
     const note = await create('ContentNote', { Title: 'N', Content: Buffer.from(html).toString('base64') });
     const task = await create('Task', { Subject: 't' });
