@@ -4,6 +4,7 @@
  */
 import type { Database, Param } from './database.ts';
 import { iso, json, meetingSyncFromRow, type MeetingRow, type MeetingSync } from './meeting-row.ts';
+import { WAITING_REASONS } from './meetings.ts';
 import type { MeetingState } from './types.ts';
 
 /** A meeting as the sync log shows it: its sync fields, and the title and start the input carries. */
@@ -107,8 +108,8 @@ export class MeetingLogRepository {
     const [row] = await this.#db.all<{ n: number }>(
       // Meetings waiting for a connection are the connection's alert, not the sync's.
       `SELECT COUNT(*) AS n FROM meetings WHERE workspace_id = ? AND state = 'failed' AND updated_at >= ?
-         AND (reason IS NULL OR reason NOT IN ('not_connected', 'connection_broken'))`,
-      [workspaceId, since],
+         AND (reason IS NULL OR reason NOT IN (?, ?))`,
+      [workspaceId, since, ...WAITING_REASONS],
     );
     return Number(row?.n ?? 0);
   }
