@@ -414,7 +414,7 @@ export class SqlStore implements Store {
     );
   }
 
-  async claimMeetings(
+  claimMeetings(
     owner: string,
     limit: number,
     leaseMs: number,
@@ -425,6 +425,27 @@ export class SqlStore implements Store {
       skipWorkspaces.length === 0
         ? ''
         : ` AND workspace_id NOT IN (${skipWorkspaces.map(() => '?').join(', ')})`;
+    return this.#claim(owner, limit, leaseMs, now, skip, skipWorkspaces);
+  }
+
+  claimWorkspaceMeetings(
+    owner: string,
+    workspaceId: string,
+    limit: number,
+    leaseMs: number,
+    now: number,
+  ): Promise<ClaimedMeeting[]> {
+    return this.#claim(owner, limit, leaseMs, now, ' AND workspace_id = ?', [workspaceId]);
+  }
+
+  async #claim(
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    now: number,
+    skip: string,
+    skipWorkspaces: readonly string[],
+  ): Promise<ClaimedMeeting[]> {
     const due = `((state = 'queued' AND next_attempt_at <= ?) OR (state = 'syncing' AND lease_expires_at < ?))${skip}`;
     const set = `state = 'syncing', lease_owner = ?, lease_expires_at = ?, claimed_version = version, updated_at = ?`;
     const returning =
@@ -557,6 +578,38 @@ export class SqlStore implements Store {
        WHERE workspace_id = ? AND meeting_id = ? AND create_owner = ? AND lease_owner = ?`,
       [key.workspaceId, key.meetingId, owner, owner],
     );
+  }
+
+  markCreatesStarted(
+    owner: string,
+    workspaceId: string,
+    meetingIds: readonly string[],
+    now: number,
+  ): Promise<string[]> {
+    return this.#db.tx(async (q) => {
+      const marked: string[] = [];
+      for (const meetingId of meetingIds) {
+        const changed = await q.run(
+          `UPDATE meetings SET create_started_at = ?, create_owner = ?
+           WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
+          [now, owner, workspaceId, meetingId, owner],
+        );
+        if (changed > 0) marked.push(meetingId);
+      }
+      return marked;
+    });
+  }
+
+  async clearCreateMarks(owner: string, workspaceId: string, meetingIds: readonly string[]): Promise<void> {
+    await this.#db.tx(async (q) => {
+      for (const meetingId of meetingIds) {
+        await q.run(
+          `UPDATE meetings SET create_started_at = NULL, create_owner = NULL
+           WHERE workspace_id = ? AND meeting_id = ? AND create_owner = ? AND lease_owner = ?`,
+          [workspaceId, meetingId, owner, owner],
+        );
+      }
+    });
   }
 
   async deferMeeting(

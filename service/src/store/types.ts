@@ -171,6 +171,17 @@ export interface Store {
     now: number,
     skipWorkspaces?: readonly string[],
   ): Promise<ClaimedMeeting[]>;
+  /**
+   * Leases up to `limit` more meetings of one workspace due now, for a batch (worker.ts): the
+   * meetings a claim by `claimMeetings` found first, plus what else of that workspace is due.
+   */
+  claimWorkspaceMeetings(
+    owner: string,
+    workspaceId: string,
+    limit: number,
+    leaseMs: number,
+    now: number,
+  ): Promise<ClaimedMeeting[]>;
   /** Stores a sync's outcome; false when the lease was lost meanwhile (nothing is changed then). */
   completeMeeting(
     owner: string,
@@ -196,6 +207,18 @@ export interface Store {
   markCreateStarted(owner: string, key: MeetingKey, now: number): Promise<boolean>;
   /** The create write was answered (saved or refused): it can no longer land later. */
   clearCreateMark(owner: string, key: MeetingKey): Promise<void>;
+  /**
+   * `markCreateStarted` for the meetings of one batch write, in one transaction: the meeting ids
+   * marked (a meeting whose lease was lost is left out, and must not be sent).
+   */
+  markCreatesStarted(
+    owner: string,
+    workspaceId: string,
+    meetingIds: readonly string[],
+    now: number,
+  ): Promise<string[]>;
+  /** `clearCreateMark` for the meetings of one answered batch write. */
+  clearCreateMarks(owner: string, workspaceId: string, meetingIds: readonly string[]): Promise<void>;
   /**
    * Back in the queue until `until` without counting an attempt: an earlier create write may still
    * land before then, or the workspace is paused by its API budget. `note` (when not null) is shown as

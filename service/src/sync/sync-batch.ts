@@ -242,6 +242,27 @@ export async function syncBatch(
   return { results, apiCalls: counter.count };
 }
 
+/** A sync of one meeting (sync-meeting.ts `syncMeeting`, or a test's). */
+export type OneMeetingSync = (
+  conn: Connection,
+  org: OrgProfile,
+  input: SyncInput,
+  previous: WrittenRecords | null,
+  settings: AssociationSettings,
+  fence?: CreateFence,
+) => Promise<SyncOutcome>;
+
+/** A batch synced one meeting after another by `sync`: what a batch does without shared calls. */
+export function oneByOne(sync: OneMeetingSync) {
+  return (
+    conn: Connection,
+    org: OrgProfile,
+    items: readonly BatchItem[],
+    settings: AssociationSettings,
+    fence?: BatchFence,
+  ): Promise<BatchOutcome> => lone(conn, org, items, settings, fence, 0, sync);
+}
+
 async function lone(
   conn: Connection,
   org: OrgProfile,
@@ -249,13 +270,14 @@ async function lone(
   settings: AssociationSettings,
   fence: BatchFence | undefined,
   spent: number,
+  sync: OneMeetingSync = syncMeeting,
 ): Promise<BatchOutcome> {
   const results = new Map<string, ItemResult>();
   let apiCalls = spent;
   for (const item of items) {
     const id = meetingIdOf(item.input);
     try {
-      const outcome = await syncMeeting(conn, org, item.input, item.previous, settings, loneFence(fence, id));
+      const outcome = await sync(conn, org, item.input, item.previous, settings, loneFence(fence, id));
       apiCalls += outcome.apiCalls;
       results.set(id, { ok: true, outcome });
     } catch (err) {
