@@ -178,8 +178,8 @@ describe('the service killed mid-sync', () => {
       TOKEN_ENCRYPTION_KEY: testKey.toString('base64'),
       LOG_LEVEL: 'warn',
       WORKER_BATCH_SIZE: '50',
-      // a write takes 5 s: one sent before the kill can no longer land 8 s after it was sent
-      SALESFORCE_WRITE_SETTLE_SECONDS: process.env['CRASH_TEST_SETTLE_SECONDS'] ?? '8',
+      // a write takes 12 s (longer than a restart under load): it can no longer land 16 s after it was sent
+      SALESFORCE_WRITE_SETTLE_SECONDS: process.env['CRASH_TEST_SETTLE_SECONDS'] ?? '16',
     };
     child = await startChildService(env);
     org = await startOrgFor(child.url, {
@@ -197,7 +197,7 @@ describe('the service killed mid-sync', () => {
       );
       expect(res.status).toBe(202);
     }
-    org.setKnobs({ writeLatencyMs: 5_000 });
+    org.setKnobs({ writeLatencyMs: 12_000 });
     expect((await connectWorkspace(child.url, org)).outcome).toBe('connected');
     // kill while the batch's graph call is in flight: the org has received it and commits it later
     const until = Date.now() + 30_000;
