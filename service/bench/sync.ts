@@ -57,7 +57,7 @@ const SALESFORCE_CONCURRENT_LIMIT = 25;
 /** The requests one workspace has in flight at most: all the worker's slots but one (worker.ts). */
 const WORKSPACE_CONCURRENCY = Math.min(
   SALESFORCE_CONCURRENT_LIMIT,
-  Math.max(1, Number(process.env['WORKER_CONCURRENCY'] ?? 8) - 1),
+  Math.max(1, Number(process.env['WORKER_CONCURRENCY'] ?? 4) - 1),
 );
 
 interface OrgDetails {
@@ -134,7 +134,22 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  child.stdout!.resume(); // its log lines, read and dropped as a log shipper would
+  // Its log lines, read and dropped as a log shipper would; the last ones are kept for a crash report.
+  let tail: string[] = [];
+  child.stdout!.on('data', (d: Buffer) => {
+    tail.push(d.toString());
+    if (tail.length > 20) tail = tail.slice(-10);
+  });
+  let stderrTail = '';
+  child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-4_000)));
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(
+      `service exited unexpectedly (${code ?? signal}):\n${stderrTail}\n${tail.join('').slice(-4_000)}`,
+    );
+    process.exit(1);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let err = '';
     child.once('exit', (code) => reject(new Error(`service exited with ${code}: ${err}`)));
@@ -155,6 +170,7 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
     child,
     memory: () => ({ rss: status('VmRSS'), peak: status('VmHWM') }),
     stop: async () => {
+      stopping = true;
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     },

@@ -100,7 +100,7 @@ const envSchema = z.object({
   // Syncs under way at once in this instance (a lone meeting or a batch each); a workspace uses all
   // but one of them, at most 25: one org serves 25 long-running requests at once (Developer
   // Edition 5), https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html
-  WORKER_CONCURRENCY: count('WORKER_CONCURRENCY', 8, 1, 100),
+  WORKER_CONCURRENCY: count('WORKER_CONCURRENCY', 4, 1, 100),
   // Meetings of one workspace synced together when several are due (1: no batching).
   WORKER_BATCH_SIZE: count('WORKER_BATCH_SIZE', 200, 1, 1_000),
   // Every Salesforce call gives up after this long, so a hung org cannot hold a worker slot for ever.

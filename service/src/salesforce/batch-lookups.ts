@@ -46,8 +46,8 @@ import {
 import { opportunityQueryFor, ruleQuery, withRuleRows, type RuleQuery } from './rule-lookups.ts';
 import { identifier, soql } from './soql.ts';
 
-/** The encoded query URL a chunk may reach: below the 16,384-byte URI cap with room for the path. */
-export const MAX_QUERY_URL = 12_000;
+/** The encoded query URL a chunk may reach: below the 16,384-byte URI cap with room for `/services/data/vNN.N`. */
+export const MAX_QUERY_URL = 15_000;
 /** Values per `IN` list at most, whatever their length. */
 export const MAX_IN_VALUES = 500;
 
@@ -215,22 +215,30 @@ export async function lookUpMeetings(
   };
   const distinct = (values: Iterable<string>): string[] => [...new Set(values)];
 
-  for (const kind of ['Event', 'Task'] as const) {
+  const activityQueries = (kind: 'Event' | 'Task', of: readonly LookupRequest[]): string[] => {
     const { field, byMeetingId } = referenceField(org, kind);
-    const values = distinct(requests.map((r) => (byMeetingId ? r.meetingId : r.marker)));
+    const values = distinct(of.map((r) => (byMeetingId ? r.meetingId : r.marker)));
     const object = identifier(kind);
     const column = identifier(field);
-    add(
-      kind,
-      chunkIn(
-        values,
-        (chunk) =>
-          soql`SELECT Id, IsDeleted, WhoId, WhatId, Description, ${column} FROM ${object} WHERE ${column} IN ${chunk} ORDER BY CreatedDate ASC, Id ASC`,
-        true,
-      ),
+    return chunkIn(
+      values,
+      (chunk) =>
+        soql`SELECT Id, IsDeleted, WhoId, WhatId, Description, ${column} FROM ${object} WHERE ${column} IN ${chunk} ORDER BY CreatedDate ASC, Id ASC`,
       true,
     );
-  }
+  };
+  // As alone, a meeting never written looks for its Task only when its Event turns up (below).
+  const neverWritten = (r: LookupRequest): boolean =>
+    (r.previous?.eventId ?? null) === null && (r.previous?.taskId ?? null) === null;
+  add('Event', activityQueries('Event', requests), true);
+  add(
+    'Task',
+    activityQueries(
+      'Task',
+      requests.filter((r) => !neverWritten(r)),
+    ),
+    true,
+  );
   const upserts = requests.filter((r): r is LookupRequest & { meeting: Meeting } => r.meeting !== null);
   const userEmails = distinct(upserts.flatMap((r) => userLookupEmails(r.meeting)));
   const emails = distinct(upserts.flatMap((r) => externalParticipants(r.meeting).emails));
@@ -312,6 +320,26 @@ export async function lookUpMeetings(
   const rowsOf = (kind: string): Row[] => union(responses, refs.get(kind) ?? []);
   const events = rowsOf('Event');
   const tasks = rowsOf('Task');
+  // Written before its ids were kept (a crash after the write): its Task is found the same way.
+  const eventRef = referenceField(org, 'Event');
+  const found = new Set(events.map((e) => e[eventRef.field]));
+  const late = requests.filter(
+    (r) => neverWritten(r) && found.has(eventRef.byMeetingId ? r.meetingId : r.marker),
+  );
+  if (late.length > 0) {
+    const lateSubs: Subrequest[] = activityQueries('Task', late).map((q, i) => ({
+      method: 'GET',
+      referenceId: `lateTask${i}`,
+      url: queryUrl(q, true),
+    }));
+    const more = await runShared(conn, counter, lateSubs);
+    tasks.push(
+      ...union(
+        more,
+        lateSubs.map((sub) => sub.referenceId),
+      ),
+    );
+  }
   const users = rowsOf('users');
   const contacts = rowsOf('contacts');
   const leads = rowsOf('leads');
