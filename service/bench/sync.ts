@@ -160,9 +160,13 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
     });
   });
   const status = (key: string) => {
-    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(
-      readFileSync(`/proc/${child.pid}/status`, 'utf8'),
-    );
+    let text = '';
+    try {
+      text = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    } catch {
+      return 0; // the process is gone; its exit is reported above
+    }
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
     return Number(m?.[1] ?? 0) * 1024;
   };
   return {
