@@ -22,7 +22,7 @@ import { openStores } from './store/index.ts';
 import { syncBatch } from './sync/sync-batch.ts';
 import { syncMeeting } from './sync/sync-meeting.ts';
 import type { Store } from './store/types.ts';
-import { Worker, type SyncMeetingFn, type WorkerOptions } from './worker/worker.ts';
+import { Worker, type SyncBatchFn, type SyncMeetingFn, type WorkerOptions } from './worker/worker.ts';
 
 export const CALLBACK_PATH = '/oauth/salesforce/callback';
 
@@ -31,6 +31,8 @@ export interface ServiceOptions {
   readonly logger?: Logger;
   /** The sync core; defaults to service/src/sync/sync-meeting.ts. */
   readonly syncMeeting?: SyncMeetingFn;
+  /** The batched sync core; defaults to sync/sync-batch.ts, or `syncMeeting` per meeting when that is given. */
+  readonly syncBatch?: SyncBatchFn;
   /** Worker tuning (tests shorten the poll interval and backoff). */
   readonly worker?: Partial<
     Pick<
@@ -104,7 +106,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     connections,
     syncMeeting: sync,
     // A sync core given by a test is used for batches too, one meeting after another.
-    ...(options.syncMeeting === undefined ? { syncBatch } : {}),
+    ...(options.syncBatch !== undefined
+      ? { syncBatch: options.syncBatch }
+      : options.syncMeeting === undefined
+        ? { syncBatch }
+        : {}),
     logger: logger.child({ module: 'worker' }),
     metrics,
     leaseMs: config.worker.leaseSeconds * 1000,
