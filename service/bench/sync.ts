@@ -33,6 +33,8 @@ const USAGE = `Usage: node service/bench/sync.ts [options]   (npm run bench runs
   --meetings N      meetings sent through the webhook for the throughput run (default 200)
   --latency-ms LIST per-call latencies of the org to measure at, comma-separated (default 0,100)
   --concurrency N   webhook senders at once (default 8)
+  --no-updates      skip updating and deleting the backlog after its drain
+  (WORKER_CONCURRENCY and WORKER_BATCH_SIZE in the environment reach the service)
   --help            this text`;
 
 const values = parseFlags(
@@ -40,17 +42,24 @@ const values = parseFlags(
     meetings: { type: 'string', default: '200' },
     'latency-ms': { type: 'string', default: '0,100' },
     concurrency: { type: 'string', default: '8' },
+    'no-updates': { type: 'boolean', default: false },
   },
   USAGE,
 );
 const MEETINGS = Number(values.meetings);
 const LATENCIES = values['latency-ms'].split(',').map(Number);
 const SEND_CONCURRENCY = Number(values.concurrency);
+const UPDATES = !values['no-updates'];
 const API_VERSION = '66.0';
 const WORKSPACE = 'ws_bench';
 const ORGANIZER = 'sam.seller@bench.example';
 /** Salesforce's concurrent long-running API requests per org, the ceiling of any drain. */
 const SALESFORCE_CONCURRENT_LIMIT = 25;
+/** The requests one workspace has in flight at most: all the worker's slots but one (worker.ts). */
+const WORKSPACE_CONCURRENCY = Math.min(
+  SALESFORCE_CONCURRENT_LIMIT,
+  Math.max(1, Number(process.env['WORKER_CONCURRENCY'] ?? 4) - 1),
+);
 
 interface OrgDetails {
   url: string;
@@ -114,13 +123,34 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
       env: {
         PATH: process.env['PATH'] ?? '',
         ...localEnv(dir, secrets, 'info'),
+        // WORKER_CONCURRENCY / WORKER_BATCH_SIZE from this process reach the service (defaults otherwise)
+        ...Object.fromEntries(
+          ['WORKER_CONCURRENCY', 'WORKER_BATCH_SIZE'].flatMap((k) =>
+            process.env[k] === undefined ? [] : [[k, process.env[k]!]],
+          ),
+        ),
         // e.g. SERVICE_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR2 to look inside the service's memory
         ...(process.env['SERVICE_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['SERVICE_NODE_OPTIONS'] } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  child.stdout!.resume(); // its log lines, read and dropped as a log shipper would
+  // Its log lines, read and dropped as a log shipper would; the last ones are kept for a crash report.
+  let tail: string[] = [];
+  child.stdout!.on('data', (d: Buffer) => {
+    tail.push(d.toString());
+    if (tail.length > 20) tail = tail.slice(-10);
+  });
+  let stderrTail = '';
+  child.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString()).slice(-4_000)));
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(
+      `service exited unexpectedly (${code ?? signal}):\n${stderrTail}\n${tail.join('').slice(-4_000)}`,
+    );
+    process.exit(1);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let err = '';
     child.once('exit', (code) => reject(new Error(`service exited with ${code}: ${err}`)));
@@ -131,9 +161,13 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
     });
   });
   const status = (key: string) => {
-    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(
-      readFileSync(`/proc/${child.pid}/status`, 'utf8'),
-    );
+    let text = '';
+    try {
+      text = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    } catch {
+      return 0; // the process is gone; its exit is reported above
+    }
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
     return Number(m?.[1] ?? 0) * 1024;
   };
   return {
@@ -141,6 +175,7 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
     child,
     memory: () => ({ rss: status('VmRSS'), peak: status('VmHWM') }),
     stop: async () => {
+      stopping = true;
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     },
@@ -457,6 +492,7 @@ async function backlog(r: Running, latencyMs: number) {
   const later = r.service.memory();
   accept.sort((a, b) => a - b);
   const minimum = (calls * latencyMs) / 1000 / SALESFORCE_CONCURRENT_LIMIT;
+  const workerMinimum = (calls * latencyMs) / 1000 / WORKSPACE_CONCURRENCY;
   console.log(
     `\n2. Backlog: ${MEETINGS} new meetings queued before the connect, local org latency ${latencyMs} ms per API call`,
   );
@@ -469,8 +505,67 @@ async function backlog(r: Running, latencyMs: number) {
   console.log(
     `   API calls: ${calls} for the meetings (${(calls / MEETINGS).toFixed(2)} per meeting; by kind ${JSON.stringify(counters)}, of which ${connectCalls} describe calls are the connect's org check); theoretical minimum for them at ${SALESFORCE_CONCURRENT_LIMIT} concurrent requests: ${minimum.toFixed(2)} s (drain ${minimum > 0 ? (drained / minimum).toFixed(1) : '–'}× that)`,
   );
+  if (latencyMs > 0)
+    console.log(
+      `   theoretical minimum at the ${WORKSPACE_CONCURRENCY} requests the worker sends one workspace at once: ${workerMinimum.toFixed(2)} s (drain ${(drained / workerMinimum).toFixed(2)}× that)`,
+    );
   console.log(
     `   service process memory: rss ${mib(before.rss)} before the backlog, peak ${mib(Math.max(after.peak, sampledPeak))} (VmHWM), ${mib(after.rss)} once drained, ${mib(later.rss)} 2 s later`,
+  );
+  if (UPDATES) await changeBacklog(r, meetings, latencyMs);
+  return Math.max(after.peak, sampledPeak);
+}
+
+/** Calls for the same backlog updated (version 2, a new title), then deleted, each drained in turn. */
+async function changeBacklog(r: Running, meetings: Meeting[], latencyMs: number) {
+  for (const [label, type] of [
+    ['updated', 'meeting.updated'],
+    ['deleted', 'meeting.deleted'],
+  ] as const) {
+    const version = type === 'meeting.updated' ? 2 : 3;
+    const changed = meetings.map((m) => ({ ...m, version, title: `${m.title} (${label})` }));
+    await control(r.org, 'counters/reset', 'POST');
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: SEND_CONCURRENCY }, async () => {
+        while (next < changed.length) await send(r, event(type, changed[next++]!));
+      }),
+    );
+    let states = await meetingStates(r);
+    while ((states['queued'] ?? 0) + (states['syncing'] ?? 0) > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      states = await meetingStates(r);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const calls = (await control(r.org, 'counters'))['total'] ?? 0;
+    console.log(
+      `   the same ${MEETINGS} ${label} (sent while the worker runs, ${latencyMs} ms per call): ${calls} API calls (${(calls / MEETINGS).toFixed(3)} per meeting), done in ${seconds.toFixed(1)} s; states ${JSON.stringify(states)}`,
+    );
+  }
+}
+
+/** Webhook → Event for lone meetings on an idle worker: the latency a batch must not add. */
+async function loneLatency(r: Running, latencyMs: number) {
+  const emails = r.contacts.slice(0, 3).map((c) => c.email);
+  const times: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const m = meeting(`lone_${latencyMs}_${i}`, 1, emails);
+    const started = performance.now();
+    await send(r, event('meeting.processed', m));
+    for (;;) {
+      const res = await fetch(`${r.service.url}/v1/workspaces/${WORKSPACE}/meetings/${m.id}`, {
+        headers: { authorization: `Bearer ${r.secrets.apiToken}` },
+      });
+      const body = (await res.json()) as { state?: string };
+      if (body.state === 'synced') break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  console.log(
+    `   a lone meeting on an idle worker, webhook → synced (10 in turn): p50 ${ms(percentile(times, 50))}, max ${ms(times.at(-1) ?? 0)}; its 2 calls take ${2 * latencyMs} ms of latency (p50 ${(percentile(times, 50) / Math.max(1, 2 * latencyMs)).toFixed(2)}× that)`,
   );
 }
 
@@ -523,6 +618,7 @@ for (const [i, latency] of LATENCIES.entries()) {
   const r = await setUp(latency);
   try {
     await backlog(r, latency);
+    await loneLatency(r, latency);
     if (i === 0) await apiCost(r);
   } finally {
     await tearDown(r);

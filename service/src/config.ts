@@ -23,6 +23,15 @@ const seconds = (name: string, fallback: number, min: number, max: number) =>
     .max(max, `${name} must be at most ${max}`)
     .default(fallback);
 
+/** A whole number within bounds, with a default. */
+const count = (name: string, fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`)
+    .default(fallback);
+
 const httpUrl = z
   .string()
   .trim()
@@ -88,6 +97,12 @@ const envSchema = z.object({
   // How long a claimed meeting is this instance's before another may take it over (a killed
   // instance's work waits this long on PostgreSQL; on SQLite a restart releases it at once).
   WORKER_LEASE_SECONDS: seconds('WORKER_LEASE_SECONDS', 120, 10, 86_400),
+  // Syncs under way at once in this instance (a lone meeting or a batch each); a workspace uses all
+  // but one of them, at most 25: one org serves 25 long-running requests at once (Developer
+  // Edition 5), https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html
+  WORKER_CONCURRENCY: count('WORKER_CONCURRENCY', 4, 1, 100),
+  // Meetings of one workspace synced together when several are due (1: no batching).
+  WORKER_BATCH_SIZE: count('WORKER_BATCH_SIZE', 200, 1, 1_000),
   // Every Salesforce call gives up after this long, so a hung org cannot hold a worker slot for ever.
   SALESFORCE_TIMEOUT_SECONDS: seconds('SALESFORCE_TIMEOUT_SECONDS', 60, 1, 3_600),
   // How long a write creating a meeting's records may still land after it was sent and its answer
@@ -129,6 +144,10 @@ export interface Config {
   readonly worker: {
     /** A claimed meeting's lease; renewed while its sync runs. */
     readonly leaseSeconds: number;
+    /** Syncs under way at once (WORKER_CONCURRENCY). */
+    readonly concurrency: number;
+    /** Meetings of one workspace synced together at most (WORKER_BATCH_SIZE; 1: no batching). */
+    readonly batchSize: number;
   };
   readonly apiToken: string;
   readonly webhookSecrets: readonly string[];
@@ -186,7 +205,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         e.SALESFORCE_WRITE_SETTLE_SECONDS ??
         SALESFORCE_MAX_TRANSACTION_SECONDS + e.SALESFORCE_TIMEOUT_SECONDS,
     },
-    worker: { leaseSeconds: e.WORKER_LEASE_SECONDS },
+    worker: {
+      leaseSeconds: e.WORKER_LEASE_SECONDS,
+      concurrency: e.WORKER_CONCURRENCY,
+      batchSize: e.WORKER_BATCH_SIZE,
+    },
     apiToken: e.SALESCALING_API_TOKEN,
     webhookSecrets: e.WEBHOOK_SECRET,
     tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEY,

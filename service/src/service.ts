@@ -19,9 +19,10 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { ConnectionManager } from './salesforce/connection.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { openStore } from './store/index.ts';
+import { syncBatch } from './sync/sync-batch.ts';
 import { syncMeeting } from './sync/sync-meeting.ts';
 import type { Store } from './store/types.ts';
-import { Worker, type SyncMeetingFn, type WorkerOptions } from './worker/worker.ts';
+import { Worker, type SyncBatchFn, type SyncMeetingFn, type WorkerOptions } from './worker/worker.ts';
 
 export const CALLBACK_PATH = '/oauth/salesforce/callback';
 
@@ -30,9 +31,14 @@ export interface ServiceOptions {
   readonly logger?: Logger;
   /** The sync core; defaults to service/src/sync/sync-meeting.ts. */
   readonly syncMeeting?: SyncMeetingFn;
+  /** The batched sync core; defaults to sync/sync-batch.ts, or `syncMeeting` per meeting when that is given. */
+  readonly syncBatch?: SyncBatchFn;
   /** Worker tuning (tests shorten the poll interval and backoff). */
   readonly worker?: Partial<
-    Pick<WorkerOptions, 'concurrency' | 'leaseMs' | 'pollMs' | 'backoff' | 'owner' | 'budgetCheckMs'>
+    Pick<
+      WorkerOptions,
+      'concurrency' | 'batchSize' | 'leaseMs' | 'pollMs' | 'backoff' | 'owner' | 'budgetCheckMs'
+    >
   >;
   /** false: serve HTTP only (the worker runs elsewhere). */
   readonly runWorker?: boolean;
@@ -99,9 +105,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     store,
     connections,
     syncMeeting: sync,
+    // A sync core given by a test is used for batches too, one meeting after another.
+    ...(options.syncBatch !== undefined
+      ? { syncBatch: options.syncBatch }
+      : options.syncMeeting === undefined
+        ? { syncBatch }
+        : {}),
     logger: logger.child({ module: 'worker' }),
     metrics,
     leaseMs: config.worker.leaseSeconds * 1000,
+    concurrency: config.worker.concurrency,
+    batchSize: config.worker.batchSize,
     writeSettleMs: config.salesforce.writeSettleSeconds * 1000,
     ...options.worker,
   });

@@ -45,6 +45,25 @@ interface GraphResponse {
 }
 
 async function post<T>(conn: Connection, counter: CallCounter, path: string, body: unknown): Promise<T> {
+  return send<T>(conn, counter, 'POST', `${dataPath(conn)}${path}`, body);
+}
+
+/**
+ * The next batch of a query's rows (`nextRecordsUrl`, a path from the host): one call. Salesforce
+ * answers at most 2,000 rows per batch (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm).
+ */
+export function getMore<T>(conn: Connection, counter: CallCounter, nextRecordsUrl: string): Promise<T> {
+  if (!nextRecordsUrl.startsWith('/services/data/')) throw new Error('unexpected nextRecordsUrl');
+  return send<T>(conn, counter, 'GET', nextRecordsUrl, undefined);
+}
+
+async function send<T>(
+  conn: Connection,
+  counter: CallCounter,
+  method: 'GET' | 'POST',
+  url: string,
+  body: unknown,
+): Promise<T> {
   counter.count += 1;
   const limit = callTimeoutMs(conn);
   let timer: NodeJS.Timeout | undefined;
@@ -66,12 +85,11 @@ async function post<T>(conn: Connection, counter: CallCounter, path: string, bod
   });
   try {
     return await Promise.race([
-      conn.request<T>({
-        method: 'POST',
-        url: `${dataPath(conn)}${path}`,
-        body: JSON.stringify(body),
-        headers: { 'Content-Type': 'application/json' },
-      }),
+      conn.request<T>(
+        method === 'GET'
+          ? { method, url }
+          : { method, url, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } },
+      ),
       timeout,
     ]);
   } catch (err) {
@@ -161,25 +179,115 @@ export async function graph(
   nodes: readonly Subrequest[],
 ): Promise<Map<string, SubResponse>> {
   if (nodes.length === 0) return new Map();
-  if (nodes.length > GRAPH_MAX_NODES) throw new Error(`graph too large: ${nodes.length} nodes`);
-  const response = await post<GraphResponse>(conn, counter, '/composite/graph', {
-    graphs: [{ graphId, compositeRequest: nodes.map((sub) => withVersion(conn, sub)) }],
-  });
-  const result = response.graphs?.find((g) => g.graphId === graphId);
-  const subs = result?.graphResponse?.compositeResponse ?? [];
-  const out = new Map<string, SubResponse>();
-  for (const r of subs) out.set(r.referenceId, { httpStatusCode: r.httpStatusCode, body: r.body });
-  const failed = subs.filter((r) => r.httpStatusCode >= 400);
-  if (result === undefined || !result.isSuccessful || failed.length > 0 || subs.length < nodes.length) {
-    const cause = failed.find((r) => subError(r)?.errorCode !== 'PROCESSING_HALTED') ?? failed[0];
-    if (cause === undefined) {
-      throw new SalesforceError(
-        'transient',
-        'GRAPH_INCOMPLETE',
-        `graph ${graphId} did not report every node`,
-      );
+  const results = await graphs(conn, counter, [{ graphId, nodes }]);
+  const result = results.get(graphId);
+  if (result === undefined || !result.ok) throw result?.error ?? incomplete(graphId);
+  return result.responses;
+}
+
+/**
+ * Composite graph limits, per payload (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_limits.htm):
+ * 75 graphs, 500 nodes in all, 15 different kinds of node (API version, HTTP method and object), and
+ * after 14 failed graphs the rest are not processed (PROCESSING_HALTED).
+ */
+export const GRAPH_MAX_GRAPHS = 75;
+export const GRAPH_MAX_KINDS = 15;
+
+export interface GraphRequest {
+  readonly graphId: string;
+  readonly nodes: readonly Subrequest[];
+}
+
+export type GraphResult =
+  | { readonly ok: true; readonly responses: Map<string, SubResponse> }
+  | { readonly ok: false; readonly error: SalesforceError };
+
+function incomplete(graphId: string): SalesforceError {
+  return new SalesforceError('transient', 'GRAPH_INCOMPLETE', `graph ${graphId} did not report every node`);
+}
+
+/** What a node does, as the graph limits count kinds: its method and its object. */
+export function nodeKind(node: Subrequest): string {
+  const object = /^\/sobjects\/([^/?]+)/.exec(node.url)?.[1] ?? node.url;
+  return `${node.method} ${object.toLowerCase()}`;
+}
+
+/**
+ * Splits graphs into payloads within the limits above, in order. A graph too big for any payload
+ * alone is returned apart (`tooBig`): it cannot be written in one transaction.
+ */
+export function packGraphs<T extends GraphRequest>(requests: readonly T[]): { payloads: T[][]; tooBig: T[] } {
+  const payloads: T[][] = [];
+  const tooBig: T[] = [];
+  let current: T[] = [];
+  let nodes = 0;
+  let kinds = new Set<string>();
+  for (const request of requests) {
+    const own = new Set(request.nodes.map(nodeKind));
+    if (request.nodes.length > GRAPH_MAX_NODES || own.size > GRAPH_MAX_KINDS) {
+      tooBig.push(request);
+      continue;
     }
-    throw subrequestError(cause.referenceId, cause);
+    const merged = new Set([...kinds, ...own]);
+    if (
+      current.length >= GRAPH_MAX_GRAPHS ||
+      nodes + request.nodes.length > GRAPH_MAX_NODES ||
+      merged.size > GRAPH_MAX_KINDS
+    ) {
+      payloads.push(current);
+      current = [];
+      nodes = 0;
+      kinds = own;
+    } else kinds = merged;
+    current.push(request);
+    nodes += request.nodes.length;
+  }
+  if (current.length > 0) payloads.push(current);
+  return { payloads, tooBig };
+}
+
+/**
+ * One composite/graph call holding several graphs (one payload of packGraphs). Each graph is its own
+ * transaction: its result says whether it was written, and a failed graph carries the error of the
+ * node that caused it. A graph halted because others failed (every node PROCESSING_HALTED) reads as
+ * a transient error: nothing of it was written and it may be sent again.
+ */
+export async function graphs(
+  conn: Connection,
+  counter: CallCounter,
+  requests: readonly GraphRequest[],
+): Promise<Map<string, GraphResult>> {
+  const out = new Map<string, GraphResult>();
+  if (requests.length === 0) return out;
+  const total = requests.reduce((n, r) => n + r.nodes.length, 0);
+  if (requests.length > GRAPH_MAX_GRAPHS || total > GRAPH_MAX_NODES)
+    throw new Error(`graph payload too large: ${requests.length} graphs, ${total} nodes`);
+  const response = await post<GraphResponse>(conn, counter, '/composite/graph', {
+    graphs: requests.map((r) => ({
+      graphId: r.graphId,
+      compositeRequest: r.nodes.map((sub) => withVersion(conn, sub)),
+    })),
+  });
+  for (const request of requests) {
+    const result = response.graphs?.find((g) => g.graphId === request.graphId);
+    const subs = result?.graphResponse?.compositeResponse ?? [];
+    const responses = new Map<string, SubResponse>();
+    for (const r of subs) responses.set(r.referenceId, { httpStatusCode: r.httpStatusCode, body: r.body });
+    const failed = subs.filter((r) => r.httpStatusCode >= 400);
+    if (
+      result !== undefined &&
+      result.isSuccessful &&
+      failed.length === 0 &&
+      subs.length >= request.nodes.length
+    ) {
+      out.set(request.graphId, { ok: true, responses });
+      continue;
+    }
+    const cause = failed.find((r) => subError(r)?.errorCode !== 'PROCESSING_HALTED') ?? failed[0];
+    out.set(request.graphId, {
+      ok: false,
+      error: cause === undefined ? incomplete(request.graphId) : subrequestError(cause.referenceId, cause),
+    });
   }
   return out;
 }

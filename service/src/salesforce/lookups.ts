@@ -69,16 +69,16 @@ export interface ExistingDetail {
   readonly note: { readonly id: string; readonly links: readonly NoteLinkRow[] } | null;
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
-function records(response: SubResponse | undefined, referenceId: string): Row[] {
+export function records(response: SubResponse | undefined, referenceId: string): Row[] {
   const error = subError(response);
   if (error !== null) throw subrequestError(referenceId, response);
   const body = response?.body as { records?: unknown } | undefined;
   return Array.isArray(body?.records) ? (body.records as Row[]) : [];
 }
 
-const str = (row: Row, key: string): string | null => {
+export const str = (row: Row, key: string): string | null => {
   const v = row[key];
   return typeof v === 'string' ? v : null;
 };
@@ -98,7 +98,12 @@ export function referenceField(
   return { field: kind === 'Event' ? 'Location' : 'CallObject', byMeetingId: false };
 }
 
-function activityQuery(org: OrgProfile, kind: 'Event' | 'Task', meetingId: string, marker: string): string {
+export function activityQuery(
+  org: OrgProfile,
+  kind: 'Event' | 'Task',
+  meetingId: string,
+  marker: string,
+): string {
   const { field, byMeetingId } = referenceField(org, kind);
   const value = byMeetingId ? meetingId : marker;
   const object = identifier(kind);
@@ -113,7 +118,7 @@ function activityQuery(org: OrgProfile, kind: 'Event' | 'Task', meetingId: strin
  * `MTG_1` never takes `mtg_1`'s records (issue 14 item 2).
  */
 function pickActivity(
-  rows: Row[],
+  rows: readonly Row[],
   previousId: string | null,
   field: string,
   value: string,
@@ -146,7 +151,7 @@ function taskRow(response: SubResponse | undefined, id: string, field: string, v
   throw subrequestError(`task ${id}`, response);
 }
 
-function picked(response: SubResponse | undefined, id: string, referenceId: string): PickedRecord {
+export function picked(response: SubResponse | undefined, id: string, referenceId: string): PickedRecord {
   const error = subError(response);
   if (error === null) {
     const body = (response?.body ?? {}) as Row;
@@ -273,57 +278,86 @@ export async function lookUpMeeting(
     // Written before its ids were kept (a crash after the write): find the Task the same way.
     taskRows = records((await composite(conn, counter, [tasksQuery])).get('tasks'), 'tasks');
   } else taskRows = [];
-  const users: UserRecord[] = (responses.has('users') ? records(responses.get('users'), 'users') : []).map(
-    (r) => ({
-      id: str(r, 'Id') ?? '',
-      email: str(r, 'Email') ?? '',
-      isActive: r['IsActive'] === true,
-    }),
-  );
-  const contacts: ContactRecord[] = (
-    responses.has('contacts') ? records(responses.get('contacts'), 'contacts') : []
-  ).map((r) => ({
+  return assembleLookup(org, meetingId, marker, previous, {
+    events: eventRows,
+    tasks: taskRows,
+    users: responses.has('users') ? records(responses.get('users'), 'users') : [],
+    contacts: responses.has('contacts') ? records(responses.get('contacts'), 'contacts') : [],
+    leads: responses.has('leads') ? records(responses.get('leads'), 'leads') : [],
+    ...(responses.has('ruleOpportunities')
+      ? { opportunities: records(responses.get('ruleOpportunities'), 'ruleOpportunities') }
+      : {}),
+    ...(accountId === undefined ? {} : { account: picked(responses.get('account'), accountId, 'account') }),
+    ...(opportunityId === undefined
+      ? {}
+      : { opportunity: picked(responses.get('opportunity'), opportunityId, 'opportunity') }),
+  });
+}
+
+/** The rows one meeting's look-up found, from its own call or filtered from a batch's (batch-lookups.ts). */
+export interface LookupRows {
+  readonly events: readonly Row[];
+  readonly tasks: readonly Row[];
+  readonly users: readonly Row[];
+  readonly contacts: readonly Row[];
+  readonly leads: readonly Row[];
+  /** The opportunity rule's open Opportunities; absent when not looked up. */
+  readonly opportunities?: readonly Row[];
+  readonly account?: PickedRecord;
+  readonly opportunity?: PickedRecord;
+}
+
+/** What one meeting found, from its rows: the lone and the batched look-up share this. */
+export function assembleLookup(
+  org: OrgProfile,
+  meetingId: string,
+  marker: string,
+  previous: { eventId: string | null; taskId: string | null } | null,
+  rows: LookupRows,
+): MeetingLookup {
+  const users: UserRecord[] = rows.users.map((r) => ({
+    id: str(r, 'Id') ?? '',
+    email: str(r, 'Email') ?? '',
+    isActive: r['IsActive'] === true,
+  }));
+  const contacts: ContactRecord[] = rows.contacts.map((r) => ({
     id: str(r, 'Id') ?? '',
     email: normalizeEmail(str(r, 'Email')),
     accountId: str(r, 'AccountId'),
     lastModified: str(r, 'LastModifiedDate') ?? '',
     isDeleted: r['IsDeleted'] === true,
   }));
-  const leads: LeadRecord[] = (responses.has('leads') ? records(responses.get('leads'), 'leads') : []).map(
-    (r) => ({
-      id: str(r, 'Id') ?? '',
-      email: normalizeEmail(str(r, 'Email')),
-      lastModified: str(r, 'LastModifiedDate') ?? '',
-    }),
-  );
+  const leads: LeadRecord[] = rows.leads.map((r) => ({
+    id: str(r, 'Id') ?? '',
+    email: normalizeEmail(str(r, 'Email')),
+    lastModified: str(r, 'LastModifiedDate') ?? '',
+  }));
   const snapshot: CrmSnapshot = {
     users,
     contacts,
     leads,
     sharedActivities: org.sharedActivities,
-    ...(responses.has('ruleOpportunities')
-      ? {
-          opportunities: parseOpportunities(records(responses.get('ruleOpportunities'), 'ruleOpportunities')),
-        }
-      : {}),
-    ...(accountId === undefined ? {} : { account: picked(responses.get('account'), accountId, 'account') }),
-    ...(opportunityId === undefined
+    ...(rows.opportunities === undefined
       ? {}
-      : { opportunity: picked(responses.get('opportunity'), opportunityId, 'opportunity') }),
+      : { opportunities: parseOpportunities([...rows.opportunities]) }),
+    ...(rows.account === undefined ? {} : { account: rows.account }),
+    ...(rows.opportunity === undefined ? {} : { opportunity: rows.opportunity }),
   };
+  const eventRef = referenceField(org, 'Event');
+  const taskRef = referenceField(org, 'Task');
   return {
     snapshot,
     event: pickActivity(
-      eventRows,
+      rows.events,
       previous?.eventId ?? null,
-      referenceField(org, 'Event').field,
-      referenceField(org, 'Event').byMeetingId ? meetingId : marker,
+      eventRef.field,
+      eventRef.byMeetingId ? meetingId : marker,
     ),
     task: pickActivity(
-      taskRows,
+      rows.tasks,
       previous?.taskId ?? null,
-      referenceField(org, 'Task').field,
-      referenceField(org, 'Task').byMeetingId ? meetingId : marker,
+      taskRef.field,
+      taskRef.byMeetingId ? meetingId : marker,
     ),
   };
 }
@@ -381,27 +415,48 @@ export async function lookUpExisting(
   }
   if (subs.length === 0) return { eventRelations: [], taskRelations: [], note: null };
   const responses = await composite(conn, counter, subs);
+  const rowsOf = (ref: string): Row[] | undefined =>
+    responses.has(ref) ? records(responses.get(ref), ref) : undefined;
+  return assembleExisting(eventId, knownNoteId, {
+    eventRelations: rowsOf('eventRelations'),
+    taskRelations: rowsOf('taskRelations'),
+    noteLinks: rowsOf('noteLinks'),
+    entityLinks: rowsOf('entityLinks'),
+  });
+}
 
-  const relations = (ref: string, parentOnly: boolean): RelationRow[] =>
-    responses.has(ref)
-      ? records(responses.get(ref), ref)
-          .filter((r) => r['IsWhat'] !== true && (!parentOnly || r['IsParent'] === true))
-          .map((r) => ({ id: str(r, 'Id') ?? '', relationId: str(r, 'RelationId') ?? '' }))
-      : [];
-  const toLinks = (rows: Row[]): NoteLinkRow[] =>
-    rows.map((r) => ({
+/** The relations and note links one meeting's records hold (undefined: not asked). */
+export interface ExistingRows {
+  readonly eventRelations: readonly Row[] | undefined;
+  readonly taskRelations: readonly Row[] | undefined;
+  readonly noteLinks: readonly Row[] | undefined;
+  readonly entityLinks: readonly Row[] | undefined;
+}
+
+/** One meeting's existing detail from its rows: the lone and the batched look-up share this. */
+export function assembleExisting(
+  eventId: string | null,
+  knownNoteId: string | null,
+  rows: ExistingRows,
+): ExistingDetail {
+  const relations = (found: readonly Row[] | undefined, parentOnly: boolean): RelationRow[] =>
+    (found ?? [])
+      .filter((r) => r['IsWhat'] !== true && (!parentOnly || r['IsParent'] === true))
+      .map((r) => ({ id: str(r, 'Id') ?? '', relationId: str(r, 'RelationId') ?? '' }));
+  const toLinks = (found: readonly Row[]): NoteLinkRow[] =>
+    found.map((r) => ({
       id: str(r, 'Id') ?? '',
       noteId: str(r, 'ContentDocumentId') ?? '',
       linkedEntityId: str(r, 'LinkedEntityId') ?? '',
     }));
 
   let note: ExistingDetail['note'] = null;
-  if (responses.has('noteLinks')) {
-    const links = toLinks(records(responses.get('noteLinks'), 'noteLinks'));
+  if (rows.noteLinks !== undefined) {
+    const links = toLinks(rows.noteLinks);
     // A living document always keeps at least its owner's link; none means it was deleted.
     if (knownNoteId !== null && links.length > 0) note = { id: links[0]?.noteId ?? knownNoteId, links };
-  } else if (responses.has('entityLinks') && eventId !== null) {
-    const links = toLinks(records(responses.get('entityLinks'), 'entityLinks'));
+  } else if (rows.entityLinks !== undefined && eventId !== null) {
+    const links = toLinks(rows.entityLinks);
     const onEvent = [
       ...new Set(links.filter((l) => sameSalesforceId(l.linkedEntityId, eventId)).map((l) => l.noteId)),
     ];
@@ -411,8 +466,8 @@ export async function lookUpExisting(
     if (id !== undefined) note = { id, links: links.filter((l) => l.noteId === id) };
   }
   return {
-    eventRelations: relations('eventRelations', true),
-    taskRelations: relations('taskRelations', false),
+    eventRelations: relations(rows.eventRelations, true),
+    taskRelations: relations(rows.taskRelations, false),
     note,
   };
 }

@@ -156,7 +156,11 @@ export async function lookUpRuleRecords(
   const responses = await composite(conn, counter, [
     { method: 'GET', referenceId: query.referenceId, url: queryUrl(query.soql) },
   ]);
-  const found = rows(responses.get(query.referenceId), query.referenceId);
+  return withRuleRows(snapshot, query, rows(responses.get(query.referenceId), query.referenceId));
+}
+
+/** The snapshot with what a rule query found (its own call, or a batch's: batch-lookups.ts). */
+export function withRuleRows(snapshot: CrmSnapshot, query: RuleQuery, found: readonly Row[]): CrmSnapshot {
   if (query.referenceId === 'ruleOpportunities') {
     return { ...snapshot, opportunities: found.map((r) => toOpportunity(r, null)) };
   }

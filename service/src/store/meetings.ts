@@ -42,6 +42,8 @@ export interface Claim {
   readonly leaseMs: number;
   readonly now: number;
   readonly skipWorkspaces?: readonly string[];
+  /** Only this workspace's meetings: a batch takes what else of it is due (worker.ts). */
+  readonly onlyWorkspace?: string;
 }
 
 export interface Complete extends Held {
@@ -238,11 +240,21 @@ export class MeetingRepository {
    * Leases up to `limit` meetings due now (queued, or syncing with an expired lease), none of the
    * workspaces in `skipWorkspaces` (those already using their share of this worker).
    */
-  async claim({ owner, limit, leaseMs, now, skipWorkspaces = [] }: Claim): Promise<ClaimedMeeting[]> {
+  async claim({
+    owner,
+    limit,
+    leaseMs,
+    now,
+    skipWorkspaces = [],
+    onlyWorkspace,
+  }: Claim): Promise<ClaimedMeeting[]> {
+    const filter: string[] =
+      onlyWorkspace === undefined ? [...skipWorkspaces] : [...skipWorkspaces, onlyWorkspace];
     const skip =
-      skipWorkspaces.length === 0
+      (skipWorkspaces.length === 0
         ? ''
-        : ` AND workspace_id NOT IN (${skipWorkspaces.map(() => '?').join(', ')})`;
+        : ` AND workspace_id NOT IN (${skipWorkspaces.map(() => '?').join(', ')})`) +
+      (onlyWorkspace === undefined ? '' : ' AND workspace_id = ?');
     const due = `((state = 'queued' AND next_attempt_at <= ?) OR (state = 'syncing' AND lease_expires_at < ?))${skip}`;
     const set = `state = 'syncing', lease_owner = ?, lease_expires_at = ?, claimed_version = version, updated_at = ?`;
     type Row = Pick<
@@ -266,7 +278,7 @@ export class MeetingRepository {
           'create_started_at',
         ],
       }),
-      [owner, now + leaseMs, now, now, now, ...skipWorkspaces, limit],
+      [owner, now + leaseMs, now, now, now, ...filter, limit],
     );
     return rows.map((r) => ({
       workspaceId: r.workspace_id,
@@ -364,6 +376,56 @@ export class MeetingRepository {
        WHERE workspace_id = ? AND meeting_id = ? AND create_owner = ? AND lease_owner = ?`,
       [key.workspaceId, key.meetingId, owner, owner],
     );
+  }
+
+  /**
+   * `markCreateStarted` for the meetings of one batch write, in one transaction: the meeting ids
+   * marked (a meeting whose lease was lost is left out, and must not be sent).
+   */
+  markCreatesStarted({
+    owner,
+    workspaceId,
+    meetingIds,
+    now,
+  }: {
+    readonly owner: string;
+    readonly workspaceId: string;
+    readonly meetingIds: readonly string[];
+    readonly now: number;
+  }): Promise<string[]> {
+    return this.#db.tx(async (q) => {
+      const marked: string[] = [];
+      for (const meetingId of meetingIds) {
+        const changed = await q.run(
+          `UPDATE meetings SET create_started_at = ?, create_owner = ?
+           WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
+          [now, owner, workspaceId, meetingId, owner],
+        );
+        if (changed > 0) marked.push(meetingId);
+      }
+      return marked;
+    });
+  }
+
+  /** `clearCreateMark` for the meetings of one answered batch write, in one transaction. */
+  async clearCreateMarks({
+    owner,
+    workspaceId,
+    meetingIds,
+  }: {
+    readonly owner: string;
+    readonly workspaceId: string;
+    readonly meetingIds: readonly string[];
+  }): Promise<void> {
+    await this.#db.tx(async (q) => {
+      for (const meetingId of meetingIds) {
+        await q.run(
+          `UPDATE meetings SET create_started_at = NULL, create_owner = NULL
+           WHERE workspace_id = ? AND meeting_id = ? AND create_owner = ? AND lease_owner = ?`,
+          [workspaceId, meetingId, owner, owner],
+        );
+      }
+    });
   }
 
   /**

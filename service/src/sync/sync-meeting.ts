@@ -19,10 +19,10 @@ import type { Associations } from '../associations/resolve.ts';
 import type { Meeting } from '../meetings/schema.ts';
 import { meetingMarker } from '../plan/marker.ts';
 import { planMeeting, versionFromDescription } from '../plan/meeting-plan.ts';
-import { CallCounter, createdId, graph } from '../salesforce/composite.ts';
+import { CallCounter, createdId, graph, type SubResponse, type Subrequest } from '../salesforce/composite.ts';
 import type { Connection } from '../salesforce/connection.ts';
 import { SalesforceError, classifySalesforceError, isUnanswered } from '../salesforce/errors.ts';
-import type { FoundActivity } from '../salesforce/lookups.ts';
+import type { ExistingDetail, FoundActivity, MeetingLookup } from '../salesforce/lookups.ts';
 import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';
 import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
 import { createNodes, deleteNodes, updateNodes } from '../salesforce/writes.ts';
@@ -86,26 +86,112 @@ export async function syncMeeting(
   settings: AssociationSettings = DEFAULT_SETTINGS,
   fence?: CreateFence,
 ): Promise<SyncOutcome> {
+  const counter = new CallCounter();
   try {
-    return input.kind === 'delete'
-      ? await deleteMeeting(conn, org, input.meetingId, input.version, previous)
-      : await upsertMeeting(conn, org, input.meeting, previous, settings, fence);
+    let decision: Decision;
+    if (input.kind === 'delete') {
+      const found = await lookUpMeeting(
+        conn,
+        counter,
+        org,
+        input.meetingId,
+        meetingMarker(input.meetingId),
+        null,
+        previous,
+      );
+      decision = decideDelete(input.version, previous, found);
+    } else {
+      const { found, links } = await lookUpAndResolve(conn, counter, org, input.meeting, previous, settings);
+      decision = decideUpsert(input.meeting, previous, found, links, org);
+    }
+    if (decision.kind === 'detail') {
+      const r = decision.request;
+      const detail = await lookUpExisting(
+        conn,
+        counter,
+        { ...org, sharedActivities: r.sharedActivities },
+        r.eventId,
+        r.taskId,
+        r.knownNoteId,
+        r.candidateLinkIds,
+      );
+      decision = decision.next(detail);
+    }
+    return { ...(await write(conn, counter, decision, fence)), apiCalls: counter.count };
   } catch (err) {
     throw classify(err);
   }
 }
 
-async function upsertMeeting(
+async function write(
   conn: Connection,
-  org: OrgProfile,
+  counter: CallCounter,
+  decision: Exclude<Decision, { kind: 'detail' }>,
+  fence: CreateFence | undefined,
+): Promise<SyncResult> {
+  if (decision.kind === 'done') return decision.result;
+  if (decision.kind === 'write') {
+    await graph(conn, counter, 'meeting', decision.nodes);
+    return decision.result;
+  }
+  // Durably noted before it is sent: if this process dies or the answer is lost, the meeting is
+  // not written again until this write can no longer land.
+  if (fence !== undefined) {
+    try {
+      await fence.beforeCreate();
+    } catch (err) {
+      throw err instanceof WriteFenceError ? err : new WriteFenceError((err as Error).message);
+    }
+  }
+  let responses;
+  try {
+    responses = await graph(conn, counter, 'meeting', decision.nodes);
+  } catch (err) {
+    // Refused with an answer: nothing can land later. No answer (timeout, network): keep the mark.
+    if (!isUnanswered(err)) await fence?.answered();
+    throw err;
+  }
+  return createdResult(responses, decision.links);
+}
+
+/** A sync's outcome before the calls it spent are counted (a batch shares them). */
+export type SyncResult = Omit<SyncOutcome, 'apiCalls'>;
+
+/** The relations and note links a meeting already written needs read (lookups.ts lookUpExisting). */
+export interface DetailRequest {
+  readonly sharedActivities: boolean;
+  readonly eventId: string | null;
+  readonly taskId: string | null;
+  readonly knownNoteId: string | null;
+  readonly candidateLinkIds: readonly string[];
+}
+
+/**
+ * What one meeting needs, decided from what its look-up found; the lone sync and a batch
+ * (sync-batch.ts) both ask these functions, so a meeting is decided the same either way:
+ * - done: nothing to write (skipped, stale, the same version again);
+ * - create: a new meeting's graph; its outcome comes from the graph's answer (createdResult);
+ * - write: an update's or a deletion's graph; its outcome is known already;
+ * - detail: a meeting already written first needs its relations and note links read.
+ */
+export type Decision =
+  | { readonly kind: 'done'; readonly result: SyncResult }
+  | { readonly kind: 'create'; readonly nodes: Subrequest[]; readonly links: Associations }
+  | { readonly kind: 'write'; readonly nodes: Subrequest[]; readonly result: SyncResult }
+  | {
+      readonly kind: 'detail';
+      readonly request: DetailRequest;
+      readonly next: (detail: ExistingDetail) => Exclude<Decision, { kind: 'detail' }>;
+    };
+
+/** An upsert, from its look-up. Throws (not accessible) when a remembered record is hidden. */
+export function decideUpsert(
   meeting: Meeting,
   previous: WrittenRecords | null,
-  settings: AssociationSettings,
-  fence: CreateFence | undefined,
-): Promise<SyncOutcome> {
-  const counter = new CallCounter();
-  const { found, links } = await lookUpAndResolve(conn, counter, org, meeting, previous, settings);
-
+  found: MeetingLookup,
+  links: Associations,
+  org: OrgProfile,
+): Decision {
   const event = stateOf(found.event, previous?.eventId ?? null);
   const task = stateOf(found.task, previous?.taskId ?? null);
   if (event.kind === 'hidden') throw notAccessibleError('Event', event.id);
@@ -116,106 +202,77 @@ async function upsertMeeting(
 
   if (!written) {
     if (links.outcome === 'skipped') {
-      return outcome(
-        'skipped',
-        { eventId: null, noteId: null, taskId: null },
-        links,
-        [],
-        counter,
-        links.skipReason ?? 'no_crm_match',
-      );
+      return {
+        kind: 'done',
+        result: result(
+          'skipped',
+          { eventId: null, noteId: null, taskId: null },
+          links,
+          [],
+          links.skipReason ?? 'no_crm_match',
+        ),
+      };
     }
-    const plan = planMeeting(meeting, links, org);
-    const nodes = createNodes(plan, org);
-    // Durably noted before it is sent: if this process dies or the answer is lost, the meeting is
-    // not written again until this write can no longer land.
-    if (fence !== undefined) {
-      try {
-        await fence.beforeCreate();
-      } catch (err) {
-        throw err instanceof WriteFenceError ? err : new WriteFenceError((err as Error).message);
-      }
-    }
-    let responses;
-    try {
-      responses = await graph(conn, counter, 'meeting', nodes);
-    } catch (err) {
-      // Refused with an answer: nothing can land later. No answer (timeout, network): keep the mark.
-      if (!isUnanswered(err)) await fence?.answered();
-      throw err;
-    }
-    return outcome(
-      'synced',
-      {
-        eventId: createdId(responses, 'event'),
-        noteId: createdId(responses, 'note'),
-        taskId: createdId(responses, 'task'),
-      },
-      links,
-      [],
-      counter,
-    );
+    return { kind: 'create', nodes: createNodes(planMeeting(meeting, links, org), org), links };
   }
 
   const plan = planMeeting(meeting, links, org);
   const liveEvent = event.kind === 'live' ? found.event : null;
   const liveTask = task.kind === 'live' ? found.task : null;
-  const detail = await lookUpExisting(
-    conn,
-    counter,
-    org,
-    liveEvent?.id ?? null,
-    liveTask?.id ?? null,
-    previous?.noteId ?? null,
-    [
+  const request: DetailRequest = {
+    sharedActivities: org.sharedActivities,
+    eventId: liveEvent?.id ?? null,
+    taskId: liveTask?.id ?? null,
+    knownNoteId: previous?.noteId ?? null,
+    candidateLinkIds: [
       ...plan.noteLinkIds,
       ...(liveEvent?.whoId == null ? [] : [liveEvent.whoId]),
       ...(liveEvent?.whatId == null ? [] : [liveEvent.whatId]),
     ],
-  );
-  const noteId = detail.note?.id ?? null;
-  const deletedByPerson: DroppedAssociation[] = [];
-  if (event.kind === 'deleted' && event.id !== '')
-    deletedByPerson.push({ recordId: event.id, reason: DELETED_IN_SALESFORCE });
-  if (task.kind === 'deleted' && task.id !== '')
-    deletedByPerson.push({ recordId: task.id, reason: DELETED_IN_SALESFORCE });
-  const previousNote = previous?.noteId ?? null;
-  if (noteId === null && previousNote !== null)
-    deletedByPerson.push({ recordId: previousNote, reason: DELETED_IN_SALESFORCE });
-  const result: WrittenRecords = {
-    eventId: idOf(event) || null,
-    noteId: noteId ?? previousNote,
-    taskId: idOf(task) || null,
   };
-
-  // An older or equal version changes nothing (the Event and task say which version wrote them).
-  const versions = [liveEvent, liveTask].flatMap((a) => versionFromDescription(a?.description ?? null) ?? []);
-  if (versions.length > 0 && meeting.version <= Math.max(...versions)) {
-    return outcome('synced', result, links, deletedByPerson, counter);
-  }
-  const nodes = updateNodes(
-    plan,
-    org,
-    {
-      event: liveEvent === null ? null : { id: liveEvent.id, whoId: liveEvent.whoId },
-      task: liveTask === null ? null : { id: liveTask.id, whoId: liveTask.whoId },
-      noteId,
-    },
-    detail,
-  );
-  await graph(conn, counter, 'meeting', nodes);
-  return outcome('synced', result, links, deletedByPerson, counter);
+  const next = (detail: ExistingDetail): Exclude<Decision, { kind: 'detail' }> => {
+    const noteId = detail.note?.id ?? null;
+    const deletedByPerson: DroppedAssociation[] = [];
+    if (event.kind === 'deleted' && event.id !== '')
+      deletedByPerson.push({ recordId: event.id, reason: DELETED_IN_SALESFORCE });
+    if (task.kind === 'deleted' && task.id !== '')
+      deletedByPerson.push({ recordId: task.id, reason: DELETED_IN_SALESFORCE });
+    const previousNote = previous?.noteId ?? null;
+    if (noteId === null && previousNote !== null)
+      deletedByPerson.push({ recordId: previousNote, reason: DELETED_IN_SALESFORCE });
+    const written: WrittenRecords = {
+      eventId: idOf(event) || null,
+      noteId: noteId ?? previousNote,
+      taskId: idOf(task) || null,
+    };
+    const synced = result('synced', written, links, deletedByPerson);
+    // An older or equal version changes nothing (the Event and task say which version wrote them).
+    const versions = [liveEvent, liveTask].flatMap(
+      (a) => versionFromDescription(a?.description ?? null) ?? [],
+    );
+    if (versions.length > 0 && meeting.version <= Math.max(...versions))
+      return { kind: 'done', result: synced };
+    const nodes = updateNodes(
+      plan,
+      org,
+      {
+        event: liveEvent === null ? null : { id: liveEvent.id, whoId: liveEvent.whoId },
+        task: liveTask === null ? null : { id: liveTask.id, whoId: liveTask.whoId },
+        noteId,
+      },
+      detail,
+    );
+    return nodes.length === 0 ? { kind: 'done', result: synced } : { kind: 'write', nodes, result: synced };
+  };
+  return { kind: 'detail', request, next };
 }
 
-async function deleteMeeting(
-  conn: Connection,
-  org: OrgProfile,
-  meetingId: string,
+/** A deletion, from its look-up (`lookUpMeeting` without a meeting). */
+export function decideDelete(
   version: number,
   previous: WrittenRecords | null,
-): Promise<SyncOutcome> {
-  const counter = new CallCounter();
-  const found = await lookUpMeeting(conn, counter, org, meetingId, meetingMarker(meetingId), null, previous);
+  found: MeetingLookup,
+): Decision {
   // Hidden from the connected user: it cannot delete it, and must not claim the meeting deleted.
   const hiddenEvent = stateOf(found.event, previous?.eventId ?? null);
   if (hiddenEvent.kind === 'hidden') throw notAccessibleError('Event', hiddenEvent.id);
@@ -227,50 +284,65 @@ async function deleteMeeting(
   const writtenVersion = versionFromDescription(event?.description ?? null);
   if (writtenVersion !== null && writtenVersion > version) {
     return {
-      state: 'synced',
-      written: { eventId: event?.id ?? null, noteId: previous?.noteId ?? null, taskId: task?.id ?? null },
-      linked: [],
-      dropped: [],
-      apiCalls: counter.count,
+      kind: 'done',
+      result: {
+        state: 'synced',
+        written: { eventId: event?.id ?? null, noteId: previous?.noteId ?? null, taskId: task?.id ?? null },
+        linked: [],
+        dropped: [],
+      },
     };
   }
-  let noteId: string | null = null;
-  if (event !== null || (previous?.noteId ?? null) !== null) {
-    const detail = await lookUpExisting(
-      conn,
-      counter,
-      { ...org, sharedActivities: false },
-      event?.id ?? null,
-      null,
-      previous?.noteId ?? null,
-      [],
-    );
-    noteId = detail.note?.id ?? null;
-  }
-  await graph(conn, counter, 'deletion', deleteNodes(event?.id ?? null, noteId, task?.id ?? null));
-  return {
+  const deleted: SyncResult = {
     state: 'deleted',
     written: { eventId: null, noteId: null, taskId: null },
     linked: [],
     dropped: [],
-    apiCalls: counter.count,
+  };
+  const finish = (noteId: string | null): Exclude<Decision, { kind: 'detail' }> => {
+    const nodes = deleteNodes(event?.id ?? null, noteId, task?.id ?? null);
+    return nodes.length === 0 ? { kind: 'done', result: deleted } : { kind: 'write', nodes, result: deleted };
+  };
+  if (event === null && (previous?.noteId ?? null) === null) return finish(null);
+  return {
+    kind: 'detail',
+    request: {
+      sharedActivities: false,
+      eventId: event?.id ?? null,
+      taskId: null,
+      knownNoteId: previous?.noteId ?? null,
+      candidateLinkIds: [],
+    },
+    next: (detail) => finish(detail.note?.id ?? null),
   };
 }
 
-function outcome(
+/** A created meeting's outcome, from its graph's answer. */
+export function createdResult(responses: Map<string, SubResponse>, links: Associations): SyncResult {
+  return result(
+    'synced',
+    {
+      eventId: createdId(responses, 'event'),
+      noteId: createdId(responses, 'note'),
+      taskId: createdId(responses, 'task'),
+    },
+    links,
+    [],
+  );
+}
+
+function result(
   state: SyncOutcome['state'],
   written: WrittenRecords,
   links: Associations,
   extraDropped: readonly DroppedAssociation[],
-  counter: CallCounter,
   reason?: string,
-): SyncOutcome {
+): SyncResult {
   return {
     state,
     ...(reason === undefined ? {} : { reason }),
     written,
     linked: links.linked,
     dropped: [...links.dropped, ...extraDropped],
-    apiCalls: counter.count,
   };
 }

@@ -28,6 +28,25 @@ import type { OrgProfile } from '../domain/org-profile.ts';
 import type { SyncInput, SyncOutcome, WrittenRecords } from '../domain/meeting-outcome.ts';
 import { WriteFenceError, type CreateFence } from '../sync/types.ts';
 import { allowanceExhausted, budgetDecision, exhaustedUsage, overBudget, readUsage } from './budget.ts';
+import {
+  oneByOne,
+  type BatchFence,
+  type BatchItem,
+  type ItemResult,
+  type syncBatch,
+} from '../sync/sync-batch.ts';
+import {
+  DEFAULT_BACKOFF,
+  decideRetry,
+  type BackoffOptions,
+  type FailureKind,
+  type RetryDecision,
+} from './retry-policy.ts';
+
+export { backoffDelay, type BackoffOptions } from './retry-policy.ts';
+
+/** Syncs several meetings of one workspace together (sync/sync-batch.ts). */
+export type SyncBatchFn = typeof syncBatch;
 
 export type SyncMeetingFn = (
   conn: Connection,
@@ -53,8 +72,15 @@ export interface WorkerOptions {
   readonly logger: Logger;
   readonly metrics?: Metrics;
   readonly owner?: string;
-  /** Meetings synced at the same time by this instance. */
+  /** Syncs (a lone meeting or a batch) under way at the same time in this instance. */
   readonly concurrency?: number;
+  /**
+   * Meetings of one workspace synced together when more than one is due (WORKER_BATCH_SIZE); 1 turns
+   * batching off. A lone meeting is never held back waiting for a batch to fill.
+   */
+  readonly batchSize?: number;
+  /** The batched sync (sync/sync-batch.ts); without it, a batch runs `syncMeeting` per meeting. */
+  readonly syncBatch?: SyncBatchFn;
   /**
    * Meetings of one workspace (one org) synced at the same time: a hung org holds at most this many
    * slots, one at least stays free for other workspaces (issue 14 item 3). Default: all slots but one.
@@ -75,27 +101,7 @@ export interface WorkerOptions {
   readonly budgetCheckMs?: number;
 }
 
-export interface BackoffOptions {
-  readonly baseMs: number;
-  readonly limitBaseMs: number;
-  readonly maxMs: number;
-}
-
-const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 2_000, limitBaseMs: 60_000, maxMs: 30 * 60_000 };
-
-/** Exponential backoff with "equal jitter": half fixed, half random, so retries of a burst spread out. */
-export function backoffDelay(
-  attempts: number,
-  kind: 'transient' | 'limit',
-  o: BackoffOptions,
-  random = Math.random,
-): number {
-  const base = kind === 'limit' ? o.limitBaseMs : o.baseMs;
-  const ceiling = Math.min(o.maxMs, base * 2 ** Math.min(attempts, 20));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
-}
-
-function kindOf(err: unknown): SalesforceErrorKind | 'unknown' {
+function kindOf(err: unknown): FailureKind {
   if (err instanceof SalesforceError) return err.kind;
   // a SalesforceError from another copy of the module (jsforce-style duck typing, never instanceof only)
   const e = err as { name?: unknown; kind?: unknown };
@@ -108,6 +114,9 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Production orgs' concurrent long-running API requests (Developer Edition: 5). */
+export const SALESFORCE_CONCURRENT_LIMIT = 25;
+
 export class Worker {
   readonly #o: WorkerOptions;
   readonly #owner: string;
@@ -118,6 +127,7 @@ export class Worker {
   readonly #backoff: BackoffOptions;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #perWorkspace: number;
+  readonly #batchSize: number;
   /** Syncs under way by workspace. */
   readonly #busy = new Map<string, number>();
   #running = false;
@@ -133,7 +143,14 @@ export class Worker {
     this.#o = options;
     this.#owner = options.owner ?? `worker-${randomUUID()}`;
     this.#concurrency = options.concurrency ?? 4;
-    this.#perWorkspace = Math.max(1, options.perWorkspace ?? this.#concurrency - 1);
+    // One org serves at most 25 long-running requests at once (REQUEST_LIMIT_EXCEEDED beyond;
+    // https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html):
+    // a sync sends one request at a time, so a workspace's slots are its requests in flight.
+    this.#perWorkspace = Math.min(
+      SALESFORCE_CONCURRENT_LIMIT,
+      Math.max(1, options.perWorkspace ?? this.#concurrency - 1),
+    );
+    this.#batchSize = Math.max(1, options.batchSize ?? 1);
     this.#leaseMs = options.leaseMs ?? 120_000;
     this.#settleMs = options.writeSettleMs ?? DEFAULT_WRITE_SETTLE_MS;
     this.#pollMs = options.pollMs ?? 1_000;
@@ -210,7 +227,25 @@ export class Worker {
         if (m === undefined) break;
         claimed.push(m);
         this.#busy.set(m.workspaceId, (this.#busy.get(m.workspaceId) ?? 0) + 1);
-        const p: Promise<void> = this.#process(m).finally(() => {
+        // What else of this workspace is due now joins it: a backlog shares its calls, a lone
+        // meeting goes at once.
+        let more: ClaimedMeeting[] = [];
+        if (this.#batchSize > 1) {
+          try {
+            more = await this.#o.store.meetings.claim({
+              owner: this.#owner,
+              onlyWorkspace: m.workspaceId,
+              limit: this.#batchSize - 1,
+              leaseMs: this.#leaseMs,
+              now: Date.now(),
+            });
+          } catch (err) {
+            this.#o.logger.error({ err: (err as Error).message }, 'claiming a batch failed');
+          }
+        }
+        const p: Promise<void> = (
+          more.length === 0 ? this.#process(m) : this.#processBatch([m, ...more])
+        ).finally(() => {
           this.#inFlight.delete(p);
           const n = (this.#busy.get(m.workspaceId) ?? 1) - 1;
           if (n <= 0) this.#busy.delete(m.workspaceId);
@@ -334,13 +369,13 @@ export class Worker {
       try {
         outcome = await run();
       } catch (err) {
-        if (kindOf(err) !== 'auth' || (await this.#isBroken(m.workspaceId))) throw err;
+        if (!(await this.#shouldRefresh(m.workspaceId, err))) throw err;
         log.info('Salesforce refused the session; refreshing once and trying again');
         await connections.forceRefresh(m.workspaceId);
         outcome = await run();
       }
     } catch (err) {
-      if (allowanceExhausted(err)) return this.#allowanceSpent(m, key, entry, log);
+      if (allowanceExhausted(err)) return this.#allowanceSpent([m], entry, log);
       return this.#failure(m, key, err, log);
     }
 
@@ -378,45 +413,73 @@ export class Worker {
     const { store } = this.#o;
     const now = Date.now();
     const message = describe(err).slice(0, 2_000);
-    if (err instanceof ConnectionBrokenError || (await this.#isBroken(m.workspaceId))) {
-      await this.#record(log, () =>
-        store.meetings.fail({ owner: this.#owner, key, reason: 'connection_broken', error: message, now }),
-      );
-      log.warn('connection broken; the meeting waits for a reconnect');
-      return 'waiting';
-    }
-    const kind = kindOf(err);
-    if (kind === 'record') {
-      await this.#record(log, () =>
-        store.meetings.fail({
-          owner: this.#owner,
-          key,
-          reason: 'salesforce_record_error',
-          error: message,
-          now,
-        }),
-      );
-      log.warn({ error: message }, 'Salesforce refused the meeting');
-      return 'failed';
-    }
-    if (kind === 'unknown' && m.attempts + 1 >= (this.#o.maxUnknownAttempts ?? 10)) {
-      await this.#record(log, () =>
-        store.meetings.fail({ owner: this.#owner, key, reason: 'internal_error', error: message, now }),
-      );
-      log.error({ error: message }, 'giving up after repeated unexpected errors');
-      return 'failed';
-    }
-    const delay = backoffDelay(
-      m.attempts,
-      kind === 'limit' ? 'limit' : 'transient',
-      this.#backoff,
-      this.#o.random,
+    const decision = decideRetry(
+      {
+        kind: kindOf(err),
+        allowanceExhausted: false,
+        connectionBroken: err instanceof ConnectionBrokenError || (await this.#isBroken(m.workspaceId)),
+        refreshed: true,
+        attempts: m.attempts,
+      },
+      this.#policy(),
     );
-    await this.#record(log, () =>
-      store.meetings.retry({ owner: this.#owner, key, error: message, nextAttemptAt: now + delay, now }),
+    switch (decision.action) {
+      case 'wait_for_reconnect':
+      case 'refresh':
+      case 'pause_workspace':
+        await this.#record(log, () =>
+          store.meetings.fail({ owner: this.#owner, key, reason: 'connection_broken', error: message, now }),
+        );
+        log.warn('connection broken; the meeting waits for a reconnect');
+        return 'waiting';
+      case 'fail':
+        await this.#record(log, () =>
+          store.meetings.fail({ owner: this.#owner, key, reason: decision.reason, error: message, now }),
+        );
+        if (decision.reason === 'salesforce_record_error')
+          log.warn({ error: message }, 'Salesforce refused the meeting');
+        else log.error({ error: message }, 'giving up after repeated unexpected errors');
+        return 'failed';
+      case 'retry':
+        await this.#record(log, () =>
+          store.meetings.retry({
+            owner: this.#owner,
+            key,
+            error: message,
+            nextAttemptAt: now + decision.delayMs,
+            now,
+          }),
+        );
+        log.warn(
+          { kind: decision.kind, delayMs: decision.delayMs, attempts: m.attempts + 1, error: message },
+          'sync failed; will retry',
+        );
+        return 'retry';
+    }
+  }
+
+  #policy() {
+    return {
+      backoff: this.#backoff,
+      maxUnknownAttempts: this.#o.maxUnknownAttempts ?? 10,
+      ...(this.#o.random === undefined ? {} : { random: this.#o.random }),
+    };
+  }
+
+  /** Whether a failed sync may be tried again at once after one token refresh. */
+  async #shouldRefresh(workspaceId: string, err: unknown): Promise<boolean> {
+    if (kindOf(err) !== 'auth') return false;
+    const d: RetryDecision = decideRetry(
+      {
+        kind: 'auth',
+        allowanceExhausted: false,
+        connectionBroken: await this.#isBroken(workspaceId),
+        refreshed: false,
+        attempts: 0,
+      },
+      this.#policy(),
     );
-    log.warn({ kind, delayMs: delay, attempts: m.attempts + 1, error: message }, 'sync failed; will retry');
-    return 'retry';
+    return d.action === 'refresh';
   }
 
   /**
@@ -427,28 +490,240 @@ export class Worker {
    * the first) resumes them all once it shows room. This meeting waits with them, no attempt counted:
    * nothing is wrong with it.
    */
-  async #allowanceSpent(
-    m: ClaimedMeeting,
-    key: MeetingKey,
-    entry: ConnectionEntry,
-    log: Logger,
-  ): Promise<string> {
+  async #allowanceSpent(ms: readonly ClaimedMeeting[], entry: ConnectionEntry, log: Logger): Promise<string> {
     const { store } = this.#o;
+    const workspaceId = ms[0]!.workspaceId;
     const interval = this.#o.budgetCheckMs ?? 5 * 60_000;
-    const seen = (await store.connections.get(m.workspaceId))?.apiUsage ?? null;
+    const seen = (await store.connections.get(workspaceId))?.apiUsage ?? null;
     const usage = exhaustedUsage(entry.conn.limitInfo?.apiUsage?.limit, seen);
     const now = Date.now();
-    this.#limitsCheckedAt.set(m.workspaceId, now);
+    this.#limitsCheckedAt.set(workspaceId, now);
     await this.#record(log, () =>
-      store.connections.recordApiUsage(m.workspaceId, { ...usage, at: new Date(now).toISOString() }),
+      store.connections.recordApiUsage(workspaceId, { ...usage, at: new Date(now).toISOString() }),
     );
     const note =
       "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded. — the org's daily API allowance is used up; the workspace waits for /limits to show room";
-    await this.#record(log, () =>
-      store.meetings.defer({ owner: this.#owner, key, until: now + interval, note, now }),
+    for (const m of ms) {
+      const key: MeetingKey = { workspaceId, meetingId: m.meetingId };
+      await this.#record(log, () =>
+        store.meetings.defer({ owner: this.#owner, key, until: now + interval, note, now }),
+      );
+    }
+    log.warn(
+      { max: usage.max, meetings: ms.length },
+      'daily API allowance exhausted; workspace paused until /limits shows room',
     );
-    log.warn({ max: usage.max }, 'daily API allowance exhausted; workspace paused until /limits shows room');
     return 'paused';
+  }
+
+  async #processBatch(ms: readonly ClaimedMeeting[]): Promise<void> {
+    const workspaceId = ms[0]!.workspaceId;
+    const log = this.#o.logger.child({ workspaceId, batch: ms.length });
+    const started = performance.now();
+    const renew = setInterval(
+      () => {
+        for (const m of ms) {
+          const key = { workspaceId, meetingId: m.meetingId };
+          this.#o.store.meetings
+            .extendLease({ owner: this.#owner, key, until: Date.now() + this.#leaseMs })
+            .catch(() => undefined);
+        }
+      },
+      Math.max(1_000, this.#leaseMs / 3),
+    );
+    let labels: string[] = [];
+    try {
+      labels = await this.#attemptBatch(ms, log);
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'could not record the batch outcome');
+      labels = ms.map(() => 'error');
+    } finally {
+      clearInterval(renew);
+      const seconds = (performance.now() - started) / 1000;
+      for (const outcome of labels) {
+        this.#o.metrics?.syncs.inc({ outcome });
+        this.#o.metrics?.syncDuration.observe({ outcome }, seconds);
+      }
+    }
+  }
+
+  /**
+   * A batch of one workspace's meetings (sync/sync-batch.ts): the same steps as `#attempt`, once for
+   * the batch where they concern the workspace (connection, settings, API budget, token refresh, a
+   * spent allowance) and per meeting where they concern the meeting (the settle wait, its outcome).
+   */
+  async #attemptBatch(ms: readonly ClaimedMeeting[], log: Logger): Promise<string[]> {
+    const { store, connections } = this.#o;
+    const workspaceId = ms[0]!.workspaceId;
+    const now = () => Date.now();
+    const keyOf = (m: ClaimedMeeting): MeetingKey => ({ workspaceId, meetingId: m.meetingId });
+    const labels: string[] = [];
+    const ready: ClaimedMeeting[] = [];
+    for (const m of ms) {
+      if (m.createStartedAt !== null && m.createStartedAt + this.#settleMs > now()) {
+        const until = m.createStartedAt + this.#settleMs;
+        const note = `waiting until ${new Date(until).toISOString()} for an earlier write of this meeting to settle`;
+        await this.#record(log, () =>
+          store.meetings.defer({ owner: this.#owner, key: keyOf(m), until, note, now: now() }),
+        );
+        labels.push('settling');
+      } else ready.push(m);
+    }
+    if (ready.length === 0) return labels;
+    let entry: ConnectionEntry;
+    try {
+      entry = await connections.get(workspaceId);
+    } catch (err) {
+      const reason =
+        err instanceof NotConnectedError
+          ? 'not_connected'
+          : err instanceof ConnectionBrokenError
+            ? 'connection_broken'
+            : null;
+      if (reason === null) throw err;
+      for (const m of ready) {
+        await this.#record(log, () =>
+          store.meetings.fail({
+            owner: this.#owner,
+            key: keyOf(m),
+            reason,
+            error: (err as Error).message,
+            now: now(),
+          }),
+        );
+        labels.push('waiting');
+      }
+      return labels;
+    }
+    const { settings } = await store.settings.get(workspaceId);
+    const pausedUntil = await this.#budgetPause(workspaceId, entry, settings.apiBudget.stopAtPercent, log);
+    if (pausedUntil !== null) {
+      for (const m of ready) {
+        await store.meetings.defer({
+          owner: this.#owner,
+          key: keyOf(m),
+          until: pausedUntil,
+          note: null,
+          now: now(),
+        });
+        labels.push('paused');
+      }
+      return labels;
+    }
+
+    const fence: BatchFence = {
+      beforeCreate: async (ids) =>
+        new Set(
+          await store.meetings.markCreatesStarted({
+            owner: this.#owner,
+            workspaceId,
+            meetingIds: ids,
+            now: now(),
+          }),
+        ),
+      // Not clearing them only makes a later sync of these meetings wait for the settle time.
+      answered: (ids) =>
+        store.meetings
+          .clearCreateMarks({ owner: this.#owner, workspaceId, meetingIds: ids })
+          .catch((err: unknown) =>
+            log.warn({ err: (err as Error).message }, 'could not clear the write marks'),
+          ),
+    };
+    const sync = this.#o.syncBatch ?? oneByOne(this.#o.syncMeeting);
+    const run = (group: readonly ClaimedMeeting[]) =>
+      sync(
+        entry.conn,
+        entry.record.profile,
+        group.map((m): BatchItem => ({ input: m.input, previous: m.previous })),
+        settings,
+        fence,
+      );
+    const results = new Map<string, ItemResult>();
+    let apiCalls = 0;
+    const failAll = (group: readonly ClaimedMeeting[], error: unknown): void => {
+      for (const m of group) results.set(m.meetingId, { ok: false, error });
+    };
+    try {
+      let out;
+      try {
+        out = await run(ready);
+      } catch (err) {
+        if (!(await this.#shouldRefresh(workspaceId, err))) throw err;
+        log.info('Salesforce refused the session; refreshing once and trying the batch again');
+        await connections.forceRefresh(workspaceId);
+        out = await run(ready);
+      }
+      apiCalls += out.apiCalls;
+      for (const [id, r] of out.results) results.set(id, r);
+      // A write call refused for the session after the look-ups: refresh once, those meetings again.
+      const refused = ready.filter((m) => {
+        const r = results.get(m.meetingId);
+        return r !== undefined && !r.ok && kindOf(r.error) === 'auth';
+      });
+      const first = results.get(refused[0]?.meetingId ?? '');
+      if (first !== undefined && !first.ok && (await this.#shouldRefresh(workspaceId, first.error))) {
+        try {
+          await connections.forceRefresh(workspaceId);
+          const again = await run(refused);
+          apiCalls += again.apiCalls;
+          for (const [id, r] of again.results) results.set(id, r);
+        } catch (err) {
+          failAll(refused, err);
+        }
+      }
+    } catch (err) {
+      failAll(ready, err);
+    }
+
+    const usage = entry.conn.limitInfo?.apiUsage;
+    if (usage) {
+      await store.connections
+        .recordApiUsage(workspaceId, { used: usage.used, max: usage.limit, at: new Date().toISOString() })
+        .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not record API usage'));
+    }
+    this.#o.metrics?.salesforceApiCalls.inc(apiCalls);
+    const spent = ready.filter((m) => {
+      const r = results.get(m.meetingId);
+      return r !== undefined && !r.ok && allowanceExhausted(r.error);
+    });
+    if (spent.length > 0) {
+      await this.#allowanceSpent(spent, entry, log);
+      labels.push(...spent.map(() => 'paused'));
+    }
+    for (const m of ready) {
+      if (spent.includes(m)) continue;
+      const key = keyOf(m);
+      const mlog = log.child({ meetingId: m.meetingId, version: m.version });
+      const r = results.get(m.meetingId) ?? {
+        ok: false as const,
+        error: new Error('the batch gave no result for this meeting'),
+      };
+      if (!r.ok) {
+        labels.push(await this.#failure(m, key, r.error, mlog));
+        continue;
+      }
+      const o = r.outcome;
+      const stored = await this.#record(mlog, () =>
+        store.meetings.complete({
+          owner: this.#owner,
+          key,
+          claimedVersion: m.version,
+          result: {
+            state: o.state,
+            reason: o.reason ?? null,
+            written: o.written,
+            linked: o.linked,
+            dropped: o.dropped,
+            apiCalls: o.apiCalls,
+          },
+          now: now(),
+        }),
+      );
+      if (!stored) mlog.warn('lease lost before the outcome was stored; another worker has the meeting');
+      labels.push(o.state);
+    }
+    log.info({ meetings: ms.length, apiCalls }, 'batch synced');
+    return labels;
   }
 
   /**

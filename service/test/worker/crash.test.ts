@@ -166,4 +166,76 @@ describe('the service killed mid-sync', () => {
     }
     expect(await orgQuery(org, 'SELECT Id FROM ContentNote')).toHaveLength(ids.length);
   });
+
+  it('when it is SIGKILLed while one batch write carrying a backlog is being committed, and restarted at once, then one Event, one Task and one note per meeting', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'salescaling-crash-'));
+    const env = {
+      PORT: '0',
+      DATABASE_URL: `sqlite:${join(dir, 'service.db')}`,
+      SALESFORCE_CLIENT_ID: CLIENT_ID,
+      SALESFORCE_CLIENT_SECRET: CLIENT_SECRET,
+      SALESCALING_API_TOKEN: API_TOKEN,
+      WEBHOOK_SECRET,
+      TOKEN_ENCRYPTION_KEY: testKey.toString('base64'),
+      LOG_LEVEL: 'warn',
+      WORKER_BATCH_SIZE: '50',
+      // a write takes 12 s (longer than a restart under load): it can no longer land 16 s after it was sent
+      SALESFORCE_WRITE_SETTLE_SECONDS: process.env['CRASH_TEST_SETTLE_SECONDS'] ?? '16',
+    };
+    child = await startChildService(env);
+    org = await startOrgFor(child.url, {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      autoApprove: true,
+    });
+    seedAcme(org, { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@acme.example' });
+    // A backlog: accepted before the workspace is connected, then drained as one batch.
+    const ids = Array.from({ length: 30 }, (_, i) => `batchcrash${i}`);
+    for (const id of ids) {
+      const res = await sendWebhook(
+        child.url,
+        processedEvent(meeting({ id, participants: [{ email: 'bea@acme.example', internal: false }] })),
+      );
+      expect(res.status).toBe(202);
+    }
+    org.setKnobs({ writeLatencyMs: 12_000 });
+    expect((await connectWorkspace(child.url, org)).outcome).toBe('connected');
+    // kill while the batch's graph call is in flight: the org has received it and commits it later
+    const until = Date.now() + 30_000;
+    while (Date.now() < until && (org.counters()['graph'] ?? 0) < 1)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(org.counters()['graph']).toBe(1);
+    await child.kill('SIGKILL');
+    child = await startChildService(env);
+    const deadline = Date.now() + 90_000;
+    let after: string[] = [];
+    while (Date.now() < deadline) {
+      after = await meetingStates(child.url, ids);
+      if (after.every((s) => s === 'synced')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(after).toEqual(ids.map(() => 'synced'));
+    const drained = Date.now() + 30_000;
+    while (org.inFlight() > 0 && Date.now() < drained) await new Promise((r) => setTimeout(r, 50));
+    expect(org.inFlight()).toBe(0);
+
+    const events = await orgQuery<{ Id: string; Salescaling_Meeting_Id__c: string }>(
+      org,
+      `SELECT Id, Salescaling_Meeting_Id__c FROM Event WHERE Salescaling_Meeting_Id__c LIKE 'batchcrash%'`,
+    );
+    const tasks = await orgQuery<{ Salescaling_Meeting_Id__c: string }>(
+      org,
+      `SELECT Id, Salescaling_Meeting_Id__c FROM Task WHERE Salescaling_Meeting_Id__c LIKE 'batchcrash%'`,
+    );
+    expect(events.map((e) => e.Salescaling_Meeting_Id__c).sort()).toEqual([...ids].sort());
+    expect(tasks.map((e) => e.Salescaling_Meeting_Id__c).sort()).toEqual([...ids].sort());
+    for (const e of events) {
+      const links = await orgQuery(
+        org,
+        `SELECT Id FROM ContentDocumentLink WHERE LinkedEntityId = '${e.Id}'`,
+      );
+      expect(links).toHaveLength(1);
+    }
+    expect(await orgQuery(org, 'SELECT Id FROM ContentNote')).toHaveLength(ids.length);
+  });
 });

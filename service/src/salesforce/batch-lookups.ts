@@ -1,0 +1,511 @@
+/**
+ * The look-ups of many meetings of one org, shared: each question the lone look-up (lookups.ts) asks
+ * per meeting is asked once for the batch with `IN` lists of every meeting's values, and each meeting
+ * then gets exactly the rows its own query would have returned (filtered by the same values, in the
+ * same order), assembled by the same functions (`assembleLookup`, `assembleExisting`, `withRuleRows`).
+ * So a meeting's decision is the same alone or in a batch; only the number of calls differs.
+ *
+ * Limits that shape the calls:
+ * - a composite request carries up to 25 subrequests, at most 5 of them queries
+ *   (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm);
+ * - a query is a GET whose URL Salesforce caps at 16,384 bytes (the REST API's URI limit,
+ *   https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm),
+ *   so an `IN` list is cut into chunks whose encoded query stays well below it;
+ * - a query answers at most 2,000 rows per batch; the rest is read from `nextRecordsUrl`
+ *   (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm).
+ */
+import type { Connection } from 'jsforce';
+import { normalizeEmail, sameSalesforceId } from '../associations/emails.ts';
+import { externalParticipants, pickedContactIds, userLookupEmails } from '../associations/participants.ts';
+import type { CrmSnapshot, PickedRecord } from '../associations/snapshot.ts';
+import type { Meeting } from '../meetings/schema.ts';
+import type { AssociationSettings } from '../settings/association-settings.ts';
+import type { OrgProfile } from '../domain/org-profile.ts';
+import {
+  COMPOSITE_MAX_QUERIES,
+  COMPOSITE_MAX_SUBREQUESTS,
+  composite,
+  getMore,
+  queryUrl,
+  segment,
+  type CallCounter,
+  type SubResponse,
+  type Subrequest,
+} from './composite.ts';
+import {
+  assembleExisting,
+  assembleLookup,
+  picked,
+  records,
+  referenceField,
+  str,
+  type ExistingDetail,
+  type MeetingLookup,
+  type Row,
+} from './lookups.ts';
+import { opportunityQueryFor, ruleQuery, withRuleRows, type RuleQuery } from './rule-lookups.ts';
+import { identifier, soql } from './soql.ts';
+
+/** The encoded query URL a chunk may reach: below the 16,384-byte URI cap with room for `/services/data/vNN.N`. */
+export const MAX_QUERY_URL = 15_000;
+/** Values per `IN` list at most, whatever their length. */
+export const MAX_IN_VALUES = 500;
+
+const isQuery = (s: Subrequest): boolean => /^\/query(All)?\//.test(s.url);
+
+/**
+ * Runs subrequests in as few composite calls as the limits allow (one after another: a batch holds
+ * one of the worker's slots, one request at a time), every query's rows read to the end.
+ */
+export async function runShared(
+  conn: Connection,
+  counter: CallCounter,
+  subs: readonly Subrequest[],
+): Promise<Map<string, SubResponse>> {
+  const calls: Subrequest[][] = [];
+  let current: Subrequest[] = [];
+  let queries = 0;
+  for (const sub of subs) {
+    const q = isQuery(sub) ? 1 : 0;
+    if (current.length >= COMPOSITE_MAX_SUBREQUESTS || queries + q > COMPOSITE_MAX_QUERIES) {
+      calls.push(current);
+      current = [];
+      queries = 0;
+    }
+    current.push(sub);
+    queries += q;
+  }
+  if (current.length > 0) calls.push(current);
+  const out = new Map<string, SubResponse>();
+  for (const call of calls) {
+    const responses = await composite(conn, counter, call);
+    for (const sub of call) {
+      const response = responses.get(sub.referenceId);
+      out.set(
+        sub.referenceId,
+        isQuery(sub) && response !== undefined ? await readToEnd(conn, counter, response) : response!,
+      );
+    }
+  }
+  return out;
+}
+
+/** A query's answer with every row, following `nextRecordsUrl` (one call per further 2,000 rows). */
+async function readToEnd(
+  conn: Connection,
+  counter: CallCounter,
+  response: SubResponse,
+): Promise<SubResponse> {
+  if (response.httpStatusCode >= 400) return response;
+  const body = response.body as { records?: Row[]; nextRecordsUrl?: string; done?: boolean } | null;
+  let next = body?.done === false ? body.nextRecordsUrl : undefined;
+  if (next === undefined) return response;
+  const all = [...(body?.records ?? [])];
+  while (next !== undefined) {
+    type Page = { records?: Row[]; nextRecordsUrl?: string; done?: boolean };
+    const more: Page = await getMore<{ records?: Row[]; nextRecordsUrl?: string; done?: boolean }>(
+      conn,
+      counter,
+      next,
+    );
+    all.push(...(more.records ?? []));
+    next = more.done === false ? more.nextRecordsUrl : undefined;
+  }
+  return { httpStatusCode: response.httpStatusCode, body: { ...body, records: all, done: true } };
+}
+
+/** Cuts `values` into `IN` lists whose query, built by `build`, stays within the URL budget. */
+export function chunkIn(
+  values: readonly string[],
+  build: (chunk: readonly string[]) => string,
+  all = false,
+): string[] {
+  const queries: string[] = [];
+  let chunk: string[] = [];
+  for (const value of values) {
+    const tried = [...chunk, value];
+    if (
+      chunk.length > 0 &&
+      (tried.length > MAX_IN_VALUES || queryUrl(build(tried), all).length > MAX_QUERY_URL)
+    ) {
+      queries.push(build(chunk));
+      chunk = [value];
+    } else chunk = tried;
+  }
+  if (chunk.length > 0) queries.push(build(chunk));
+  return queries;
+}
+
+/** One meeting's part of a batch look-up. `meeting` null: a deletion (only the written records). */
+export interface LookupRequest {
+  readonly meetingId: string;
+  readonly marker: string;
+  readonly meeting: Meeting | null;
+  readonly previous: { eventId: string | null; taskId: string | null } | null;
+}
+
+/** Rows of several chunk queries of one kind, each row once. */
+function union(responses: Map<string, SubResponse>, refs: readonly string[]): Row[] {
+  const seen = new Set<string>();
+  const out: Row[] = [];
+  for (const ref of refs) {
+    for (const row of records(responses.get(ref), ref)) {
+      const id = str(row, 'Id');
+      if (id !== null) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+const inIds = (ids: readonly string[], id: string | null): boolean =>
+  id !== null && ids.some((x) => sameSalesforceId(x, id));
+
+/** Whether the lone look-up would carry the opportunity rule's query (lookups.ts: only with room). */
+function loneAsksOpportunities(r: LookupRequest, settings: AssociationSettings | undefined): boolean {
+  if (r.meeting === null || settings === undefined || opportunityQueryFor(r.meeting, settings) === null)
+    return false;
+  const knownTask = (r.previous?.taskId ?? null) !== null;
+  const neverWritten = (r.previous?.eventId ?? null) === null && !knownTask;
+  const emails = externalParticipants(r.meeting).emails;
+  const queries =
+    1 +
+    (!knownTask && !neverWritten ? 1 : 0) +
+    (userLookupEmails(r.meeting).length > 0 ? 1 : 0) +
+    (emails.length > 0 || pickedContactIds(r.meeting).ids.length > 0 ? 1 : 0) +
+    (emails.length > 0 ? 1 : 0);
+  return queries < COMPOSITE_MAX_QUERIES;
+}
+
+/** (CloseDate, Id) ascending, as the opportunity rule's query orders them. */
+function byCloseDate(a: Row, b: Row): number {
+  const ca = str(a, 'CloseDate') ?? '';
+  const cb = str(b, 'CloseDate') ?? '';
+  if (ca !== cb) return ca < cb ? -1 : 1;
+  const ia = str(a, 'Id') ?? '';
+  const ib = str(b, 'Id') ?? '';
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/**
+ * Call 1 of lookups.ts for a batch of meetings of one org: the Events and Tasks they wrote, the Users,
+ * Contacts and Leads their emails name, the records picked by hand, and the opportunity rule's open
+ * Opportunities. Every meeting's answer is what `lookUpMeeting` would have found for it.
+ */
+export async function lookUpMeetings(
+  conn: Connection,
+  counter: CallCounter,
+  org: OrgProfile,
+  requests: readonly LookupRequest[],
+  settings?: AssociationSettings,
+): Promise<Map<string, MeetingLookup>> {
+  const subs: Subrequest[] = [];
+  const refs = new Map<string, string[]>();
+  const add = (kind: string, queries: readonly string[], all: boolean): void => {
+    const list = refs.get(kind) ?? [];
+    for (const q of queries) {
+      const referenceId = `${kind}${list.length}`;
+      list.push(referenceId);
+      subs.push({ method: 'GET', referenceId, url: queryUrl(q, all) });
+    }
+    refs.set(kind, list);
+  };
+  const distinct = (values: Iterable<string>): string[] => [...new Set(values)];
+
+  const activityQueries = (kind: 'Event' | 'Task', of: readonly LookupRequest[]): string[] => {
+    const { field, byMeetingId } = referenceField(org, kind);
+    const values = distinct(of.map((r) => (byMeetingId ? r.meetingId : r.marker)));
+    const object = identifier(kind);
+    const column = identifier(field);
+    return chunkIn(
+      values,
+      (chunk) =>
+        soql`SELECT Id, IsDeleted, WhoId, WhatId, Description, ${column} FROM ${object} WHERE ${column} IN ${chunk} ORDER BY CreatedDate ASC, Id ASC`,
+      true,
+    );
+  };
+  // As alone, a meeting never written looks for its Task only when its Event turns up (below).
+  const neverWritten = (r: LookupRequest): boolean =>
+    (r.previous?.eventId ?? null) === null && (r.previous?.taskId ?? null) === null;
+  add('Event', activityQueries('Event', requests), true);
+  add(
+    'Task',
+    activityQueries(
+      'Task',
+      requests.filter((r) => !neverWritten(r)),
+    ),
+    true,
+  );
+  const upserts = requests.filter((r): r is LookupRequest & { meeting: Meeting } => r.meeting !== null);
+  const userEmails = distinct(upserts.flatMap((r) => userLookupEmails(r.meeting)));
+  const emails = distinct(upserts.flatMap((r) => externalParticipants(r.meeting).emails));
+  const contactIds = distinct(upserts.flatMap((r) => pickedContactIds(r.meeting).ids));
+  add(
+    'users',
+    chunkIn(userEmails, (c) => soql`SELECT Id, Email, IsActive FROM User WHERE Email IN ${c}`),
+    false,
+  );
+  const contactFields = 'SELECT Id, Email, AccountId, LastModifiedDate, IsDeleted FROM Contact WHERE ';
+  add(
+    'contacts',
+    chunkIn(emails, (c) => contactFields + soql`Email IN ${c}`, true),
+    true,
+  );
+  add(
+    'contacts',
+    chunkIn(contactIds, (c) => contactFields + soql`Id IN ${c}`, true),
+    true,
+  );
+  add(
+    'leads',
+    chunkIn(
+      emails,
+      (c) => soql`SELECT Id, Email, LastModifiedDate FROM Lead WHERE Email IN ${c} AND IsConverted = false`,
+    ),
+    false,
+  );
+  // The opportunity rule's Opportunities: of the hand-picked Accounts, or of the Accounts of the
+  // participants' Contacts (a semi-join, as the lone query; SOQL allows no semi-join under OR).
+  const withRule = upserts.filter((r) => loneAsksOpportunities(r, settings));
+  const ruleAccounts = distinct(withRule.flatMap((r) => r.meeting.associations?.accountId ?? []));
+  const bySemiJoin = withRule.filter((r) => r.meeting.associations?.accountId === undefined);
+  const opportunitySelect =
+    'SELECT Id, AccountId, CloseDate, IsClosed, (SELECT ContactId FROM OpportunityContactRoles) FROM Opportunity WHERE IsClosed = false AND ';
+  const order = ' ORDER BY CloseDate ASC, Id ASC';
+  add(
+    'opportunities',
+    chunkIn(ruleAccounts, (c) => opportunitySelect + soql`AccountId IN ${c}` + order),
+    false,
+  );
+  add(
+    'opportunities',
+    chunkIn(
+      distinct(bySemiJoin.flatMap((r) => externalParticipants(r.meeting).emails)),
+      (c) =>
+        opportunitySelect + soql`AccountId IN (SELECT AccountId FROM Contact WHERE Email IN ${c})` + order,
+    ),
+    false,
+  );
+  add(
+    'opportunities',
+    chunkIn(
+      distinct(bySemiJoin.flatMap((r) => pickedContactIds(r.meeting).ids)),
+      (c) => opportunitySelect + soql`AccountId IN (SELECT AccountId FROM Contact WHERE Id IN ${c})` + order,
+    ),
+    false,
+  );
+  // Hand-picked Account and Opportunity: row reads (not queries), so a deleted or unknown id is told
+  // apart exactly as alone.
+  const pickedAccounts = distinct(upserts.flatMap((r) => r.meeting.associations?.accountId ?? []));
+  const pickedOpportunities = distinct(upserts.flatMap((r) => r.meeting.associations?.opportunityId ?? []));
+  pickedAccounts.forEach((id, i) =>
+    subs.push({
+      method: 'GET',
+      referenceId: `account${i}`,
+      url: `/sobjects/Account/${segment(id)}?fields=Id`,
+    }),
+  );
+  pickedOpportunities.forEach((id, i) =>
+    subs.push({
+      method: 'GET',
+      referenceId: `opportunity${i}`,
+      url: `/sobjects/Opportunity/${segment(id)}?fields=Id,AccountId`,
+    }),
+  );
+
+  const responses = await runShared(conn, counter, subs);
+  const rowsOf = (kind: string): Row[] => union(responses, refs.get(kind) ?? []);
+  const events = rowsOf('Event');
+  const tasks = rowsOf('Task');
+  // Written before its ids were kept (a crash after the write): its Task is found the same way.
+  const eventRef = referenceField(org, 'Event');
+  const found = new Set(events.map((e) => e[eventRef.field]));
+  const late = requests.filter(
+    (r) => neverWritten(r) && found.has(eventRef.byMeetingId ? r.meetingId : r.marker),
+  );
+  if (late.length > 0) {
+    const lateSubs: Subrequest[] = activityQueries('Task', late).map((q, i) => ({
+      method: 'GET',
+      referenceId: `lateTask${i}`,
+      url: queryUrl(q, true),
+    }));
+    const more = await runShared(conn, counter, lateSubs);
+    tasks.push(
+      ...union(
+        more,
+        lateSubs.map((sub) => sub.referenceId),
+      ),
+    );
+  }
+  const users = rowsOf('users');
+  const contacts = rowsOf('contacts');
+  const leads = rowsOf('leads');
+  const opportunities = rowsOf('opportunities').sort(byCloseDate);
+  const pickedAccount = new Map<string, PickedRecord>(
+    pickedAccounts.map((id, i) => [id, picked(responses.get(`account${i}`), id, 'account')]),
+  );
+  const pickedOpportunity = new Map<string, PickedRecord>(
+    pickedOpportunities.map((id, i) => [id, picked(responses.get(`opportunity${i}`), id, 'opportunity')]),
+  );
+
+  const out = new Map<string, MeetingLookup>();
+  for (const r of requests) {
+    const meeting = r.meeting;
+    const own = meeting === null ? [] : externalParticipants(meeting).emails;
+    const ownEmails = new Set(own);
+    const ownUsers = new Set(meeting === null ? [] : userLookupEmails(meeting));
+    const ownIds = meeting === null ? [] : pickedContactIds(meeting).ids;
+    const hasEmail = (row: Row, set: Set<string>): boolean => {
+      const email = normalizeEmail(str(row, 'Email'));
+      return email !== null && set.has(email);
+    };
+    const myContacts = contacts.filter((c) => hasEmail(c, ownEmails) || inIds(ownIds, str(c, 'Id')));
+    let myOpportunities: Row[] | undefined;
+    if (meeting !== null && withRule.includes(r as LookupRequest & { meeting: Meeting })) {
+      const pickedId = meeting.associations?.accountId;
+      const accounts =
+        pickedId !== undefined
+          ? [pickedId]
+          : myContacts.flatMap((c) => (c['IsDeleted'] === true ? [] : (str(c, 'AccountId') ?? [])));
+      myOpportunities = opportunities.filter((o) => inIds(accounts, str(o, 'AccountId'))).slice(0, 200);
+    }
+    const accountId = meeting?.associations?.accountId;
+    const opportunityId = meeting?.associations?.opportunityId;
+    out.set(
+      r.meetingId,
+      assembleLookup(org, r.meetingId, r.marker, r.previous, {
+        events,
+        tasks,
+        users: own.length + ownUsers.size === 0 ? [] : users.filter((u) => hasEmail(u, ownUsers)),
+        contacts: myContacts,
+        leads: leads.filter((l) => hasEmail(l, ownEmails)),
+        ...(myOpportunities === undefined ? {} : { opportunities: myOpportunities }),
+        ...(accountId === undefined ? {} : { account: pickedAccount.get(accountId)! }),
+        ...(opportunityId === undefined ? {} : { opportunity: pickedOpportunity.get(opportunityId)! }),
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * The rules' second look-up (rule-lookups.ts `ruleQuery`) for many meetings: each meeting's own query,
+ * five to a composite call. A failed query fails its meeting only (an Error in the map).
+ */
+export async function lookUpRuleRecordsMany(
+  conn: Connection,
+  counter: CallCounter,
+  items: readonly { meeting: Meeting; snapshot: CrmSnapshot; settings: AssociationSettings }[],
+): Promise<(CrmSnapshot | Error)[]> {
+  const queries = items.map((i) => ruleQuery(i.meeting, i.snapshot, i.settings));
+  const subs: Subrequest[] = [];
+  queries.forEach((q, i) => {
+    if (q !== null) subs.push({ method: 'GET', referenceId: `rule${i}`, url: queryUrl(q.soql) });
+  });
+  if (subs.length === 0) return items.map((i) => i.snapshot);
+  const responses = await runShared(conn, counter, subs);
+  return items.map((item, i) => {
+    const q: RuleQuery | null = queries[i] ?? null;
+    if (q === null) return item.snapshot;
+    try {
+      return withRuleRows(item.snapshot, q, records(responses.get(`rule${i}`), q.referenceId));
+    } catch (err) {
+      return err as Error;
+    }
+  });
+}
+
+/** What lookups.ts `lookUpExisting` is asked for one meeting. */
+export interface ExistingRequest {
+  readonly key: string;
+  readonly sharedActivities: boolean;
+  readonly eventId: string | null;
+  readonly taskId: string | null;
+  readonly knownNoteId: string | null;
+  readonly candidateLinkIds: readonly string[];
+}
+
+/** Call 2 of lookups.ts for many meetings: relations and note links, each meeting's rows its own. */
+export async function lookUpExistingMany(
+  conn: Connection,
+  counter: CallCounter,
+  requests: readonly ExistingRequest[],
+): Promise<Map<string, ExistingDetail>> {
+  const eventIds = requests.flatMap((r) => (r.sharedActivities && r.eventId !== null ? [r.eventId] : []));
+  const taskIds = requests.flatMap((r) => (r.sharedActivities && r.taskId !== null ? [r.taskId] : []));
+  const noteIds = requests.flatMap((r) => r.knownNoteId ?? []);
+  const entityIds = [
+    ...new Set(
+      requests.flatMap((r) =>
+        r.knownNoteId === null && r.eventId !== null ? [r.eventId, ...r.candidateLinkIds] : [],
+      ),
+    ),
+  ];
+  const subs: Subrequest[] = [];
+  const refs = new Map<string, string[]>();
+  const add = (kind: string, queries: readonly string[]): void => {
+    const list = queries.map((_, i) => `${kind}${i}`);
+    refs.set(kind, list);
+    queries.forEach((q, i) => subs.push({ method: 'GET', referenceId: `${kind}${i}`, url: queryUrl(q) }));
+  };
+  add(
+    'eventRelations',
+    chunkIn(
+      eventIds,
+      (c) => soql`SELECT Id, EventId, RelationId, IsParent, IsWhat FROM EventRelation WHERE EventId IN ${c}`,
+    ),
+  );
+  add(
+    'taskRelations',
+    chunkIn(
+      taskIds,
+      (c) => soql`SELECT Id, TaskId, RelationId, IsWhat FROM TaskRelation WHERE TaskId IN ${c}`,
+    ),
+  );
+  add(
+    'noteLinks',
+    chunkIn(
+      noteIds,
+      (c) =>
+        soql`SELECT Id, ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId IN ${c}`,
+    ),
+  );
+  add(
+    'entityLinks',
+    chunkIn(
+      entityIds,
+      (c) =>
+        soql`SELECT Id, ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE LinkedEntityId IN ${c}`,
+    ),
+  );
+  const responses = subs.length === 0 ? new Map<string, SubResponse>() : await runShared(conn, counter, subs);
+  const rowsOf = (kind: string): Row[] => union(responses, refs.get(kind) ?? []);
+  const eventRelations = rowsOf('eventRelations');
+  const taskRelations = rowsOf('taskRelations');
+  const noteLinks = rowsOf('noteLinks');
+  const entityLinks = rowsOf('entityLinks');
+  const out = new Map<string, ExistingDetail>();
+  for (const r of requests) {
+    const by = (rows: Row[], field: string, id: string | null): Row[] =>
+      rows.filter((row) => id !== null && sameSalesforceId(str(row, field) ?? '', id));
+    const entities = r.eventId === null ? [] : [r.eventId, ...r.candidateLinkIds];
+    out.set(
+      r.key,
+      assembleExisting(r.eventId, r.knownNoteId, {
+        eventRelations:
+          r.sharedActivities && r.eventId !== null ? by(eventRelations, 'EventId', r.eventId) : undefined,
+        taskRelations:
+          r.sharedActivities && r.taskId !== null ? by(taskRelations, 'TaskId', r.taskId) : undefined,
+        noteLinks: r.knownNoteId !== null ? by(noteLinks, 'ContentDocumentId', r.knownNoteId) : undefined,
+        entityLinks:
+          r.knownNoteId === null && r.eventId !== null
+            ? entityLinks.filter((l) => inIds(entities, str(l, 'LinkedEntityId')))
+            : undefined,
+      }),
+    );
+  }
+  return out;
+}
