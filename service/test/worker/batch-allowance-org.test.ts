@@ -4,6 +4,7 @@
  * the batch carried; once `/limits` shows room the backlog is written in a few shared calls, each
  * meeting once.
  */
+import { eventually } from '../../../scripts/test-support/eventually.ts';
 import { syncBatch } from '../../src/sync/sync-batch.ts';
 import { syncMeeting } from '../../src/sync/sync-meeting.ts';
 import type { SyncBatchFn, SyncMeetingFn } from '../../src/worker/worker.ts';
@@ -65,12 +66,14 @@ test('when a backlog meets a spent allowance, then one refused call pauses the w
   // The backlog arrives while the workspace is paused: claimed in batches and put back, no call.
   for (const id of BACKLOG) await sendWebhook(stack.svc.url, processedEvent(meeting({ id })));
   const stamps = new Map(BACKLOG.map((id) => [id, new Set<string>()]));
-  const until = Date.now() + 30_000;
-  while (![...stamps.values()].every((s) => s.size > 2)) {
-    if (Date.now() > until) throw new Error('the backlog was not put back');
-    for (const id of BACKLOG) stamps.get(id)?.add(String((await status(id))['updatedAt']));
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await eventually(
+    'every meeting of the backlog put back more than twice',
+    async () => {
+      for (const id of BACKLOG) stamps.get(id)?.add(String((await status(id))['updatedAt']));
+      return [...stamps.values()].map((s) => s.size);
+    },
+    { until: (sizes) => sizes.every((n) => n > 2), timeoutMs: 30_000, intervalMs: 25 },
+  );
   for (const id of BACKLOG) expect(await status(id)).toMatchObject({ attempts: 0 });
   expect(seen.refused).toBe(1);
   expect(stack.org.counters()['total']).toBe(totalAtExhaustion);

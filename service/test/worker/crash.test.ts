@@ -201,23 +201,30 @@ describe('the service killed mid-sync', () => {
     org.setKnobs({ writeLatencyMs: 12_000 });
     expect((await connectWorkspace(child.url, org)).outcome).toBe('connected');
     // kill while the batch's graph call is in flight: the org has received it and commits it later
-    const until = Date.now() + 30_000;
-    while (Date.now() < until && (org.counters()['graph'] ?? 0) < 1)
-      await new Promise((r) => setTimeout(r, 10));
+    const writing = org;
+    await eventually('the batch graph call received by the org', () => writing.counters()['graph'] ?? 0, {
+      until: (n) => n >= 1,
+      timeoutMs: 30_000,
+      intervalMs: 10,
+    });
     expect(org.counters()['graph']).toBe(1);
     await child.kill('SIGKILL');
-    child = await startChildService(env);
-    const deadline = Date.now() + 90_000;
-    let after: string[] = [];
-    while (Date.now() < deadline) {
-      after = await meetingStates(child.url, ids);
-      if (after.every((s) => s === 'synced')) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const restarted = await startChildService(env);
+    child = restarted;
+    const after = await eventually(
+      'every meeting of the batch synced after the restart',
+      () => meetingStates(restarted.url, ids),
+      {
+        until: (states) => states.every((st) => st === 'synced'),
+        timeoutMs: 90_000,
+        intervalMs: 100,
+      },
+    );
     expect(after).toEqual(ids.map(() => 'synced'));
-    const drained = Date.now() + 30_000;
-    while (org.inFlight() > 0 && Date.now() < drained) await new Promise((r) => setTimeout(r, 50));
-    expect(org.inFlight()).toBe(0);
+    await eventually('no call in flight at the org', () => writing.inFlight(), {
+      until: (n) => n === 0,
+      timeoutMs: 30_000,
+    });
 
     const events = await orgQuery<{ Id: string; Salescaling_Meeting_Id__c: string }>(
       org,
