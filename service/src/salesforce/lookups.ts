@@ -11,6 +11,7 @@
  * Query and QueryAll: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
  */
 import type { Connection } from 'jsforce';
+import type { CalendarEventRecord } from '../associations/calendar-match.ts';
 import type {
   ContactRecord,
   CrmSnapshot,
@@ -42,12 +43,20 @@ export interface FoundActivity {
   readonly whoId: string | null;
   readonly whatId: string | null;
   readonly description: string | null;
+  /** Event only: its Subject and last modifier, to tell a person's edit (plan/person-edits.ts). */
+  readonly subject?: string | null;
+  readonly lastModifiedById?: string | null;
 }
 
 export interface MeetingLookup {
   readonly snapshot: CrmSnapshot;
   readonly event: FoundActivity | null;
   readonly task: FoundActivity | null;
+  /**
+   * Events of the meeting's time window that another tool may have written (calendar-match.ts):
+   * looked for only for a meeting that has no Event yet and with the workspace's enrichment on.
+   */
+  readonly calendarEvents: readonly CalendarEventRecord[];
 }
 
 export interface RelationRow {
@@ -64,6 +73,11 @@ export interface NoteLinkRow {
 export interface ExistingDetail {
   /** Contact/lead relations of the Event (IsParent, not the WhatId); empty without Shared Activities. */
   readonly eventRelations: readonly RelationRow[];
+  /**
+   * The Event's other contact, lead and user relations (invitees, IsParent false): a calendar tool's
+   * attendees, never removed by the sync. Empty without Shared Activities.
+   */
+  readonly eventInvitees?: readonly RelationRow[];
   readonly taskRelations: readonly RelationRow[];
   /** The summary note, when it still exists, with its links to the Event and records. */
   readonly note: { readonly id: string; readonly links: readonly NoteLinkRow[] } | null;
@@ -106,6 +120,79 @@ function activityQuery(org: OrgProfile, kind: 'Event' | 'Task', meetingId: strin
   return soql`SELECT Id, IsDeleted, WhoId, WhatId, Description, ${column} FROM ${object} WHERE ${column} = ${value} ORDER BY CreatedDate ASC, Id ASC LIMIT 50`;
 }
 
+/** Rows read per Event query: the meeting's own Events and the owner's overlapping ones. */
+export const EVENT_LOOKUP_LIMIT = 100;
+
+/**
+ * The Event query of call 1. It finds the meeting's own Event (by its reference, or by the id the
+ * store kept for an Event it enriched, which carries no reference without the package) and, when
+ * `window` is given, the owner's Events overlapping the meeting (calendar-match.ts). Both ride in one
+ * query because call 1 already holds the five queries a composite request allows. The owner filter
+ * reads the Event's polymorphic Owner through the Name object's Email
+ * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_and_polymorph_keys.htm);
+ * the connected user stands for an organizer who is no Salesforce User, as for our own Events.
+ */
+export function eventQuery(
+  org: OrgProfile,
+  meetingId: string,
+  marker: string,
+  enrichedId: string | null,
+  window: { start: string; end: string; organizer: string | null } | null,
+): string {
+  const { field, byMeetingId } = referenceField(org, 'Event');
+  const value = byMeetingId ? meetingId : marker;
+  const column = identifier(field);
+  const conditions = [soql`${column} = ${value}`];
+  if (enrichedId !== null) conditions.push(soql`Id = ${enrichedId}`);
+  if (window !== null) {
+    const owner =
+      window.organizer === null
+        ? soql`OwnerId = ${org.connectedUserId}`
+        : soql`(Owner.Email = ${window.organizer} OR OwnerId = ${org.connectedUserId})`;
+    // Datetime literals are unquoted in SOQL: built from Date, never from the caller's text.
+    conditions.push(
+      `(StartDateTime < ${soqlDateTime(window.end)} AND EndDateTime > ${soqlDateTime(window.start)} AND IsDeleted = false AND ${owner})`,
+    );
+  }
+  return `SELECT Id, IsDeleted, WhoId, WhatId, Description, Subject, LastModifiedById, OwnerId, StartDateTime, EndDateTime, IsPrivate, IsChild, ${column}, (SELECT RelationId FROM EventRelations) FROM Event WHERE ${conditions.join(' OR ')} ORDER BY CreatedDate ASC, Id ASC LIMIT ${EVENT_LOOKUP_LIMIT}`;
+}
+
+/** A SOQL dateTime literal (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_dateformats.htm). */
+function soqlDateTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new Error(`not a date-time: ${iso}`);
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The Events of the window that are not this meeting's own, as calendar-match.ts reads them. */
+function calendarEventsOf(rows: Row[], field: string, byMeetingId: boolean): CalendarEventRecord[] {
+  return rows.map((r) => {
+    const reference = str(r, field);
+    const relations = r['EventRelations'] as { records?: unknown } | null | undefined;
+    return {
+      id: str(r, 'Id') ?? '',
+      ownerId: str(r, 'OwnerId'),
+      subject: str(r, 'Subject'),
+      start: str(r, 'StartDateTime'),
+      end: str(r, 'EndDateTime'),
+      isPrivate: r['IsPrivate'] === true,
+      isChild: r['IsChild'] === true,
+      isDeleted: r['IsDeleted'] === true,
+      whoId: str(r, 'WhoId'),
+      whatId: str(r, 'WhatId'),
+      // Without the package, Location is a person's text: only our own reference marks it as ours.
+      salescalingId: byMeetingId
+        ? reference
+        : reference !== null && reference.startsWith('salescaling:')
+          ? reference
+          : null,
+      relationIds: (Array.isArray(relations?.records) ? (relations.records as Row[]) : []).flatMap(
+        (x) => str(x, 'RelationId') ?? [],
+      ),
+    };
+  });
+}
+
 /**
  * The live record first (the one the sync keeps using), else the oldest deleted one. SOQL's `=` on a
  * text field ignores case (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm)
@@ -117,15 +204,20 @@ function pickActivity(
   previousId: string | null,
   field: string,
   value: string,
+  enrichedId: string | null = null,
 ): FoundActivity | null {
   const found = rows
-    .filter((r) => r[field] === value)
+    .filter(
+      (r) => r[field] === value || (enrichedId !== null && sameSalesforceId(str(r, 'Id') ?? '', enrichedId)),
+    )
     .map((r) => ({
       id: str(r, 'Id') ?? '',
       isDeleted: r['IsDeleted'] === true,
       whoId: str(r, 'WhoId'),
       whatId: str(r, 'WhatId'),
       description: str(r, 'Description'),
+      ...('Subject' in r ? { subject: str(r, 'Subject') } : {}),
+      ...('LastModifiedById' in r ? { lastModifiedById: str(r, 'LastModifiedById') } : {}),
     }));
   const live = found.filter((f) => !f.isDeleted);
   const preferred = previousId === null ? undefined : live.find((f) => sameSalesforceId(f.id, previousId));
@@ -171,9 +263,23 @@ export async function lookUpMeeting(
   meetingId: string,
   marker: string,
   meeting: Meeting | null,
-  previous: { eventId: string | null; taskId: string | null } | null,
+  previous: { eventId: string | null; taskId: string | null; eventEnriched?: boolean } | null,
   settings?: AssociationSettings,
 ): Promise<MeetingLookup> {
+  const enrichedId = previous?.eventEnriched === true ? (previous.eventId ?? null) : null;
+  // Only a meeting without an Event yet looks for a calendar tool's (calendar-match.ts).
+  const window =
+    meeting !== null &&
+    settings?.calendarEventEnrichment.enabled === true &&
+    (previous?.eventId ?? null) === null
+      ? {
+          start: meeting.startedAt,
+          end: new Date(
+            Math.max(Date.parse(meeting.endedAt), Date.parse(meeting.startedAt) + 60_000),
+          ).toISOString(),
+          organizer: normalizeEmail(meeting.organizer.email),
+        }
+      : null;
   const tasksQuery: Subrequest = {
     method: 'GET',
     referenceId: 'tasks',
@@ -185,7 +291,7 @@ export async function lookUpMeeting(
     {
       method: 'GET',
       referenceId: 'events',
-      url: queryUrl(activityQuery(org, 'Event', meetingId, marker), true),
+      url: queryUrl(eventQuery(org, meetingId, marker, enrichedId, window), true),
     },
   ];
   if (knownTaskId !== null) {
@@ -311,14 +417,22 @@ export async function lookUpMeeting(
       ? {}
       : { opportunity: picked(responses.get('opportunity'), opportunityId, 'opportunity') }),
   };
+  const eventRef = referenceField(org, 'Event');
+  const eventValue = eventRef.byMeetingId ? meetingId : marker;
+  const ownRow = (r: Row): boolean =>
+    r[eventRef.field] === eventValue ||
+    (enrichedId !== null && sameSalesforceId(str(r, 'Id') ?? '', enrichedId));
   return {
     snapshot,
-    event: pickActivity(
-      eventRows,
-      previous?.eventId ?? null,
-      referenceField(org, 'Event').field,
-      referenceField(org, 'Event').byMeetingId ? meetingId : marker,
-    ),
+    calendarEvents:
+      window === null
+        ? []
+        : calendarEventsOf(
+            eventRows.filter((r) => !ownRow(r)),
+            eventRef.field,
+            eventRef.byMeetingId,
+          ),
+    event: pickActivity(eventRows, previous?.eventId ?? null, eventRef.field, eventValue, enrichedId),
     task: pickActivity(
       taskRows,
       previous?.taskId ?? null,
@@ -382,10 +496,14 @@ export async function lookUpExisting(
   if (subs.length === 0) return { eventRelations: [], taskRelations: [], note: null };
   const responses = await composite(conn, counter, subs);
 
-  const relations = (ref: string, parentOnly: boolean): RelationRow[] =>
+  const relations = (ref: string, parentOnly: boolean | 'invitees'): RelationRow[] =>
     responses.has(ref)
       ? records(responses.get(ref), ref)
-          .filter((r) => r['IsWhat'] !== true && (!parentOnly || r['IsParent'] === true))
+          .filter(
+            (r) =>
+              r['IsWhat'] !== true &&
+              (parentOnly === 'invitees' ? r['IsParent'] !== true : !parentOnly || r['IsParent'] === true),
+          )
           .map((r) => ({ id: str(r, 'Id') ?? '', relationId: str(r, 'RelationId') ?? '' }))
       : [];
   const toLinks = (rows: Row[]): NoteLinkRow[] =>
@@ -412,6 +530,7 @@ export async function lookUpExisting(
   }
   return {
     eventRelations: relations('eventRelations', true),
+    eventInvitees: relations('eventRelations', 'invitees'),
     taskRelations: relations('taskRelations', false),
     note,
   };

@@ -25,11 +25,28 @@ import { SalesforceError, classifySalesforceError, isUnanswered } from '../sales
 import type { FoundActivity } from '../salesforce/lookups.ts';
 import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';
 import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
-import { createNodes, deleteNodes, updateNodes } from '../salesforce/writes.ts';
+import {
+  createNodes,
+  deleteNodes,
+  enrichNodes,
+  enrichedDeleteNodes,
+  updateNodes,
+} from '../salesforce/writes.ts';
+import { rememberCreated } from '../plan/person-edits.ts';
+import {
+  calendarDecisionFor,
+  decisionEntries,
+  firstEnrichWrite,
+  isEnrichedEvent,
+  keptEntries,
+  laterEventWrite,
+  packageFieldNames,
+} from './enrichment.ts';
 import {
   WriteFenceError,
   type CreateFence,
   type DroppedAssociation,
+  type LinkedAssociation,
   type OrgProfile,
   type SyncInput,
   type SyncOutcome,
@@ -127,7 +144,16 @@ async function upsertMeeting(
       );
     }
     const plan = planMeeting(meeting, links, org);
-    const nodes = createNodes(plan, org);
+    // Beside other sync tools: a calendar tool's Event of this meeting is enriched, not duplicated.
+    const decision = calendarDecisionFor(meeting, found, links, org, settings);
+    const entries = decisionEntries(decision);
+    const chosen =
+      decision.kind === 'enrich' ? found.calendarEvents.find((e) => e.id === decision.eventId) : undefined;
+    const enrichWrite = chosen === undefined ? null : firstEnrichWrite(plan, chosen);
+    const nodes =
+      chosen === undefined || enrichWrite === null
+        ? createNodes(plan, org)
+        : enrichNodes(plan, org, chosen, enrichWrite);
     // Durably noted before it is sent: if this process dies or the answer is lost, the meeting is
     // not written again until this write can no longer land.
     if (fence !== undefined) {
@@ -148,13 +174,17 @@ async function upsertMeeting(
     return outcome(
       'synced',
       {
-        eventId: createdId(responses, 'event'),
+        eventId: chosen?.id ?? createdId(responses, 'event'),
         noteId: createdId(responses, 'note'),
         taskId: createdId(responses, 'task'),
+        ...(chosen === undefined ? {} : { eventEnriched: true }),
+        eventState: enrichWrite?.remember ?? rememberCreated(plan.event),
       },
       links,
-      [],
+      entries.dropped,
       counter,
+      undefined,
+      entries.linked,
     );
   }
 
@@ -183,29 +213,57 @@ async function upsertMeeting(
   const previousNote = previous?.noteId ?? null;
   if (noteId === null && previousNote !== null)
     deletedByPerson.push({ recordId: previousNote, reason: DELETED_IN_SALESFORCE });
+  const enriched = isEnrichedEvent(previous, liveEvent);
+  // A person's WhoId, WhatId, Subject or relations win over the plan (plan/person-edits.ts).
+  const write = liveEvent === null ? null : laterEventWrite(plan, liveEvent, detail, previous, enriched);
+  const eventState = write?.remember ?? previous?.eventState;
   const result: WrittenRecords = {
     eventId: idOf(event) || null,
     noteId: noteId ?? previousNote,
     taskId: idOf(task) || null,
+    ...(enriched && idOf(event) ? { eventEnriched: true } : {}),
+    ...(eventState === undefined ? {} : { eventState }),
   };
+  const enrichedLink =
+    enriched && liveEvent !== null
+      ? [{ recordId: liveEvent.id, type: 'Event' as const, why: 'calendar_event_enriched' }]
+      : [];
 
   // An older or equal version changes nothing (the Event and task say which version wrote them).
   const versions = [liveEvent, liveTask].flatMap((a) => versionFromDescription(a?.description ?? null) ?? []);
   if (versions.length > 0 && meeting.version <= Math.max(...versions)) {
-    return outcome('synced', result, links, deletedByPerson, counter);
+    return outcome(
+      'synced',
+      { ...result, ...(previous?.eventState === undefined ? {} : { eventState: previous.eventState }) },
+      links,
+      deletedByPerson,
+      counter,
+      undefined,
+      enrichedLink,
+    );
   }
+  // With a memory of its writes the sync keeps others' relations (invitees included); without one
+  // (Events written before it was kept) the relations follow the plan, as they always did.
+  const remembered = enriched || previous?.eventState !== undefined;
   const nodes = updateNodes(
     plan,
     org,
     {
-      event: liveEvent === null ? null : { id: liveEvent.id, whoId: liveEvent.whoId },
+      event:
+        liveEvent === null || write === null
+          ? null
+          : { id: liveEvent.id, whoId: liveEvent.whoId, write, enriched },
       task: liveTask === null ? null : { id: liveTask.id, whoId: liveTask.whoId },
       noteId,
     },
-    detail,
+    remembered
+      ? { ...detail, eventRelations: [...detail.eventRelations, ...(detail.eventInvitees ?? [])] }
+      : detail,
   );
   await graph(conn, counter, 'meeting', nodes);
-  return outcome('synced', result, links, deletedByPerson, counter);
+  const kept =
+    liveEvent === null || write === null ? [] : keptEntries(liveEvent.id, write, liveEvent.lastModifiedById);
+  return outcome('synced', result, links, [...deletedByPerson, ...kept], counter, undefined, enrichedLink);
 }
 
 async function deleteMeeting(
@@ -224,12 +282,40 @@ async function deleteMeeting(
   if (hiddenTask.kind === 'hidden') throw notAccessibleError('Task', hiddenTask.id);
   const event = found.event !== null && !found.event.isDeleted ? found.event : null;
   const task = found.task !== null && !found.task.isDeleted ? found.task : null;
-  // A newer version than the deletion was written meanwhile: the deletion is stale.
-  const writtenVersion = versionFromDescription(event?.description ?? null);
+  // A newer version than the deletion was written meanwhile: the deletion is stale. (An enriched
+  // Event carries no version; its task does.)
+  const writtenVersions = [event, task].flatMap((a) => versionFromDescription(a?.description ?? null) ?? []);
+  const writtenVersion = writtenVersions.length === 0 ? null : Math.max(...writtenVersions);
   if (writtenVersion !== null && writtenVersion > version) {
     return {
       state: 'synced',
       written: { eventId: event?.id ?? null, noteId: previous?.noteId ?? null, taskId: task?.id ?? null },
+      linked: [],
+      dropped: [],
+      apiCalls: counter.count,
+    };
+  }
+  if (event !== null && isEnrichedEvent(previous, event)) {
+    // A calendar tool's Event: remove what the sync added, leave the Event (enrichment.ts).
+    const detail = await lookUpExisting(conn, counter, org, event.id, null, previous?.noteId ?? null, []);
+    // Only the note the store remembers: a document another tool linked to the Event is not ours.
+    const ownNote = (previous?.noteId ?? null) === null ? null : (detail.note?.id ?? null);
+    await graph(
+      conn,
+      counter,
+      'deletion',
+      enrichedDeleteNodes(
+        event,
+        previous?.eventState,
+        detail.eventRelations,
+        packageFieldNames(org),
+        ownNote,
+        task?.id ?? null,
+      ),
+    );
+    return {
+      state: 'deleted',
+      written: { eventId: null, noteId: null, taskId: null },
       linked: [],
       dropped: [],
       apiCalls: counter.count,
@@ -265,12 +351,13 @@ function outcome(
   extraDropped: readonly DroppedAssociation[],
   counter: CallCounter,
   reason?: string,
+  extraLinked: readonly LinkedAssociation[] = [],
 ): SyncOutcome {
   return {
     state,
     ...(reason === undefined ? {} : { reason }),
     written,
-    linked: links.linked,
+    linked: [...links.linked, ...extraLinked],
     dropped: [...links.dropped, ...extraDropped],
     apiCalls: counter.count,
   };
