@@ -154,7 +154,8 @@ export function eventQuery(
       `(StartDateTime < ${soqlDateTime(window.end)} AND EndDateTime > ${soqlDateTime(window.start)} AND IsDeleted = false AND ${owner})`,
     );
   }
-  return `SELECT Id, IsDeleted, WhoId, WhatId, Description, Subject, LastModifiedById, OwnerId, StartDateTime, EndDateTime, IsPrivate, IsChild, ${column}, (SELECT RelationId FROM EventRelations) FROM Event WHERE ${conditions.join(' OR ')} ORDER BY CreatedDate ASC, Id ASC LIMIT ${EVENT_LOOKUP_LIMIT}`;
+  const select = soql`SELECT Id, IsDeleted, WhoId, WhatId, Description, Subject, LastModifiedById, OwnerId, StartDateTime, EndDateTime, IsPrivate, IsChild, ${column}, (SELECT RelationId FROM EventRelations) FROM Event`;
+  return `${select} WHERE ${conditions.join(' OR ')}${soql` ORDER BY CreatedDate ASC, Id ASC LIMIT ${EVENT_LOOKUP_LIMIT}`}`;
 }
 
 /** A SOQL dateTime literal (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_dateformats.htm). */
@@ -364,6 +365,11 @@ export async function lookUpMeeting(
 
   const responses = await composite(conn, counter, subs);
   const eventRows = records(responses.get('events'), 'events');
+  const eventRef = referenceField(org, 'Event');
+  const eventValue = eventRef.byMeetingId ? meetingId : marker;
+  const ownRow = (r: Row): boolean =>
+    r[eventRef.field] === eventValue ||
+    (enrichedId !== null && sameSalesforceId(str(r, 'Id') ?? '', enrichedId));
   let taskRows: Row[];
   if (responses.has('task')) {
     const ref = referenceField(org, 'Task');
@@ -375,7 +381,7 @@ export async function lookUpMeeting(
     );
   } else if (responses.has('tasks')) {
     taskRows = records(responses.get('tasks'), 'tasks');
-  } else if (eventRows.length > 0) {
+  } else if (eventRows.some(ownRow)) {
     // Written before its ids were kept (a crash after the write): find the Task the same way.
     taskRows = records((await composite(conn, counter, [tasksQuery])).get('tasks'), 'tasks');
   } else taskRows = [];
@@ -417,11 +423,6 @@ export async function lookUpMeeting(
       ? {}
       : { opportunity: picked(responses.get('opportunity'), opportunityId, 'opportunity') }),
   };
-  const eventRef = referenceField(org, 'Event');
-  const eventValue = eventRef.byMeetingId ? meetingId : marker;
-  const ownRow = (r: Row): boolean =>
-    r[eventRef.field] === eventValue ||
-    (enrichedId !== null && sameSalesforceId(str(r, 'Id') ?? '', enrichedId));
   return {
     snapshot,
     calendarEvents:
