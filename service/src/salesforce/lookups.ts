@@ -128,8 +128,9 @@ export const EVENT_LOOKUP_LIMIT = 100;
  * store kept for an Event it enriched, which carries no reference without the package) and, when
  * `window` is given, the owner's Events overlapping the meeting (calendar-match.ts). Both ride in one
  * query because call 1 already holds the five queries a composite request allows. The owner filter
- * reads the Event's polymorphic Owner through the Name object's Email
- * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_and_polymorph_keys.htm);
+ * reads the Event's polymorphic Owner (User or Calendar) through the Name object, whose Email is
+ * filterable (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_name.htm,
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_and_polymorph_keys.htm);
  * the connected user stands for an organizer who is no Salesforce User, as for our own Events.
  */
 export function eventQuery(
