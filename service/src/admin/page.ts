@@ -385,7 +385,10 @@ function meetingRow(m: PageModel, x: MeetingLogEntry): string {
     : '—';
   const dropped = x.dropped.length
     ? x.dropped
-        .map((d) => `${esc(d.email ?? d.recordId ?? '')}: ${esc(DROP_REASON[d.reason] ?? d.reason)}`)
+        .map(
+          (d) =>
+            `${esc(d.email ?? d.recordId ?? '')}: ${esc(DROP_REASON[d.reason] ?? d.reason)}${d.fields?.length ? ` (${esc(d.fields.join(', '))})` : ''}`,
+        )
         .join('<br>')
     : '—';
   const err = meetingErrorText(x);
