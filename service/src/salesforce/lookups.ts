@@ -1,6 +1,7 @@
 /**
  * Everything the sync needs to read from the org, in as few calls as the platform allows:
  * 1. one composite call (≤ 5 queries + row reads) for the people and records a meeting may link to —
+ *    (its Event query also reads the owner's Events overlapping a new meeting: eventQuery) —
  *    Users, Contacts (queryAll: hand-picked ids that sit in the recycle bin are reported `deleted`),
  *    Leads, the hand-picked Account and Opportunity — and for what this meeting already wrote
  *    (Event and Task by the meeting's reference, queryAll so a person's deletion is seen);
@@ -269,10 +270,13 @@ export async function lookUpMeeting(
   settings?: AssociationSettings,
 ): Promise<MeetingLookup> {
   const enrichedId = previous?.eventEnriched === true ? (previous.eventId ?? null) : null;
-  // Only a meeting without an Event yet looks for a calendar tool's (calendar-match.ts).
+  // Only a meeting without an Event yet looks for a calendar tool's (calendar-match.ts), and only
+  // with the package: its meeting-id field is what marks an Event as enriched, so that no second
+  // meeting enriches it too; without it, the tool's Location would have to be overwritten.
   const window =
     meeting !== null &&
     settings?.calendarEventEnrichment.enabled === true &&
+    org.packageFields.meetingId !== undefined &&
     (previous?.eventId ?? null) === null
       ? {
           start: meeting.startedAt,
