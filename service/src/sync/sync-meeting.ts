@@ -13,6 +13,10 @@
  * the recycle bin was deleted by a person and is not brought back (reported as dropped with reason
  * `deleted_in_salesforce`); a remembered record that is neither visible nor in the recycle bin is
  * hidden from the connected user (sharing), and the meeting fails with what an admin does about it.
+ * Beside other sync tools (enrichment.ts): a new meeting whose Event a calendar tool already wrote
+ * enriches that Event in the same 2 calls, and a later version or a delete follows it without
+ * deleting it; a person's edit of the Event's WhoId, WhatId, Subject or relations survives later
+ * versions (plan/person-edits.ts).
  */
 import { lookUpAndResolve } from './look-up-and-resolve.ts';
 import type { Associations } from '../associations/resolve.ts';
