@@ -220,14 +220,15 @@ async function upsertMeeting(
   const enriched = isEnrichedEvent(previous, liveEvent);
   // A person's WhoId, WhatId, Subject or relations win over the plan (plan/person-edits.ts).
   const write = liveEvent === null ? null : laterEventWrite(plan, liveEvent, detail, previous, enriched);
-  const eventState = write?.remember ?? previous?.eventState;
-  const result: WrittenRecords = {
+  const unchanged: WrittenRecords = {
     eventId: idOf(event) || null,
     noteId: noteId ?? previousNote,
     taskId: idOf(task) || null,
     ...(enriched && idOf(event) ? { eventEnriched: true } : {}),
-    ...(eventState === undefined ? {} : { eventState }),
+    ...(previous?.eventState === undefined ? {} : { eventState: previous.eventState }),
   };
+  // Once written, what the sync wrote on the Event is remembered for the next version.
+  const result: WrittenRecords = write === null ? unchanged : { ...unchanged, eventState: write.remember };
   const enrichedLink =
     enriched && liveEvent !== null
       ? [{ recordId: liveEvent.id, type: 'Event' as const, why: 'calendar_event_enriched' }]
@@ -236,15 +237,7 @@ async function upsertMeeting(
   // An older or equal version changes nothing (the Event and task say which version wrote them).
   const versions = [liveEvent, liveTask].flatMap((a) => versionFromDescription(a?.description ?? null) ?? []);
   if (versions.length > 0 && meeting.version <= Math.max(...versions)) {
-    return outcome(
-      'synced',
-      { ...result, ...(previous?.eventState === undefined ? {} : { eventState: previous.eventState }) },
-      links,
-      deletedByPerson,
-      counter,
-      undefined,
-      enrichedLink,
-    );
+    return outcome('synced', unchanged, links, deletedByPerson, counter, undefined, enrichedLink);
   }
   // With a memory of its writes the sync keeps others' relations (invitees included); without one
   // (Events written before it was kept) the relations follow the plan, as they always did.
