@@ -193,6 +193,43 @@ describe('beside a calendar tool that already wrote the meeting', () => {
     ).toHaveLength(0);
   });
 
+  it('when only an invitee of the seller’s Event is a participant (another subject), then it is enriched for the attendee match and the tool’s Related To stays', async () => {
+    const sam = await seller();
+    const acme = t.seedAccount('Invitee Co');
+    const ana = t.seedContact('Ana', 'ana@invitee-cal.example', acme);
+    const created = await orgAdminCall<{ id: string }>(t.org, 'POST', '/sobjects/Event', {
+      OwnerId: sam.id,
+      Subject: 'Call with Invitee Co',
+      StartDateTime: '2026-10-09T10:00:00Z',
+      EndDateTime: '2026-10-09T11:00:00Z',
+      WhatId: acme,
+    });
+    await orgAdminCall(t.org, 'POST', '/sobjects/EventRelation', {
+      EventId: created.id,
+      RelationId: ana,
+      IsInvitee: true,
+      IsParent: false,
+    });
+    const m = meetingOf(sam.email, '09', { participants: externals('ana@invitee-cal.example') });
+    const { result, calls } = await upsert(m, null);
+    expect(calls).toBeLessThanOrEqual(2);
+    expect(result.linked).toContainEqual({
+      recordId: created.id,
+      type: 'Event',
+      why: 'calendar_event_attendee_match',
+    });
+    expect(await eventsOfDay(sam.id, '09')).toEqual([
+      expect.objectContaining({
+        Id: created.id,
+        Subject: 'Call with Invitee Co',
+        WhoId: ana,
+        WhatId: acme,
+        Salescaling_Meeting_Id__c: m.id,
+      }),
+    ]);
+    expect(await relationIds(created.id)).toEqual([ana]);
+  });
+
   it('when the setting is off, then the meeting gets its own Event and the tool’s is left alone', async () => {
     const sam = await seller();
     const acme = t.seedAccount('Off Co');
