@@ -144,6 +144,8 @@ const DROP_REASON: Readonly<Record<string, string>> = {
   missing_email: 'no email address',
   participant_limit: 'over the participant limit',
   deleted_in_salesforce: 'deleted in Salesforce by a person, not brought back',
+  calendar_event_ambiguous: 'one of several calendar Events that could be this meeting; none was enriched',
+  kept_person_edit: 'a person changed this Event in Salesforce; their change was kept',
 };
 
 /** The last error in an admin's words, with Salesforce's own message after it. */
@@ -384,7 +386,10 @@ function meetingRow(m: PageModel, x: MeetingLogEntry): string {
     : '—';
   const dropped = x.dropped.length
     ? x.dropped
-        .map((d) => `${esc(d.email ?? d.recordId ?? '')}: ${esc(DROP_REASON[d.reason] ?? d.reason)}`)
+        .map(
+          (d) =>
+            `${esc(d.email ?? d.recordId ?? '')}: ${esc(DROP_REASON[d.reason] ?? d.reason)}${d.fields?.length ? ` (${esc(d.fields.join(', '))})` : ''}`,
+        )
         .join('<br>')
     : '—';
   const err = meetingErrorText(x);

@@ -4,12 +4,20 @@
  * keeps it and the API shows it, so it lives here rather than in any one of them.
  */
 import type { Meeting } from '../meetings/schema.ts';
+import type { WrittenEventState } from '../plan/person-edits.ts';
 
 /** The Salesforce records written for one meeting, as last synced. Stored by the shell, opaque to it. */
 export interface WrittenRecords {
   readonly eventId: string | null;
   readonly noteId: string | null;
   readonly taskId: string | null;
+  /**
+   * The Event is a calendar tool's that the sync enriched (CONTRACT §7.10), not one it created: a
+   * delete removes what the sync added and leaves the Event. Absent: created by the sync.
+   */
+  readonly eventEnriched?: boolean;
+  /** What the sync last wrote on the Event, to tell a person's later edit from its own (§7.11). */
+  readonly eventState?: WrittenEventState;
 }
 
 /** Why an association was not made (CONTRACT §7), as the status API shows it. */
@@ -31,18 +39,26 @@ export type DropReason =
   | 'ambiguous_domain'
   | 'account_not_chosen'
   | 'opportunity_tie'
-  | 'outside_close_date_window';
+  | 'outside_close_date_window'
+  // Beside other sync tools (associations/calendar-match.ts) and a person's edit (plan/person-edits.ts):
+  | 'calendar_event_ambiguous'
+  | 'kept_person_edit';
 
 export interface DroppedAssociation {
   readonly recordId?: string;
   readonly email?: string;
   readonly reason: DropReason;
+  /** For `kept_person_edit`: the Event fields whose person's value was kept. */
+  readonly fields?: readonly string[];
+  /** For `kept_person_edit`: the user who last modified the Event (its LastModifiedById). */
+  readonly by?: string;
 }
 
 export interface LinkedAssociation {
   readonly recordId: string;
-  readonly type: 'Contact' | 'Lead' | 'Account' | 'Opportunity';
-  /** why it was linked: 'email_match', 'hand_picked', 'contact_account', ... */
+  /** `Event`: the calendar tool's Event the meeting enriched instead of creating its own. */
+  readonly type: 'Contact' | 'Lead' | 'Account' | 'Opportunity' | 'Event';
+  /** why it was linked: 'email_match', 'hand_picked', 'contact_account', 'calendar_event_subject_match', ... */
   readonly why: string;
 }
 

@@ -74,13 +74,16 @@ export const webhookAcceptedSchema = z.object({
 
 const linkedSchema = z.object({
   recordId: z.string(),
-  type: z.enum(['Contact', 'Lead', 'Account', 'Opportunity']),
+  // Event: the calendar tool's Event the meeting enriched instead of creating its own
+  type: z.enum(['Contact', 'Lead', 'Account', 'Opportunity', 'Event']),
   why: z.string(),
 });
 const droppedSchema = z.object({
   recordId: z.string().optional(),
   email: z.string().optional(),
   reason: z.string(),
+  fields: z.array(z.string()).optional().describe('kept_person_edit: the Event fields a person changed'),
+  by: z.string().optional().describe('kept_person_edit: the user who last modified the Event'),
 });
 
 export const meetingStatusSchema = z.object({

@@ -35,6 +35,11 @@ import {
 import {
   assembleExisting,
   assembleLookup,
+  calendarWindow,
+  enrichedIdOf,
+  eventRowsFor,
+  eventSelect,
+  windowCondition,
   picked,
   records,
   referenceField,
@@ -141,7 +146,7 @@ export interface LookupRequest {
   readonly meetingId: string;
   readonly marker: string;
   readonly meeting: Meeting | null;
-  readonly previous: { eventId: string | null; taskId: string | null } | null;
+  readonly previous: { eventId: string | null; taskId: string | null; eventEnriched?: boolean } | null;
 }
 
 /** Rows of several chunk queries of one kind, each row once. */
@@ -220,10 +225,14 @@ export async function lookUpMeetings(
     const values = distinct(of.map((r) => (byMeetingId ? r.meetingId : r.marker)));
     const object = identifier(kind);
     const column = identifier(field);
+    // Events with every field the lone eventQuery reads (a person's edit, a calendar candidate).
+    const select =
+      kind === 'Event'
+        ? `${eventSelect(org)} `
+        : soql`SELECT Id, IsDeleted, WhoId, WhatId, Description, ${column} FROM ${object} `;
     return chunkIn(
       values,
-      (chunk) =>
-        soql`SELECT Id, IsDeleted, WhoId, WhatId, Description, ${column} FROM ${object} WHERE ${column} IN ${chunk} ORDER BY CreatedDate ASC, Id ASC`,
+      (chunk) => select + soql`WHERE ${column} IN ${chunk} ORDER BY CreatedDate ASC, Id ASC`,
       true,
     );
   };
@@ -231,6 +240,38 @@ export async function lookUpMeetings(
   const neverWritten = (r: LookupRequest): boolean =>
     (r.previous?.eventId ?? null) === null && (r.previous?.taskId ?? null) === null;
   add('Event', activityQueries('Event', requests), true);
+  // The lone eventQuery's other two conditions, asked once for the batch; eventRowsFor then gives
+  // each meeting exactly the rows its own query would have (its window, its owner, its LIMIT).
+  // An enriched Event is found by its remembered id too.
+  const enrichedIds = distinct(requests.flatMap((r) => enrichedIdOf(r.previous) ?? []));
+  add(
+    'Event',
+    chunkIn(enrichedIds, (c) => `${eventSelect(org)} ` + soql`WHERE Id IN ${c}`, true),
+    true,
+  );
+  // The calendar windows: one query over the span of every window, for every organizer (the
+  // connected user stands for an organizer who is no Salesforce User, as alone).
+  const windows = new Map(
+    requests.map((r) => [r.meetingId, calendarWindow(org, r.meeting, r.previous, settings)] as const),
+  );
+  const open = [...windows.values()].filter((w) => w !== null);
+  if (open.length > 0) {
+    const start = Math.min(...open.map((w) => Date.parse(w.start)));
+    const end = Math.max(...open.map((w) => Date.parse(w.end)));
+    const span = windowCondition(org, new Date(start).toISOString(), new Date(end).toISOString());
+    const organizers = distinct(open.flatMap((w) => w.organizer ?? []));
+    const mine = soql`OwnerId = ${org.connectedUserId}`;
+    add(
+      'Event',
+      organizers.length === 0
+        ? [`${eventSelect(org)} WHERE ${span} AND ${mine}`]
+        : chunkIn(
+            organizers,
+            (c) => `${eventSelect(org)} WHERE ${span} AND (` + soql`Owner.Email IN ${c}` + ` OR ${mine})`,
+          ),
+      false,
+    );
+  }
   add(
     'Task',
     activityQueries(
@@ -376,8 +417,15 @@ export async function lookUpMeetings(
     const opportunityId = meeting?.associations?.opportunityId;
     out.set(
       r.meetingId,
-      assembleLookup(org, r.meetingId, r.marker, r.previous, {
-        events,
+      assembleLookup(org, r.meetingId, r.marker, r.previous, windows.get(r.meetingId) ?? null, {
+        events: eventRowsFor(
+          org,
+          r.meetingId,
+          r.marker,
+          enrichedIdOf(r.previous),
+          windows.get(r.meetingId) ?? null,
+          events,
+        ),
         tasks,
         users: own.length + ownUsers.size === 0 ? [] : users.filter((u) => hasEmail(u, ownUsers)),
         contacts: myContacts,

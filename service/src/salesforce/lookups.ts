@@ -1,6 +1,7 @@
 /**
  * Everything the sync needs to read from the org, in as few calls as the platform allows:
  * 1. one composite call (≤ 5 queries + row reads) for the people and records a meeting may link to —
+ *    (its Event query also reads the owner's Events overlapping a new meeting: eventQuery) —
  *    Users, Contacts (queryAll: hand-picked ids that sit in the recycle bin are reported `deleted`),
  *    Leads, the hand-picked Account and Opportunity — and for what this meeting already wrote
  *    (Event and Task by the meeting's reference, queryAll so a person's deletion is seen);
@@ -11,6 +12,7 @@
  * Query and QueryAll: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
  */
 import type { Connection } from 'jsforce';
+import type { CalendarEventRecord } from '../associations/calendar-match.ts';
 import type {
   ContactRecord,
   CrmSnapshot,
@@ -42,12 +44,20 @@ export interface FoundActivity {
   readonly whoId: string | null;
   readonly whatId: string | null;
   readonly description: string | null;
+  /** Event only: its Subject and last modifier, to tell a person's edit (plan/person-edits.ts). */
+  readonly subject?: string | null;
+  readonly lastModifiedById?: string | null;
 }
 
 export interface MeetingLookup {
   readonly snapshot: CrmSnapshot;
   readonly event: FoundActivity | null;
   readonly task: FoundActivity | null;
+  /**
+   * Events of the meeting's time window that another tool may have written (calendar-match.ts):
+   * looked for only for a meeting that has no Event yet and with the workspace's enrichment on.
+   */
+  readonly calendarEvents: readonly CalendarEventRecord[];
 }
 
 export interface RelationRow {
@@ -64,6 +74,11 @@ export interface NoteLinkRow {
 export interface ExistingDetail {
   /** Contact/lead relations of the Event (IsParent, not the WhatId); empty without Shared Activities. */
   readonly eventRelations: readonly RelationRow[];
+  /**
+   * The Event's other contact, lead and user relations (invitees, IsParent false): a calendar tool's
+   * attendees, never removed by the sync. Empty without Shared Activities.
+   */
+  readonly eventInvitees?: readonly RelationRow[];
   readonly taskRelations: readonly RelationRow[];
   /** The summary note, when it still exists, with its links to the Event and records. */
   readonly note: { readonly id: string; readonly links: readonly NoteLinkRow[] } | null;
@@ -111,6 +126,195 @@ export function activityQuery(
   return soql`SELECT Id, IsDeleted, WhoId, WhatId, Description, ${column} FROM ${object} WHERE ${column} = ${value} ORDER BY CreatedDate ASC, Id ASC LIMIT 50`;
 }
 
+/** Rows read per Event query: the meeting's own Events and the owner's overlapping ones. */
+export const EVENT_LOOKUP_LIMIT = 100;
+
+/**
+ * The Event query of call 1. It finds the meeting's own Event (by its reference, or by the id the
+ * store kept for an Event it enriched, which carries no reference without the package) and, when
+ * `window` is given, the owner's Events overlapping the meeting (calendar-match.ts). Both ride in one
+ * query because call 1 already holds the five queries a composite request allows. The owner filter
+ * reads the Event's polymorphic Owner (User or Calendar) through the Name object, whose Email is
+ * filterable (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_name.htm,
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_and_polymorph_keys.htm);
+ * the connected user stands for an organizer who is no Salesforce User, as for our own Events.
+ * The window asks only Events no meeting has taken (the meeting-id field empty: calendar-match.ts
+ * never picks the others), and its rows sort after the meeting's own (NULLS LAST,
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm),
+ * so a busy calendar never pushes the meeting's own Event past the LIMIT (which would write it twice).
+ */
+export function eventQuery(
+  org: OrgProfile,
+  meetingId: string,
+  marker: string,
+  enrichedId: string | null,
+  window: CalendarWindow | null,
+): string {
+  const { field, byMeetingId } = referenceField(org, 'Event');
+  const value = byMeetingId ? meetingId : marker;
+  const column = identifier(field);
+  const conditions = [soql`${column} = ${value}`];
+  if (enrichedId !== null) conditions.push(soql`Id = ${enrichedId}`);
+  if (window !== null) {
+    const owner =
+      window.organizer === null
+        ? soql`OwnerId = ${org.connectedUserId}`
+        : soql`(Owner.Email = ${window.organizer} OR OwnerId = ${org.connectedUserId})`;
+    // Datetime literals are unquoted in SOQL: built from Date, never from the caller's text.
+    conditions.push(`(${windowCondition(org, window.start, window.end)} AND ${owner})`);
+  }
+  const order = window === null ? '' : soql`${column} ASC NULLS LAST, `;
+  return `${eventSelect(org)} WHERE ${conditions.join(' OR ')} ORDER BY ${order}CreatedDate ASC, Id ASC${soql` LIMIT ${EVENT_LOOKUP_LIMIT}`}`;
+}
+
+/** Untaken Events overlapping start..end (the owner condition is the caller's). */
+export function windowCondition(org: OrgProfile, start: string, end: string): string {
+  const column = identifier(referenceField(org, 'Event').field);
+  // Datetime literals are unquoted in SOQL: built from Date, never from the caller's text.
+  return `StartDateTime < ${soqlDateTime(end)} AND EndDateTime > ${soqlDateTime(start)} AND IsDeleted = false AND ${soql`${column} = null`}`;
+}
+
+/**
+ * The Event fields call 1 reads, alone or in a batch (batch-lookups.ts): a person's edit
+ * (Subject, LastModifiedById), a calendar candidate's shape, and what `eventRowsFor` needs to tell
+ * one meeting's rows from a batch's (CreatedDate for the order, the Owner's Email for the window).
+ */
+export function eventSelect(org: OrgProfile): string {
+  const column = identifier(referenceField(org, 'Event').field);
+  return soql`SELECT Id, IsDeleted, WhoId, WhatId, Description, Subject, LastModifiedById, OwnerId, Owner.Email, CreatedDate, StartDateTime, EndDateTime, IsPrivate, IsChild, ${column}, (SELECT RelationId FROM EventRelations) FROM Event`;
+}
+
+/** The time window and organizer of a new meeting whose calendar tool's Event is looked for. */
+export interface CalendarWindow {
+  readonly start: string;
+  readonly end: string;
+  readonly organizer: string | null;
+}
+
+/**
+ * Only a meeting without an Event yet looks for a calendar tool's (calendar-match.ts), and only
+ * with the package: its meeting-id field is what marks an Event as enriched, so that no second
+ * meeting enriches it too; without it, the tool's Location would have to be overwritten.
+ */
+export function calendarWindow(
+  org: OrgProfile,
+  meeting: Meeting | null,
+  previous: { eventId: string | null } | null,
+  settings: AssociationSettings | undefined,
+): CalendarWindow | null {
+  if (
+    meeting === null ||
+    settings?.calendarEventEnrichment.enabled !== true ||
+    org.packageFields.meetingId === undefined ||
+    (previous?.eventId ?? null) !== null
+  )
+    return null;
+  return {
+    start: meeting.startedAt,
+    end: new Date(
+      Math.max(Date.parse(meeting.endedAt), Date.parse(meeting.startedAt) + 60_000),
+    ).toISOString(),
+    organizer: normalizeEmail(meeting.organizer.email),
+  };
+}
+
+/** The id of the Event the store remembers as enriched (found by id, not only by reference). */
+export function enrichedIdOf(
+  previous: { eventId: string | null; eventEnriched?: boolean } | null,
+): string | null {
+  return previous?.eventEnriched === true ? (previous.eventId ?? null) : null;
+}
+
+/** Whether a row meets the window condition of `eventQuery`, read in memory (same bounds, same owner test). */
+function inWindow(row: Row, window: CalendarWindow, org: OrgProfile): boolean {
+  if (row['IsDeleted'] === true || str(row, referenceField(org, 'Event').field) !== null) return false;
+  const start = Date.parse(str(row, 'StartDateTime') ?? '');
+  const end = Date.parse(str(row, 'EndDateTime') ?? '');
+  if (!(start < Date.parse(soqlDateTime(window.end)) && end > Date.parse(soqlDateTime(window.start))))
+    return false;
+  if (sameSalesforceId(str(row, 'OwnerId') ?? '', org.connectedUserId)) return true;
+  const owner = row['Owner'] as Row | null | undefined;
+  // SOQL's `=` on an email ignores case; normalizeEmail lower-cases both sides alike.
+  return (
+    window.organizer !== null && owner != null && normalizeEmail(str(owner, 'Email')) === window.organizer
+  );
+}
+
+/** As `eventQuery` orders its rows: (with a window) those with a reference first, then (CreatedDate, Id). */
+function byCreated(field: string | null, a: Row, b: Row): number {
+  const ra = field !== null && str(a, field) === null ? 1 : 0;
+  const rb = field !== null && str(b, field) === null ? 1 : 0;
+  if (ra !== rb) return ra - rb;
+  const ca = Date.parse(str(a, 'CreatedDate') ?? '');
+  const cb = Date.parse(str(b, 'CreatedDate') ?? '');
+  if (ca !== cb) return ca < cb ? -1 : 1;
+  const ia = str(a, 'Id') ?? '';
+  const ib = str(b, 'Id') ?? '';
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/**
+ * From a batch's Event rows, exactly those one meeting's own `eventQuery` would answer: its reference
+ * (SOQL's `=` ignores case), the remembered enriched id, or its calendar window; in the query's
+ * order and within its LIMIT.
+ */
+export function eventRowsFor(
+  org: OrgProfile,
+  meetingId: string,
+  marker: string,
+  enrichedId: string | null,
+  window: CalendarWindow | null,
+  rows: readonly Row[],
+): Row[] {
+  const { field, byMeetingId } = referenceField(org, 'Event');
+  const value = (byMeetingId ? meetingId : marker).toLowerCase();
+  return rows
+    .filter(
+      (r) =>
+        str(r, field)?.toLowerCase() === value ||
+        (enrichedId !== null && sameSalesforceId(str(r, 'Id') ?? '', enrichedId)) ||
+        (window !== null && inWindow(r, window, org)),
+    )
+    .sort((a, b) => byCreated(window === null ? null : field, a, b))
+    .slice(0, EVENT_LOOKUP_LIMIT);
+}
+
+/** A SOQL dateTime literal (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_dateformats.htm). */
+export function soqlDateTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new Error(`not a date-time: ${iso}`);
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The Events of the window that are not this meeting's own, as calendar-match.ts reads them. */
+function calendarEventsOf(rows: Row[], field: string, byMeetingId: boolean): CalendarEventRecord[] {
+  return rows.map((r) => {
+    const reference = str(r, field);
+    const relations = r['EventRelations'] as { records?: unknown } | null | undefined;
+    return {
+      id: str(r, 'Id') ?? '',
+      ownerId: str(r, 'OwnerId'),
+      subject: str(r, 'Subject'),
+      start: str(r, 'StartDateTime'),
+      end: str(r, 'EndDateTime'),
+      isPrivate: r['IsPrivate'] === true,
+      isChild: r['IsChild'] === true,
+      isDeleted: r['IsDeleted'] === true,
+      whoId: str(r, 'WhoId'),
+      whatId: str(r, 'WhatId'),
+      // Without the package, Location is a person's text: only our own reference marks it as ours.
+      salescalingId: byMeetingId
+        ? reference
+        : reference !== null && reference.startsWith('salescaling:')
+          ? reference
+          : null,
+      relationIds: (Array.isArray(relations?.records) ? (relations.records as Row[]) : []).flatMap(
+        (x) => str(x, 'RelationId') ?? [],
+      ),
+    };
+  });
+}
+
 /**
  * The live record first (the one the sync keeps using), else the oldest deleted one. SOQL's `=` on a
  * text field ignores case (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm)
@@ -122,15 +326,20 @@ function pickActivity(
   previousId: string | null,
   field: string,
   value: string,
+  enrichedId: string | null = null,
 ): FoundActivity | null {
   const found = rows
-    .filter((r) => r[field] === value)
+    .filter(
+      (r) => r[field] === value || (enrichedId !== null && sameSalesforceId(str(r, 'Id') ?? '', enrichedId)),
+    )
     .map((r) => ({
       id: str(r, 'Id') ?? '',
       isDeleted: r['IsDeleted'] === true,
       whoId: str(r, 'WhoId'),
       whatId: str(r, 'WhatId'),
       description: str(r, 'Description'),
+      ...('Subject' in r ? { subject: str(r, 'Subject') } : {}),
+      ...('LastModifiedById' in r ? { lastModifiedById: str(r, 'LastModifiedById') } : {}),
     }));
   const live = found.filter((f) => !f.isDeleted);
   const preferred = previousId === null ? undefined : live.find((f) => sameSalesforceId(f.id, previousId));
@@ -176,9 +385,11 @@ export async function lookUpMeeting(
   meetingId: string,
   marker: string,
   meeting: Meeting | null,
-  previous: { eventId: string | null; taskId: string | null } | null,
+  previous: { eventId: string | null; taskId: string | null; eventEnriched?: boolean } | null,
   settings?: AssociationSettings,
 ): Promise<MeetingLookup> {
+  const enrichedId = enrichedIdOf(previous);
+  const window = calendarWindow(org, meeting, previous, settings);
   const tasksQuery: Subrequest = {
     method: 'GET',
     referenceId: 'tasks',
@@ -190,7 +401,7 @@ export async function lookUpMeeting(
     {
       method: 'GET',
       referenceId: 'events',
-      url: queryUrl(activityQuery(org, 'Event', meetingId, marker), true),
+      url: queryUrl(eventQuery(org, meetingId, marker, enrichedId, window), true),
     },
   ];
   if (knownTaskId !== null) {
@@ -263,6 +474,11 @@ export async function lookUpMeeting(
 
   const responses = await composite(conn, counter, subs);
   const eventRows = records(responses.get('events'), 'events');
+  const eventRef = referenceField(org, 'Event');
+  const eventValue = eventRef.byMeetingId ? meetingId : marker;
+  const ownRow = (r: Row): boolean =>
+    r[eventRef.field] === eventValue ||
+    (enrichedId !== null && sameSalesforceId(str(r, 'Id') ?? '', enrichedId));
   let taskRows: Row[];
   if (responses.has('task')) {
     const ref = referenceField(org, 'Task');
@@ -274,11 +490,11 @@ export async function lookUpMeeting(
     );
   } else if (responses.has('tasks')) {
     taskRows = records(responses.get('tasks'), 'tasks');
-  } else if (eventRows.length > 0) {
+  } else if (eventRows.some(ownRow)) {
     // Written before its ids were kept (a crash after the write): find the Task the same way.
     taskRows = records((await composite(conn, counter, [tasksQuery])).get('tasks'), 'tasks');
   } else taskRows = [];
-  return assembleLookup(org, meetingId, marker, previous, {
+  return assembleLookup(org, meetingId, marker, previous, window, {
     events: eventRows,
     tasks: taskRows,
     users: responses.has('users') ? records(responses.get('users'), 'users') : [],
@@ -312,7 +528,8 @@ export function assembleLookup(
   org: OrgProfile,
   meetingId: string,
   marker: string,
-  previous: { eventId: string | null; taskId: string | null } | null,
+  previous: { eventId: string | null; taskId: string | null; eventEnriched?: boolean } | null,
+  window: CalendarWindow | null,
   rows: LookupRows,
 ): MeetingLookup {
   const users: UserRecord[] = rows.users.map((r) => ({
@@ -345,14 +562,22 @@ export function assembleLookup(
   };
   const eventRef = referenceField(org, 'Event');
   const taskRef = referenceField(org, 'Task');
+  const eventValue = eventRef.byMeetingId ? meetingId : marker;
+  const enrichedId = enrichedIdOf(previous);
+  const ownRow = (r: Row): boolean =>
+    r[eventRef.field] === eventValue ||
+    (enrichedId !== null && sameSalesforceId(str(r, 'Id') ?? '', enrichedId));
   return {
     snapshot,
-    event: pickActivity(
-      rows.events,
-      previous?.eventId ?? null,
-      eventRef.field,
-      eventRef.byMeetingId ? meetingId : marker,
-    ),
+    calendarEvents:
+      window === null
+        ? []
+        : calendarEventsOf(
+            rows.events.filter((r) => !ownRow(r) && inWindow(r, window, org)),
+            eventRef.field,
+            eventRef.byMeetingId,
+          ),
+    event: pickActivity(rows.events, previous?.eventId ?? null, eventRef.field, eventValue, enrichedId),
     task: pickActivity(
       rows.tasks,
       previous?.taskId ?? null,
@@ -439,9 +664,13 @@ export function assembleExisting(
   knownNoteId: string | null,
   rows: ExistingRows,
 ): ExistingDetail {
-  const relations = (found: readonly Row[] | undefined, parentOnly: boolean): RelationRow[] =>
+  const relations = (found: readonly Row[] | undefined, parentOnly: boolean | 'invitees'): RelationRow[] =>
     (found ?? [])
-      .filter((r) => r['IsWhat'] !== true && (!parentOnly || r['IsParent'] === true))
+      .filter(
+        (r) =>
+          r['IsWhat'] !== true &&
+          (parentOnly === 'invitees' ? r['IsParent'] !== true : !parentOnly || r['IsParent'] === true),
+      )
       .map((r) => ({ id: str(r, 'Id') ?? '', relationId: str(r, 'RelationId') ?? '' }));
   const toLinks = (found: readonly Row[]): NoteLinkRow[] =>
     found.map((r) => ({
@@ -467,6 +696,7 @@ export function assembleExisting(
   }
   return {
     eventRelations: relations(rows.eventRelations, true),
+    eventInvitees: relations(rows.eventRelations, 'invitees'),
     taskRelations: relations(rows.taskRelations, false),
     note,
   };

@@ -11,6 +11,7 @@
  */
 import type { MeetingPlan } from '../plan/meeting-plan.ts';
 import type { OrgProfile } from '../domain/org-profile.ts';
+import type { EventWrite, WrittenEventState } from '../plan/person-edits.ts';
 import { sameSalesforceId } from '../associations/emails.ts';
 import type { Subrequest } from './composite.ts';
 import { segment } from './composite.ts';
@@ -98,8 +99,76 @@ export function createNodes(plan: MeetingPlan, org: OrgProfile): Subrequest[] {
       body: { EventId: ref('event'), RelationId: contactId, IsParent: true, IsInvitee: false },
     });
   });
+  nodes.push(...noteAndTaskNodes(plan, org, ref('event')));
+  // Last: the owner change, once every relation and link is in place (see handOver).
+  if (handOver(plan.event.ownerId, org)) {
+    nodes.push({
+      method: 'PATCH',
+      referenceId: 'eventOwner',
+      url: `/sobjects/Event/${ref('event')}`,
+      body: { OwnerId: plan.event.ownerId },
+    });
+  }
+  nodes.push(...taskOwnerNode(plan, org));
+  return nodes;
+}
+
+/**
+ * The fields the sync writes on a calendar tool's Event it enriches (CONTRACT §7.10): the package's
+ * fields (meeting id, recording, summary preview, attendees) and WhoId/WhatId where person-edits.ts
+ * says so. Subject, times, Description, Location, Type, privacy and owner stay the tool's.
+ */
+function enrichedEventFields(plan: MeetingPlan, write: EventWrite): Record<string, unknown> {
+  return {
+    ...(write.whoId === undefined ? {} : { WhoId: write.whoId }),
+    ...(write.whatId === undefined ? {} : { WhatId: write.whatId }),
+    ...plan.event.packageFields,
+  };
+}
+
+/**
+ * A new meeting whose Event a calendar tool already wrote: that Event is enriched (its fields and
+ * related contacts, added beside the tool's invitees, never removing one) and the note and task are
+ * created and linked to it, in one graph.
+ */
+export function enrichNodes(
+  plan: MeetingPlan,
+  org: OrgProfile,
+  event: { readonly id: string; readonly relationIds: readonly string[] },
+  write: EventWrite,
+): Subrequest[] {
+  const nodes: Subrequest[] = [];
+  const fields = enrichedEventFields(plan, write);
+  if (Object.keys(fields).length > 0) {
+    nodes.push({
+      method: 'PATCH',
+      referenceId: 'event',
+      url: `/sobjects/Event/${segment(event.id)}`,
+      body: fields,
+    });
+  }
+  if (org.sharedActivities) {
+    write.otherContactIds
+      .filter((id) => !has(event.relationIds, id))
+      .forEach((contactId, i) =>
+        nodes.push({
+          method: 'POST',
+          referenceId: `eventRelation${i}`,
+          url: '/sobjects/EventRelation',
+          body: { EventId: event.id, RelationId: contactId, IsParent: true, IsInvitee: false },
+        }),
+      );
+  }
+  nodes.push(...noteAndTaskNodes(plan, org, event.id));
+  nodes.push(...taskOwnerNode(plan, org));
+  return nodes;
+}
+
+/** The summary note linked to the Event and the records, and the task with its relations. */
+function noteAndTaskNodes(plan: MeetingPlan, org: OrgProfile, eventEntity: string): Subrequest[] {
+  const nodes: Subrequest[] = [];
   nodes.push({ method: 'POST', referenceId: 'note', url: '/sobjects/ContentNote', body: noteFields(plan) });
-  nodes.push(linkNode('noteLinkEvent', ref('note'), ref('event')));
+  nodes.push(linkNode('noteLinkEvent', ref('note'), eventEntity));
   plan.noteLinkIds.forEach((id, i) => nodes.push(linkNode(`noteLink${i}`, ref('note'), id)));
   nodes.push({
     method: 'POST',
@@ -115,24 +184,19 @@ export function createNodes(plan: MeetingPlan, org: OrgProfile): Subrequest[] {
       body: { TaskId: ref('task'), RelationId: contactId, IsWhat: false },
     });
   });
-  // Last: the owner change, once every relation and link is in place (see handOver).
-  if (handOver(plan.event.ownerId, org)) {
-    nodes.push({
-      method: 'PATCH',
-      referenceId: 'eventOwner',
-      url: `/sobjects/Event/${ref('event')}`,
-      body: { OwnerId: plan.event.ownerId },
-    });
-  }
-  if (handOver(plan.task.ownerId, org)) {
-    nodes.push({
+  return nodes;
+}
+
+function taskOwnerNode(plan: MeetingPlan, org: OrgProfile): Subrequest[] {
+  if (!handOver(plan.task.ownerId, org)) return [];
+  return [
+    {
       method: 'PATCH',
       referenceId: 'taskOwner',
       url: `/sobjects/Task/${ref('task')}`,
       body: { OwnerId: plan.task.ownerId },
-    });
-  }
-  return nodes;
+    },
+  ];
 }
 
 const has = (ids: readonly string[], id: string): boolean => ids.some((x) => sameSalesforceId(x, id));
@@ -165,7 +229,14 @@ function relationDiff(
 }
 
 export interface UpdateTargets {
-  readonly event: { readonly id: string; readonly whoId: string | null } | null;
+  readonly event: {
+    readonly id: string;
+    readonly whoId: string | null;
+    /** What person-edits.ts says to write; absent: the plan as it is (no memory of our writes). */
+    readonly write?: EventWrite;
+    /** A calendar tool's Event the sync enriched: only enrichedEventFields are written. */
+    readonly enriched?: boolean;
+  } | null;
   readonly task: { readonly id: string; readonly whoId: string | null } | null;
   readonly noteId: string | null;
 }
@@ -180,11 +251,12 @@ export function updateNodes(
   const nodes: Subrequest[] = [];
   if (targets.event !== null) {
     const id = targets.event.id;
+    const write = targets.event.write;
     const diff = relationDiff(
       detail.eventRelations,
       targets.event.whoId,
-      plan.event.otherContactIds,
-      plan.event.whoId,
+      write?.otherContactIds ?? plan.event.otherContactIds,
+      write === undefined ? plan.event.whoId : write.whoId === undefined ? targets.event.whoId : write.whoId,
     );
     diff.remove.forEach((r, i) =>
       nodes.push({
@@ -193,12 +265,17 @@ export function updateNodes(
         url: `/sobjects/EventRelation/${segment(r.id)}`,
       }),
     );
-    nodes.push({
-      method: 'PATCH',
-      referenceId: 'event',
-      url: `/sobjects/Event/${segment(id)}`,
-      body: eventFields(plan, org, false),
-    });
+    let body: Record<string, unknown>;
+    if (write === undefined) body = eventFields(plan, org, false);
+    else if (targets.event.enriched === true) body = enrichedEventFields(plan, write);
+    else {
+      // A person's WhoId, WhatId or Subject is kept: the field is left out of the patch.
+      body = eventFields(plan, org, false);
+      if (write.whoId === undefined) delete body['WhoId'];
+      if (write.whatId === undefined) delete body['WhatId'];
+      if (write.subject === undefined) delete body['Subject'];
+    }
+    nodes.push({ method: 'PATCH', referenceId: 'event', url: `/sobjects/Event/${segment(id)}`, body });
     if (org.sharedActivities) {
       diff.add.forEach((contactId, i) =>
         nodes.push({
@@ -284,4 +361,42 @@ export function deleteNodes(
   if (taskId !== null)
     nodes.push({ method: 'DELETE', referenceId: 'task', url: `/sobjects/Task/${segment(taskId)}` });
   return nodes;
+}
+
+/**
+ * meeting.deleted for an Event a calendar tool wrote and the sync enriched: what the sync added goes
+ * (its note, its task, the relations it added, the WhoId/WhatId it filled while they still hold what
+ * it wrote, the package's fields) and the tool's Event stays.
+ */
+export function enrichedDeleteNodes(
+  event: { readonly id: string; readonly whoId: string | null; readonly whatId: string | null },
+  state: WrittenEventState | undefined,
+  relations: readonly RelationRow[],
+  packageFieldNames: readonly string[],
+  noteId: string | null,
+  taskId: string | null,
+): Subrequest[] {
+  const nodes: Subrequest[] = [];
+  const ours = state?.relationIds ?? [];
+  relations
+    .filter(
+      (r) =>
+        has(ours, r.relationId) && !(event.whoId !== null && sameSalesforceId(r.relationId, event.whoId)),
+    )
+    .forEach((r, i) =>
+      nodes.push({
+        method: 'DELETE',
+        referenceId: `eventRelationOut${i}`,
+        url: `/sobjects/EventRelation/${segment(r.id)}`,
+      }),
+    );
+  const stillOurs = (wrote: string | null | undefined, current: string | null): boolean =>
+    wrote !== undefined && wrote !== null && current !== null && sameSalesforceId(wrote, current);
+  const body: Record<string, unknown> = Object.fromEntries(packageFieldNames.map((f) => [f, null]));
+  if (stillOurs(state?.whoId, event.whoId)) body['WhoId'] = null;
+  if (stillOurs(state?.whatId, event.whatId)) body['WhatId'] = null;
+  if (Object.keys(body).length > 0) {
+    nodes.push({ method: 'PATCH', referenceId: 'event', url: `/sobjects/Event/${segment(event.id)}`, body });
+  }
+  return [...nodes, ...deleteNodes(null, noteId, taskId)];
 }

@@ -67,7 +67,7 @@ export const calendarEventEnrichmentSchema = z
       .boolean()
       .default(true)
       .describe(
-        'Enrich the Event another tool already put into Salesforce for the meeting instead of creating a second one (not applied yet).',
+        'Enrich the Event the organizer’s calendar already put into Salesforce (Einstein Activity Capture, Lightning Sync, Outlook or Gmail integrations, Outreach: same owner, overlapping time, matching subject or attendee, no Salescaling id) instead of creating a second one: its fields, relations, the note and the task; the tool’s subject, times and description stay. Off: the meeting always gets its own Event.',
       ),
   })
   .strict();

@@ -5,6 +5,7 @@
  * neither to Salesforce nor to the store.
  */
 import { lookUpAndResolve } from '../sync/look-up-and-resolve.ts';
+import { calendarDecisionFor, decisionEntries } from '../sync/enrichment.ts';
 import { z } from 'zod';
 import { issuesToDetails } from '../http/api-schemas.ts';
 import { AppError, unprocessable } from '../app-error.ts';
@@ -24,7 +25,7 @@ export const simulateRequestSchema = z.object({ meeting: meetingSchema }).strict
 
 const linkSchema = z.object({
   recordId: z.string(),
-  type: z.enum(['Contact', 'Lead', 'Account', 'Opportunity']),
+  type: z.enum(['Contact', 'Lead', 'Account', 'Opportunity', 'Event']),
   why: z.string(),
 });
 const activitySchema = z.object({
@@ -51,6 +52,21 @@ export const simulateResponseSchema = z.object({
     })
     .nullable()
     .describe('what a sync would write; null when the meeting would be skipped'),
+  calendarEvent: z
+    .object({
+      decision: z.enum(['enrich', 'create']),
+      eventId: z.string().nullable().describe('the calendar tool’s Event a sync would enrich'),
+      reason: z
+        .string()
+        .describe(
+          'enrich: calendar_event_subject_and_attendee_match, calendar_event_subject_match or calendar_event_attendee_match; create: disabled, no_candidate or ambiguous',
+        ),
+      candidates: z.array(z.string()).describe('every Event that qualified'),
+    })
+    .nullable()
+    .describe(
+      'for a meeting not yet written: whether a sync would enrich an Event another tool already wrote (same owner, overlapping time, matching subject or attendee) or create its own',
+    ),
   alreadyWritten: z
     .object({ eventId: z.string() })
     .nullable()
@@ -97,13 +113,35 @@ export class SimulateService {
     const { found, links } = result;
     const plan = links.outcome === 'linked' ? planMeeting(meeting, links, entry.record.profile) : null;
     const liveEvent = found.event !== null && !found.event.isDeleted ? found.event : null;
+    // The same decision the sync takes for a meeting without an Event yet (sync/enrichment.ts).
+    const decision =
+      plan === null || found.event !== null
+        ? null
+        : calendarDecisionFor(meeting, found, links, entry.record.profile, stored.settings);
+    const entries = decision === null ? { linked: [], dropped: [] } : decisionEntries(decision);
     return {
       outcome: links.outcome,
       skipReason: links.skipReason ?? null,
       whoId: links.whoId,
       whatId: links.whatId,
-      linked: [...links.linked],
-      dropped: [...links.dropped],
+      linked: [...links.linked, ...entries.linked],
+      dropped: [...links.dropped, ...entries.dropped],
+      calendarEvent:
+        decision === null
+          ? null
+          : decision.kind === 'enrich'
+            ? {
+                decision: 'enrich',
+                eventId: decision.eventId,
+                reason: decision.why,
+                candidates: [...decision.candidates],
+              }
+            : {
+                decision: 'create',
+                eventId: null,
+                reason: decision.reason,
+                candidates: [...decision.candidates],
+              },
       records:
         plan === null
           ? null

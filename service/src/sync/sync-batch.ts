@@ -29,10 +29,10 @@ import { CallCounter, graphs, packGraphs, type Subrequest } from '../salesforce/
 import type { Connection } from '../salesforce/connection.ts';
 import { SalesforceError, classifySalesforceError, isUnanswered } from '../salesforce/errors.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
-import { createdResult, decideDelete, decideUpsert, syncMeeting, type Decision } from './sync-meeting.ts';
 import type { OrgProfile } from '../domain/org-profile.ts';
 import type { SyncInput, SyncOutcome, WrittenRecords } from '../domain/meeting-outcome.ts';
 import { WriteFenceError, type CreateFence } from './types.ts';
+import { decideDelete, decideUpsert, syncMeeting, type Decision } from './sync-meeting.ts';
 
 export interface BatchItem {
   readonly input: SyncInput;
@@ -118,18 +118,29 @@ export async function syncBatch(
       upserts.map((meeting) => ({ meeting, snapshot: found.get(meeting.id)!.snapshot, settings })),
     );
     const withRules = new Map(upserts.map((m, i) => [m.id, snapshots[i]!]));
+    // A calendar tool's Event an earlier meeting of the batch enriches is taken for the later ones,
+    // as their own look-ups would see it after that write (its meeting-id field set).
+    const claimed = new Map<string, string>();
     for (const item of items) {
       const id = meetingIdOf(item.input);
-      const lookup = found.get(id)!;
+      const shared = found.get(id)!;
       try {
         if (item.input.kind === 'delete') {
-          decisions.set(id, decideDelete(item.input.version, item.previous, lookup));
+          decisions.set(id, decideDelete(item.input.version, item.previous, shared, org));
           continue;
         }
         const snapshot = withRules.get(id)!;
         if (snapshot instanceof Error) throw snapshot;
         const links = resolveAssociations(item.input.meeting, snapshot, settings);
-        decisions.set(id, decideUpsert(item.input.meeting, item.previous, lookup, links, org));
+        const lookup = {
+          ...shared,
+          calendarEvents: shared.calendarEvents.map((e) =>
+            claimed.has(e.id) ? { ...e, salescalingId: claimed.get(e.id)! } : e,
+          ),
+        };
+        const decision = decideUpsert(item.input.meeting, item.previous, lookup, links, org, settings);
+        if (decision.kind === 'create' && decision.enriches !== null) claimed.set(decision.enriches, id);
+        decisions.set(id, decision);
       } catch (err) {
         fail(id, err);
       }
@@ -222,7 +233,7 @@ export async function syncBatch(
         done.set(
           w.meetingId,
           w.decision.kind === 'create'
-            ? createdResult(r.responses, w.decision.links)
+            ? w.decision.created(r.responses)
             : (w.decision as Extract<Decision, { kind: 'write' }>).result,
         );
       } catch (err) {

@@ -13,6 +13,10 @@
  * the recycle bin was deleted by a person and is not brought back (reported as dropped with reason
  * `deleted_in_salesforce`); a remembered record that is neither visible nor in the recycle bin is
  * hidden from the connected user (sharing), and the meeting fails with what an admin does about it.
+ * Beside other sync tools (enrichment.ts): a new meeting whose Event a calendar tool already wrote
+ * enriches that Event in the same 2 calls, and a later version or a delete follows it without
+ * deleting it; a person's edit of the Event's WhoId, WhatId, Subject or relations survives later
+ * versions (plan/person-edits.ts). A batch (sync-batch.ts) takes these same decisions.
  */
 import { lookUpAndResolve } from './look-up-and-resolve.ts';
 import type { Associations } from '../associations/resolve.ts';
@@ -25,15 +29,32 @@ import { SalesforceError, classifySalesforceError, isUnanswered } from '../sales
 import type { ExistingDetail, FoundActivity, MeetingLookup } from '../salesforce/lookups.ts';
 import { lookUpExisting, lookUpMeeting } from '../salesforce/lookups.ts';
 import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
-import { createNodes, deleteNodes, updateNodes } from '../salesforce/writes.ts';
 import type { OrgProfile } from '../domain/org-profile.ts';
 import type {
   DroppedAssociation,
+  LinkedAssociation,
   SyncInput,
   SyncOutcome,
   WrittenRecords,
 } from '../domain/meeting-outcome.ts';
 import { WriteFenceError, type CreateFence } from './types.ts';
+import {
+  createNodes,
+  deleteNodes,
+  enrichNodes,
+  enrichedDeleteNodes,
+  updateNodes,
+} from '../salesforce/writes.ts';
+import { rememberCreated } from '../plan/person-edits.ts';
+import {
+  calendarDecisionFor,
+  decisionEntries,
+  firstEnrichWrite,
+  isEnrichedEvent,
+  keptEntries,
+  laterEventWrite,
+  packageFieldNames,
+} from './enrichment.ts';
 
 export const DELETED_IN_SALESFORCE = 'deleted_in_salesforce';
 
@@ -99,10 +120,10 @@ export async function syncMeeting(
         null,
         previous,
       );
-      decision = decideDelete(input.version, previous, found);
+      decision = decideDelete(input.version, previous, found, org);
     } else {
       const { found, links } = await lookUpAndResolve(conn, counter, org, input.meeting, previous, settings);
-      decision = decideUpsert(input.meeting, previous, found, links, org);
+      decision = decideUpsert(input.meeting, previous, found, links, org, settings);
     }
     if (decision.kind === 'detail') {
       const r = decision.request;
@@ -151,7 +172,7 @@ async function write(
     if (!isUnanswered(err)) await fence?.answered();
     throw err;
   }
-  return createdResult(responses, decision.links);
+  return decision.created(responses);
 }
 
 /** A sync's outcome before the calls it spent are counted (a batch shares them). */
@@ -170,13 +191,20 @@ export interface DetailRequest {
  * What one meeting needs, decided from what its look-up found; the lone sync and a batch
  * (sync-batch.ts) both ask these functions, so a meeting is decided the same either way:
  * - done: nothing to write (skipped, stale, the same version again);
- * - create: a new meeting's graph; its outcome comes from the graph's answer (createdResult);
+ * - create: a new meeting's graph (its own Event, or a calendar tool's it enriches: `enriches`); its
+ *   outcome comes from the graph's answer (`created`);
  * - write: an update's or a deletion's graph; its outcome is known already;
  * - detail: a meeting already written first needs its relations and note links read.
  */
 export type Decision =
   | { readonly kind: 'done'; readonly result: SyncResult }
-  | { readonly kind: 'create'; readonly nodes: Subrequest[]; readonly links: Associations }
+  | {
+      readonly kind: 'create';
+      readonly nodes: Subrequest[];
+      /** The calendar tool's Event this meeting enriches instead of creating its own. */
+      readonly enriches: string | null;
+      readonly created: (responses: Map<string, SubResponse>) => SyncResult;
+    }
   | { readonly kind: 'write'; readonly nodes: Subrequest[]; readonly result: SyncResult }
   | {
       readonly kind: 'detail';
@@ -191,6 +219,7 @@ export function decideUpsert(
   found: MeetingLookup,
   links: Associations,
   org: OrgProfile,
+  settings: AssociationSettings,
 ): Decision {
   const event = stateOf(found.event, previous?.eventId ?? null);
   const task = stateOf(found.task, previous?.taskId ?? null);
@@ -213,7 +242,36 @@ export function decideUpsert(
         ),
       };
     }
-    return { kind: 'create', nodes: createNodes(planMeeting(meeting, links, org), org), links };
+    const plan = planMeeting(meeting, links, org);
+    // Beside other sync tools: a calendar tool's Event of this meeting is enriched, not duplicated.
+    const decision = calendarDecisionFor(meeting, found, links, org, settings);
+    const entries = decisionEntries(decision);
+    const chosen =
+      decision.kind === 'enrich' ? found.calendarEvents.find((e) => e.id === decision.eventId) : undefined;
+    const enrichWrite = chosen === undefined ? null : firstEnrichWrite(plan, chosen);
+    return {
+      kind: 'create',
+      nodes:
+        chosen === undefined || enrichWrite === null
+          ? createNodes(plan, org)
+          : enrichNodes(plan, org, chosen, enrichWrite),
+      enriches: chosen?.id ?? null,
+      created: (responses) =>
+        result(
+          'synced',
+          {
+            eventId: chosen?.id ?? createdId(responses, 'event'),
+            noteId: createdId(responses, 'note'),
+            taskId: createdId(responses, 'task'),
+            ...(chosen === undefined ? {} : { eventEnriched: true }),
+            eventState: enrichWrite?.remember ?? rememberCreated(plan.event),
+          },
+          links,
+          entries.dropped,
+          undefined,
+          entries.linked,
+        ),
+    };
   }
 
   const plan = planMeeting(meeting, links, org);
@@ -240,27 +298,54 @@ export function decideUpsert(
     const previousNote = previous?.noteId ?? null;
     if (noteId === null && previousNote !== null)
       deletedByPerson.push({ recordId: previousNote, reason: DELETED_IN_SALESFORCE });
-    const written: WrittenRecords = {
+    const enriched = isEnrichedEvent(previous, liveEvent);
+    // A person's WhoId, WhatId, Subject or relations win over the plan (plan/person-edits.ts).
+    const write = liveEvent === null ? null : laterEventWrite(plan, liveEvent, detail, previous, enriched);
+    const unchanged: WrittenRecords = {
       eventId: idOf(event) || null,
       noteId: noteId ?? previousNote,
       taskId: idOf(task) || null,
+      ...(enriched && idOf(event) ? { eventEnriched: true } : {}),
+      ...(previous?.eventState === undefined ? {} : { eventState: previous.eventState }),
     };
-    const synced = result('synced', written, links, deletedByPerson);
-    // An older or equal version changes nothing (the Event and task say which version wrote them).
+    const enrichedLink: LinkedAssociation[] =
+      enriched && liveEvent !== null
+        ? [{ recordId: liveEvent.id, type: 'Event', why: 'calendar_event_enriched' }]
+        : [];
+    // An older or equal version changes nothing (the Event and task say which version wrote them),
+    // and keeps the remembered Event state as it was.
     const versions = [liveEvent, liveTask].flatMap(
       (a) => versionFromDescription(a?.description ?? null) ?? [],
     );
     if (versions.length > 0 && meeting.version <= Math.max(...versions))
-      return { kind: 'done', result: synced };
+      return {
+        kind: 'done',
+        result: result('synced', unchanged, links, deletedByPerson, undefined, enrichedLink),
+      };
+    // Once written, what the sync wrote on the Event is remembered for the next version.
+    const written: WrittenRecords = write === null ? unchanged : { ...unchanged, eventState: write.remember };
+    const kept =
+      liveEvent === null || write === null
+        ? []
+        : keptEntries(liveEvent.id, write, liveEvent.lastModifiedById);
+    const synced = result('synced', written, links, [...deletedByPerson, ...kept], undefined, enrichedLink);
+    // With a memory of its writes the sync keeps others' relations (invitees included); without one
+    // (Events written before it was kept) the relations follow the plan, as they always did.
+    const remembered = enriched || previous?.eventState !== undefined;
     const nodes = updateNodes(
       plan,
       org,
       {
-        event: liveEvent === null ? null : { id: liveEvent.id, whoId: liveEvent.whoId },
+        event:
+          liveEvent === null || write === null
+            ? null
+            : { id: liveEvent.id, whoId: liveEvent.whoId, write, enriched },
         task: liveTask === null ? null : { id: liveTask.id, whoId: liveTask.whoId },
         noteId,
       },
-      detail,
+      remembered
+        ? { ...detail, eventRelations: [...detail.eventRelations, ...(detail.eventInvitees ?? [])] }
+        : detail,
     );
     return nodes.length === 0 ? { kind: 'done', result: synced } : { kind: 'write', nodes, result: synced };
   };
@@ -272,6 +357,7 @@ export function decideDelete(
   version: number,
   previous: WrittenRecords | null,
   found: MeetingLookup,
+  org: OrgProfile,
 ): Decision {
   // Hidden from the connected user: it cannot delete it, and must not claim the meeting deleted.
   const hiddenEvent = stateOf(found.event, previous?.eventId ?? null);
@@ -280,8 +366,10 @@ export function decideDelete(
   if (hiddenTask.kind === 'hidden') throw notAccessibleError('Task', hiddenTask.id);
   const event = found.event !== null && !found.event.isDeleted ? found.event : null;
   const task = found.task !== null && !found.task.isDeleted ? found.task : null;
-  // A newer version than the deletion was written meanwhile: the deletion is stale.
-  const writtenVersion = versionFromDescription(event?.description ?? null);
+  // A newer version than the deletion was written meanwhile: the deletion is stale. (An enriched
+  // Event carries no version; its task does.)
+  const writtenVersions = [event, task].flatMap((a) => versionFromDescription(a?.description ?? null) ?? []);
+  const writtenVersion = writtenVersions.length === 0 ? null : Math.max(...writtenVersions);
   if (writtenVersion !== null && writtenVersion > version) {
     return {
       kind: 'done',
@@ -299,6 +387,34 @@ export function decideDelete(
     linked: [],
     dropped: [],
   };
+  if (event !== null && isEnrichedEvent(previous, event)) {
+    // A calendar tool's Event: remove what the sync added, leave the Event (enrichment.ts).
+    return {
+      kind: 'detail',
+      request: {
+        sharedActivities: org.sharedActivities,
+        eventId: event.id,
+        taskId: null,
+        knownNoteId: previous?.noteId ?? null,
+        candidateLinkIds: [],
+      },
+      next: (detail) => {
+        // Only the note the store remembers: a document another tool linked to the Event is not ours.
+        const ownNote = (previous?.noteId ?? null) === null ? null : (detail.note?.id ?? null);
+        const nodes = enrichedDeleteNodes(
+          event,
+          previous?.eventState,
+          detail.eventRelations,
+          packageFieldNames(org),
+          ownNote,
+          task?.id ?? null,
+        );
+        return nodes.length === 0
+          ? { kind: 'done', result: deleted }
+          : { kind: 'write', nodes, result: deleted };
+      },
+    };
+  }
   const finish = (noteId: string | null): Exclude<Decision, { kind: 'detail' }> => {
     const nodes = deleteNodes(event?.id ?? null, noteId, task?.id ?? null);
     return nodes.length === 0 ? { kind: 'done', result: deleted } : { kind: 'write', nodes, result: deleted };
@@ -317,32 +433,19 @@ export function decideDelete(
   };
 }
 
-/** A created meeting's outcome, from its graph's answer. */
-export function createdResult(responses: Map<string, SubResponse>, links: Associations): SyncResult {
-  return result(
-    'synced',
-    {
-      eventId: createdId(responses, 'event'),
-      noteId: createdId(responses, 'note'),
-      taskId: createdId(responses, 'task'),
-    },
-    links,
-    [],
-  );
-}
-
 function result(
   state: SyncOutcome['state'],
   written: WrittenRecords,
   links: Associations,
   extraDropped: readonly DroppedAssociation[],
   reason?: string,
+  extraLinked: readonly LinkedAssociation[] = [],
 ): SyncResult {
   return {
     state,
     ...(reason === undefined ? {} : { reason }),
     written,
-    linked: links.linked,
+    linked: [...links.linked, ...extraLinked],
     dropped: [...links.dropped, ...extraDropped],
   };
 }

@@ -85,6 +85,9 @@ async function noteLinks(noteId: string): Promise<string[]> {
   return r.records.map((x) => x.LinkedEntityId);
 }
 
+/** The records' ids, without what the sync remembers writing on them. */
+const ids = (w: WrittenRecords) => ({ eventId: w.eventId, noteId: w.noteId, taskId: w.taskId });
+
 const sorted = (ids: readonly (string | null)[]): string[] =>
   ids.filter((x): x is string => x !== null).sort();
 
@@ -232,7 +235,8 @@ describe('syncMeeting against the local org', () => {
     const second = await sync(m2, first.out.written);
 
     expect(second.calls).toBeLessThanOrEqual(3);
-    expect(second.out.written).toEqual(first.out.written);
+    // the ids (what the sync remembers writing, eventState, follows the new version)
+    expect(ids(second.out.written)).toEqual(ids(first.out.written));
     const events = await eventsOf(m1.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ Id: first.out.written.eventId, Subject: 'Renamed', WhoId: b });
@@ -264,7 +268,7 @@ describe('syncMeeting against the local org', () => {
     const events = await eventsOf(m.id);
     expect(events).toHaveLength(1);
     expect(events[0]?.Subject).toBe('After crash');
-    expect(again.out.written).toEqual(first.out.written);
+    expect(ids(again.out.written)).toEqual(ids(first.out.written));
     const tasks = await t.conn.query(`SELECT Id FROM Task WHERE Salescaling_Meeting_Id__c = '${m.id}'`);
     expect(tasks.totalSize).toBe(1);
   });
