@@ -20,6 +20,7 @@ import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/associat
 import type { DroppedAssociation, LinkedAssociation } from '../sync/types.ts';
 import { domainMatchesHost, emailDomain, isFreeMailDomain, websiteHost } from './domains.ts';
 import { normalizeEmail, sameSalesforceId } from './emails.ts';
+import { CREATED_FOR_GUEST, plannedContacts, type NewContact } from './new-contacts.ts';
 import { chooseOpportunity } from './opportunity-rule.ts';
 import { externalParticipants, pickedContactIds } from './participants.ts';
 import type { ContactRecord, CrmSnapshot, LeadRecord } from './snapshot.ts';
@@ -48,6 +49,11 @@ export interface Associations {
   readonly ownerId: string | null;
   readonly linked: readonly LinkedAssociation[];
   readonly dropped: readonly DroppedAssociation[];
+  /**
+   * Contacts to create for unknown guests (new-contacts.ts), in the meeting's graph; `contactIds`,
+   * `whoId` and `linked` name them by their graph reference until Salesforce answers.
+   */
+  readonly newContacts?: readonly NewContact[];
 }
 
 export type SkipReason = 'no_crm_match' | 'organizer_opted_out' | 'no_external_participant';
@@ -263,6 +269,7 @@ export function resolveAssociations(
   }
 
   // 9. Account by email domain: nobody matched by email and nothing picked by hand.
+  const newContacts: NewContact[] = [];
   if (
     settings.domainMatching.enabled &&
     kept.length === 0 &&
@@ -283,6 +290,26 @@ export function resolveAssociations(
     if (found !== null) {
       accountId = found.id;
       addAccount(found.id, found.why);
+      // Contacts for unknown guests: only those whose own domain named this one Account.
+      if (settings.contactCreation.enabled) {
+        const planned = plannedContacts(meeting, found.emails, found.id, cap);
+        newContacts.push(...planned.contacts);
+        const made = new Set(planned.contacts.map((c) => c.email));
+        for (let i = dropped.length - 1; i >= 0; i -= 1) {
+          const d = dropped[i];
+          if (d?.reason === 'not_found' && d.recordId === undefined && made.has(d.email ?? '')) {
+            dropped.splice(i, 1);
+          }
+        }
+        for (const email of planned.overLimit) {
+          dropped.push({
+            email,
+            reason: snapshot.sharedActivities ? 'over_contact_limit' : 'shared_activities_off',
+          });
+        }
+        for (const c of planned.contacts)
+          linked.push({ recordId: c.ref, type: 'Contact', why: CREATED_FOR_GUEST });
+      }
     }
   }
 
@@ -307,7 +334,7 @@ export function resolveAssociations(
 
   // 3. WhatId: the opportunity takes it; otherwise the account.
   const whatId = opportunityId ?? accountId;
-  const contactIds = kept.map((c) => c.contact.id);
+  const contactIds = [...kept.map((c) => c.contact.id), ...newContacts.map((c) => c.ref)];
   const whoId = contactIds[0] ?? leadId;
   const finalWhat = leadId !== null ? null : whatId;
   const outcome = whoId === null && finalWhat === null ? 'skipped' : 'linked';
@@ -324,6 +351,7 @@ export function resolveAssociations(
     ownerId: ownerFor(meeting, snapshot),
     linked,
     dropped,
+    ...(newContacts.length > 0 ? { newContacts } : {}),
   };
 }
 
@@ -357,9 +385,10 @@ function domainAccount(
   snapshot: CrmSnapshot,
   settings: AssociationSettings,
   dropped: DroppedAssociation[],
-): { id: string; why: 'domain_mapping' | 'website_domain' } | null {
+): { id: string; why: 'domain_mapping' | 'website_domain'; emails: string[] } | null {
   const accounts = snapshot.domainAccounts ?? [];
-  const votes = new Map<string, { id: string; why: 'domain_mapping' | 'website_domain'; votes: number }>();
+  type Vote = { id: string; why: 'domain_mapping' | 'website_domain'; votes: number; emails: string[] };
+  const votes = new Map<string, Vote>();
   const reported = new Set<string>();
   for (const email of emails) {
     const domain = emailDomain(email);
@@ -397,11 +426,12 @@ function domainAccount(
     const [hit] = hits;
     if (hit === undefined) continue;
     const key = hit.id.slice(0, 15);
-    const entry = votes.get(key) ?? { ...hit, votes: 0 };
+    const entry = votes.get(key) ?? { ...hit, votes: 0, emails: [] };
     entry.votes += 1;
+    entry.emails.push(email);
     votes.set(key, entry);
   }
-  let best: { id: string; why: 'domain_mapping' | 'website_domain'; votes: number } | null = null;
+  let best: Vote | null = null;
   // Map order is first-vote order, so a strict > keeps the earliest participant's Account on a tie.
   for (const entry of votes.values()) if (best === null || entry.votes > best.votes) best = entry;
   for (const entry of votes.values()) {
@@ -409,5 +439,5 @@ function domainAccount(
       dropped.push({ recordId: entry.id, reason: 'account_not_chosen' });
     }
   }
-  return best === null ? null : { id: best.id, why: best.why };
+  return best === null ? null : { id: best.id, why: best.why, emails: best.emails };
 }

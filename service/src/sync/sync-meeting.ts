@@ -15,11 +15,12 @@
  * hidden from the connected user (sharing), and the meeting fails with what an admin does about it.
  */
 import { lookUpAndResolve } from './look-up-and-resolve.ts';
+import { isNewContactRef, withCreatedIds, withoutNewContacts } from '../associations/new-contacts.ts';
 import type { Associations } from '../associations/resolve.ts';
 import type { Meeting } from '../meetings/schema.ts';
 import { meetingMarker } from '../plan/marker.ts';
 import { planMeeting, versionFromDescription } from '../plan/meeting-plan.ts';
-import { CallCounter, createdId, graph } from '../salesforce/composite.ts';
+import { CallCounter, createdId, graph, type SubResponse, type Subrequest } from '../salesforce/composite.ts';
 import type { Connection } from '../salesforce/connection.ts';
 import { SalesforceError, classifySalesforceError, isUnanswered } from '../salesforce/errors.ts';
 import type { FoundActivity } from '../salesforce/lookups.ts';
@@ -105,7 +106,9 @@ async function upsertMeeting(
   fence: CreateFence | undefined,
 ): Promise<SyncOutcome> {
   const counter = new CallCounter();
-  const { found, links } = await lookUpAndResolve(conn, counter, org, meeting, previous, settings);
+  const resolved = await lookUpAndResolve(conn, counter, org, meeting, previous, settings);
+  const found = resolved.found;
+  let links = resolved.links;
 
   const event = stateOf(found.event, previous?.eventId ?? null);
   const task = stateOf(found.task, previous?.taskId ?? null);
@@ -126,8 +129,6 @@ async function upsertMeeting(
         links.skipReason ?? 'no_crm_match',
       );
     }
-    const plan = planMeeting(meeting, links, org);
-    const nodes = createNodes(plan, org);
     // Durably noted before it is sent: if this process dies or the answer is lost, the meeting is
     // not written again until this write can no longer land.
     if (fence !== undefined) {
@@ -139,7 +140,9 @@ async function upsertMeeting(
     }
     let responses;
     try {
-      responses = await graph(conn, counter, 'meeting', nodes);
+      ({ responses, links } = await writeWithNewContacts(conn, counter, links, (l) =>
+        createNodes(planMeeting(meeting, l, org), org),
+      ));
     } catch (err) {
       // Refused with an answer: nothing can land later. No answer (timeout, network): keep the mark.
       if (!isUnanswered(err)) await fence?.answered();
@@ -172,7 +175,7 @@ async function upsertMeeting(
       ...plan.noteLinkIds,
       ...(liveEvent?.whoId == null ? [] : [liveEvent.whoId]),
       ...(liveEvent?.whatId == null ? [] : [liveEvent.whatId]),
-    ],
+    ].filter((id) => !isNewContactRef(id)),
   );
   const noteId = detail.note?.id ?? null;
   const deletedByPerson: DroppedAssociation[] = [];
@@ -194,18 +197,46 @@ async function upsertMeeting(
   if (versions.length > 0 && meeting.version <= Math.max(...versions)) {
     return outcome('synced', result, links, deletedByPerson, counter);
   }
-  const nodes = updateNodes(
-    plan,
-    org,
-    {
-      event: liveEvent === null ? null : { id: liveEvent.id, whoId: liveEvent.whoId },
-      task: liveTask === null ? null : { id: liveTask.id, whoId: liveTask.whoId },
-      noteId,
-    },
-    detail,
-  );
-  await graph(conn, counter, 'meeting', nodes);
+  const targets = {
+    event: liveEvent === null ? null : { id: liveEvent.id, whoId: liveEvent.whoId },
+    task: liveTask === null ? null : { id: liveTask.id, whoId: liveTask.whoId },
+    noteId,
+  };
+  ({ links } = await writeWithNewContacts(conn, counter, links, (l) =>
+    updateNodes(planMeeting(meeting, l, org), org, targets, detail),
+  ));
   return outcome('synced', result, links, deletedByPerson, counter);
+}
+
+/**
+ * The meeting's graph, with the Contacts for unknown guests first (associations/new-contacts.ts).
+ * A Contact node refused as a record error (a customer's validation rule or required field, a
+ * duplicate rule, no create permission on Contact) must not cost the meeting: the graph was rolled
+ * back as a whole, so it is sent once more without the Contacts, and each guest is reported
+ * `contact_not_created` with Salesforce's words. Returns the links with the created Contacts' ids.
+ */
+async function writeWithNewContacts(
+  conn: Connection,
+  counter: CallCounter,
+  links: Associations,
+  nodesFor: (links: Associations) => Subrequest[],
+): Promise<{ responses: Map<string, SubResponse>; links: Associations }> {
+  let current = links;
+  let responses: Map<string, SubResponse>;
+  try {
+    responses = await graph(conn, counter, 'meeting', nodesFor(current));
+  } catch (err) {
+    const refused =
+      (current.newContacts ?? []).length > 0 &&
+      err instanceof SalesforceError &&
+      err.kind === 'record' &&
+      /^newContact\d+: /.test(err.message);
+    if (!refused) throw err;
+    current = withoutNewContacts(current, `${err.errorCode}: ${err.message.replace(/^newContact\d+: /, '')}`);
+    responses = await graph(conn, counter, 'meeting', nodesFor(current));
+  }
+  const created = withCreatedIds(current, (ref) => (responses.has(ref) ? createdId(responses, ref) : null));
+  return { responses, links: created };
 }
 
 async function deleteMeeting(

@@ -56,12 +56,16 @@ export type DropReason =
   | 'ambiguous_domain'
   | 'account_not_chosen'
   | 'opportunity_tie'
-  | 'outside_close_date_window';
+  | 'outside_close_date_window'
+  // Contacts for unknown guests: Salesforce refused to create the Contact (detail says why).
+  | 'contact_not_created';
 
 export interface DroppedAssociation {
   readonly recordId?: string;
   readonly email?: string;
   readonly reason: DropReason;
+  /** Salesforce's own words, where they explain the reason (`contact_not_created`). */
+  readonly detail?: string;
 }
 
 export interface LinkedAssociation {
