@@ -109,7 +109,7 @@ export const contactCreationSchema = z
       .boolean()
       .default(false)
       .describe(
-        'Create a Contact (name and email) for an external guest whose domain matches exactly one Account (not applied yet).',
+        'Create a Contact (name and email) under the Account when an external guest matched nobody and their email domain names exactly that one Account (never for free-mail, internal, excluded or shared domains). Needs create on Contact: the Salescaling Contact Creation permission set.',
       ),
   })
   .strict();

@@ -232,7 +232,9 @@ async function writeWithNewContacts(
       err.kind === 'record' &&
       /^newContact\d+: /.test(err.message);
     if (!refused) throw err;
-    current = withoutNewContacts(current, `${err.errorCode}: ${err.message.replace(/^newContact\d+: /, '')}`);
+    // Salesforce's words only: the fix text an admin reads for a refused meeting record does not apply.
+    const words = err.message.replace(/^newContact\d+: /, '').replace(/ — Fix: [\s\S]*$/, '');
+    current = withoutNewContacts(current, `${err.errorCode}: ${words}`);
     responses = await graph(conn, counter, 'meeting', nodesFor(current));
   }
   const created = withCreatedIds(current, (ref) => (responses.has(ref) ? createdId(responses, ref) : null));
