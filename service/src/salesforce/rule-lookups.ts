@@ -20,6 +20,7 @@ import { emailDomain, isFreeMailDomain, websiteLikePattern } from '../associatio
 import { normalizeEmail } from '../associations/emails.ts';
 import { externalParticipants, pickedContactIds } from '../associations/participants.ts';
 import { isExcludedEmail, resolveAssociations } from '../associations/resolve.ts';
+import type { LateMatchFindings } from '../associations/late-matching.ts';
 import type { AccountRecord, CrmSnapshot, OpportunityRecord } from '../associations/snapshot.ts';
 import type { Meeting } from '../meetings/schema.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
@@ -176,42 +177,106 @@ export async function lookUpRuleRecords(
 
 /** Emails asked about per query in the late-matching pass (the GET URL's 16,384-byte cap). */
 export const LATE_MATCH_EMAILS_PER_QUERY = 150;
+/** Accounts whose Opportunities are asked about per pass (an IN list in the same URL). */
+export const LATE_MATCH_ACCOUNTS_PER_QUERY = 150;
+
+/** Salesforce's date-time (`…+0000`) as epoch ms; NaN when unreadable. */
+function epoch(value: string | null): number {
+  if (value === null) return Number.NaN;
+  return Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+}
+
+/** A SOQL date-time literal, to the second (SOQL takes no milliseconds). */
+function soqlDateTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export interface LateMatchAsk {
+  readonly emails: readonly string[];
+  readonly domains: readonly string[];
+  readonly accountIds: readonly string[];
+  /** The oldest last sync among the meetings asked about (epoch ms): older changes are not read. */
+  readonly since: number;
+}
 
 /**
- * Late matches: which of these emails the org now knows as a Contact or an unconverted Lead. One
- * composite call for up to 2 × 150 emails (two Contact and two Lead queries); the rest is left for
- * the next pass. Returns the emails found and those asked about.
+ * The late-matching pass's one composite call for a workspace (associations/late-matching.ts): which
+ * emails the org now knows as a Contact or an unconverted Lead, which Accounts changed since `since`
+ * have a Website that may name an asked domain, and which open Opportunities of asked Accounts changed
+ * since then. At most 4 queries (a composite carries 5); what does not fit waits for the next pass.
+ * Returns what was found and what was asked, so the caller counts only meetings it could check.
  */
-export async function knownEmails(
+export async function lateMatchLookup(
   conn: Connection,
   counter: CallCounter,
-  emails: readonly string[],
-): Promise<{ found: Set<string>; asked: string[] }> {
-  const asked = emails.slice(0, 2 * LATE_MATCH_EMAILS_PER_QUERY);
-  const chunks = [
-    asked.slice(0, LATE_MATCH_EMAILS_PER_QUERY),
-    asked.slice(LATE_MATCH_EMAILS_PER_QUERY),
-  ].filter((c) => c.length > 0);
-  if (chunks.length === 0) return { found: new Set(), asked };
-  const subs = chunks.flatMap((chunk, i) => [
-    {
-      method: 'GET' as const,
-      referenceId: `contacts${i}`,
-      url: queryUrl(soql`SELECT Email FROM Contact WHERE Email IN ${chunk}`),
-    },
-    {
-      method: 'GET' as const,
-      referenceId: `leads${i}`,
-      url: queryUrl(soql`SELECT Email FROM Lead WHERE Email IN ${chunk} AND IsConverted = false`),
-    },
-  ]);
+  ask: LateMatchAsk,
+): Promise<{
+  found: LateMatchFindings;
+  asked: { emails: string[]; domains: string[]; accountIds: string[] };
+}> {
+  const emails = ask.emails.slice(0, LATE_MATCH_EMAILS_PER_QUERY);
+  const domains = ask.domains.slice(0, DOMAIN_LOOKUP_LIMIT);
+  const accountIds = ask.accountIds.slice(0, LATE_MATCH_ACCOUNTS_PER_QUERY);
+  const since = soqlDateTime(ask.since);
+  const subs: { method: 'GET'; referenceId: string; url: string }[] = [];
+  if (emails.length > 0) {
+    subs.push(
+      {
+        method: 'GET',
+        referenceId: 'contacts',
+        url: queryUrl(soql`SELECT Email FROM Contact WHERE Email IN ${emails}`),
+      },
+      {
+        method: 'GET',
+        referenceId: 'leads',
+        url: queryUrl(soql`SELECT Email FROM Lead WHERE Email IN ${emails} AND IsConverted = false`),
+      },
+    );
+  }
+  if (domains.length > 0) {
+    const like = domains.map((d) => soql`Website LIKE ${websiteLikePattern(d)}`).join(' OR ');
+    subs.push({
+      method: 'GET',
+      referenceId: 'accounts',
+      url: queryUrl(
+        `SELECT Id, Website, LastModifiedDate FROM Account WHERE (${like}) AND LastModifiedDate >= ${since} ORDER BY Id ASC LIMIT 200`,
+      ),
+    });
+  }
+  if (accountIds.length > 0) {
+    subs.push({
+      method: 'GET',
+      referenceId: 'opportunities',
+      url: queryUrl(
+        `${soql`SELECT Id, AccountId, CloseDate, LastModifiedDate FROM Opportunity WHERE IsClosed = false AND AccountId IN ${accountIds}`} AND LastModifiedDate >= ${since} ORDER BY Id ASC LIMIT ${OPPORTUNITY_LOOKUP_LIMIT}`,
+      ),
+    });
+  }
+  const asked = { emails, domains, accountIds };
+  if (subs.length === 0) return { found: { emails: new Set() }, asked };
   const responses = await composite(conn, counter, subs);
-  const found = new Set<string>();
-  for (const sub of subs) {
-    for (const row of rows(responses.get(sub.referenceId), sub.referenceId)) {
+  const known = new Set<string>();
+  for (const ref of ['contacts', 'leads']) {
+    if (!responses.has(ref)) continue;
+    for (const row of rows(responses.get(ref), ref)) {
       const email = normalizeEmail(str(row, 'Email'));
-      if (email !== null) found.add(email);
+      if (email !== null) known.add(email);
     }
   }
-  return { found, asked };
+  const accounts = responses.has('accounts')
+    ? rows(responses.get('accounts'), 'accounts').map((r) => ({
+        id: str(r, 'Id') ?? '',
+        website: str(r, 'Website'),
+        lastModified: epoch(str(r, 'LastModifiedDate')),
+      }))
+    : [];
+  const opportunities = responses.has('opportunities')
+    ? rows(responses.get('opportunities'), 'opportunities').map((r) => ({
+        id: str(r, 'Id') ?? '',
+        accountId: str(r, 'AccountId'),
+        closeDate: str(r, 'CloseDate'),
+        lastModified: epoch(str(r, 'LastModifiedDate')),
+      }))
+    : [];
+  return { found: { emails: known, accounts, opportunities }, asked };
 }

@@ -162,7 +162,12 @@ export interface Store {
   acceptEvent(event: IncomingEvent, now: number): Promise<AcceptResult>;
   getMeeting(workspaceId: string, meetingId: string): Promise<MeetingRecord | null>;
   /** Queues the latest version again; false when the meeting is unknown. */
-  requeueMeeting(workspaceId: string, meetingId: string, now: number): Promise<boolean>;
+  requeueMeeting(
+    workspaceId: string,
+    meetingId: string,
+    now: number,
+    options?: { readonly relink?: boolean },
+  ): Promise<boolean>;
   /** Meetings that waited for a connection (not_connected, connection_broken) are queued again. */
   requeueWaiting(workspaceId: string, now: number): Promise<number>;
 

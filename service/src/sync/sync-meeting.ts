@@ -91,7 +91,7 @@ export async function syncMeeting(
   try {
     return input.kind === 'delete'
       ? await deleteMeeting(conn, org, input.meetingId, input.version, previous)
-      : await upsertMeeting(conn, org, input.meeting, previous, settings, fence);
+      : await upsertMeeting(conn, org, input.meeting, previous, settings, fence, input.relink === true);
   } catch (err) {
     throw classify(err);
   }
@@ -104,6 +104,7 @@ async function upsertMeeting(
   previous: WrittenRecords | null,
   settings: AssociationSettings,
   fence: CreateFence | undefined,
+  relink: boolean,
 ): Promise<SyncOutcome> {
   const counter = new CallCounter();
   const resolved = await lookUpAndResolve(conn, counter, org, meeting, previous, settings);
@@ -192,9 +193,11 @@ async function upsertMeeting(
     taskId: idOf(task) || null,
   };
 
-  // An older or equal version changes nothing (the Event and task say which version wrote them).
+  // An older or equal version changes nothing (the Event and task say which version wrote them);
+  // a late match (relink) writes the same version again, for the links that became possible.
   const versions = [liveEvent, liveTask].flatMap((a) => versionFromDescription(a?.description ?? null) ?? []);
-  if (versions.length > 0 && meeting.version <= Math.max(...versions)) {
+  const newest = versions.length > 0 ? Math.max(...versions) : null;
+  if (newest !== null && (meeting.version < newest || (meeting.version === newest && !relink))) {
     return outcome('synced', result, links, deletedByPerson, counter);
   }
   const targets = {

@@ -76,7 +76,16 @@ export interface LinkedAssociation {
 }
 
 export type SyncInput =
-  | { readonly kind: 'upsert'; readonly meeting: Meeting }
+  | {
+      readonly kind: 'upsert';
+      readonly meeting: Meeting;
+      /**
+       * Queued again by the late-matching pass: the version already written is written once more, so
+       * that records which appeared in Salesforce since then get linked (an ordinary repeat of a
+       * version changes nothing).
+       */
+      readonly relink?: boolean;
+    }
   | { readonly kind: 'delete'; readonly meetingId: string; readonly version: number };
 
 export interface SyncOutcome {
