@@ -107,6 +107,41 @@ describe('the meeting simulator', () => {
     expect(back.status).toBe(200);
   });
 
+  it('when Contacts for unknown guests is on, then the simulation lists the Contact a sync would create, and creates none', async () => {
+    const current = await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/salesforce/settings');
+    const on = await api(stack.svc.url, 'PUT', '/v1/workspaces/ws_1/salesforce/settings', {
+      version: current.body['version'],
+      settings: { contactCreation: { enabled: true } },
+    });
+    expect(on.status).toBe(200);
+    const before = await orgState();
+    const res = await simulate({
+      meeting: meeting({
+        id: 'mtg_sim_guest',
+        participants: [{ email: 'Kim.Lee@globex.io', name: 'Kim Lee', internal: false }],
+      }),
+    });
+    expect(res.body).toMatchObject({ outcome: 'linked', whoId: '@{newContact0.id}', whatId: globex });
+    expect(res.body['linked']).toEqual(
+      expect.arrayContaining([{ recordId: '@{newContact0.id}', type: 'Contact', why: 'created_for_guest' }]),
+    );
+    expect((res.body['records'] as Record<string, unknown>)['contacts']).toEqual([
+      {
+        ref: '@{newContact0.id}',
+        firstName: 'Kim',
+        lastName: 'Lee',
+        email: 'kim.lee@globex.io',
+        accountId: globex,
+      },
+    ]);
+    expect(await orgState()).toEqual(before);
+    const off = await api(stack.svc.url, 'PUT', '/v1/workspaces/ws_1/salesforce/settings', {
+      version: on.body['version'],
+      settings: {},
+    });
+    expect(off.status).toBe(200);
+  });
+
   it('when the meeting is invalid, then 422 with the paths, and when the workspace is not connected, then 409', async () => {
     const bad = await simulate({ meeting: { id: 'x' } });
     expect(bad.status).toBe(422);
@@ -134,5 +169,69 @@ describe('settings reach the sync', () => {
     expect(
       await orgQuery(stack.org, "SELECT Id FROM Event WHERE Salescaling_Meeting_Id__c = 'mtg_excluded'"),
     ).toEqual([]);
+  });
+});
+
+describe('Contacts for unknown guests through the service', () => {
+  it('when an admin turns it on, then the worker creates the guest’s Contact under the domain’s Account and links the meeting to it', async () => {
+    const current = await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/salesforce/settings');
+    const saved = await api(stack.svc.url, 'PUT', '/v1/workspaces/ws_1/salesforce/settings', {
+      version: current.body['version'],
+      settings: { contactCreation: { enabled: true } },
+    });
+    expect(saved.status).toBe(200);
+    const m = meeting({
+      id: 'mtg_guest_e2e',
+      participants: [{ email: 'ivo.novak@globex.io', name: 'Ivo Novak', internal: false }],
+    });
+    expect((await sendWebhook(stack.svc.url, processedEvent(m))).status).toBe(202);
+    const status = await stack.waitFor(
+      'mtg_guest_e2e',
+      (s) => s['state'] === 'synced' || s['state'] === 'failed',
+    );
+    expect(status['state']).toBe('synced');
+    const [contact] = await orgQuery<{ Id: string; FirstName: string; LastName: string; AccountId: string }>(
+      stack.org,
+      "SELECT Id, FirstName, LastName, AccountId FROM Contact WHERE Email = 'ivo.novak@globex.io'",
+    );
+    expect(contact).toMatchObject({ FirstName: 'Ivo', LastName: 'Novak', AccountId: globex });
+    expect(status['linked']).toContainEqual({
+      recordId: contact!.Id,
+      type: 'Contact',
+      why: 'created_for_guest',
+    });
+    const [event] = await orgQuery<{ WhoId: string; WhatId: string }>(
+      stack.org,
+      "SELECT WhoId, WhatId FROM Event WHERE Salescaling_Meeting_Id__c = 'mtg_guest_e2e'",
+    );
+    expect(event).toEqual(expect.objectContaining({ WhoId: contact!.Id, WhatId: globex }));
+  });
+
+  it('when the connected user may not create Contacts, then the status requires it only while the setting is on, naming the permission set', async () => {
+    const user = await stack.org.createUser({
+      profile: 'Minimum Access - Salesforce',
+      permissionSets: ['Salescaling_Integration_User'],
+    });
+    const connected = await stack.connect('ws_min', {
+      user: { username: user.username, password: user.password },
+    });
+    expect(connected.outcome).toBe('connected');
+    const permissions = async () =>
+      (await api(stack.svc.url, 'GET', '/v1/workspaces/ws_min/salesforce')).body['permissions'] as {
+        ok: boolean;
+        missing: string[];
+        details: { name: string; fix: string }[];
+      };
+    expect((await permissions()).missing).not.toContain('Contact.create');
+
+    const saved = await api(stack.svc.url, 'PUT', '/v1/workspaces/ws_min/salesforce/settings', {
+      version: 0,
+      settings: { contactCreation: { enabled: true } },
+    });
+    expect(saved.status).toBe(200);
+    const now = await permissions();
+    expect(now.ok).toBe(false);
+    expect(now.missing).toContain('Contact.create');
+    expect(now.details.find((d) => d.name === 'Contact.create')?.fix).toMatch(/Salescaling Contact Creation/);
   });
 });
