@@ -81,7 +81,7 @@ export const lateMatchingSchema = z
       .max(30)
       .default(7)
       .describe(
-        'How long after it ended a skipped or partly matched meeting is looked at again for Contacts and Leads created after it (0: never).',
+        'How long after it ended a skipped or partly matched meeting is looked at again for what appeared since in Salesforce: Contacts and Leads with a participant’s email, an open Opportunity of its Account, an Account whose Website names a participant’s domain (0: never).',
       ),
   })
   .strict();
