@@ -13,7 +13,8 @@
  * The workspace's settings (settings/association-settings.ts) add, in this order: exclusions (opted-out
  * organizers, internal domains, emails and domains never linked), Account by email domain when no
  * Contact, Lead or hand-picked record matched (opportunity-rule.ts and domains.ts say how), and the
- * opportunity rule when no Opportunity was picked by hand.
+ * opportunity rule when no Opportunity was picked by hand; with `contactCreation` on, the guests
+ * whose domain named that Account become Contacts to create in the meeting's graph (new-contacts.ts).
  */
 import type { Meeting } from '../meetings/schema.ts';
 import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
