@@ -140,6 +140,19 @@ async function main(): Promise<void> {
       `${created.out.linked.filter((l) => l.why === 'created_for_guest').length} Contacts created in the meeting's graph`,
     );
 
+    const beside = await sync(
+      meeting([
+        { email: 'buyer@acme.example' },
+        { email: 'new.colleague@initech.example', name: 'New Colleague' },
+      ]),
+      { contactCreation: { enabled: true }, opportunityRule: { enabled: false } },
+    );
+    row(
+      'contact creation beside a matched contact',
+      beside.calls,
+      `${beside.out.linked.filter((l) => l.why === 'created_for_guest').length} Contact created (Accounts by domain asked)`,
+    );
+
     seed('Account', { Name: 'Hooli', Website: 'hooli.example' });
     const refused = await sync(
       meeting([{ email: 'gavin@hooli.example', name: 'Gavin B' }]),

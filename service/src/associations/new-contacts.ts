@@ -108,18 +108,17 @@ export function nameFor(meeting: Meeting, email: string): string | null {
 }
 
 /**
- * The Contacts to create for `emails` under `accountId`, at most `room` of them; an email longer than
- * Salesforce's Email field is left out (it would refuse it).
+ * The Contacts to create for these guests, each under its Account, at most `room` of them; an email
+ * longer than Salesforce's Email field is left out (it would refuse it).
  */
 export function plannedContacts(
   meeting: Meeting,
-  emails: readonly string[],
-  accountId: string,
+  guests: readonly { readonly email: string; readonly accountId: string }[],
   room: number,
 ): { contacts: NewContact[]; overLimit: string[] } {
   const contacts: NewContact[] = [];
   const overLimit: string[] = [];
-  for (const email of emails) {
+  for (const { email, accountId } of guests) {
     if (email.length > CONTACT_EMAIL_MAX) continue;
     if (contacts.length >= room) {
       overLimit.push(email);

@@ -270,7 +270,16 @@ export function resolveAssociations(
   }
 
   // 9. Account by email domain: nobody matched by email and nothing picked by hand.
-  const newContacts: NewContact[] = [];
+  const own = new Set<string>();
+  for (const email of [organizer, ...activeUsers.map((u) => normalizeEmail(u.email))]) {
+    const d = emailDomain(email);
+    if (d !== null) own.add(d);
+  }
+  for (const p of meeting.participants) {
+    const d = p.internal ? emailDomain(p.email) : null;
+    if (d !== null) own.add(d);
+  }
+  const guests: { email: string; accountId: string }[] = [];
   if (
     settings.domainMatching.enabled &&
     kept.length === 0 &&
@@ -278,39 +287,46 @@ export function resolveAssociations(
     accountPick === null &&
     opportunityId === null
   ) {
-    const own = new Set<string>();
-    for (const email of [organizer, ...activeUsers.map((u) => normalizeEmail(u.email))]) {
-      const d = emailDomain(email);
-      if (d !== null) own.add(d);
-    }
-    for (const p of meeting.participants) {
-      const d = p.internal ? emailDomain(p.email) : null;
-      if (d !== null) own.add(d);
-    }
     const found = domainAccount(unmatched, own, snapshot, settings, dropped);
     if (found !== null) {
       accountId = found.id;
       addAccount(found.id, found.why);
       // Contacts for unknown guests: only those whose own domain named this one Account.
-      if (settings.contactCreation.enabled) {
-        const planned = plannedContacts(meeting, found.emails, found.id, cap);
-        newContacts.push(...planned.contacts);
-        const made = new Set(planned.contacts.map((c) => c.email));
-        for (let i = dropped.length - 1; i >= 0; i -= 1) {
-          const d = dropped[i];
-          if (d?.reason === 'not_found' && d.recordId === undefined && made.has(d.email ?? '')) {
-            dropped.splice(i, 1);
-          }
-        }
-        for (const email of planned.overLimit) {
-          dropped.push({
-            email,
-            reason: snapshot.sharedActivities ? 'over_contact_limit' : 'shared_activities_off',
-          });
-        }
-        for (const c of planned.contacts)
-          linked.push({ recordId: c.ref, type: 'Contact', why: CREATED_FOR_GUEST });
+      for (const email of found.emails) guests.push({ email, accountId: found.id });
+    }
+  } else if (settings.domainMatching.enabled && settings.contactCreation.enabled && kept.length > 0) {
+    // Beside matched contacts, an unknown guest whose domain names exactly one Account becomes a
+    // Contact under it; a domain naming several is reported, never guessed.
+    const notFound = new Set(
+      dropped.flatMap((d) => (d.reason === 'not_found' && d.recordId === undefined ? [d.email] : [])),
+    );
+    for (const email of unmatched) {
+      if (!notFound.has(email)) continue;
+      const hits = domainHits(email, own, snapshot, settings);
+      if (hits.length === 1) guests.push({ email, accountId: hits[0]!.id });
+      else for (const hit of hits) dropped.push({ recordId: hit.id, email, reason: 'ambiguous_domain' });
+    }
+  }
+  const newContacts: NewContact[] = [];
+  if (settings.contactCreation.enabled && guests.length > 0) {
+    const planned = plannedContacts(meeting, guests, cap - kept.length);
+    newContacts.push(...planned.contacts);
+    const made = new Set(planned.contacts.map((c) => c.email));
+    for (let i = dropped.length - 1; i >= 0; i -= 1) {
+      const d = dropped[i];
+      if (d?.reason === 'not_found' && d.recordId === undefined && made.has(d.email ?? '')) {
+        dropped.splice(i, 1);
       }
+    }
+    for (const email of planned.overLimit) {
+      dropped.push({
+        email,
+        reason: snapshot.sharedActivities ? 'over_contact_limit' : 'shared_activities_off',
+      });
+    }
+    for (const c of planned.contacts) {
+      linked.push({ recordId: c.ref, type: 'Contact', why: CREATED_FOR_GUEST });
+      addAccount(c.accountId, 'contact_account');
     }
   }
 
@@ -441,4 +457,34 @@ function domainAccount(
     }
   }
   return best === null ? null : { id: best.id, why: best.why, emails: best.emails };
+}
+
+/**
+ * The Accounts one email's domain names, by the same rules as domainAccount: the admin's mapping
+ * first, else Websites; none for free-mail, own, internal or excluded domains, nor for a mapping to
+ * an Account the org did not return.
+ */
+function domainHits(
+  email: string,
+  own: ReadonlySet<string>,
+  snapshot: CrmSnapshot,
+  settings: AssociationSettings,
+): { id: string }[] {
+  const domain = emailDomain(email);
+  if (domain === null || own.has(domain) || isFreeMailDomain(domain)) return [];
+  if (isInternalDomain(domain, settings) || isExcludedEmail(email, settings)) return [];
+  const accounts = snapshot.domainAccounts ?? [];
+  const mapping = settings.domainMatching.domainAccounts.find(
+    (m) => domain === m.domain || domain.endsWith(`.${m.domain}`),
+  );
+  if (mapping !== undefined) {
+    const account = accounts.find((a) => sameSalesforceId(a.id, mapping.accountId));
+    return account === undefined ? [] : [{ id: account.id }];
+  }
+  return accounts
+    .filter((a) => {
+      const host = websiteHost(a.website);
+      return host !== null && domainMatchesHost(domain, host);
+    })
+    .map((a) => ({ id: a.id }));
 }

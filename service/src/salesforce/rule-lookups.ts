@@ -93,32 +93,59 @@ export interface RuleQuery {
 }
 
 /**
- * The one query the rules need for this meeting given what the first look-up found, or null when
- * the rules cannot change the answer. Pure, so the simulator and the tests can see it.
+ * The queries the rules need for this meeting given what the first look-up found (none when the
+ * rules cannot change the answer): the open Opportunities of the meeting's Account when the first
+ * call could not carry them; the Accounts by domain when nobody matched by email — or, with Contacts
+ * for unknown guests on, when contacts matched but other guests did not. Pure, so the simulator and
+ * the tests can see it.
  */
-export function ruleQuery(
+export function ruleQueries(
   meeting: Meeting,
   snapshot: CrmSnapshot,
   settings: AssociationSettings,
-): RuleQuery | null {
+): RuleQuery[] {
   const first = resolveAssociations(meeting, snapshot, settings);
-  if (first.outcome === 'skipped' && first.skipReason !== 'no_crm_match') return null;
-  if (first.leadId !== null || first.opportunityId !== null) return null;
-  if (first.accountId !== null) {
-    if (!settings.opportunityRule.enabled || snapshot.opportunities !== undefined) return null;
-    return {
-      referenceId: 'ruleOpportunities',
-      soql: soql`SELECT Id, AccountId, CloseDate, IsClosed, (SELECT ContactId FROM OpportunityContactRoles) FROM Opportunity WHERE AccountId = ${first.accountId} AND IsClosed = false ORDER BY CloseDate ASC, Id ASC LIMIT ${OPPORTUNITY_LOOKUP_LIMIT}`,
-    };
+  if (first.outcome === 'skipped' && first.skipReason !== 'no_crm_match') return [];
+  if (first.leadId !== null) return [];
+  const out: RuleQuery[] = [];
+  if (first.accountId !== null && first.opportunityId === null) {
+    if (settings.opportunityRule.enabled && snapshot.opportunities === undefined)
+      out.push({
+        referenceId: 'ruleOpportunities',
+        soql: soql`SELECT Id, AccountId, CloseDate, IsClosed, (SELECT ContactId FROM OpportunityContactRoles) FROM Opportunity WHERE AccountId = ${first.accountId} AND IsClosed = false ORDER BY CloseDate ASC, Id ASC LIMIT ${OPPORTUNITY_LOOKUP_LIMIT}`,
+      });
   }
-  if (!settings.domainMatching.enabled || first.contactIds.length > 0) return null;
-  if (meeting.associations?.accountId !== undefined || meeting.associations?.opportunityId !== undefined)
-    return null;
+  const accounts = domainQuery(meeting, snapshot, settings, first);
+  if (accounts !== null) out.push(accounts);
+  return out;
+}
+
+/** The Accounts-by-domain query, when domain matching or Contacts for unknown guests may use it. */
+function domainQuery(
+  meeting: Meeting,
+  snapshot: CrmSnapshot,
+  settings: AssociationSettings,
+  first: ReturnType<typeof resolveAssociations>,
+): RuleQuery | null {
+  if (!settings.domainMatching.enabled || snapshot.domainAccounts !== undefined) return null;
+  const beside = settings.contactCreation.enabled && first.contactIds.length > 0;
+  if (!beside) {
+    if (first.contactIds.length > 0 || first.accountId !== null || first.opportunityId !== null) return null;
+    if (meeting.associations?.accountId !== undefined || meeting.associations?.opportunityId !== undefined)
+      return null;
+  }
+  // Beside matched contacts, only the guests who matched nothing are asked about.
+  const unmatched = new Set(
+    first.dropped.flatMap((d) =>
+      d.reason === 'not_found' && d.recordId === undefined && d.email ? [d.email] : [],
+    ),
+  );
   const userEmails = new Set(snapshot.users.flatMap((u) => normalizeEmail(u.email) ?? []));
   const domains: string[] = [];
   const mapped: string[] = [];
   for (const email of externalParticipants(meeting).emails) {
     if (userEmails.has(email) || isExcludedEmail(email, settings)) continue;
+    if (beside && !unmatched.has(email)) continue;
     const domain = emailDomain(email);
     // Only plain host names reach the LIKE: no wildcard or quote can ride along.
     if (domain === null || !/^[a-z0-9.-]+\.[a-z0-9-]+$/.test(domain) || isFreeMailDomain(domain)) continue;
@@ -142,7 +169,7 @@ export function ruleQuery(
 }
 
 /**
- * Adds what the rules need to the snapshot: one composite call with one query, or none. The
+ * Adds what the rules need to the snapshot: one composite call with its queries, or none. The
  * snapshot without these fields means "not looked up", which the cascade treats as "nothing found".
  */
 export async function lookUpRuleRecords(
@@ -152,27 +179,33 @@ export async function lookUpRuleRecords(
   snapshot: CrmSnapshot,
   settings: AssociationSettings,
 ): Promise<CrmSnapshot> {
-  const query = ruleQuery(meeting, snapshot, settings);
-  if (query === null) return snapshot;
-  const responses = await composite(conn, counter, [
-    { method: 'GET', referenceId: query.referenceId, url: queryUrl(query.soql) },
-  ]);
-  const found = rows(responses.get(query.referenceId), query.referenceId);
-  if (query.referenceId === 'ruleOpportunities') {
-    return { ...snapshot, opportunities: found.map((r) => toOpportunity(r, null)) };
-  }
-  const domainAccounts: AccountRecord[] = found.map((r) => ({
-    id: str(r, 'Id') ?? '',
-    website: str(r, 'Website'),
-  }));
-  const opportunities = found.flatMap((r) =>
-    children(r, 'Opportunities').map((o) => toOpportunity(o, str(r, 'Id'))),
+  const queries = ruleQueries(meeting, snapshot, settings);
+  if (queries.length === 0) return snapshot;
+  const responses = await composite(
+    conn,
+    counter,
+    queries.map((q) => ({ method: 'GET' as const, referenceId: q.referenceId, url: queryUrl(q.soql) })),
   );
-  return {
-    ...snapshot,
-    domainAccounts,
-    opportunities: [...(snapshot.opportunities ?? []), ...opportunities],
-  };
+  let out = snapshot;
+  for (const query of queries) {
+    const found = rows(responses.get(query.referenceId), query.referenceId);
+    if (query.referenceId === 'ruleOpportunities') {
+      out = {
+        ...out,
+        opportunities: [...(out.opportunities ?? []), ...found.map((r) => toOpportunity(r, null))],
+      };
+      continue;
+    }
+    const domainAccounts: AccountRecord[] = found.map((r) => ({
+      id: str(r, 'Id') ?? '',
+      website: str(r, 'Website'),
+    }));
+    const opportunities = found.flatMap((r) =>
+      children(r, 'Opportunities').map((o) => toOpportunity(o, str(r, 'Id'))),
+    );
+    out = { ...out, domainAccounts, opportunities: [...(out.opportunities ?? []), ...opportunities] };
+  }
+  return out;
 }
 
 /** Emails asked about per query in the late-matching pass (the GET URL's 16,384-byte cap). */

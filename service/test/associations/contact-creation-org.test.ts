@@ -183,16 +183,48 @@ describe('contacts for unknown guests', () => {
     }
   });
 
-  it('when a known contact matched, then the other guests are not created (domain matching only runs when nobody matched)', async () => {
+  it('when a known contact matched, then an unknown colleague whose domain names one Account becomes a Contact beside them, in 3 calls', async () => {
     const acc = account('Known Co', 'known.example');
     const known = t.seedContact('Known', 'known@known.example', acc);
     const m = meeting([
       { email: 'known@known.example' },
       { email: 'new.face@known.example', name: 'New Face' },
     ]);
-    await sync(m);
-    expect(await contactsWith('new.face@known.example')).toEqual([]);
-    expect((await eventOf(m.id)).WhoId).toBe(known);
+    const { out, calls } = await sync(m);
+    const [face] = await contactsWith('new.face@known.example');
+    expect(face).toMatchObject({ FirstName: 'New', LastName: 'Face', AccountId: acc });
+    const event = await eventOf(m.id);
+    expect(event.WhoId).toBe(known);
+    expect(await relatedContacts(event.Id)).toEqual([known, face!.Id].sort());
+    expect(out.linked).toContainEqual({ recordId: face!.Id, type: 'Contact', why: 'created_for_guest' });
+    // look-up, Accounts by the guest's domain (only because creation is on), one graph
+    expect(calls).toBe(3);
+  });
+
+  it('when a known contact matched and the other guest’s domain names two Accounts, then no Contact is created and both are reported', async () => {
+    const acc = account('Solo Co', 'solo.example');
+    const solo = t.seedContact('Solo', 'solo@solo.example', acc);
+    const a = account('Dup One', 'dup.example');
+    const b = account('Dup Two', 'www.dup.example');
+    const m = meeting([{ email: 'solo@solo.example' }, { email: 'who@dup.example', name: 'Who Knows' }]);
+    const { out } = await sync(m);
+    expect(await contactsWith('who@dup.example')).toEqual([]);
+    expect((await eventOf(m.id)).WhoId).toBe(solo);
+    expect(out.dropped).toEqual(
+      expect.arrayContaining([
+        { recordId: a, email: 'who@dup.example', reason: 'ambiguous_domain' },
+        { recordId: b, email: 'who@dup.example', reason: 'ambiguous_domain' },
+      ]),
+    );
+  });
+
+  it('when a known contact matched and the setting is off, then the look-up stays one call and nobody is created', async () => {
+    const acc = account('Quiet Co', 'quiet.example');
+    t.seedContact('Quiet', 'quiet@quiet.example', acc);
+    const m = meeting([{ email: 'quiet@quiet.example' }, { email: 'other@quiet.example' }]);
+    const { calls } = await sync(m, { opportunityRule: { enabled: false } });
+    expect(await contactsWith('other@quiet.example')).toEqual([]);
+    expect(calls).toBe(2);
   });
 });
 

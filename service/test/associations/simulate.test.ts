@@ -5,7 +5,7 @@
  */
 import { meeting, processedEvent } from '../support/fixtures.ts';
 import { api, sendWebhook } from '../support/service.ts';
-import { orgQuery, startStack, type Stack } from '../support/stack.ts';
+import { orgAdminToken, orgQuery, startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 let acme: string;
@@ -207,7 +207,7 @@ describe('Contacts for unknown guests through the service', () => {
     expect(event).toEqual(expect.objectContaining({ WhoId: contact!.Id, WhatId: globex }));
   });
 
-  it('when the connected user may not create Contacts, then the status requires it only while the setting is on, naming the permission set', async () => {
+  it('when the connected user may not create Contacts, then the status requires it only while the setting is on, naming the permission set; meetings sync without the Contact until it is assigned and the meeting resynced', async () => {
     const user = await stack.org.createUser({
       profile: 'Minimum Access - Salesforce',
       permissionSets: ['Salescaling_Integration_User'],
@@ -233,5 +233,48 @@ describe('Contacts for unknown guests through the service', () => {
     expect(now.ok).toBe(false);
     expect(now.missing).toContain('Contact.create');
     expect(now.details.find((d) => d.name === 'Contact.create')?.fix).toMatch(/Salescaling Contact Creation/);
+
+    // A meeting then syncs without the guest's Contact, saying why …
+    const m = meeting({
+      id: 'mtg_guest_refused',
+      participants: [{ email: 'rae.refused@globex.io', name: 'Rae Refused', internal: false }],
+    });
+    expect((await sendWebhook(stack.svc.url, processedEvent(m, undefined, 'ws_min'))).status).toBe(202);
+    const refused = await stack.waitFor('mtg_guest_refused', (x) => x['state'] === 'synced', 'ws_min');
+    expect(refused['dropped']).toContainEqual(
+      expect.objectContaining({ email: 'rae.refused@globex.io', reason: 'contact_not_created' }),
+    );
+    const contactOf = () =>
+      orgQuery<{ Id: string }>(stack.org, "SELECT Id FROM Contact WHERE Email = 'rae.refused@globex.io'");
+    expect(await contactOf()).toEqual([]);
+
+    // … and once the admin assigns the permission set, a resync creates and links it.
+    const token = await orgAdminToken(stack.org);
+    const [set] = await orgQuery<{ Id: string }>(
+      stack.org,
+      "SELECT Id FROM PermissionSet WHERE Name = 'Salescaling_Contact_Creation'",
+    );
+    const assigned = await fetch(`${stack.org.url}/services/data/v66.0/sobjects/PermissionSetAssignment`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ AssigneeId: user.id, PermissionSetId: set!.Id }),
+    });
+    expect(assigned.status).toBe(201);
+    expect(
+      (await api(stack.svc.url, 'POST', '/v1/workspaces/ws_min/meetings/mtg_guest_refused/resync')).status,
+    ).toBe(202);
+    const until = Date.now() + 15_000;
+    while ((await contactOf()).length === 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
+    const [rae] = await contactOf();
+    expect(rae).toBeDefined();
+    const [event] = await orgQuery<{ WhoId: string }>(
+      stack.org,
+      "SELECT WhoId FROM Event WHERE Salescaling_Meeting_Id__c = 'mtg_guest_refused'",
+    );
+    expect(event?.WhoId).toBe(rae!.Id);
+    // The status learns it at the next check (Check again on the admin page).
+    const rechecked = await api(stack.svc.url, 'GET', '/v1/workspaces/ws_min/salesforce?recheck=true');
+    expect((rechecked.body['permissions'] as { missing: string[] }).missing).not.toContain('Contact.create');
   });
 });
