@@ -207,6 +207,13 @@ const PROFILE: OrgProfile = {
   packageFields: {},
 };
 
+/**
+ * A fixed seed: the counts below must not depend on luck (some cases, such as a guest created beside
+ * a matched contact, come up a few times in a thousand runs). Change it to explore other cases; the
+ * counts then say whether every case is still met.
+ */
+fc.configureGlobal({ seed: Number(process.env['PROPERTY_SEED'] ?? 1) });
+
 /** How often each case came up: a property that never meets its case proves nothing. */
 const hits = {
   createdBeside: 0,
