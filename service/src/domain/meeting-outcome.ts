@@ -31,12 +31,16 @@ export type DropReason =
   | 'ambiguous_domain'
   | 'account_not_chosen'
   | 'opportunity_tie'
-  | 'outside_close_date_window';
+  | 'outside_close_date_window'
+  // Contacts for unknown guests: Salesforce refused to create the Contact (detail says why).
+  | 'contact_not_created';
 
 export interface DroppedAssociation {
   readonly recordId?: string;
   readonly email?: string;
   readonly reason: DropReason;
+  /** Salesforce's own words, where they explain the reason (`contact_not_created`). */
+  readonly detail?: string;
 }
 
 export interface LinkedAssociation {
@@ -48,7 +52,16 @@ export interface LinkedAssociation {
 
 /** What the queue holds for a meeting: its latest version to write, or the delete of a version. */
 export type SyncInput =
-  | { readonly kind: 'upsert'; readonly meeting: Meeting }
+  | {
+      readonly kind: 'upsert';
+      readonly meeting: Meeting;
+      /**
+       * Queued again by the late-matching pass: the version already written is written once more, so
+       * that records which appeared in Salesforce since then get linked (an ordinary repeat of a
+       * version changes nothing).
+       */
+      readonly relink?: boolean;
+    }
   | { readonly kind: 'delete'; readonly meetingId: string; readonly version: number };
 
 export interface SyncOutcome {

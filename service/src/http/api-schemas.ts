@@ -81,6 +81,7 @@ const droppedSchema = z.object({
   recordId: z.string().optional(),
   email: z.string().optional(),
   reason: z.string(),
+  detail: z.string().optional(),
 });
 
 export const meetingStatusSchema = z.object({
