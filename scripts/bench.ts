@@ -14,6 +14,7 @@ const RUNS: readonly (readonly string[])[] = [
   ['emulator/bench/reads.ts', '--seconds', '5', '--kind', 'indexed'],
   ['service/bench/ingest.ts', '--seconds', '5'],
   ['service/bench/sync.ts'],
+  ['service/bench/associations.ts'],
 ];
 
 const USAGE = `Usage: npm run bench

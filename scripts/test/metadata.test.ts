@@ -75,7 +75,11 @@ describe('the package metadata', () => {
       ExternalClientApplication: ['Salescaling_for_Salesforce'],
       ExtlClntAppOauthSettings: ['Salescaling_for_Salesforce_oauth'],
       LightningComponentBundle: ['salescalingErrorPanel', 'salescalingRecordings', 'salescalingUtils'],
-      PermissionSet: ['Salescaling_Integration_User', 'Salescaling_Recordings_Viewer'],
+      PermissionSet: [
+        'Salescaling_Contact_Creation',
+        'Salescaling_Integration_User',
+        'Salescaling_Recordings_Viewer',
+      ],
     });
     expect(String(manifest.Package.version)).toBe(
       JSON.parse(readFileSync(path.join(root, 'sfdx-project.json'), 'utf8')).sourceApiVersion,

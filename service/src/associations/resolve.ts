@@ -13,13 +13,15 @@
  * The workspace's settings (settings/association-settings.ts) add, in this order: exclusions (opted-out
  * organizers, internal domains, emails and domains never linked), Account by email domain when no
  * Contact, Lead or hand-picked record matched (opportunity-rule.ts and domains.ts say how), and the
- * opportunity rule when no Opportunity was picked by hand.
+ * opportunity rule when no Opportunity was picked by hand; with `contactCreation` on, the guests
+ * whose domain named that Account become Contacts to create in the meeting's graph (new-contacts.ts).
  */
 import type { Meeting } from '../meetings/schema.ts';
 import { DEFAULT_SETTINGS, type AssociationSettings } from '../settings/association-settings.ts';
 import type { DroppedAssociation, LinkedAssociation } from '../domain/meeting-outcome.ts';
 import { domainMatchesHost, emailDomain, isFreeMailDomain, websiteHost } from './domains.ts';
 import { normalizeEmail, sameSalesforceId } from './emails.ts';
+import { CREATED_FOR_GUEST, plannedContacts, type NewContact } from './new-contacts.ts';
 import { chooseOpportunity } from './opportunity-rule.ts';
 import { externalParticipants, pickedContactIds } from './participants.ts';
 import type { ContactRecord, CrmSnapshot, LeadRecord } from './snapshot.ts';
@@ -48,6 +50,11 @@ export interface Associations {
   readonly ownerId: string | null;
   readonly linked: readonly LinkedAssociation[];
   readonly dropped: readonly DroppedAssociation[];
+  /**
+   * Contacts to create for unknown guests (new-contacts.ts), in the meeting's graph; `contactIds`,
+   * `whoId` and `linked` name them by their graph reference until Salesforce answers.
+   */
+  readonly newContacts?: readonly NewContact[];
 }
 
 export type SkipReason = 'no_crm_match' | 'organizer_opted_out' | 'no_external_participant';
@@ -263,6 +270,16 @@ export function resolveAssociations(
   }
 
   // 9. Account by email domain: nobody matched by email and nothing picked by hand.
+  const own = new Set<string>();
+  for (const email of [organizer, ...activeUsers.map((u) => normalizeEmail(u.email))]) {
+    const d = emailDomain(email);
+    if (d !== null) own.add(d);
+  }
+  for (const p of meeting.participants) {
+    const d = p.internal ? emailDomain(p.email) : null;
+    if (d !== null) own.add(d);
+  }
+  const guests: { email: string; accountId: string }[] = [];
   if (
     settings.domainMatching.enabled &&
     kept.length === 0 &&
@@ -270,19 +287,46 @@ export function resolveAssociations(
     accountPick === null &&
     opportunityId === null
   ) {
-    const own = new Set<string>();
-    for (const email of [organizer, ...activeUsers.map((u) => normalizeEmail(u.email))]) {
-      const d = emailDomain(email);
-      if (d !== null) own.add(d);
-    }
-    for (const p of meeting.participants) {
-      const d = p.internal ? emailDomain(p.email) : null;
-      if (d !== null) own.add(d);
-    }
     const found = domainAccount(unmatched, own, snapshot, settings, dropped);
     if (found !== null) {
       accountId = found.id;
       addAccount(found.id, found.why);
+      // Contacts for unknown guests: only those whose own domain named this one Account.
+      for (const email of found.emails) guests.push({ email, accountId: found.id });
+    }
+  } else if (settings.domainMatching.enabled && settings.contactCreation.enabled && kept.length > 0) {
+    // Beside matched contacts, an unknown guest whose domain names exactly one Account becomes a
+    // Contact under it; a domain naming several is reported, never guessed.
+    const notFound = new Set(
+      dropped.flatMap((d) => (d.reason === 'not_found' && d.recordId === undefined ? [d.email] : [])),
+    );
+    for (const email of unmatched) {
+      if (!notFound.has(email)) continue;
+      const hits = domainHits(email, own, snapshot, settings);
+      if (hits.length === 1) guests.push({ email, accountId: hits[0]!.id });
+      else for (const hit of hits) dropped.push({ recordId: hit.id, email, reason: 'ambiguous_domain' });
+    }
+  }
+  const newContacts: NewContact[] = [];
+  if (settings.contactCreation.enabled && guests.length > 0) {
+    const planned = plannedContacts(meeting, guests, cap - kept.length);
+    newContacts.push(...planned.contacts);
+    const made = new Set(planned.contacts.map((c) => c.email));
+    for (let i = dropped.length - 1; i >= 0; i -= 1) {
+      const d = dropped[i];
+      if (d?.reason === 'not_found' && d.recordId === undefined && made.has(d.email ?? '')) {
+        dropped.splice(i, 1);
+      }
+    }
+    for (const email of planned.overLimit) {
+      dropped.push({
+        email,
+        reason: snapshot.sharedActivities ? 'over_contact_limit' : 'shared_activities_off',
+      });
+    }
+    for (const c of planned.contacts) {
+      linked.push({ recordId: c.ref, type: 'Contact', why: CREATED_FOR_GUEST });
+      addAccount(c.accountId, 'contact_account');
     }
   }
 
@@ -307,7 +351,7 @@ export function resolveAssociations(
 
   // 3. WhatId: the opportunity takes it; otherwise the account.
   const whatId = opportunityId ?? accountId;
-  const contactIds = kept.map((c) => c.contact.id);
+  const contactIds = [...kept.map((c) => c.contact.id), ...newContacts.map((c) => c.ref)];
   const whoId = contactIds[0] ?? leadId;
   const finalWhat = leadId !== null ? null : whatId;
   const outcome = whoId === null && finalWhat === null ? 'skipped' : 'linked';
@@ -324,6 +368,7 @@ export function resolveAssociations(
     ownerId: ownerFor(meeting, snapshot),
     linked,
     dropped,
+    ...(newContacts.length > 0 ? { newContacts } : {}),
   };
 }
 
@@ -357,9 +402,10 @@ function domainAccount(
   snapshot: CrmSnapshot,
   settings: AssociationSettings,
   dropped: DroppedAssociation[],
-): { id: string; why: 'domain_mapping' | 'website_domain' } | null {
+): { id: string; why: 'domain_mapping' | 'website_domain'; emails: string[] } | null {
   const accounts = snapshot.domainAccounts ?? [];
-  const votes = new Map<string, { id: string; why: 'domain_mapping' | 'website_domain'; votes: number }>();
+  type Vote = { id: string; why: 'domain_mapping' | 'website_domain'; votes: number; emails: string[] };
+  const votes = new Map<string, Vote>();
   const reported = new Set<string>();
   for (const email of emails) {
     const domain = emailDomain(email);
@@ -397,11 +443,12 @@ function domainAccount(
     const [hit] = hits;
     if (hit === undefined) continue;
     const key = hit.id.slice(0, 15);
-    const entry = votes.get(key) ?? { ...hit, votes: 0 };
+    const entry = votes.get(key) ?? { ...hit, votes: 0, emails: [] };
     entry.votes += 1;
+    entry.emails.push(email);
     votes.set(key, entry);
   }
-  let best: { id: string; why: 'domain_mapping' | 'website_domain'; votes: number } | null = null;
+  let best: Vote | null = null;
   // Map order is first-vote order, so a strict > keeps the earliest participant's Account on a tie.
   for (const entry of votes.values()) if (best === null || entry.votes > best.votes) best = entry;
   for (const entry of votes.values()) {
@@ -409,5 +456,35 @@ function domainAccount(
       dropped.push({ recordId: entry.id, reason: 'account_not_chosen' });
     }
   }
-  return best === null ? null : { id: best.id, why: best.why };
+  return best === null ? null : { id: best.id, why: best.why, emails: best.emails };
+}
+
+/**
+ * The Accounts one email's domain names, by the same rules as domainAccount: the admin's mapping
+ * first, else Websites; none for free-mail, own, internal or excluded domains, nor for a mapping to
+ * an Account the org did not return.
+ */
+function domainHits(
+  email: string,
+  own: ReadonlySet<string>,
+  snapshot: CrmSnapshot,
+  settings: AssociationSettings,
+): { id: string }[] {
+  const domain = emailDomain(email);
+  if (domain === null || own.has(domain) || isFreeMailDomain(domain)) return [];
+  if (isInternalDomain(domain, settings) || isExcludedEmail(email, settings)) return [];
+  const accounts = snapshot.domainAccounts ?? [];
+  const mapping = settings.domainMatching.domainAccounts.find(
+    (m) => domain === m.domain || domain.endsWith(`.${m.domain}`),
+  );
+  if (mapping !== undefined) {
+    const account = accounts.find((a) => sameSalesforceId(a.id, mapping.accountId));
+    return account === undefined ? [] : [{ id: account.id }];
+  }
+  return accounts
+    .filter((a) => {
+      const host = websiteHost(a.website);
+      return host !== null && domainMatchesHost(domain, host);
+    })
+    .map((a) => ({ id: a.id }));
 }

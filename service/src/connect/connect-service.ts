@@ -5,7 +5,12 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { grantedConnection, type ConnectionManager } from '../salesforce/connection.ts';
-import { checkOrg, explainMissing, INTEGRATION_PERMISSION_SET } from '../salesforce/org-check.ts';
+import {
+  checkOrg,
+  explainMissing,
+  INTEGRATION_PERMISSION_SET,
+  missingForSettings,
+} from '../salesforce/org-check.ts';
 import {
   OAuthError,
   buildAuthorizeUrl,
@@ -200,6 +205,8 @@ export class ConnectService {
     if (options.recheck) await this.#recheck(workspaceId);
     const c = await this.#o.store.connections.get(workspaceId);
     if (!c) return { workspaceId, connected: false, status: 'not_connected' as const };
+    const { settings } = await this.#o.store.settings.get(workspaceId);
+    const missing = missingForSettings(c.check, settings);
     return {
       workspaceId,
       connected: c.status === 'connected',
@@ -210,9 +217,9 @@ export class ConnectService {
       loginUrl: c.loginUrl,
       user: { id: c.userId, username: c.username, displayName: c.displayName },
       permissions: {
-        ok: c.check.missingPermissions.length === 0,
-        missing: [...c.check.missingPermissions],
-        details: c.check.missingPermissions.map((name) => ({ name, fix: explainMissing(name) })),
+        ok: missing.length === 0,
+        missing,
+        details: missing.map((name) => ({ name, fix: explainMissing(name) })),
       },
       sharedActivities: c.check.sharedActivities,
       packageFields: {

@@ -42,7 +42,9 @@ export type DropReason =
   | 'outside_close_date_window'
   // Beside other sync tools (associations/calendar-match.ts) and a person's edit (plan/person-edits.ts):
   | 'calendar_event_ambiguous'
-  | 'kept_person_edit';
+  | 'kept_person_edit'
+  // Contacts for unknown guests: Salesforce refused to create the Contact (detail says why).
+  | 'contact_not_created';
 
 export interface DroppedAssociation {
   readonly recordId?: string;
@@ -52,6 +54,8 @@ export interface DroppedAssociation {
   readonly fields?: readonly string[];
   /** For `kept_person_edit`: the user who last modified the Event (its LastModifiedById). */
   readonly by?: string;
+  /** Salesforce's own words, where they explain the reason (`contact_not_created`). */
+  readonly detail?: string;
 }
 
 export interface LinkedAssociation {
@@ -64,7 +68,16 @@ export interface LinkedAssociation {
 
 /** What the queue holds for a meeting: its latest version to write, or the delete of a version. */
 export type SyncInput =
-  | { readonly kind: 'upsert'; readonly meeting: Meeting }
+  | {
+      readonly kind: 'upsert';
+      readonly meeting: Meeting;
+      /**
+       * Queued again by the late-matching pass: the version already written is written once more, so
+       * that records which appeared in Salesforce since then get linked (an ordinary repeat of a
+       * version changes nothing).
+       */
+      readonly relink?: boolean;
+    }
   | { readonly kind: 'delete'; readonly meetingId: string; readonly version: number };
 
 export interface SyncOutcome {

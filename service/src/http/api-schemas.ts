@@ -84,6 +84,7 @@ const droppedSchema = z.object({
   reason: z.string(),
   fields: z.array(z.string()).optional().describe('kept_person_edit: the Event fields a person changed'),
   by: z.string().optional().describe('kept_person_edit: the user who last modified the Event'),
+  detail: z.string().optional().describe("contact_not_created: Salesforce's own words"),
 });
 
 export const meetingStatusSchema = z.object({

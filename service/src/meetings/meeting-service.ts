@@ -44,7 +44,9 @@ export class MeetingService {
   }
 
   async resync(workspaceId: string, meetingId: string) {
-    const ok = await this.#store.meetings.requeue({ workspaceId, meetingId }, Date.now());
+    // relink: the version already written is written again with the links the org now allows (a
+    // Contact created since, a permission granted), as a late match does.
+    const ok = await this.#store.meetings.requeue({ workspaceId, meetingId }, Date.now(), { relink: true });
     if (!ok) throw notFound('meeting_not_found', `no meeting ${meetingId} in workspace ${workspaceId}`);
     this.#onQueued();
     const m = await this.#store.meetings.get({ workspaceId, meetingId });

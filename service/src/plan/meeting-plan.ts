@@ -6,6 +6,7 @@
  * (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm),
  * ContentNote Title 255.
  */
+import type { NewContact } from '../associations/new-contacts.ts';
 import type { Associations } from '../associations/resolve.ts';
 import { normalizeEmail } from '../associations/emails.ts';
 import type { Meeting, MeetingClip, MeetingNote } from '../meetings/schema.ts';
@@ -49,6 +50,8 @@ export interface MeetingPlan {
   /** Records the note is linked to besides the Event: contacts, lead, accounts, opportunity. */
   readonly noteLinkIds: readonly string[];
   readonly task: PlannedActivity & { readonly activityDate: string; readonly completed: true };
+  /** Contacts for unknown guests, created first in the same graph (associations/new-contacts.ts). */
+  readonly newContacts: readonly NewContact[];
 }
 
 function personLabel(p: { email?: string | undefined; name?: string | undefined }): string {
@@ -223,5 +226,6 @@ export function planMeeting(meeting: Meeting, links: Associations, org: OrgProfi
       activityDate: new Date(meeting.startedAt).toISOString().slice(0, 10),
       completed: true,
     },
+    newContacts: links.newContacts ?? [],
   };
 }

@@ -48,7 +48,7 @@ import {
   type MeetingLookup,
   type Row,
 } from './lookups.ts';
-import { opportunityQueryFor, ruleQuery, withRuleRows, type RuleQuery } from './rule-lookups.ts';
+import { opportunityQueryFor, ruleQueries, withRuleRows, type RuleQuery } from './rule-lookups.ts';
 import { identifier, soql } from './soql.ts';
 
 /** The encoded query URL a chunk may reach: below the 16,384-byte URI cap with room for `/services/data/vNN.N`. */
@@ -440,26 +440,30 @@ export async function lookUpMeetings(
 }
 
 /**
- * The rules' second look-up (rule-lookups.ts `ruleQuery`) for many meetings: each meeting's own query,
- * five to a composite call. A failed query fails its meeting only (an Error in the map).
+ * The rules' second look-up (rule-lookups.ts `ruleQueries`) for many meetings: each meeting's own
+ * queries (one or two), five to a composite call. A failed query fails its meeting only (an Error in
+ * the map).
  */
 export async function lookUpRuleRecordsMany(
   conn: Connection,
   counter: CallCounter,
   items: readonly { meeting: Meeting; snapshot: CrmSnapshot; settings: AssociationSettings }[],
 ): Promise<(CrmSnapshot | Error)[]> {
-  const queries = items.map((i) => ruleQuery(i.meeting, i.snapshot, i.settings));
+  const queries = items.map((i) => ruleQueries(i.meeting, i.snapshot, i.settings));
   const subs: Subrequest[] = [];
-  queries.forEach((q, i) => {
-    if (q !== null) subs.push({ method: 'GET', referenceId: `rule${i}`, url: queryUrl(q.soql) });
+  queries.forEach((qs, i) => {
+    for (const q of qs)
+      subs.push({ method: 'GET', referenceId: `rule${i}${q.referenceId}`, url: queryUrl(q.soql) });
   });
   if (subs.length === 0) return items.map((i) => i.snapshot);
   const responses = await runShared(conn, counter, subs);
   return items.map((item, i) => {
-    const q: RuleQuery | null = queries[i] ?? null;
-    if (q === null) return item.snapshot;
+    const qs: readonly RuleQuery[] = queries[i] ?? [];
     try {
-      return withRuleRows(item.snapshot, q, records(responses.get(`rule${i}`), q.referenceId));
+      return qs.reduce(
+        (out, q) => withRuleRows(out, q, records(responses.get(`rule${i}${q.referenceId}`), q.referenceId)),
+        item.snapshot,
+      );
     } catch (err) {
       return err as Error;
     }

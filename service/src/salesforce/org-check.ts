@@ -7,6 +7,7 @@
 import type { Connection } from 'jsforce';
 import type { OrgProfile } from '../domain/org-profile.ts';
 import type { OrgCheck } from '../store/types.ts';
+import type { AssociationSettings } from '../settings/association-settings.ts';
 
 type Capability = 'createable' | 'updateable' | 'deletable' | 'queryable';
 
@@ -58,6 +59,40 @@ const ACTIVITY_USER_PERMISSION: Readonly<Record<string, string>> = {
   Event: 'EditEvent',
   Task: 'EditTask',
 };
+
+/**
+ * The permission set that adds what Contacts for unknown guests needs (settings `contactCreation`,
+ * off by default): create on Contact. It is separate from the integration set on purpose: a workspace
+ * that leaves the setting off never holds a right to create CRM records.
+ */
+export const CONTACT_CREATION_PERMISSION_SET = 'Salescaling Contact Creation';
+
+/**
+ * What creating a Contact (name and email, under an Account) needs beyond REQUIRED: create on Contact,
+ * and the fields it writes createable (field-level security; LastName is always createable when the
+ * object is). Asked at every check, required only while `contactCreation.enabled` is on.
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contact.htm
+ */
+export function contactCreationMissing(contact: DescribeLike | null): string[] {
+  if (contact === null || contact.createable !== true) return ['Contact.create'];
+  const missing: string[] = [];
+  for (const name of ['FirstName', 'Email', 'AccountId']) {
+    const field = contact.fields.find((f) => f.name === name);
+    if (field !== undefined && field.createable === false) missing.push(`Contact.${name}.create`);
+  }
+  return missing;
+}
+
+/**
+ * The permissions the workspace lacks for what its settings ask: the ones every workspace needs, and
+ * those of opt-in settings while they are on (Contacts for unknown guests).
+ */
+export function missingForSettings(check: OrgCheck, settings: AssociationSettings): string[] {
+  return [
+    ...check.missingPermissions,
+    ...(settings.contactCreation.enabled ? (check.settingPermissionsMissing ?? []) : []),
+  ];
+}
 
 /** The package's Activity fields (force-app/main/default/objects/Activity/fields/), by OrgProfile key. */
 export const PACKAGE_FIELDS = {
@@ -145,6 +180,10 @@ export function missingFrom(byName: ReadonlyMap<string, DescribeLike | null>): s
 /** What an admin does about one missing permission, in words (connection status, admin guide). */
 export function explainMissing(name: string): string {
   const [object, second, third] = name.split('.');
+  if (object === 'Contact' && (second === 'create' || third === 'create')) {
+    const what = third === 'create' ? `create access to the field Contact.${second}` : 'create on Contact';
+    return `${what}, in the ${CONTACT_CREATION_PERMISSION_SET} permission set: Contacts for unknown guests (contactCreation.enabled) creates a Contact for a guest whose domain names one Account; or turn that setting off`;
+  }
   if (name === 'EditEvent' || name === 'EditTask') {
     return `the user permission "${name === 'EditEvent' ? 'Edit Events' : 'Edit Tasks'}" (${name}), in the ${INTEGRATION_PERMISSION_SET} permission set`;
   }
@@ -212,6 +251,7 @@ export async function checkOrg(conn: Connection): Promise<OrgCheckResult> {
       packageFieldsMissing: missing,
       checkedAt: new Date().toISOString(),
       isSandbox,
+      settingPermissionsMissing: contactCreationMissing(byName.get('Contact') ?? null),
     },
     sharedActivities,
     packageFields,

@@ -20,6 +20,7 @@ import { emailDomain, isFreeMailDomain, websiteLikePattern } from '../associatio
 import { normalizeEmail } from '../associations/emails.ts';
 import { externalParticipants, pickedContactIds } from '../associations/participants.ts';
 import { isExcludedEmail, resolveAssociations } from '../associations/resolve.ts';
+import type { LateMatchFindings } from '../associations/late-matching.ts';
 import type { AccountRecord, CrmSnapshot, OpportunityRecord } from '../associations/snapshot.ts';
 import type { Meeting } from '../meetings/schema.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
@@ -92,32 +93,59 @@ export interface RuleQuery {
 }
 
 /**
- * The one query the rules need for this meeting given what the first look-up found, or null when
- * the rules cannot change the answer. Pure, so the simulator and the tests can see it.
+ * The queries the rules need for this meeting given what the first look-up found (none when the
+ * rules cannot change the answer): the open Opportunities of the meeting's Account when the first
+ * call could not carry them; the Accounts by domain when nobody matched by email — or, with Contacts
+ * for unknown guests on, when contacts matched but other guests did not. Pure, so the simulator and
+ * the tests can see it.
  */
-export function ruleQuery(
+export function ruleQueries(
   meeting: Meeting,
   snapshot: CrmSnapshot,
   settings: AssociationSettings,
-): RuleQuery | null {
+): RuleQuery[] {
   const first = resolveAssociations(meeting, snapshot, settings);
-  if (first.outcome === 'skipped' && first.skipReason !== 'no_crm_match') return null;
-  if (first.leadId !== null || first.opportunityId !== null) return null;
-  if (first.accountId !== null) {
-    if (!settings.opportunityRule.enabled || snapshot.opportunities !== undefined) return null;
-    return {
-      referenceId: 'ruleOpportunities',
-      soql: soql`SELECT Id, AccountId, CloseDate, IsClosed, (SELECT ContactId FROM OpportunityContactRoles) FROM Opportunity WHERE AccountId = ${first.accountId} AND IsClosed = false ORDER BY CloseDate ASC, Id ASC LIMIT ${OPPORTUNITY_LOOKUP_LIMIT}`,
-    };
+  if (first.outcome === 'skipped' && first.skipReason !== 'no_crm_match') return [];
+  if (first.leadId !== null) return [];
+  const out: RuleQuery[] = [];
+  if (first.accountId !== null && first.opportunityId === null) {
+    if (settings.opportunityRule.enabled && snapshot.opportunities === undefined)
+      out.push({
+        referenceId: 'ruleOpportunities',
+        soql: soql`SELECT Id, AccountId, CloseDate, IsClosed, (SELECT ContactId FROM OpportunityContactRoles) FROM Opportunity WHERE AccountId = ${first.accountId} AND IsClosed = false ORDER BY CloseDate ASC, Id ASC LIMIT ${OPPORTUNITY_LOOKUP_LIMIT}`,
+      });
   }
-  if (!settings.domainMatching.enabled || first.contactIds.length > 0) return null;
-  if (meeting.associations?.accountId !== undefined || meeting.associations?.opportunityId !== undefined)
-    return null;
+  const accounts = domainQuery(meeting, snapshot, settings, first);
+  if (accounts !== null) out.push(accounts);
+  return out;
+}
+
+/** The Accounts-by-domain query, when domain matching or Contacts for unknown guests may use it. */
+function domainQuery(
+  meeting: Meeting,
+  snapshot: CrmSnapshot,
+  settings: AssociationSettings,
+  first: ReturnType<typeof resolveAssociations>,
+): RuleQuery | null {
+  if (!settings.domainMatching.enabled || snapshot.domainAccounts !== undefined) return null;
+  const beside = settings.contactCreation.enabled && first.contactIds.length > 0;
+  if (!beside) {
+    if (first.contactIds.length > 0 || first.accountId !== null || first.opportunityId !== null) return null;
+    if (meeting.associations?.accountId !== undefined || meeting.associations?.opportunityId !== undefined)
+      return null;
+  }
+  // Beside matched contacts, only the guests who matched nothing are asked about.
+  const unmatched = new Set(
+    first.dropped.flatMap((d) =>
+      d.reason === 'not_found' && d.recordId === undefined && d.email ? [d.email] : [],
+    ),
+  );
   const userEmails = new Set(snapshot.users.flatMap((u) => normalizeEmail(u.email) ?? []));
   const domains: string[] = [];
   const mapped: string[] = [];
   for (const email of externalParticipants(meeting).emails) {
     if (userEmails.has(email) || isExcludedEmail(email, settings)) continue;
+    if (beside && !unmatched.has(email)) continue;
     const domain = emailDomain(email);
     // Only plain host names reach the LIKE: no wildcard or quote can ride along.
     if (domain === null || !/^[a-z0-9.-]+\.[a-z0-9-]+$/.test(domain) || isFreeMailDomain(domain)) continue;
@@ -141,7 +169,7 @@ export function ruleQuery(
 }
 
 /**
- * Adds what the rules need to the snapshot: one composite call with one query, or none. The
+ * Adds what the rules need to the snapshot: one composite call with its queries, or none. The
  * snapshot without these fields means "not looked up", which the cascade treats as "nothing found".
  */
 export async function lookUpRuleRecords(
@@ -151,18 +179,29 @@ export async function lookUpRuleRecords(
   snapshot: CrmSnapshot,
   settings: AssociationSettings,
 ): Promise<CrmSnapshot> {
-  const query = ruleQuery(meeting, snapshot, settings);
-  if (query === null) return snapshot;
-  const responses = await composite(conn, counter, [
-    { method: 'GET', referenceId: query.referenceId, url: queryUrl(query.soql) },
-  ]);
-  return withRuleRows(snapshot, query, rows(responses.get(query.referenceId), query.referenceId));
+  const queries = ruleQueries(meeting, snapshot, settings);
+  if (queries.length === 0) return snapshot;
+  const responses = await composite(
+    conn,
+    counter,
+    queries.map((q) => ({ method: 'GET' as const, referenceId: q.referenceId, url: queryUrl(q.soql) })),
+  );
+  return queries.reduce(
+    (out, query) => withRuleRows(out, query, rows(responses.get(query.referenceId), query.referenceId)),
+    snapshot,
+  );
 }
 
-/** The snapshot with what a rule query found (its own call, or a batch's: batch-lookups.ts). */
+/**
+ * The snapshot with what one rule query found (its own call, or a batch's: batch-lookups.ts). The
+ * Opportunities add to those already known: a meeting may ask both queries in one call.
+ */
 export function withRuleRows(snapshot: CrmSnapshot, query: RuleQuery, found: readonly Row[]): CrmSnapshot {
   if (query.referenceId === 'ruleOpportunities') {
-    return { ...snapshot, opportunities: found.map((r) => toOpportunity(r, null)) };
+    return {
+      ...snapshot,
+      opportunities: [...(snapshot.opportunities ?? []), ...found.map((r) => toOpportunity(r, null))],
+    };
   }
   const domainAccounts: AccountRecord[] = found.map((r) => ({
     id: str(r, 'Id') ?? '',
@@ -180,42 +219,106 @@ export function withRuleRows(snapshot: CrmSnapshot, query: RuleQuery, found: rea
 
 /** Emails asked about per query in the late-matching pass (the GET URL's 16,384-byte cap). */
 export const LATE_MATCH_EMAILS_PER_QUERY = 150;
+/** Accounts whose Opportunities are asked about per pass (an IN list in the same URL). */
+export const LATE_MATCH_ACCOUNTS_PER_QUERY = 150;
+
+/** Salesforce's date-time (`…+0000`) as epoch ms; NaN when unreadable. */
+function epoch(value: string | null): number {
+  if (value === null) return Number.NaN;
+  return Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+}
+
+/** A SOQL date-time literal, to the second (SOQL takes no milliseconds). */
+function soqlDateTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export interface LateMatchAsk {
+  readonly emails: readonly string[];
+  readonly domains: readonly string[];
+  readonly accountIds: readonly string[];
+  /** The oldest last sync among the meetings asked about (epoch ms): older changes are not read. */
+  readonly since: number;
+}
 
 /**
- * Late matches: which of these emails the org now knows as a Contact or an unconverted Lead. One
- * composite call for up to 2 × 150 emails (two Contact and two Lead queries); the rest is left for
- * the next pass. Returns the emails found and those asked about.
+ * The late-matching pass's one composite call for a workspace (associations/late-matching.ts): which
+ * emails the org now knows as a Contact or an unconverted Lead, which Accounts changed since `since`
+ * have a Website that may name an asked domain, and which open Opportunities of asked Accounts changed
+ * since then. At most 4 queries (a composite carries 5); what does not fit waits for the next pass.
+ * Returns what was found and what was asked, so the caller counts only meetings it could check.
  */
-export async function knownEmails(
+export async function lateMatchLookup(
   conn: Connection,
   counter: CallCounter,
-  emails: readonly string[],
-): Promise<{ found: Set<string>; asked: string[] }> {
-  const asked = emails.slice(0, 2 * LATE_MATCH_EMAILS_PER_QUERY);
-  const chunks = [
-    asked.slice(0, LATE_MATCH_EMAILS_PER_QUERY),
-    asked.slice(LATE_MATCH_EMAILS_PER_QUERY),
-  ].filter((c) => c.length > 0);
-  if (chunks.length === 0) return { found: new Set(), asked };
-  const subs = chunks.flatMap((chunk, i) => [
-    {
-      method: 'GET' as const,
-      referenceId: `contacts${i}`,
-      url: queryUrl(soql`SELECT Email FROM Contact WHERE Email IN ${chunk}`),
-    },
-    {
-      method: 'GET' as const,
-      referenceId: `leads${i}`,
-      url: queryUrl(soql`SELECT Email FROM Lead WHERE Email IN ${chunk} AND IsConverted = false`),
-    },
-  ]);
+  ask: LateMatchAsk,
+): Promise<{
+  found: LateMatchFindings;
+  asked: { emails: string[]; domains: string[]; accountIds: string[] };
+}> {
+  const emails = ask.emails.slice(0, LATE_MATCH_EMAILS_PER_QUERY);
+  const domains = ask.domains.slice(0, DOMAIN_LOOKUP_LIMIT);
+  const accountIds = ask.accountIds.slice(0, LATE_MATCH_ACCOUNTS_PER_QUERY);
+  const since = soqlDateTime(ask.since);
+  const subs: { method: 'GET'; referenceId: string; url: string }[] = [];
+  if (emails.length > 0) {
+    subs.push(
+      {
+        method: 'GET',
+        referenceId: 'contacts',
+        url: queryUrl(soql`SELECT Email FROM Contact WHERE Email IN ${emails}`),
+      },
+      {
+        method: 'GET',
+        referenceId: 'leads',
+        url: queryUrl(soql`SELECT Email FROM Lead WHERE Email IN ${emails} AND IsConverted = false`),
+      },
+    );
+  }
+  if (domains.length > 0) {
+    const like = domains.map((d) => soql`Website LIKE ${websiteLikePattern(d)}`).join(' OR ');
+    subs.push({
+      method: 'GET',
+      referenceId: 'accounts',
+      url: queryUrl(
+        `SELECT Id, Website, LastModifiedDate FROM Account WHERE (${like}) AND LastModifiedDate >= ${since} ORDER BY Id ASC LIMIT 200`,
+      ),
+    });
+  }
+  if (accountIds.length > 0) {
+    subs.push({
+      method: 'GET',
+      referenceId: 'opportunities',
+      url: queryUrl(
+        `${soql`SELECT Id, AccountId, CloseDate, LastModifiedDate FROM Opportunity WHERE IsClosed = false AND AccountId IN ${accountIds}`} AND LastModifiedDate >= ${since} ORDER BY Id ASC LIMIT ${OPPORTUNITY_LOOKUP_LIMIT}`,
+      ),
+    });
+  }
+  const asked = { emails, domains, accountIds };
+  if (subs.length === 0) return { found: { emails: new Set() }, asked };
   const responses = await composite(conn, counter, subs);
-  const found = new Set<string>();
-  for (const sub of subs) {
-    for (const row of rows(responses.get(sub.referenceId), sub.referenceId)) {
+  const known = new Set<string>();
+  for (const ref of ['contacts', 'leads']) {
+    if (!responses.has(ref)) continue;
+    for (const row of rows(responses.get(ref), ref)) {
       const email = normalizeEmail(str(row, 'Email'));
-      if (email !== null) found.add(email);
+      if (email !== null) known.add(email);
     }
   }
-  return { found, asked };
+  const accounts = responses.has('accounts')
+    ? rows(responses.get('accounts'), 'accounts').map((r) => ({
+        id: str(r, 'Id') ?? '',
+        website: str(r, 'Website'),
+        lastModified: epoch(str(r, 'LastModifiedDate')),
+      }))
+    : [];
+  const opportunities = responses.has('opportunities')
+    ? rows(responses.get('opportunities'), 'opportunities').map((r) => ({
+        id: str(r, 'Id') ?? '',
+        accountId: str(r, 'AccountId'),
+        closeDate: str(r, 'CloseDate'),
+        lastModified: epoch(str(r, 'LastModifiedDate')),
+      }))
+    : [];
+  return { found: { emails: known, accounts, opportunities }, asked };
 }

@@ -86,9 +86,28 @@ function linkNode(referenceId: string, noteRef: string, entity: string): Subrequ
   };
 }
 
+/**
+ * Contacts for unknown guests, first in the graph so every later node may name them by reference
+ * (associations/new-contacts.ts). Name and email only, under the Account their domain named.
+ */
+function newContactNodes(plan: MeetingPlan): Subrequest[] {
+  return plan.newContacts.map((c) => ({
+    method: 'POST',
+    referenceId: c.referenceId,
+    url: '/sobjects/Contact',
+    body: {
+      ...(c.firstName === null ? {} : { FirstName: c.firstName }),
+      LastName: c.lastName,
+      Email: c.email,
+      AccountId: c.accountId,
+    },
+  }));
+}
+
 /** A new meeting: every record in one graph. */
 export function createNodes(plan: MeetingPlan, org: OrgProfile): Subrequest[] {
   const nodes: Subrequest[] = [
+    ...newContactNodes(plan),
     { method: 'POST', referenceId: 'event', url: '/sobjects/Event', body: eventFields(plan, org, true) },
   ];
   plan.event.otherContactIds.forEach((contactId, i) => {
@@ -248,7 +267,7 @@ export function updateNodes(
   targets: UpdateTargets,
   detail: ExistingDetail,
 ): Subrequest[] {
-  const nodes: Subrequest[] = [];
+  const nodes: Subrequest[] = newContactNodes(plan);
   if (targets.event !== null) {
     const id = targets.event.id;
     const write = targets.event.write;

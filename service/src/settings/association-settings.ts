@@ -81,7 +81,7 @@ export const lateMatchingSchema = z
       .max(30)
       .default(7)
       .describe(
-        'How long after it ended a skipped or partly matched meeting is looked at again for Contacts and Leads created after it (0: never).',
+        'How long after it ended a skipped or partly matched meeting is looked at again for what appeared since in Salesforce: Contacts and Leads with a participant’s email, an open Opportunity of its Account, an Account whose Website names a participant’s domain (0: never).',
       ),
   })
   .strict();
@@ -109,7 +109,7 @@ export const contactCreationSchema = z
       .boolean()
       .default(false)
       .describe(
-        'Create a Contact (name and email) for an external guest whose domain matches exactly one Account (not applied yet).',
+        'Create a Contact (name and email) under the Account when an external guest matched nobody and their email domain names exactly that one Account (never for free-mail, internal, excluded or shared domains). Needs create on Contact: the Salescaling Contact Creation permission set.',
       ),
   })
   .strict();

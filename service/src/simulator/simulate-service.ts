@@ -49,6 +49,17 @@ export const simulateResponseSchema = z.object({
       event: activitySchema.extend({ start: z.string(), end: z.string() }),
       note: z.object({ title: z.string(), linkedEntityIds: z.array(z.string()) }),
       task: activitySchema,
+      contacts: z
+        .array(
+          z.object({
+            ref: z.string().describe('how the other records name it until Salesforce gives it an id'),
+            firstName: z.string().nullable(),
+            lastName: z.string(),
+            email: z.string(),
+            accountId: z.string(),
+          }),
+        )
+        .describe('Contacts a sync would create for unknown guests (setting contactCreation)'),
     })
     .nullable()
     .describe('what a sync would write; null when the meeting would be skipped'),
@@ -163,6 +174,13 @@ export class SimulateService {
                 ownerId: plan.task.ownerId,
                 relatedContactIds: [...plan.task.otherContactIds],
               },
+              contacts: plan.newContacts.map((c) => ({
+                ref: c.ref,
+                firstName: c.firstName,
+                lastName: c.lastName,
+                email: c.email,
+                accountId: c.accountId,
+              })),
             },
       alreadyWritten: liveEvent === null ? null : { eventId: liveEvent.id },
       settingsVersion: stored.version,

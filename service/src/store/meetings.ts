@@ -207,16 +207,33 @@ export class MeetingRepository {
     return { workspaceId: row.workspace_id, ...meetingSyncFromRow(row) };
   }
 
-  /** Queues the latest version again; false when the meeting is unknown. */
-  requeue({ workspaceId, meetingId }: MeetingKey, now: number): Promise<boolean> {
+  /**
+   * Queues the latest version again; false when the meeting is unknown. `relink`: the version already
+   * written is written once more (SyncInput.relink), for a late match or an admin's resync.
+   */
+  requeue(
+    { workspaceId, meetingId }: MeetingKey,
+    now: number,
+    { relink = false }: { readonly relink?: boolean } = {},
+  ): Promise<boolean> {
     return this.#db.tx(async (q) => {
       const lock = this.#db.dialect.forUpdate;
-      const [row] = await q.all<{ state: MeetingState }>(
-        `SELECT state FROM meetings WHERE workspace_id = ? AND meeting_id = ?${lock}`,
+      const [row] = await q.all<{ state: MeetingState; input_json: string }>(
+        `SELECT state, input_json FROM meetings WHERE workspace_id = ? AND meeting_id = ?${lock}`,
         [workspaceId, meetingId],
       );
       if (!row) return false;
       if (row.state === 'syncing') return true; // already on its way
+      // A late match: the same version is written again with the links the org now allows
+      // (SyncInput.relink); a newer event replaces the input, and with it the mark.
+      const input = JSON.parse(row.input_json) as SyncInput;
+      if (relink && input.kind === 'upsert' && input.relink !== true) {
+        await q.run('UPDATE meetings SET input_json = ? WHERE workspace_id = ? AND meeting_id = ?', [
+          JSON.stringify({ ...input, relink: true }),
+          workspaceId,
+          meetingId,
+        ]);
+      }
       const waiting = await this.#waitingReason(q, workspaceId);
       await q.run(
         `UPDATE meetings SET state = ?, reason = ?, attempts = 0, last_error = NULL, next_attempt_at = ?, updated_at = ?

@@ -34,6 +34,12 @@ export interface OrgCheck {
   readonly checkedAt: string;
   /** `Organization.IsSandbox` as the org answered it (absent: checked before it was read; null: unreadable). */
   readonly isSandbox?: boolean | null;
+  /**
+   * Permissions only an opt-in association setting needs (`Contact.create` for Contacts for unknown
+   * guests), missing; the status requires them while that setting is on (org-check.ts
+   * missingForSettings). Absent: checked before it was asked.
+   */
+  readonly settingPermissionsMissing?: readonly string[];
 }
 
 export interface ApiUsage {

@@ -29,10 +29,18 @@ import { CallCounter, graphs, packGraphs, type Subrequest } from '../salesforce/
 import type { Connection } from '../salesforce/connection.ts';
 import { SalesforceError, classifySalesforceError, isUnanswered } from '../salesforce/errors.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
+import {
+  decideDelete,
+  decideUpsert,
+  syncMeeting,
+  withoutRefusedContacts,
+  writtenResult,
+  type Decision,
+  type WriteDecision,
+} from './sync-meeting.ts';
 import type { OrgProfile } from '../domain/org-profile.ts';
 import type { SyncInput, SyncOutcome, WrittenRecords } from '../domain/meeting-outcome.ts';
 import { WriteFenceError, type CreateFence } from './types.ts';
-import { decideDelete, decideUpsert, syncMeeting, type Decision } from './sync-meeting.ts';
 
 export interface BatchItem {
   readonly input: SyncInput;
@@ -138,7 +146,15 @@ export async function syncBatch(
             claimed.has(e.id) ? { ...e, salescalingId: claimed.get(e.id)! } : e,
           ),
         };
-        const decision = decideUpsert(item.input.meeting, item.previous, lookup, links, org, settings);
+        const decision = decideUpsert(
+          item.input.meeting,
+          item.previous,
+          lookup,
+          links,
+          org,
+          settings,
+          item.input.relink === true,
+        );
         if (decision.kind === 'create' && decision.enriches !== null) claimed.set(decision.enriches, id);
         decisions.set(id, decision);
       } catch (err) {
@@ -168,76 +184,80 @@ export async function syncBatch(
     return lone(conn, org, items, settings, fence, counter.count);
   }
 
-  // 2. The writes: one graph per meeting, packed into as few calls as the limits allow.
-  const writes: { graphId: string; nodes: Subrequest[]; meetingId: string; decision: Decision }[] = [];
+  // 2. The writes: one graph per meeting, packed into as few calls as the limits allow. A graph
+  // refused for one of its Contacts for unknown guests goes again without them, in a later call
+  // (sync-meeting.ts `withoutRefusedContacts`); the other graphs of its call are not affected.
+  type Write = { graphId: string; nodes: Subrequest[]; meetingId: string; decision: WriteDecision };
+  let pending: Write[] = [];
   for (const [id, d] of decisions) {
     if (d.kind === 'done') done.set(id, d.result);
     else if (d.kind === 'create' || d.kind === 'write')
-      writes.push({ graphId: `m${writes.length}`, nodes: d.nodes, meetingId: id, decision: d });
-  }
-  const { payloads, tooBig } = packGraphs(writes);
-  for (const w of tooBig) {
-    fail(
-      w.meetingId,
-      new SalesforceError(
-        'record',
-        'GRAPH_TOO_LARGE',
-        `the meeting needs ${w.nodes.length} records written at once, more than one composite graph holds (500)`,
-      ),
-    );
+      pending.push({ graphId: `m${pending.length}`, nodes: d.nodes, meetingId: id, decision: d });
   }
   let stopped: unknown = null;
-  for (const payload of payloads) {
-    if (stopped !== null) {
-      for (const w of payload) fail(w.meetingId, stopped);
-      continue;
+  while (pending.length > 0) {
+    const { payloads, tooBig } = packGraphs(pending);
+    pending = [];
+    for (const w of tooBig) {
+      fail(
+        w.meetingId,
+        new SalesforceError(
+          'record',
+          'GRAPH_TOO_LARGE',
+          `the meeting needs ${w.nodes.length} records written at once, more than one composite graph holds (500)`,
+        ),
+      );
     }
-    const creates = payload.filter((w) => w.decision.kind === 'create').map((w) => w.meetingId);
-    let send = payload;
-    if (fence !== undefined && creates.length > 0) {
-      let allowed: ReadonlySet<string>;
-      try {
-        allowed = await fence.beforeCreate(creates);
-      } catch (err) {
-        stopped = new WriteFenceError((err as Error).message);
+    for (const payload of payloads) {
+      if (stopped !== null) {
         for (const w of payload) fail(w.meetingId, stopped);
         continue;
       }
-      send = payload.filter((w) => w.decision.kind !== 'create' || allowed.has(w.meetingId));
-      for (const w of payload)
-        if (!send.includes(w))
-          fail(
-            w.meetingId,
-            new WriteFenceError('lease lost before the write; another worker has the meeting'),
-          );
-    }
-    const sentCreates = send.filter((w) => w.decision.kind === 'create').map((w) => w.meetingId);
-    let answer;
-    try {
-      answer = await graphs(conn, counter, send);
-    } catch (err) {
-      // Refused with an answer: nothing can land later. No answer (timeout, network): keep the marks.
-      if (!isUnanswered(err) && sentCreates.length > 0) await fence?.answered(sentCreates);
-      stopped = classify(err);
-      for (const w of send) fail(w.meetingId, stopped);
-      continue;
-    }
-    if (sentCreates.length > 0) await fence?.answered(sentCreates);
-    for (const w of send) {
-      const r = answer.get(w.graphId);
-      if (r === undefined || !r.ok) {
-        fail(w.meetingId, r?.error ?? new Error(`no answer for graph ${w.graphId}`));
+      const creates = payload.filter((w) => w.decision.kind === 'create').map((w) => w.meetingId);
+      let send = payload;
+      if (fence !== undefined && creates.length > 0) {
+        let allowed: ReadonlySet<string>;
+        try {
+          allowed = await fence.beforeCreate(creates);
+        } catch (err) {
+          stopped = new WriteFenceError((err as Error).message);
+          for (const w of payload) fail(w.meetingId, stopped);
+          continue;
+        }
+        send = payload.filter((w) => w.decision.kind !== 'create' || allowed.has(w.meetingId));
+        for (const w of payload)
+          if (!send.includes(w))
+            fail(
+              w.meetingId,
+              new WriteFenceError('lease lost before the write; another worker has the meeting'),
+            );
+      }
+      const sentCreates = send.filter((w) => w.decision.kind === 'create').map((w) => w.meetingId);
+      let answer;
+      try {
+        answer = await graphs(conn, counter, send);
+      } catch (err) {
+        // Refused with an answer: nothing can land later. No answer (timeout, network): keep the marks.
+        if (!isUnanswered(err) && sentCreates.length > 0) await fence?.answered(sentCreates);
+        stopped = classify(err);
+        for (const w of send) fail(w.meetingId, stopped);
         continue;
       }
-      try {
-        done.set(
-          w.meetingId,
-          w.decision.kind === 'create'
-            ? w.decision.created(r.responses)
-            : (w.decision as Extract<Decision, { kind: 'write' }>).result,
-        );
-      } catch (err) {
-        fail(w.meetingId, err);
+      if (sentCreates.length > 0) await fence?.answered(sentCreates);
+      for (const w of send) {
+        const r = answer.get(w.graphId);
+        if (r === undefined || !r.ok) {
+          const again = r === undefined ? null : withoutRefusedContacts(w.decision, r.error);
+          if (again === null) fail(w.meetingId, r?.error ?? new Error(`no answer for graph ${w.graphId}`));
+          else if (again.kind === 'done') done.set(w.meetingId, again.result);
+          else pending.push({ ...w, graphId: `${w.graphId}c`, nodes: again.nodes, decision: again });
+          continue;
+        }
+        try {
+          done.set(w.meetingId, writtenResult(w.decision, r.responses));
+        } catch (err) {
+          fail(w.meetingId, err);
+        }
       }
     }
   }

@@ -19,6 +19,7 @@
  * versions (plan/person-edits.ts). A batch (sync-batch.ts) takes these same decisions.
  */
 import { lookUpAndResolve } from './look-up-and-resolve.ts';
+import { isNewContactRef, withCreatedIds, withoutNewContacts } from '../associations/new-contacts.ts';
 import type { Associations } from '../associations/resolve.ts';
 import type { Meeting } from '../meetings/schema.ts';
 import { meetingMarker } from '../plan/marker.ts';
@@ -123,7 +124,7 @@ export async function syncMeeting(
       decision = decideDelete(input.version, previous, found, org);
     } else {
       const { found, links } = await lookUpAndResolve(conn, counter, org, input.meeting, previous, settings);
-      decision = decideUpsert(input.meeting, previous, found, links, org, settings);
+      decision = decideUpsert(input.meeting, previous, found, links, org, settings, input.relink === true);
     }
     if (decision.kind === 'detail') {
       const r = decision.request;
@@ -151,28 +152,33 @@ async function write(
   fence: CreateFence | undefined,
 ): Promise<SyncResult> {
   if (decision.kind === 'done') return decision.result;
-  if (decision.kind === 'write') {
-    await graph(conn, counter, 'meeting', decision.nodes);
-    return decision.result;
-  }
   // Durably noted before it is sent: if this process dies or the answer is lost, the meeting is
   // not written again until this write can no longer land.
-  if (fence !== undefined) {
+  if (decision.kind === 'create' && fence !== undefined) {
     try {
       await fence.beforeCreate();
     } catch (err) {
       throw err instanceof WriteFenceError ? err : new WriteFenceError((err as Error).message);
     }
   }
+  let current: WriteDecision = decision;
   let responses;
   try {
-    responses = await graph(conn, counter, 'meeting', decision.nodes);
+    try {
+      responses = await graph(conn, counter, 'meeting', current.nodes);
+    } catch (err) {
+      const next = withoutRefusedContacts(current, err);
+      if (next === null) throw err;
+      if (next.kind === 'done') return next.result;
+      current = next;
+      responses = await graph(conn, counter, 'meeting', current.nodes);
+    }
   } catch (err) {
     // Refused with an answer: nothing can land later. No answer (timeout, network): keep the mark.
-    if (!isUnanswered(err)) await fence?.answered();
+    if (decision.kind === 'create' && !isUnanswered(err)) await fence?.answered();
     throw err;
   }
-  return decision.created(responses);
+  return writtenResult(current, responses);
 }
 
 /** A sync's outcome before the calls it spent are counted (a batch shares them). */
@@ -193,8 +199,11 @@ export interface DetailRequest {
  * - done: nothing to write (skipped, stale, the same version again);
  * - create: a new meeting's graph (its own Event, or a calendar tool's it enriches: `enriches`); its
  *   outcome comes from the graph's answer (`created`);
- * - write: an update's or a deletion's graph; its outcome is known already;
+ * - write: an update's or a deletion's graph; its outcome is known already (but for the ids of
+ *   Contacts it creates for unknown guests);
  * - detail: a meeting already written first needs its relations and note links read.
+ * A graph that creates Contacts for unknown guests carries `withoutContacts`: the same meeting
+ * decided without them, sent if Salesforce refuses a Contact node (`withoutRefusedContacts`).
  */
 export type Decision =
   | { readonly kind: 'done'; readonly result: SyncResult }
@@ -204,15 +213,61 @@ export type Decision =
       /** The calendar tool's Event this meeting enriches instead of creating its own. */
       readonly enriches: string | null;
       readonly created: (responses: Map<string, SubResponse>) => SyncResult;
+      readonly withoutContacts?: WithoutContacts;
     }
-  | { readonly kind: 'write'; readonly nodes: Subrequest[]; readonly result: SyncResult }
+  | {
+      readonly kind: 'write';
+      readonly nodes: Subrequest[];
+      readonly result: SyncResult;
+      readonly withoutContacts?: WithoutContacts;
+    }
   | {
       readonly kind: 'detail';
       readonly request: DetailRequest;
       readonly next: (detail: ExistingDetail) => Exclude<Decision, { kind: 'detail' }>;
     };
 
-/** An upsert, from its look-up. Throws (not accessible) when a remembered record is hidden. */
+/** A decision that sends a graph. */
+export type WriteDecision = Extract<Decision, { kind: 'create' | 'write' }>;
+
+/** The meeting decided again without its new Contacts, each guest reported with Salesforce's words. */
+type WithoutContacts = (detail: string) => Exclude<Decision, { kind: 'detail' }>;
+
+const NEW_CONTACT_NODE = /^newContact\d+: /;
+
+/**
+ * What to send when a meeting's graph was refused because of one of its Contacts for unknown guests
+ * (associations/new-contacts.ts): a record error on a Contact node (a customer's validation rule or
+ * required field, a duplicate rule, no create permission on Contact) must not cost the meeting. The
+ * graph was rolled back as a whole
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_graph_introduction.htm),
+ * so the same meeting is sent once more without the Contacts. Null for any other refusal. The lone
+ * sync and a batch (sync-batch.ts) both ask this, so a refusal is handled the same either way.
+ */
+export function withoutRefusedContacts(
+  decision: WriteDecision,
+  err: unknown,
+): Exclude<Decision, { kind: 'detail' }> | null {
+  if (decision.withoutContacts === undefined) return null;
+  if (!(err instanceof SalesforceError) || err.kind !== 'record' || !NEW_CONTACT_NODE.test(err.message))
+    return null;
+  // Salesforce's words only: the fix text an admin reads for a refused meeting record does not apply.
+  const words = err.message.replace(NEW_CONTACT_NODE, '').replace(/ — Fix: [\s\S]*$/, '');
+  return decision.withoutContacts(`${err.errorCode}: ${words}`);
+}
+
+/** A written graph's outcome, from its answer: the created Contacts' ids replace their references. */
+export function writtenResult(decision: WriteDecision, responses: Map<string, SubResponse>): SyncResult {
+  const idOf = (ref: string): string | null => (responses.has(ref) ? createdId(responses, ref) : null);
+  return withCreatedIds(decision.kind === 'create' ? decision.created(responses) : decision.result, idOf);
+}
+
+const hasNewContacts = (links: Associations): boolean => (links.newContacts ?? []).length > 0;
+
+/**
+ * An upsert, from its look-up. Throws (not accessible) when a remembered record is hidden. `relink`
+ * (a late match, a resync): the version already written is written again with today's links.
+ */
 export function decideUpsert(
   meeting: Meeting,
   previous: WrittenRecords | null,
@@ -220,6 +275,7 @@ export function decideUpsert(
   links: Associations,
   org: OrgProfile,
   settings: AssociationSettings,
+  relink = false,
 ): Decision {
   const event = stateOf(found.event, previous?.eventId ?? null);
   const task = stateOf(found.task, previous?.taskId ?? null);
@@ -242,36 +298,40 @@ export function decideUpsert(
         ),
       };
     }
-    const plan = planMeeting(meeting, links, org);
-    // Beside other sync tools: a calendar tool's Event of this meeting is enriched, not duplicated.
-    const decision = calendarDecisionFor(meeting, found, links, org, settings);
-    const entries = decisionEntries(decision);
-    const chosen =
-      decision.kind === 'enrich' ? found.calendarEvents.find((e) => e.id === decision.eventId) : undefined;
-    const enrichWrite = chosen === undefined ? null : firstEnrichWrite(plan, chosen);
-    return {
-      kind: 'create',
-      nodes:
-        chosen === undefined || enrichWrite === null
-          ? createNodes(plan, org)
-          : enrichNodes(plan, org, chosen, enrichWrite),
-      enriches: chosen?.id ?? null,
-      created: (responses) =>
-        result(
-          'synced',
-          {
-            eventId: chosen?.id ?? createdId(responses, 'event'),
-            noteId: createdId(responses, 'note'),
-            taskId: createdId(responses, 'task'),
-            ...(chosen === undefined ? {} : { eventEnriched: true }),
-            eventState: enrichWrite?.remember ?? rememberCreated(plan.event),
-          },
-          links,
-          entries.dropped,
-          undefined,
-          entries.linked,
-        ),
+    const create = (l: Associations): WriteDecision => {
+      const plan = planMeeting(meeting, l, org);
+      // Beside other sync tools: a calendar tool's Event of this meeting is enriched, not duplicated.
+      const decision = calendarDecisionFor(meeting, found, l, org, settings);
+      const entries = decisionEntries(decision);
+      const chosen =
+        decision.kind === 'enrich' ? found.calendarEvents.find((e) => e.id === decision.eventId) : undefined;
+      const enrichWrite = chosen === undefined ? null : firstEnrichWrite(plan, chosen);
+      return {
+        kind: 'create',
+        nodes:
+          chosen === undefined || enrichWrite === null
+            ? createNodes(plan, org)
+            : enrichNodes(plan, org, chosen, enrichWrite),
+        enriches: chosen?.id ?? null,
+        created: (responses) =>
+          result(
+            'synced',
+            {
+              eventId: chosen?.id ?? createdId(responses, 'event'),
+              noteId: createdId(responses, 'note'),
+              taskId: createdId(responses, 'task'),
+              ...(chosen === undefined ? {} : { eventEnriched: true }),
+              eventState: enrichWrite?.remember ?? rememberCreated(plan.event),
+            },
+            l,
+            entries.dropped,
+            undefined,
+            entries.linked,
+          ),
+        ...(hasNewContacts(l) ? { withoutContacts: (d: string) => create(withoutNewContacts(l, d)) } : {}),
+      };
     };
+    return create(links);
   }
 
   const plan = planMeeting(meeting, links, org);
@@ -286,7 +346,7 @@ export function decideUpsert(
       ...plan.noteLinkIds,
       ...(liveEvent?.whoId == null ? [] : [liveEvent.whoId]),
       ...(liveEvent?.whatId == null ? [] : [liveEvent.whatId]),
-    ],
+    ].filter((id) => !isNewContactRef(id)),
   };
   const next = (detail: ExistingDetail): Exclude<Decision, { kind: 'detail' }> => {
     const noteId = detail.note?.id ?? null;
@@ -299,8 +359,6 @@ export function decideUpsert(
     if (noteId === null && previousNote !== null)
       deletedByPerson.push({ recordId: previousNote, reason: DELETED_IN_SALESFORCE });
     const enriched = isEnrichedEvent(previous, liveEvent);
-    // A person's WhoId, WhatId, Subject or relations win over the plan (plan/person-edits.ts).
-    const write = liveEvent === null ? null : laterEventWrite(plan, liveEvent, detail, previous, enriched);
     const unchanged: WrittenRecords = {
       eventId: idOf(event) || null,
       noteId: noteId ?? previousNote,
@@ -313,41 +371,56 @@ export function decideUpsert(
         ? [{ recordId: liveEvent.id, type: 'Event', why: 'calendar_event_enriched' }]
         : [];
     // An older or equal version changes nothing (the Event and task say which version wrote them),
-    // and keeps the remembered Event state as it was.
+    // and keeps the remembered Event state as it was; a late match (relink) writes the same version
+    // again, for the links that became possible.
     const versions = [liveEvent, liveTask].flatMap(
       (a) => versionFromDescription(a?.description ?? null) ?? [],
     );
-    if (versions.length > 0 && meeting.version <= Math.max(...versions))
+    const newest = versions.length > 0 ? Math.max(...versions) : null;
+    if (newest !== null && (meeting.version < newest || (meeting.version === newest && !relink)))
       return {
         kind: 'done',
         result: result('synced', unchanged, links, deletedByPerson, undefined, enrichedLink),
       };
-    // Once written, what the sync wrote on the Event is remembered for the next version.
-    const written: WrittenRecords = write === null ? unchanged : { ...unchanged, eventState: write.remember };
-    const kept =
-      liveEvent === null || write === null
-        ? []
-        : keptEntries(liveEvent.id, write, liveEvent.lastModifiedById);
-    const synced = result('synced', written, links, [...deletedByPerson, ...kept], undefined, enrichedLink);
-    // With a memory of its writes the sync keeps others' relations (invitees included); without one
-    // (Events written before it was kept) the relations follow the plan, as they always did.
-    const remembered = enriched || previous?.eventState !== undefined;
-    const nodes = updateNodes(
-      plan,
-      org,
-      {
-        event:
-          liveEvent === null || write === null
-            ? null
-            : { id: liveEvent.id, whoId: liveEvent.whoId, write, enriched },
-        task: liveTask === null ? null : { id: liveTask.id, whoId: liveTask.whoId },
-        noteId,
-      },
-      remembered
-        ? { ...detail, eventRelations: [...detail.eventRelations, ...(detail.eventInvitees ?? [])] }
-        : detail,
-    );
-    return nodes.length === 0 ? { kind: 'done', result: synced } : { kind: 'write', nodes, result: synced };
+    const update = (l: Associations): Exclude<Decision, { kind: 'detail' }> => {
+      const plan = planMeeting(meeting, l, org);
+      // A person's WhoId, WhatId, Subject or relations win over the plan (plan/person-edits.ts).
+      const write = liveEvent === null ? null : laterEventWrite(plan, liveEvent, detail, previous, enriched);
+      // Once written, what the sync wrote on the Event is remembered for the next version.
+      const written: WrittenRecords =
+        write === null ? unchanged : { ...unchanged, eventState: write.remember };
+      const kept =
+        liveEvent === null || write === null
+          ? []
+          : keptEntries(liveEvent.id, write, liveEvent.lastModifiedById);
+      const synced = result('synced', written, l, [...deletedByPerson, ...kept], undefined, enrichedLink);
+      // With a memory of its writes the sync keeps others' relations (invitees included); without one
+      // (Events written before it was kept) the relations follow the plan, as they always did.
+      const remembered = enriched || previous?.eventState !== undefined;
+      const nodes = updateNodes(
+        plan,
+        org,
+        {
+          event:
+            liveEvent === null || write === null
+              ? null
+              : { id: liveEvent.id, whoId: liveEvent.whoId, write, enriched },
+          task: liveTask === null ? null : { id: liveTask.id, whoId: liveTask.whoId },
+          noteId,
+        },
+        remembered
+          ? { ...detail, eventRelations: [...detail.eventRelations, ...(detail.eventInvitees ?? [])] }
+          : detail,
+      );
+      if (nodes.length === 0) return { kind: 'done', result: synced };
+      return {
+        kind: 'write',
+        nodes,
+        result: synced,
+        ...(hasNewContacts(l) ? { withoutContacts: (d: string) => update(withoutNewContacts(l, d)) } : {}),
+      };
+    };
+    return update(links);
   };
   return { kind: 'detail', request, next };
 }

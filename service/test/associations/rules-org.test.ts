@@ -275,6 +275,28 @@ describe('exclusions', () => {
     expect(out.dropped).toContainEqual({ email: 'mo@private.example', reason: 'excluded' });
   });
 
+  it('when a domain is never linked, then its Contacts and its Account by Website are not linked, and another guest still is', async () => {
+    const acc = account('Never Co', 'https://never.example');
+    t.seedContact('Nev', 'nev@never.example', acc);
+    t.seedContact('Sub', 'sub@eu.never.example', acc);
+    const other = t.seedContact('Oda', 'oda@other-co.example', account('Other Co'));
+    const alone = meeting(['nev@never.example', 'sub@eu.never.example']);
+    const skipped = await sync(alone, { exclusions: { neverLinkDomains: ['never.example'] } });
+    expect(await eventCount(alone.id)).toBe(0);
+    expect(skipped.out.state).toBe('skipped');
+    expect(skipped.out.dropped).toEqual(
+      expect.arrayContaining([
+        { email: 'nev@never.example', reason: 'excluded' },
+        { email: 'sub@eu.never.example', reason: 'excluded' },
+      ]),
+    );
+
+    const mixed = meeting(['nev@never.example', 'oda@other-co.example']);
+    const { out } = await sync(mixed, { exclusions: { neverLinkDomains: ['never.example'] } });
+    expect((await eventOf(mixed.id)).WhoId).toBe(other);
+    expect(out.linked.map((l) => l.recordId)).not.toContain(acc);
+  });
+
   it('when an internal domain is listed, then its people are not linked but the others are', async () => {
     const acc = account('Mixed Co');
     t.seedContact('Sub', 'sub@subsidiary.example', acc);

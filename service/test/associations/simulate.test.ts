@@ -5,7 +5,7 @@
  */
 import { meeting, processedEvent } from '../support/fixtures.ts';
 import { api, sendWebhook } from '../support/service.ts';
-import { orgQuery, startStack, type Stack } from '../support/stack.ts';
+import { orgAdminToken, orgQuery, startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 let acme: string;
@@ -107,6 +107,41 @@ describe('the meeting simulator', () => {
     expect(back.status).toBe(200);
   });
 
+  it('when Contacts for unknown guests is on, then the simulation lists the Contact a sync would create, and creates none', async () => {
+    const current = await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/salesforce/settings');
+    const on = await api(stack.svc.url, 'PUT', '/v1/workspaces/ws_1/salesforce/settings', {
+      version: current.body['version'],
+      settings: { contactCreation: { enabled: true } },
+    });
+    expect(on.status).toBe(200);
+    const before = await orgState();
+    const res = await simulate({
+      meeting: meeting({
+        id: 'mtg_sim_guest',
+        participants: [{ email: 'Kim.Lee@globex.io', name: 'Kim Lee', internal: false }],
+      }),
+    });
+    expect(res.body).toMatchObject({ outcome: 'linked', whoId: '@{newContact0.id}', whatId: globex });
+    expect(res.body['linked']).toEqual(
+      expect.arrayContaining([{ recordId: '@{newContact0.id}', type: 'Contact', why: 'created_for_guest' }]),
+    );
+    expect((res.body['records'] as Record<string, unknown>)['contacts']).toEqual([
+      {
+        ref: '@{newContact0.id}',
+        firstName: 'Kim',
+        lastName: 'Lee',
+        email: 'kim.lee@globex.io',
+        accountId: globex,
+      },
+    ]);
+    expect(await orgState()).toEqual(before);
+    const off = await api(stack.svc.url, 'PUT', '/v1/workspaces/ws_1/salesforce/settings', {
+      version: on.body['version'],
+      settings: {},
+    });
+    expect(off.status).toBe(200);
+  });
+
   it('when the meeting is invalid, then 422 with the paths, and when the workspace is not connected, then 409', async () => {
     const bad = await simulate({ meeting: { id: 'x' } });
     expect(bad.status).toBe(422);
@@ -134,5 +169,112 @@ describe('settings reach the sync', () => {
     expect(
       await orgQuery(stack.org, "SELECT Id FROM Event WHERE Salescaling_Meeting_Id__c = 'mtg_excluded'"),
     ).toEqual([]);
+  });
+});
+
+describe('Contacts for unknown guests through the service', () => {
+  it('when an admin turns it on, then the worker creates the guest’s Contact under the domain’s Account and links the meeting to it', async () => {
+    const current = await api(stack.svc.url, 'GET', '/v1/workspaces/ws_1/salesforce/settings');
+    const saved = await api(stack.svc.url, 'PUT', '/v1/workspaces/ws_1/salesforce/settings', {
+      version: current.body['version'],
+      settings: { contactCreation: { enabled: true } },
+    });
+    expect(saved.status).toBe(200);
+    const m = meeting({
+      id: 'mtg_guest_e2e',
+      participants: [{ email: 'ivo.novak@globex.io', name: 'Ivo Novak', internal: false }],
+    });
+    expect((await sendWebhook(stack.svc.url, processedEvent(m))).status).toBe(202);
+    const status = await stack.waitFor(
+      'mtg_guest_e2e',
+      (s) => s['state'] === 'synced' || s['state'] === 'failed',
+    );
+    expect(status['state']).toBe('synced');
+    const [contact] = await orgQuery<{ Id: string; FirstName: string; LastName: string; AccountId: string }>(
+      stack.org,
+      "SELECT Id, FirstName, LastName, AccountId FROM Contact WHERE Email = 'ivo.novak@globex.io'",
+    );
+    expect(contact).toMatchObject({ FirstName: 'Ivo', LastName: 'Novak', AccountId: globex });
+    expect(status['linked']).toContainEqual({
+      recordId: contact!.Id,
+      type: 'Contact',
+      why: 'created_for_guest',
+    });
+    const [event] = await orgQuery<{ WhoId: string; WhatId: string }>(
+      stack.org,
+      "SELECT WhoId, WhatId FROM Event WHERE Salescaling_Meeting_Id__c = 'mtg_guest_e2e'",
+    );
+    expect(event).toEqual(expect.objectContaining({ WhoId: contact!.Id, WhatId: globex }));
+  });
+
+  it('when the connected user may not create Contacts, then the status requires it only while the setting is on, naming the permission set; meetings sync without the Contact until it is assigned and the meeting resynced', async () => {
+    const user = await stack.org.createUser({
+      profile: 'Minimum Access - Salesforce',
+      permissionSets: ['Salescaling_Integration_User'],
+    });
+    const connected = await stack.connect('ws_min', {
+      user: { username: user.username, password: user.password },
+    });
+    expect(connected.outcome).toBe('connected');
+    const permissions = async () =>
+      (await api(stack.svc.url, 'GET', '/v1/workspaces/ws_min/salesforce')).body['permissions'] as {
+        ok: boolean;
+        missing: string[];
+        details: { name: string; fix: string }[];
+      };
+    expect((await permissions()).missing).not.toContain('Contact.create');
+
+    const saved = await api(stack.svc.url, 'PUT', '/v1/workspaces/ws_min/salesforce/settings', {
+      version: 0,
+      settings: { contactCreation: { enabled: true } },
+    });
+    expect(saved.status).toBe(200);
+    const now = await permissions();
+    expect(now.ok).toBe(false);
+    expect(now.missing).toContain('Contact.create');
+    expect(now.details.find((d) => d.name === 'Contact.create')?.fix).toMatch(/Salescaling Contact Creation/);
+
+    // A meeting then syncs without the guest's Contact, saying why …
+    const m = meeting({
+      id: 'mtg_guest_refused',
+      participants: [{ email: 'rae.refused@globex.io', name: 'Rae Refused', internal: false }],
+    });
+    expect((await sendWebhook(stack.svc.url, processedEvent(m, undefined, 'ws_min'))).status).toBe(202);
+    const refused = await stack.waitFor('mtg_guest_refused', (x) => x['state'] === 'synced', 'ws_min');
+    expect(refused['dropped']).toContainEqual(
+      expect.objectContaining({ email: 'rae.refused@globex.io', reason: 'contact_not_created' }),
+    );
+    const contactOf = () =>
+      orgQuery<{ Id: string }>(stack.org, "SELECT Id FROM Contact WHERE Email = 'rae.refused@globex.io'");
+    expect(await contactOf()).toEqual([]);
+
+    // … and once the admin assigns the permission set, a resync creates and links it.
+    const token = await orgAdminToken(stack.org);
+    const [set] = await orgQuery<{ Id: string }>(
+      stack.org,
+      "SELECT Id FROM PermissionSet WHERE Name = 'Salescaling_Contact_Creation'",
+    );
+    const assigned = await fetch(`${stack.org.url}/services/data/v66.0/sobjects/PermissionSetAssignment`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ AssigneeId: user.id, PermissionSetId: set!.Id }),
+    });
+    expect(assigned.status).toBe(201);
+    expect(
+      (await api(stack.svc.url, 'POST', '/v1/workspaces/ws_min/meetings/mtg_guest_refused/resync')).status,
+    ).toBe(202);
+    const until = Date.now() + 15_000;
+    while ((await contactOf()).length === 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
+    const [rae] = await contactOf();
+    expect(rae).toBeDefined();
+    const [event] = await orgQuery<{ WhoId: string }>(
+      stack.org,
+      "SELECT WhoId FROM Event WHERE Salescaling_Meeting_Id__c = 'mtg_guest_refused'",
+    );
+    expect(event?.WhoId).toBe(rae!.Id);
+    // The status learns it at the next check (Check again on the admin page).
+    const rechecked = await api(stack.svc.url, 'GET', '/v1/workspaces/ws_min/salesforce?recheck=true');
+    expect((rechecked.body['permissions'] as { missing: string[] }).missing).not.toContain('Contact.create');
   });
 });
