@@ -12,6 +12,7 @@ const RUNS: readonly (readonly string[])[] = [
   ['emulator/bench/reads.ts', '--seconds', '5'],
   ['emulator/bench/reads.ts', '--seconds', '5', '--kind', 'query'],
   ['emulator/bench/reads.ts', '--seconds', '5', '--kind', 'indexed'],
+  ['emulator/bench/reads.ts', '--kind', 'writes'],
   ['service/bench/ingest.ts', '--seconds', '5'],
   ['service/bench/sync.ts'],
   ['service/bench/associations.ts'],

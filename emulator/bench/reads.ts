@@ -1,11 +1,12 @@
 /**
  * Simple-read throughput of the local org: the org runs in its own process (as in the demo), and this
  * process keeps C concurrent keep-alive connections busy with GET sobjects/Account/{id} for D seconds.
- * Usage: node emulator/bench/reads.ts [--concurrency 32] [--seconds 10] [--kind record|query|indexed]
- *        [--contacts 10000]
+ * Usage: node emulator/bench/reads.ts [--concurrency 32] [--seconds 10]
+ *        [--kind record|query|indexed|writes] [--contacts 10000] [--rows 50000]
  * (`query` runs `SELECT Id, Name FROM Account WHERE Id = '…'` instead of the record read; `indexed`
  * loads N contacts and compares `Email IN (…)`, which the org indexes, with the same query on Title,
- * which it scans).
+ * which it scans; `writes` times composite/graph inserts shaped like the service's meetings into an
+ * empty org and again once it holds --rows rows, side by side).
  */
 import { Agent, request } from 'node:http';
 import { parseFlags } from '../../scripts/lib/cli.ts';
@@ -18,6 +19,7 @@ const USAGE = `Usage: node emulator/bench/reads.ts [options]   (npm run bench ru
   --kind K          record (GET sobjects/Account/{id}), query (SELECT … WHERE Id = …) or indexed
                     (Contacts by Email IN …, against a scanned field) (default record)
   --contacts N      Contacts seeded for --kind indexed (default 10000)
+  --rows N          rows the org holds for the second half of --kind writes (default 50000)
   --help            this text`;
 
 const values = parseFlags(
@@ -26,6 +28,7 @@ const values = parseFlags(
     seconds: { type: 'string', default: '10' },
     kind: { type: 'string', default: 'record' },
     contacts: { type: 'string', default: '10000' },
+    rows: { type: 'string', default: '50000' },
   },
   USAGE,
 );
@@ -121,6 +124,8 @@ if (values.kind === 'indexed') {
       contacts: n,
     });
   }
+} else if (values.kind === 'writes') {
+  await measureWrites(Number(values.rows));
 } else {
   const url = new URL(
     values.kind === 'query' ? `${api}/query?q=${encodeURIComponent(soql)}` : `${api}/sobjects/Account/${id}`,
@@ -129,3 +134,99 @@ if (values.kind === 'indexed') {
 }
 agent.destroy();
 child.kill('SIGTERM');
+
+/**
+ * composite/graph inserts as the service sends them (75 graphs a call, one meeting a graph: an Event
+ * whose WhoId is a Contact — the org adds its EventRelation —, a ContentNote and the note's link to
+ * the Event), timed in an empty org and again after the org holds `rows` rows written the same way.
+ * Every write runs the org's per-row rules (the activity's relations, the link's two-field unique key),
+ * so the two figures side by side show whether a write's cost grows with the org's size.
+ */
+async function measureWrites(rows: number): Promise<void> {
+  const GRAPHS = 75;
+  const post = async (path: string, body: unknown): Promise<unknown> => {
+    const res = await fetch(`${api}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${path} failed: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const contact = (await post('/sobjects/Contact', { LastName: 'Bench', Email: 'bench@bench.example' })) as {
+    id: string;
+  };
+  let meeting = 0;
+  const graphCall = async (): Promise<void> => {
+    const graphs = Array.from({ length: GRAPHS }, () => {
+      const m = meeting++;
+      const start = new Date(Date.UTC(2026, 0, 1) + m * 60000).toISOString();
+      return {
+        graphId: `g${m}`,
+        compositeRequest: [
+          {
+            method: 'POST',
+            url: '/services/data/v66.0/sobjects/Event',
+            referenceId: 'event',
+            body: { Subject: `Meeting ${m}`, StartDateTime: start, DurationInMinutes: 30, WhoId: contact.id },
+          },
+          {
+            method: 'POST',
+            url: '/services/data/v66.0/sobjects/ContentNote',
+            referenceId: 'note',
+            body: { Title: `Notes ${m}`, Content: Buffer.from(`<p>notes ${m}</p>`).toString('base64') },
+          },
+          {
+            method: 'POST',
+            url: '/services/data/v66.0/sobjects/ContentDocumentLink',
+            referenceId: 'link',
+            body: { ContentDocumentId: '@{note.id}', LinkedEntityId: '@{event.id}', ShareType: 'V' },
+          },
+        ],
+      };
+    });
+    const out = (await post('/composite/graph', { graphs })) as {
+      graphs: { isSuccessful: boolean; graphResponse?: unknown }[];
+    };
+    const failed = out.graphs.filter((g) => !g.isSuccessful);
+    if (failed.length > 0) throw new Error(`graph failed: ${JSON.stringify(failed[0])}`);
+  };
+  const count = async (): Promise<number> => {
+    let total = 0;
+    for (const o of ['Contact', 'Event', 'EventRelation', 'ContentNote', 'ContentDocumentLink']) {
+      const q = `SELECT COUNT() FROM ${o}`;
+      const res = await fetch(`${api}/query?q=${encodeURIComponent(q)}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      total += ((await res.json()) as { totalSize: number }).totalSize;
+    }
+    return total;
+  };
+  const CALLS = 20;
+  const timed = async (label: string): Promise<void> => {
+    const held = await count();
+    const latencies: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < CALLS; i++) {
+      const t = performance.now();
+      await graphCall();
+      latencies.push(performance.now() - t);
+    }
+    const ms = performance.now() - t0;
+    latencies.sort((a, b) => a - b);
+    console.log(
+      JSON.stringify({
+        kind: `graph inserts (${label})`,
+        rowsHeld: held,
+        calls: CALLS,
+        graphsPerCall: GRAPHS,
+        meetingsPerSecond: Math.round((CALLS * GRAPHS) / (ms / 1000)),
+        p50msPerCall: latencies[Math.floor(latencies.length / 2)]!.toFixed(1),
+        maxMsPerCall: latencies[latencies.length - 1]!.toFixed(1),
+      }),
+    );
+  };
+  await timed('empty org');
+  while ((await count()) < rows) for (let i = 0; i < 20; i++) await graphCall();
+  await timed(`org holding ≥ ${rows} rows`);
+}

@@ -115,7 +115,11 @@ function eventTiming(record: MutableRecord, previous: StoredRecord | undefined, 
 
 function relations(org: Org, kind: Kind, parentId: unknown): MutableRecord[] {
   const { table, parent } = RELATION[kind];
-  return [...org.store.table(table).values()].filter((r) => r[parent] === parentId && r.IsDeleted !== true);
+  // The parent lookup's index keeps this independent of how many relation rows the org holds.
+  return (
+    org.store.rowsWithValue(table, parent, parentId, { includeDeleted: false }) ??
+    [...org.store.table(table).values()].filter((r) => r[parent] === parentId && r.IsDeleted !== true)
+  );
 }
 
 function isParentRelation(kind: Kind, r: StoredRecord): boolean {

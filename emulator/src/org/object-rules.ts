@@ -106,8 +106,12 @@ export function rowWithSameKey(
   record: StoredRecord,
   fields: readonly string[],
 ): StoredRecord | undefined {
-  for (const r of org.store.table(table).values()) {
-    if (r.IsDeleted !== true && fields.every((f) => r[f] === record[f])) return r;
-  }
+  const same = (r: StoredRecord) => r.IsDeleted !== true && fields.every((f) => r[f] === record[f]);
+  // The first field's index narrows the search to the rows sharing it (a scan when it has none).
+  const candidates =
+    (fields[0] !== undefined
+      ? org.store.rowsWithValue(table, fields[0], record[fields[0]], { includeDeleted: false })
+      : undefined) ?? org.store.table(table).values();
+  for (const r of candidates) if (same(r)) return r;
   return undefined;
 }

@@ -176,12 +176,49 @@ export class Store implements QueryDataSource {
     keys: readonly string[],
     options: { includeDeleted: boolean },
   ): StoredRecord[] | undefined {
+    const found = this.#indexFor(objectName, field);
+    if (!found) return undefined;
+    return this.#rowsFor(found.tableName, found.index, keys, options);
+  }
+
+  /**
+   * The stored rows whose `field` holds exactly `value` (the same rows as scanning the table for
+   * `r[field] === value`, in the same order), served by the field's index so the org's own rules
+   * (relations of an activity, a key unique across two fields) cost the same in a full org as in an
+   * empty one. Undefined when the field has no index or the value is not a non-empty string: scan.
+   */
+  rowsWithValue(
+    tableName: string,
+    field: string,
+    value: unknown,
+    options: { includeDeleted: boolean },
+  ): MutableRecord[] | undefined {
+    if (typeof value !== 'string' || value === '') return undefined;
+    const found = this.#indexFor(tableName, field);
+    if (!found || found.tableName !== tableName) return undefined;
+    const key = normalize(found.index.kind, value);
+    if (typeof key !== 'string') return undefined;
+    // The index holds normalized values (ids at 18 characters, text upper-cased): keep exact matches.
+    return this.#rowsFor(tableName, found.index, [key], options).filter(
+      (r) => r[found.index.field] === value,
+    );
+  }
+
+  #indexFor(objectName: string, field: string): { tableName: string; index: FieldIndex } | undefined {
     const schema = this.schema(objectName);
     if (!schema || this.#views.has(schema.name)) return undefined;
     const fieldSchema = schema.fields.find((f) => f.name.toLowerCase() === field.toLowerCase());
     if (!fieldSchema || !isIndexed(fieldSchema)) return undefined;
-    const index = this.#fieldIndex(schema.name, fieldSchema);
-    const table = this.table(schema.name);
+    return { tableName: schema.name, index: this.#fieldIndex(schema.name, fieldSchema) };
+  }
+
+  #rowsFor(
+    tableName: string,
+    index: FieldIndex,
+    keys: readonly string[],
+    options: { includeDeleted: boolean },
+  ): MutableRecord[] {
+    const table = this.table(tableName);
     const ids = new Set<string>();
     for (const key of keys) for (const id of index.ids.get(key) ?? []) ids.add(id);
     const rows: MutableRecord[] = [];
@@ -189,6 +226,7 @@ export class Store implements QueryDataSource {
       const r = table.get(id);
       if (r && (options.includeDeleted || r.IsDeleted !== true)) rows.push(r);
     }
+    if (rows.length < 2) return rows;
     const at = (r: MutableRecord) => this.#position.get(r.Id as string) ?? 0;
     return rows.sort((a, b) => at(a) - at(b));
   }

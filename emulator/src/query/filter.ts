@@ -428,10 +428,18 @@ export function compileCondition<T>(
       };
     }
     // A null row value is in the list only when the list holds null; NOT IN keeps it otherwise.
+    // The row's value is read once per row, not once per literal: an IN list of a batch's look-ups
+    // holds hundreds of values.
     case 'IN':
-      return (row) => lits.some((l) => equals(get(row), l));
+      return (row) => {
+        const v = get(row);
+        return lits.some((l) => equals(v, l));
+      };
     case 'NOT IN':
-      return (row) => !lits.some((l) => equals(get(row), l));
+      return (row) => {
+        const v = get(row);
+        return !lits.some((l) => equals(v, l));
+      };
     case 'INCLUDES':
     case 'EXCLUDES': {
       if (kind !== 'multi') {

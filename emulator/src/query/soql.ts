@@ -356,6 +356,11 @@ function planSubquery(
   // Children are grouped by parent once per query, so a subquery costs one pass over the child object.
   let byParent: Map<string, Located[]> | undefined;
   const childrenOf = (parentId: string): Located[] => {
+    // The lookup's index gives one parent's children in scan order (the rows the pass below groups).
+    const indexed = byParent
+      ? undefined
+      : run.ds.indexed?.(child.name, refField, [parentId], { includeDeleted: run.includeDeleted });
+    if (indexed) return indexed.map((record) => ({ objectName: child.name, record }));
     if (!byParent) {
       byParent = new Map();
       for (const record of run.ds.records(child.name, { includeDeleted: run.includeDeleted })) {
@@ -578,7 +583,10 @@ function containsSemiJoin(q: Query): boolean {
 /** The located records of a (sub)query that pass its WHERE, unsorted. */
 function rowsOf(run: Run, query: Query, schema: ObjectSchema): Located[] {
   const scope: PathScope = { soql: run.soql, ds: run.ds, root: schema, alias: query.sObjectAlias };
-  return kept(allRows(run, schema), [compileWhere(run, query, scope)]);
+  // A semi-join's own WHERE is planned like a query's (`… IN (SELECT AccountId FROM Contact WHERE
+  // Email IN (…))` reads the Email index); the whole WHERE still applies to the candidates.
+  const candidates = idCandidates(run, query, schema)?.();
+  return kept(candidates ?? allRows(run, schema), [compileWhere(run, query, scope)]);
 }
 
 /** Every row of the object the query may see (deleted ones only for queryAll). */

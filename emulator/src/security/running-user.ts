@@ -90,6 +90,10 @@ export class RunningUser {
             ? this.#recordAccessRows()
             : store.records(objectName, options),
         byId: (id) => store.byId(id),
+        indexed: (objectName, field, keys, options) =>
+          store.schema(objectName)?.name === 'UserRecordAccess'
+            ? undefined
+            : store.indexed?.(objectName, field, keys, options),
       };
     }
     const schemaOf = (name: string) => this.schema(store.schema(name));
@@ -101,6 +105,14 @@ export class RunningUser {
         const found = store.byId(id);
         if (!found || !schemaOf(found.objectName)) return undefined;
         return this.canRead(found.objectName, found.record) ? found : undefined;
+      },
+      // The index's rows, less those the user cannot read: the rows and order #visibleRecords gives.
+      indexed: (objectName, field, keys, options) => {
+        const schema = schemaOf(objectName);
+        if (!schema || schema.name === 'UserRecordAccess') return undefined;
+        return store
+          .indexed?.(schema.name, field, keys, options)
+          ?.filter((r) => this.canRead(schema.name, r));
       },
     };
   }
