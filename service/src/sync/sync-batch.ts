@@ -274,7 +274,9 @@ export type OneMeetingSync = (
   org: OrgProfile,
   input: SyncInput,
   previous: WrittenRecords | null,
+  /** The workspace's association settings (defaults until an admin saves some). */
   settings: AssociationSettings,
+  /** Notes a create write in the store before it is sent (exactly once across a kill). */
   fence?: CreateFence,
 ) => Promise<SyncOutcome>;
 

@@ -17,22 +17,18 @@ import type { Metrics } from '../metrics.ts';
 import {
   ConnectionBrokenError,
   NotConnectedError,
-  type Connection,
   type ConnectionEntry,
   type ConnectionManager,
 } from '../salesforce/connection.ts';
 import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.ts';
 import type { ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
-import type { AssociationSettings } from '../settings/association-settings.ts';
-import type { OrgProfile } from '../domain/org-profile.ts';
-import type { SyncInput, SyncOutcome, WrittenRecords } from '../domain/meeting-outcome.ts';
-import { WriteFenceError, type CreateFence } from '../sync/types.ts';
 import { allowanceExhausted, budgetDecision, exhaustedUsage, overBudget, readUsage } from './budget.ts';
 import {
   oneByOne,
   type BatchFence,
   type BatchItem,
   type ItemResult,
+  type OneMeetingSync,
   type syncBatch,
 } from '../sync/sync-batch.ts';
 import {
@@ -48,16 +44,8 @@ export { backoffDelay, type BackoffOptions } from './retry-policy.ts';
 /** Syncs several meetings of one workspace together (sync/sync-batch.ts). */
 export type SyncBatchFn = typeof syncBatch;
 
-export type SyncMeetingFn = (
-  conn: Connection,
-  org: OrgProfile,
-  input: SyncInput,
-  previous: WrittenRecords | null,
-  /** The workspace's association settings (defaults until an admin saves some). */
-  settings: AssociationSettings,
-  /** Notes a create write in the store before it is sent (exactly once across a kill). */
-  fence?: CreateFence,
-) => Promise<SyncOutcome>;
+/** Syncs one meeting (sync/sync-meeting.ts `syncMeeting`, or a test's). */
+export type SyncMeetingFn = OneMeetingSync;
 
 /**
  * Default settle: Salesforce's longest transaction (10 minutes) plus the default call timeout (config.ts
@@ -199,7 +187,7 @@ export class Worker {
       leaseMs: this.#leaseMs,
       now: Date.now(),
     });
-    await Promise.all(claimed.map((m) => this.#process(m)));
+    await Promise.all(claimed.map((m) => this.#process([m])));
     return claimed.length;
   }
 
@@ -243,9 +231,7 @@ export class Worker {
             this.#o.logger.error({ err: (err as Error).message }, 'claiming a batch failed');
           }
         }
-        const p: Promise<void> = (
-          more.length === 0 ? this.#process(m) : this.#processBatch([m, ...more])
-        ).finally(() => {
+        const p: Promise<void> = this.#process([m, ...more]).finally(() => {
           this.#inFlight.delete(p);
           const n = (this.#busy.get(m.workspaceId) ?? 1) - 1;
           if (n <= 0) this.#busy.delete(m.workspaceId);
@@ -265,148 +251,6 @@ export class Worker {
       });
       this.#wake = null;
     }
-  }
-
-  async #process(m: ClaimedMeeting): Promise<void> {
-    const key: MeetingKey = { workspaceId: m.workspaceId, meetingId: m.meetingId };
-    const log = this.#o.logger.child({
-      workspaceId: m.workspaceId,
-      meetingId: m.meetingId,
-      version: m.version,
-    });
-    const started = performance.now();
-    const renew = setInterval(
-      () => {
-        this.#o.store.meetings
-          .extendLease({ owner: this.#owner, key, until: Date.now() + this.#leaseMs })
-          .catch(() => undefined);
-      },
-      Math.max(1_000, this.#leaseMs / 3),
-    );
-    let outcomeLabel = 'failed';
-    try {
-      outcomeLabel = await this.#attempt(m, key, log);
-    } catch (err) {
-      // the store itself failed; the lease expires and the meeting is claimed again
-      log.error({ err: (err as Error).message }, 'could not record the sync outcome');
-      outcomeLabel = 'error';
-    } finally {
-      clearInterval(renew);
-      const seconds = (performance.now() - started) / 1000;
-      this.#o.metrics?.syncs.inc({ outcome: outcomeLabel });
-      this.#o.metrics?.syncDuration.observe({ outcome: outcomeLabel }, seconds);
-    }
-  }
-
-  async #attempt(m: ClaimedMeeting, key: MeetingKey, log: Logger): Promise<string> {
-    const { store, connections } = this.#o;
-    const now = () => Date.now();
-    // An earlier create of this meeting (a killed process's, or one whose answer was lost) may still
-    // land: syncing now could find nothing and write the meeting twice. Wait until it has settled.
-    if (m.createStartedAt !== null && m.createStartedAt + this.#settleMs > now()) {
-      const until = m.createStartedAt + this.#settleMs;
-      const note = `waiting until ${new Date(until).toISOString()} for an earlier write of this meeting to settle`;
-      await this.#record(log, () =>
-        store.meetings.defer({ owner: this.#owner, key, until, note, now: now() }),
-      );
-      log.warn({ until: new Date(until).toISOString() }, 'an earlier create may still land; waiting');
-      return 'settling';
-    }
-    let entry: ConnectionEntry;
-    try {
-      entry = await connections.get(m.workspaceId);
-    } catch (err) {
-      if (err instanceof NotConnectedError) {
-        await this.#record(log, () =>
-          store.meetings.fail({
-            owner: this.#owner,
-            key,
-            reason: 'not_connected',
-            error: err.message,
-            now: now(),
-          }),
-        );
-        return 'waiting';
-      }
-      if (err instanceof ConnectionBrokenError) {
-        await this.#record(log, () =>
-          store.meetings.fail({
-            owner: this.#owner,
-            key,
-            reason: 'connection_broken',
-            error: err.message,
-            now: now(),
-          }),
-        );
-        return 'waiting';
-      }
-      throw err;
-    }
-
-    const { settings } = await store.settings.get(m.workspaceId);
-    const pausedUntil = await this.#budgetPause(m.workspaceId, entry, settings.apiBudget.stopAtPercent, log);
-    if (pausedUntil !== null) {
-      await store.meetings.defer({ owner: this.#owner, key, until: pausedUntil, note: null, now: now() });
-      return 'paused';
-    }
-    const fence: CreateFence = {
-      beforeCreate: async () => {
-        if (!(await store.meetings.markCreateStarted({ owner: this.#owner, key, now: now() })))
-          throw new WriteFenceError('lease lost before the write; another worker has the meeting');
-      },
-      // Not clearing it only makes a later sync of this meeting wait for the settle time.
-      answered: () =>
-        store.meetings
-          .clearCreateMark({ owner: this.#owner, key })
-          .catch((err: unknown) =>
-            log.warn({ err: (err as Error).message }, 'could not clear the write mark'),
-          ),
-    };
-    const run = () =>
-      this.#o.syncMeeting(entry.conn, entry.record.profile, m.input, m.previous, settings, fence);
-    let outcome: SyncOutcome;
-    try {
-      try {
-        outcome = await run();
-      } catch (err) {
-        if (!(await this.#shouldRefresh(m.workspaceId, err))) throw err;
-        log.info('Salesforce refused the session; refreshing once and trying again');
-        await connections.forceRefresh(m.workspaceId);
-        outcome = await run();
-      }
-    } catch (err) {
-      if (allowanceExhausted(err)) return this.#allowanceSpent([m], entry, log);
-      return this.#failure(m, key, err, log);
-    }
-
-    const usage = entry.conn.limitInfo?.apiUsage;
-    if (usage) {
-      // Information only: the meeting's outcome matters more than a missed usage figure.
-      await store.connections
-        .recordApiUsage(m.workspaceId, { used: usage.used, max: usage.limit, at: new Date().toISOString() })
-        .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not record API usage'));
-    }
-    this.#o.metrics?.salesforceApiCalls.inc(outcome.apiCalls);
-    const result = outcome;
-    const stored = await this.#record(log, () =>
-      store.meetings.complete({
-        owner: this.#owner,
-        key,
-        claimedVersion: m.version,
-        result: {
-          state: result.state,
-          reason: result.reason ?? null,
-          written: result.written,
-          linked: result.linked,
-          dropped: result.dropped,
-          apiCalls: result.apiCalls,
-        },
-        now: now(),
-      }),
-    );
-    if (!stored) log.warn('lease lost before the outcome was stored; another worker has the meeting');
-    log.info({ state: outcome.state, apiCalls: outcome.apiCalls }, 'meeting synced');
-    return outcome.state;
   }
 
   async #failure(m: ClaimedMeeting, key: MeetingKey, err: unknown, log: Logger): Promise<string> {
@@ -516,7 +360,7 @@ export class Worker {
     return 'paused';
   }
 
-  async #processBatch(ms: readonly ClaimedMeeting[]): Promise<void> {
+  async #process(ms: readonly ClaimedMeeting[]): Promise<void> {
     const workspaceId = ms[0]!.workspaceId;
     const log = this.#o.logger.child({ workspaceId, batch: ms.length });
     const started = performance.now();
@@ -533,7 +377,7 @@ export class Worker {
     );
     let labels: string[] = [];
     try {
-      labels = await this.#attemptBatch(ms, log);
+      labels = await this.#attempt(ms, log);
     } catch (err) {
       log.error({ err: (err as Error).message }, 'could not record the batch outcome');
       labels = ms.map(() => 'error');
@@ -548,11 +392,12 @@ export class Worker {
   }
 
   /**
-   * A batch of one workspace's meetings (sync/sync-batch.ts): the same steps as `#attempt`, once for
-   * the batch where they concern the workspace (connection, settings, API budget, token refresh, a
-   * spent allowance) and per meeting where they concern the meeting (the settle wait, its outcome).
+   * Meetings of one workspace, one alone or a batch (sync/sync-batch.ts): once for all of them what
+   * concerns the workspace (connection, settings, API budget, token refresh, a spent allowance), per
+   * meeting what concerns the meeting (the settle wait, its outcome). A lone meeting goes through the
+   * lone sync (2 calls for a new one), a batch shares its look-ups and write calls.
    */
-  async #attemptBatch(ms: readonly ClaimedMeeting[], log: Logger): Promise<string[]> {
+  async #attempt(ms: readonly ClaimedMeeting[], log: Logger): Promise<string[]> {
     const { store, connections } = this.#o;
     const workspaceId = ms[0]!.workspaceId;
     const now = () => Date.now();
@@ -629,7 +474,10 @@ export class Worker {
             log.warn({ err: (err as Error).message }, 'could not clear the write marks'),
           ),
     };
-    const sync = this.#o.syncBatch ?? oneByOne(this.#o.syncMeeting);
+    const sync =
+      ready.length === 1 || this.#o.syncBatch === undefined
+        ? oneByOne(this.#o.syncMeeting)
+        : this.#o.syncBatch;
     const run = (group: readonly ClaimedMeeting[]) =>
       sync(
         entry.conn,
