@@ -34,7 +34,7 @@ const USAGE = `Usage: node service/bench/sync.ts [options]   (npm run bench runs
   --latency-ms LIST per-call latencies of the org to measure at, comma-separated (default 0,100)
   --concurrency N   webhook senders at once (default 8)
   --no-updates      skip updating and deleting the backlog after its drain
-  (WORKER_CONCURRENCY and WORKER_BATCH_SIZE in the environment reach the service)
+  (WORKER_CONCURRENCY, WORKER_BATCH_SIZE and SALESFORCE_CONCURRENT_REQUESTS in the environment reach the service)
   --help            this text`;
 
 const values = parseFlags(
@@ -55,11 +55,23 @@ const WORKSPACE = 'ws_bench';
 const ORGANIZER = 'sam.seller@bench.example';
 /** Salesforce's concurrent long-running API requests per org, the ceiling of any drain. */
 const SALESFORCE_CONCURRENT_LIMIT = 25;
-/** The requests one workspace has in flight at most: all the worker's slots but one (worker.ts). */
-const WORKSPACE_CONCURRENCY = Math.min(
+/**
+ * The requests one workspace has in flight at most (worker.ts): its batches (all the worker's slots
+ * but one), each sending its share of SALESFORCE_CONCURRENT_REQUESTS (default 12) at once.
+ */
+const WORKSPACE_BATCHES = Math.min(
   SALESFORCE_CONCURRENT_LIMIT,
   Math.max(1, Number(process.env['WORKER_CONCURRENCY'] ?? 4) - 1),
 );
+const WORKSPACE_CONCURRENCY =
+  WORKSPACE_BATCHES *
+  Math.max(
+    1,
+    Math.floor(
+      Math.min(SALESFORCE_CONCURRENT_LIMIT, Number(process.env['SALESFORCE_CONCURRENT_REQUESTS'] ?? 12)) /
+        WORKSPACE_BATCHES,
+    ),
+  );
 
 interface OrgDetails {
   url: string;
@@ -123,9 +135,10 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
       env: {
         PATH: process.env['PATH'] ?? '',
         ...localEnv(dir, secrets, 'info'),
-        // WORKER_CONCURRENCY / WORKER_BATCH_SIZE from this process reach the service (defaults otherwise)
+        // WORKER_CONCURRENCY / WORKER_BATCH_SIZE / SALESFORCE_CONCURRENT_REQUESTS from this process reach
+        // the service (defaults otherwise)
         ...Object.fromEntries(
-          ['WORKER_CONCURRENCY', 'WORKER_BATCH_SIZE'].flatMap((k) =>
+          ['WORKER_CONCURRENCY', 'WORKER_BATCH_SIZE', 'SALESFORCE_CONCURRENT_REQUESTS'].flatMap((k) =>
             process.env[k] === undefined ? [] : [[k, process.env[k]!]],
           ),
         ),
@@ -507,7 +520,7 @@ async function backlog(r: Running, latencyMs: number) {
   );
   if (latencyMs > 0)
     console.log(
-      `   theoretical minimum at the ${WORKSPACE_CONCURRENCY} requests the worker sends one workspace at once: ${workerMinimum.toFixed(2)} s (drain ${(drained / workerMinimum).toFixed(2)}× that)`,
+      `   theoretical minimum at the ${WORKSPACE_CONCURRENCY} requests the worker sends one org at once at most: ${workerMinimum.toFixed(2)} s (drain ${(drained / workerMinimum).toFixed(2)}× that)`,
     );
   console.log(
     `   service process memory: rss ${mib(before.rss)} before the backlog, peak ${mib(Math.max(after.peak, sampledPeak))} (VmHWM), ${mib(after.rss)} once drained, ${mib(later.rss)} 2 s later`,

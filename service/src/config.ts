@@ -103,6 +103,11 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: count('WORKER_CONCURRENCY', 4, 1, 100),
   // Meetings of one workspace synced together when several are due (1: no batching).
   WORKER_BATCH_SIZE: count('WORKER_BATCH_SIZE', 200, 1, 1_000),
+  // Calls this instance has in flight to one org at most, shared by that workspace's batches (a
+  // batch sends its look-up and write calls that many at once); at most 25, the org's concurrent
+  // long-running requests (same page as above). Half of it by default: room for the org's other
+  // integrations.
+  SALESFORCE_CONCURRENT_REQUESTS: count('SALESFORCE_CONCURRENT_REQUESTS', 12, 1, 25),
   // Every Salesforce call gives up after this long, so a hung org cannot hold a worker slot for ever.
   SALESFORCE_TIMEOUT_SECONDS: seconds('SALESFORCE_TIMEOUT_SECONDS', 60, 1, 3_600),
   // How long a write creating a meeting's records may still land after it was sent and its answer
@@ -148,6 +153,8 @@ export interface Config {
     readonly concurrency: number;
     /** Meetings of one workspace synced together at most (WORKER_BATCH_SIZE; 1: no batching). */
     readonly batchSize: number;
+    /** Calls in flight to one org at most (SALESFORCE_CONCURRENT_REQUESTS). */
+    readonly requestsPerOrg: number;
   };
   readonly apiToken: string;
   readonly webhookSecrets: readonly string[];
@@ -209,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseSeconds: e.WORKER_LEASE_SECONDS,
       concurrency: e.WORKER_CONCURRENCY,
       batchSize: e.WORKER_BATCH_SIZE,
+      requestsPerOrg: e.SALESFORCE_CONCURRENT_REQUESTS,
     },
     apiToken: e.SALESCALING_API_TOKEN,
     webhookSecrets: e.WEBHOOK_SECRET,

@@ -15,7 +15,7 @@
  *   (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm).
  */
 import type { Connection } from 'jsforce';
-import { normalizeEmail, sameSalesforceId } from '../associations/emails.ts';
+import { normalizeEmail } from '../associations/emails.ts';
 import { externalParticipants, pickedContactIds, userLookupEmails } from '../associations/participants.ts';
 import type { CrmSnapshot, PickedRecord } from '../associations/snapshot.ts';
 import type { Meeting } from '../meetings/schema.ts';
@@ -49,7 +49,7 @@ import {
   type Row,
 } from './lookups.ts';
 import { opportunityQueryFor, ruleQueries, withRuleRows, type RuleQuery } from './rule-lookups.ts';
-import { identifier, soql } from './soql.ts';
+import { identifier, quote, soql } from './soql.ts';
 
 /** The encoded query URL a chunk may reach: below the 16,384-byte URI cap with room for `/services/data/vNN.N`. */
 export const MAX_QUERY_URL = 15_000;
@@ -59,13 +59,14 @@ export const MAX_IN_VALUES = 500;
 const isQuery = (s: Subrequest): boolean => /^\/query(All)?\//.test(s.url);
 
 /**
- * Runs subrequests in as few composite calls as the limits allow (one after another: a batch holds
- * one of the worker's slots, one request at a time), every query's rows read to the end.
+ * Runs subrequests in as few composite calls as the limits allow, `parallel` calls at once (the
+ * batch's share of the org's concurrent requests), every query's rows read to the end.
  */
 export async function runShared(
   conn: Connection,
   counter: CallCounter,
   subs: readonly Subrequest[],
+  parallel = 1,
 ): Promise<Map<string, SubResponse>> {
   const calls: Subrequest[][] = [];
   let current: Subrequest[] = [];
@@ -81,18 +82,34 @@ export async function runShared(
     queries += q;
   }
   if (current.length > 0) calls.push(current);
-  const out = new Map<string, SubResponse>();
-  for (const call of calls) {
-    const responses = await composite(conn, counter, call);
-    for (const sub of call) {
-      const response = responses.get(sub.referenceId);
-      out.set(
-        sub.referenceId,
-        isQuery(sub) && response !== undefined ? await readToEnd(conn, counter, response) : response!,
-      );
+  const answers: Map<string, SubResponse>[] = [];
+  let next = 0;
+  let failed = false;
+  const lanes = Array.from({ length: Math.max(1, Math.min(parallel, calls.length)) }, async () => {
+    // A refused call fails the look-up as a whole: the calls not yet sent are not sent.
+    while (next < calls.length && !failed) {
+      const i = next++;
+      const call = calls[i]!;
+      try {
+        const responses = await composite(conn, counter, call);
+        const read = new Map<string, SubResponse>();
+        for (const sub of call) {
+          const response = responses.get(sub.referenceId);
+          read.set(
+            sub.referenceId,
+            isQuery(sub) && response !== undefined ? await readToEnd(conn, counter, response) : response!,
+          );
+        }
+        answers[i] = read;
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
-  }
-  return out;
+  });
+  await Promise.all(lanes);
+  // In the calls' order, whatever order they were answered in.
+  return new Map(answers.flatMap((a) => [...a]));
 }
 
 /** A query's answer with every row, following `nextRecordsUrl` (one call per further 2,000 rows). */
@@ -119,27 +136,77 @@ async function readToEnd(
   return { httpStatusCode: response.httpStatusCode, body: { ...body, records: all, done: true } };
 }
 
-/** Cuts `values` into `IN` lists whose query, built by `build`, stays within the URL budget. */
+/**
+ * Cuts `values` into `IN` lists whose query, built by `build`, stays within the URL budget. Linear in
+ * the values: a list's encoded URL grows by each value's encoded `, 'value'`, so the length is
+ * counted as values are added, and only each finished chunk is built (and checked: a `build` whose
+ * length is not that sum is cut in halves until it fits).
+ */
 export function chunkIn(
   values: readonly string[],
   build: (chunk: readonly string[]) => string,
   all = false,
 ): string[] {
+  if (values.length === 0) return [];
+  const urlOf = (chunk: readonly string[]): number => queryUrl(build(chunk), all).length;
+  // `(a, b)` minus `(a)`: what one more value adds, the separator included.
+  const separator = encodeURIComponent(', ').length;
+  const cost = (value: string): number => separator + encodeURIComponent(quote(value)).length;
   const queries: string[] = [];
-  let chunk: string[] = [];
-  for (const value of values) {
-    const tried = [...chunk, value];
-    if (
-      chunk.length > 0 &&
-      (tried.length > MAX_IN_VALUES || queryUrl(build(tried), all).length > MAX_QUERY_URL)
-    ) {
-      queries.push(build(chunk));
+  const emit = (chunk: readonly string[]): void => {
+    const text = build(chunk);
+    if (chunk.length > 1 && queryUrl(text, all).length > MAX_QUERY_URL) {
+      const half = Math.ceil(chunk.length / 2);
+      emit(chunk.slice(0, half));
+      emit(chunk.slice(half));
+    } else queries.push(text);
+  };
+  let chunk: string[] = [values[0]!];
+  let length = urlOf(chunk);
+  for (const value of values.slice(1)) {
+    const added = cost(value);
+    if (chunk.length + 1 > MAX_IN_VALUES || length + added > MAX_QUERY_URL) {
+      emit(chunk);
       chunk = [value];
-    } else chunk = tried;
+      length = urlOf(chunk);
+    } else {
+      chunk.push(value);
+      length += added;
+    }
   }
-  if (chunk.length > 0) queries.push(build(chunk));
+  emit(chunk);
   return queries;
 }
+
+/**
+ * A batch's rows looked up per meeting by keys (emails, ids) instead of filtering every row for every
+ * meeting: the same rows, each once, in the same order as `rows.filter` would give them.
+ */
+class RowIndex {
+  readonly #groups = new Map<string, Row[]>();
+  readonly #position = new Map<Row, number>();
+
+  constructor(rows: readonly Row[], keysOf: (row: Row) => readonly (string | null)[]) {
+    rows.forEach((row, i) => {
+      this.#position.set(row, i);
+      for (const key of new Set(keysOf(row))) {
+        if (key === null) continue;
+        const group = this.#groups.get(key);
+        if (group === undefined) this.#groups.set(key, [row]);
+        else group.push(row);
+      }
+    });
+  }
+
+  rows(keys: Iterable<string | null>): Row[] {
+    const chosen = new Set<Row>();
+    for (const key of keys) if (key !== null) for (const row of this.#groups.get(key) ?? []) chosen.add(row);
+    return [...chosen].sort((a, b) => this.#position.get(a)! - this.#position.get(b)!);
+  }
+}
+
+/** A Salesforce id's case-sensitive 15-character key (associations/emails.ts `sameSalesforceId`). */
+const id15 = (id: string | null): string | null => (id === null ? null : id.slice(0, 15));
 
 /** One meeting's part of a batch look-up. `meeting` null: a deletion (only the written records). */
 export interface LookupRequest {
@@ -165,9 +232,6 @@ function union(responses: Map<string, SubResponse>, refs: readonly string[]): Ro
   }
   return out;
 }
-
-const inIds = (ids: readonly string[], id: string | null): boolean =>
-  id !== null && ids.some((x) => sameSalesforceId(x, id));
 
 /** Whether the lone look-up would carry the opportunity rule's query (lookups.ts: only with room). */
 function loneAsksOpportunities(r: LookupRequest, settings: AssociationSettings | undefined): boolean {
@@ -206,6 +270,7 @@ export async function lookUpMeetings(
   org: OrgProfile,
   requests: readonly LookupRequest[],
   settings?: AssociationSettings,
+  parallel = 1,
 ): Promise<Map<string, MeetingLookup>> {
   const subs: Subrequest[] = [];
   const refs = new Map<string, string[]>();
@@ -357,7 +422,7 @@ export async function lookUpMeetings(
     }),
   );
 
-  const responses = await runShared(conn, counter, subs);
+  const responses = await runShared(conn, counter, subs, parallel);
   const rowsOf = (kind: string): Row[] => union(responses, refs.get(kind) ?? []);
   const events = rowsOf('Event');
   const tasks = rowsOf('Task');
@@ -373,7 +438,7 @@ export async function lookUpMeetings(
       referenceId: `lateTask${i}`,
       url: queryUrl(q, true),
     }));
-    const more = await runShared(conn, counter, lateSubs);
+    const more = await runShared(conn, counter, lateSubs, parallel);
     tasks.push(
       ...union(
         more,
@@ -392,6 +457,23 @@ export async function lookUpMeetings(
     pickedOpportunities.map((id, i) => [id, picked(responses.get(`opportunity${i}`), id, 'opportunity')]),
   );
 
+  // Each meeting's rows: by its emails and ids in an index of the batch's rows (a filter of every
+  // row for every meeting was quadratic in the batch), in the order its own query would give them.
+  const email = (row: Row): string | null => {
+    const e = normalizeEmail(str(row, 'Email'));
+    return e === null ? null : `e:${e}`;
+  };
+  const idKey = (id: string | null): string | null => (id === null ? null : `i:${id15(id)}`);
+  const contactIndex = new RowIndex(contacts, (c) => [email(c), idKey(str(c, 'Id'))]);
+  const userIndex = new RowIndex(users, (u) => [email(u)]);
+  const leadIndex = new RowIndex(leads, (l) => [email(l)]);
+  const opportunityIndex = new RowIndex(opportunities, (o) => [idKey(str(o, 'AccountId'))]);
+  // An Event is a meeting's by its reference (SOQL's `=` ignores case), by its enriched id, or, with
+  // no reference, as a calendar candidate of its window: eventRowsFor then picks and orders exactly.
+  const eventIndex = new RowIndex(events, (e) => {
+    const reference = str(e, eventRef.field);
+    return [reference === null ? 'window' : `r:${reference.toLowerCase()}`, idKey(str(e, 'Id'))];
+  });
   const out = new Map<string, MeetingLookup>();
   for (const r of requests) {
     const meeting = r.meeting;
@@ -399,11 +481,8 @@ export async function lookUpMeetings(
     const ownEmails = new Set(own);
     const ownUsers = new Set(meeting === null ? [] : userLookupEmails(meeting));
     const ownIds = meeting === null ? [] : pickedContactIds(meeting).ids;
-    const hasEmail = (row: Row, set: Set<string>): boolean => {
-      const email = normalizeEmail(str(row, 'Email'));
-      return email !== null && set.has(email);
-    };
-    const myContacts = contacts.filter((c) => hasEmail(c, ownEmails) || inIds(ownIds, str(c, 'Id')));
+    const emailKeys = (set: Set<string>): string[] => [...set].map((e) => `e:${e}`);
+    const myContacts = contactIndex.rows([...emailKeys(ownEmails), ...ownIds.map(idKey)]);
     let myOpportunities: Row[] | undefined;
     if (meeting !== null && withRule.includes(r as LookupRequest & { meeting: Meeting })) {
       const pickedId = meeting.associations?.accountId;
@@ -411,25 +490,26 @@ export async function lookUpMeetings(
         pickedId !== undefined
           ? [pickedId]
           : myContacts.flatMap((c) => (c['IsDeleted'] === true ? [] : (str(c, 'AccountId') ?? [])));
-      myOpportunities = opportunities.filter((o) => inIds(accounts, str(o, 'AccountId'))).slice(0, 200);
+      myOpportunities = opportunityIndex.rows(accounts.map(idKey)).slice(0, 200);
     }
     const accountId = meeting?.associations?.accountId;
     const opportunityId = meeting?.associations?.opportunityId;
+    const window = windows.get(r.meetingId) ?? null;
+    const enrichedId = enrichedIdOf(r.previous);
+    const reference = (eventRef.byMeetingId ? r.meetingId : r.marker).toLowerCase();
+    const candidates = eventIndex.rows([
+      `r:${reference}`,
+      idKey(enrichedId),
+      window === null ? null : 'window',
+    ]);
     out.set(
       r.meetingId,
-      assembleLookup(org, r.meetingId, r.marker, r.previous, windows.get(r.meetingId) ?? null, {
-        events: eventRowsFor(
-          org,
-          r.meetingId,
-          r.marker,
-          enrichedIdOf(r.previous),
-          windows.get(r.meetingId) ?? null,
-          events,
-        ),
+      assembleLookup(org, r.meetingId, r.marker, r.previous, window, {
+        events: eventRowsFor(org, r.meetingId, r.marker, enrichedId, window, candidates),
         tasks,
-        users: own.length + ownUsers.size === 0 ? [] : users.filter((u) => hasEmail(u, ownUsers)),
+        users: own.length + ownUsers.size === 0 ? [] : userIndex.rows(emailKeys(ownUsers)),
         contacts: myContacts,
-        leads: leads.filter((l) => hasEmail(l, ownEmails)),
+        leads: leadIndex.rows(emailKeys(ownEmails)),
         ...(myOpportunities === undefined ? {} : { opportunities: myOpportunities }),
         ...(accountId === undefined ? {} : { account: pickedAccount.get(accountId)! }),
         ...(opportunityId === undefined ? {} : { opportunity: pickedOpportunity.get(opportunityId)! }),
@@ -448,6 +528,7 @@ export async function lookUpRuleRecordsMany(
   conn: Connection,
   counter: CallCounter,
   items: readonly { meeting: Meeting; snapshot: CrmSnapshot; settings: AssociationSettings }[],
+  parallel = 1,
 ): Promise<(CrmSnapshot | Error)[]> {
   const queries = items.map((i) => ruleQueries(i.meeting, i.snapshot, i.settings));
   const subs: Subrequest[] = [];
@@ -456,7 +537,7 @@ export async function lookUpRuleRecordsMany(
       subs.push({ method: 'GET', referenceId: `rule${i}${q.referenceId}`, url: queryUrl(q.soql) });
   });
   if (subs.length === 0) return items.map((i) => i.snapshot);
-  const responses = await runShared(conn, counter, subs);
+  const responses = await runShared(conn, counter, subs, parallel);
   return items.map((item, i) => {
     const qs: readonly RuleQuery[] = queries[i] ?? [];
     try {
@@ -485,6 +566,7 @@ export async function lookUpExistingMany(
   conn: Connection,
   counter: CallCounter,
   requests: readonly ExistingRequest[],
+  parallel = 1,
 ): Promise<Map<string, ExistingDetail>> {
   const eventIds = requests.flatMap((r) => (r.sharedActivities && r.eventId !== null ? [r.eventId] : []));
   const taskIds = requests.flatMap((r) => (r.sharedActivities && r.taskId !== null ? [r.taskId] : []));
@@ -533,29 +615,31 @@ export async function lookUpExistingMany(
         soql`SELECT Id, ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE LinkedEntityId IN ${c}`,
     ),
   );
-  const responses = subs.length === 0 ? new Map<string, SubResponse>() : await runShared(conn, counter, subs);
+  const responses =
+    subs.length === 0 ? new Map<string, SubResponse>() : await runShared(conn, counter, subs, parallel);
   const rowsOf = (kind: string): Row[] => union(responses, refs.get(kind) ?? []);
   const eventRelations = rowsOf('eventRelations');
   const taskRelations = rowsOf('taskRelations');
   const noteLinks = rowsOf('noteLinks');
   const entityLinks = rowsOf('entityLinks');
+  const relationIndex = (rows: Row[], field: string) => new RowIndex(rows, (row) => [id15(str(row, field))]);
+  const eventRelationIndex = relationIndex(eventRelations, 'EventId');
+  const taskRelationIndex = relationIndex(taskRelations, 'TaskId');
+  const noteLinkIndex = relationIndex(noteLinks, 'ContentDocumentId');
+  const entityLinkIndex = relationIndex(entityLinks, 'LinkedEntityId');
   const out = new Map<string, ExistingDetail>();
   for (const r of requests) {
-    const by = (rows: Row[], field: string, id: string | null): Row[] =>
-      rows.filter((row) => id !== null && sameSalesforceId(str(row, field) ?? '', id));
     const entities = r.eventId === null ? [] : [r.eventId, ...r.candidateLinkIds];
     out.set(
       r.key,
       assembleExisting(r.eventId, r.knownNoteId, {
         eventRelations:
-          r.sharedActivities && r.eventId !== null ? by(eventRelations, 'EventId', r.eventId) : undefined,
+          r.sharedActivities && r.eventId !== null ? eventRelationIndex.rows([id15(r.eventId)]) : undefined,
         taskRelations:
-          r.sharedActivities && r.taskId !== null ? by(taskRelations, 'TaskId', r.taskId) : undefined,
-        noteLinks: r.knownNoteId !== null ? by(noteLinks, 'ContentDocumentId', r.knownNoteId) : undefined,
+          r.sharedActivities && r.taskId !== null ? taskRelationIndex.rows([id15(r.taskId)]) : undefined,
+        noteLinks: r.knownNoteId !== null ? noteLinkIndex.rows([id15(r.knownNoteId)]) : undefined,
         entityLinks:
-          r.knownNoteId === null && r.eventId !== null
-            ? entityLinks.filter((l) => inIds(entities, str(l, 'LinkedEntityId')))
-            : undefined,
+          r.knownNoteId === null && r.eventId !== null ? entityLinkIndex.rows(entities.map(id15)) : undefined,
       }),
     );
   }

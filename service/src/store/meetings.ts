@@ -309,42 +309,57 @@ export class MeetingRepository {
   }
 
   /** Stores a sync's outcome; false when the lease was lost meanwhile (nothing is changed then). */
-  complete({ owner, key, claimedVersion, result: r, now }: Complete): Promise<boolean> {
+  async complete(c: Complete): Promise<boolean> {
+    return (await this.completeAll([c]))[0]!;
+  }
+
+  /**
+   * The outcomes of a batch's meetings in one transaction (one commit, not one per meeting: the
+   * commits were the largest share of a backlog's time in the store); for each, whether it was stored
+   * (false: its lease was lost meanwhile, nothing changed for it).
+   */
+  completeAll(outcomes: readonly Complete[]): Promise<boolean[]> {
+    if (outcomes.length === 0) return Promise.resolve([]);
     return this.#db.tx(async (q) => {
-      const changed = await q.run(
-        `UPDATE meetings SET
-           state = CASE WHEN version > ? THEN 'queued' ELSE ? END,
-           reason = CASE WHEN version > ? THEN NULL ELSE ? END,
-           attempts = CASE WHEN version > ? THEN 0 ELSE attempts + 1 END,
-           synced_version = ?, written_json = ?, linked_json = ?, dropped_json = ?, api_calls = ?,
-           last_error = NULL, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
-           create_started_at = NULL, create_owner = NULL
-         WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
-        [
-          claimedVersion,
-          r.state,
-          claimedVersion,
-          r.reason,
-          claimedVersion,
-          claimedVersion,
-          JSON.stringify(r.written),
-          JSON.stringify(r.linked),
-          JSON.stringify(r.dropped),
-          r.apiCalls,
-          now,
-          now,
-          key.workspaceId,
-          key.meetingId,
-          owner,
-        ],
-      );
-      if (changed > 0) {
-        await q.run('UPDATE workspace_connections SET last_sync_at = ? WHERE workspace_id = ?', [
-          now,
-          key.workspaceId,
-        ]);
+      const stored: boolean[] = [];
+      const synced = new Map<string, number>();
+      for (const { owner, key, claimedVersion, result: r, now } of outcomes) {
+        const changed = await q.run(
+          `UPDATE meetings SET
+             state = CASE WHEN version > ? THEN 'queued' ELSE ? END,
+             reason = CASE WHEN version > ? THEN NULL ELSE ? END,
+             attempts = CASE WHEN version > ? THEN 0 ELSE attempts + 1 END,
+             synced_version = ?, written_json = ?, linked_json = ?, dropped_json = ?, api_calls = ?,
+             last_error = NULL, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
+             create_started_at = NULL, create_owner = NULL
+           WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
+          [
+            claimedVersion,
+            r.state,
+            claimedVersion,
+            r.reason,
+            claimedVersion,
+            claimedVersion,
+            JSON.stringify(r.written),
+            JSON.stringify(r.linked),
+            JSON.stringify(r.dropped),
+            r.apiCalls,
+            now,
+            now,
+            key.workspaceId,
+            key.meetingId,
+            owner,
+          ],
+        );
+        stored.push(changed > 0);
+        if (changed > 0) synced.set(key.workspaceId, Math.max(now, synced.get(key.workspaceId) ?? 0));
       }
-      return changed > 0;
+      for (const [workspaceId, at] of synced)
+        await q.run('UPDATE workspace_connections SET last_sync_at = ? WHERE workspace_id = ?', [
+          at,
+          workspaceId,
+        ]);
+      return stored;
     });
   }
 

@@ -55,6 +55,27 @@ export interface BatchFence {
   answered(meetingIds: readonly string[]): Promise<void>;
 }
 
+export interface BatchOptions {
+  /**
+   * Calls of this batch in flight at once at most (the worker's share of the org's concurrent
+   * requests); 1 sends them one after another.
+   */
+  readonly parallel?: number;
+}
+
+/** `fn` for every item, at most `limit` at once; resolves when all are done (none rejects: each handles its own error). */
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
 export type ItemResult =
   { readonly ok: true; readonly outcome: SyncOutcome } | { readonly ok: false; readonly error: unknown };
 
@@ -99,6 +120,7 @@ export async function syncBatch(
   items: readonly BatchItem[],
   settings: AssociationSettings,
   fence?: BatchFence,
+  options: BatchOptions = {},
 ): Promise<BatchOutcome> {
   const counter = new CallCounter();
   const results = new Map<string, ItemResult>();
@@ -118,12 +140,14 @@ export async function syncBatch(
   });
   const decisions = new Map<string, Decision>();
   try {
-    const found = await lookUpMeetings(conn, counter, org, requests, settings);
+    const parallel = options.parallel ?? 1;
+    const found = await lookUpMeetings(conn, counter, org, requests, settings, parallel);
     const upserts = items.flatMap((item) => (item.input.kind === 'upsert' ? [item.input.meeting] : []));
     const snapshots = await lookUpRuleRecordsMany(
       conn,
       counter,
       upserts.map((meeting) => ({ meeting, snapshot: found.get(meeting.id)!.snapshot, settings })),
+      parallel,
     );
     const withRules = new Map(upserts.map((m, i) => [m.id, snapshots[i]!]));
     // A calendar tool's Event an earlier meeting of the batch enriches is taken for the later ones,
@@ -167,6 +191,7 @@ export async function syncBatch(
         conn,
         counter,
         detailed.map(([key, d]) => ({ key, ...(d as Extract<Decision, { kind: 'detail' }>).request })),
+        parallel,
       );
       for (const [key, d] of detailed) {
         try {
@@ -208,10 +233,12 @@ export async function syncBatch(
         ),
       );
     }
-    for (const payload of payloads) {
+    // The calls go out `parallel` at a time (the worker's share of the org's concurrent requests):
+    // graphs are independent transactions, so their order does not matter.
+    await inParallel(payloads, options.parallel ?? 1, async (payload) => {
       if (stopped !== null) {
         for (const w of payload) fail(w.meetingId, stopped);
-        continue;
+        return;
       }
       const creates = payload.filter((w) => w.decision.kind === 'create').map((w) => w.meetingId);
       let send = payload;
@@ -222,7 +249,7 @@ export async function syncBatch(
         } catch (err) {
           stopped = new WriteFenceError((err as Error).message);
           for (const w of payload) fail(w.meetingId, stopped);
-          continue;
+          return;
         }
         send = payload.filter((w) => w.decision.kind !== 'create' || allowed.has(w.meetingId));
         for (const w of payload)
@@ -241,7 +268,7 @@ export async function syncBatch(
         if (!isUnanswered(err) && sentCreates.length > 0) await fence?.answered(sentCreates);
         stopped = classify(err);
         for (const w of send) fail(w.meetingId, stopped);
-        continue;
+        return;
       }
       if (sentCreates.length > 0) await fence?.answered(sentCreates);
       for (const w of send) {
@@ -259,7 +286,7 @@ export async function syncBatch(
           fail(w.meetingId, err);
         }
       }
-    }
+    });
   }
 
   // Each meeting's share of the calls, rounded: what its status shows; the metrics count the total.

@@ -22,6 +22,7 @@ import {
 } from '../salesforce/connection.ts';
 import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.ts';
 import type { ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
+import type { Complete } from '../store/meetings.ts';
 import { allowanceExhausted, budgetDecision, exhaustedUsage, overBudget, readUsage } from './budget.ts';
 import {
   oneByOne,
@@ -74,6 +75,11 @@ export interface WorkerOptions {
    * slots, one at least stays free for other workspaces (issue 14 item 3). Default: all slots but one.
    */
   readonly perWorkspace?: number;
+  /**
+   * Calls in flight to one org at most (SALESFORCE_CONCURRENT_REQUESTS, ≤ 25): each of a workspace's
+   * batches sends its calls `requestsPerOrg / perWorkspace` at once. Default 1 per batch.
+   */
+  readonly requestsPerOrg?: number;
   readonly leaseMs?: number;
   /**
    * How long a create write whose answer was lost may still land (SALESFORCE_WRITE_SETTLE_SECONDS):
@@ -116,6 +122,8 @@ export class Worker {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #perWorkspace: number;
   readonly #batchSize: number;
+  /** Calls one batch sends at once: its share of the org's concurrent requests. */
+  readonly #parallel: number;
   /** Syncs under way by workspace. */
   readonly #busy = new Map<string, number>();
   #running = false;
@@ -139,6 +147,10 @@ export class Worker {
       Math.max(1, options.perWorkspace ?? this.#concurrency - 1),
     );
     this.#batchSize = Math.max(1, options.batchSize ?? 1);
+    this.#parallel = Math.max(
+      1,
+      Math.floor(Math.min(SALESFORCE_CONCURRENT_LIMIT, options.requestsPerOrg ?? 1) / this.#perWorkspace),
+    );
     this.#leaseMs = options.leaseMs ?? 120_000;
     this.#settleMs = options.writeSettleMs ?? DEFAULT_WRITE_SETTLE_MS;
     this.#pollMs = options.pollMs ?? 1_000;
@@ -485,6 +497,7 @@ export class Worker {
         group.map((m): BatchItem => ({ input: m.input, previous: m.previous })),
         settings,
         fence,
+        { parallel: this.#parallel },
       );
     const results = new Map<string, ItemResult>();
     let apiCalls = 0;
@@ -538,6 +551,9 @@ export class Worker {
       await this.#allowanceSpent(spent, entry, log);
       labels.push(...spent.map(() => 'paused'));
     }
+    // The synced meetings' outcomes are stored together, in one transaction; the failures one by one
+    // (each decides its own retry).
+    const completes: { m: ClaimedMeeting; mlog: Logger; complete: Complete }[] = [];
     for (const m of ready) {
       if (spent.includes(m)) continue;
       const key = keyOf(m);
@@ -551,8 +567,10 @@ export class Worker {
         continue;
       }
       const o = r.outcome;
-      const stored = await this.#record(mlog, () =>
-        store.meetings.complete({
+      completes.push({
+        m,
+        mlog,
+        complete: {
           owner: this.#owner,
           key,
           claimedVersion: m.version,
@@ -565,10 +583,18 @@ export class Worker {
             apiCalls: o.apiCalls,
           },
           now: now(),
-        }),
+        },
+      });
+    }
+    if (completes.length > 0) {
+      const stored = await this.#record(log, () =>
+        store.meetings.completeAll(completes.map((c) => c.complete)),
       );
-      if (!stored) mlog.warn('lease lost before the outcome was stored; another worker has the meeting');
-      labels.push(o.state);
+      completes.forEach(({ mlog, complete }, i) => {
+        if (stored[i] !== true)
+          mlog.warn('lease lost before the outcome was stored; another worker has the meeting');
+        labels.push(complete.result.state);
+      });
     }
     log.info({ meetings: ms.length, apiCalls }, 'batch synced');
     return labels;

@@ -38,9 +38,9 @@ describe('recording the outcome after a database outage', () => {
     svc = await startTestService({}, { syncMeeting: sync });
     await svc.store.connections.save(connection('ws_1'));
     const meetings = svc.store.meetings;
-    const real = meetings.complete.bind(meetings);
+    const real = meetings.completeAll.bind(meetings);
     let failures = 0;
-    jest.spyOn(meetings, 'complete').mockImplementation(async (...args) => {
+    jest.spyOn(meetings, 'completeAll').mockImplementation(async (...args) => {
       if (failures < 2) {
         failures += 1;
         throw new Error('Connection terminated unexpectedly');
