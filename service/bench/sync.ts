@@ -322,7 +322,8 @@ function meeting(id: string, version: number, emails: string[], extra: Partial<M
       ...emails.map((email) => ({ email, internal: false })),
       { email: `stranger-${id}@nowhere.example`, internal: false },
     ],
-    summary: '## Summary\n\nThe buyer wants a **pilot** in Q1.\n\n- budget approved\n- security review next',
+    // Each meeting its own summary, as in life (the plan renders each one; none is cached across meetings).
+    summary: `## Summary of ${id}\n\nThe buyer wants a **pilot** in Q1.\n\n- budget approved\n- security review next`,
     notes: [
       { id: `${id}-n1`, category: 'Pain points', text: 'Manual CRM updates take hours', at: 95 },
       { id: `${id}-n2`, category: 'Next steps', text: 'Send the pilot plan', at: 1510 },

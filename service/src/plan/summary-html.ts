@@ -94,9 +94,19 @@ const SWALLOWING = [
 ];
 const SWALLOWING_OPEN = new RegExp(`<(?=/?(?:${SWALLOWING.join('|')})(?![a-z0-9-])|[!?])`, 'gi');
 
+/**
+ * The last summary rendered and its HTML: a plan renders the same summary twice in a row (the note's
+ * HTML, the Event description's text), and parsing Markdown was a visible share of a backlog's CPU.
+ * One entry, so nothing grows; the function is pure, so a hit is the same answer.
+ */
+let lastMarkdown: { markdown: string; html: string } | null = null;
+
 /** Markdown's HTML with every swallowing tag turned into text, so no text after it can be lost. */
 function markdownHtml(markdown: string): string {
-  return markdownToHtml(markdown).replace(SWALLOWING_OPEN, '&lt;');
+  if (lastMarkdown?.markdown === markdown) return lastMarkdown.html;
+  const html = markdownToHtml(markdown).replace(SWALLOWING_OPEN, '&lt;');
+  lastMarkdown = { markdown, html };
+  return html;
 }
 
 /** Any HTML reduced to the note subset; newlines removed, since Salesforce strips them anyway. */
