@@ -14,8 +14,11 @@
  * meeting at a time, so that meeting fails alone.
  *
  * Exactly once. Before a call carrying new meetings' graphs is sent, every one of them is marked in
- * the store (`BatchFence.beforeCreate`, one transaction); an answered call clears the marks, an
- * unanswered one keeps them, and the worker then waits for those writes to settle (worker.ts).
+ * the store (`BatchFence.beforeCreate`, one transaction); an unanswered call keeps them, and the
+ * worker then waits for those writes to settle (worker.ts). An answered call's written meetings lose
+ * their marks with their outcome (the store's `completeAll`, one transaction for the batch); the
+ * answered ones not written (refused, or refused and not sent again) are cleared once, at the end of
+ * the batch (`BatchFence.answered`): one commit per batch instead of one per call.
  */
 import { resolveAssociations } from '../associations/resolve.ts';
 import { meetingMarker } from '../plan/marker.ts';
@@ -51,7 +54,10 @@ export interface BatchItem {
 export interface BatchFence {
   /** Before the call is sent: the meeting ids that may be sent (a lost lease leaves one out). */
   beforeCreate(meetingIds: readonly string[]): Promise<ReadonlySet<string>>;
-  /** The call was answered: these creates can no longer land later. */
+  /**
+   * These creates' calls were answered and they were not written: they can no longer land later
+   * (the written ones are cleared with their outcome).
+   */
   answered(meetingIds: readonly string[]): Promise<void>;
 }
 
@@ -220,6 +226,8 @@ export async function syncBatch(
       pending.push({ graphId: `m${pending.length}`, nodes: d.nodes, meetingId: id, decision: d });
   }
   let stopped: unknown = null;
+  /** Creates whose call was answered: they can no longer land later. */
+  const answeredCreates = new Set<string>();
   while (pending.length > 0) {
     const { payloads, tooBig } = packGraphs(pending);
     pending = [];
@@ -265,12 +273,12 @@ export async function syncBatch(
         answer = await graphs(conn, counter, send);
       } catch (err) {
         // Refused with an answer: nothing can land later. No answer (timeout, network): keep the marks.
-        if (!isUnanswered(err) && sentCreates.length > 0) await fence?.answered(sentCreates);
+        if (!isUnanswered(err)) for (const id of sentCreates) answeredCreates.add(id);
         stopped = classify(err);
         for (const w of send) fail(w.meetingId, stopped);
         return;
       }
-      if (sentCreates.length > 0) await fence?.answered(sentCreates);
+      for (const id of sentCreates) answeredCreates.add(id);
       for (const w of send) {
         const r = answer.get(w.graphId);
         if (r === undefined || !r.ok) {
@@ -288,6 +296,9 @@ export async function syncBatch(
       }
     });
   }
+
+  const notWritten = [...answeredCreates].filter((id) => !done.has(id));
+  if (notWritten.length > 0) await fence?.answered(notWritten);
 
   // Each meeting's share of the calls, rounded: what its status shows; the metrics count the total.
   const share = Math.round(counter.count / Math.max(1, items.length));
