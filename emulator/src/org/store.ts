@@ -51,6 +51,8 @@ export class Store implements QueryDataSource {
   #userId = '';
   /** Bumped whenever a row that decides permissions changes (users, permission sets and their rows). */
   securityVersion = 0;
+  /** Bumped whenever any stored row is written or undone: what was read before may have changed. */
+  writeVersion = 0;
   /** The running user's view of the store for queries, installed by the org (see forRunningUser). */
   runningUserSource: (() => QueryDataSource | undefined) | undefined;
 
@@ -160,6 +162,7 @@ export class Store implements QueryDataSource {
     this.#journal?.push({ kind: 'put', objectName, id, previous });
     this.#reindex(objectName, id, previous, record);
     if (SECURITY_TABLES.has(objectName)) this.securityVersion++;
+    this.writeVersion++;
     table.set(id, record);
     this.#index.set(id, objectName);
   }
@@ -290,7 +293,10 @@ export class Store implements QueryDataSource {
   }
 
   #undo(journal: UndoEntry[]): void {
-    if (journal.length > 0) this.securityVersion++;
+    if (journal.length > 0) {
+      this.securityVersion++;
+      this.writeVersion++;
+    }
     for (let i = journal.length - 1; i >= 0; i--) {
       const e = journal[i]!;
       if (e.kind === 'blob') {
@@ -316,6 +322,7 @@ export class Store implements QueryDataSource {
 
   load(data: { tables: Record<string, MutableRecord[]>; blobs?: Record<string, string> }): void {
     this.securityVersion++;
+    this.writeVersion++;
     for (const [name, rows] of Object.entries(data.tables)) {
       const t = this.table(name);
       t.clear();
