@@ -202,20 +202,26 @@ export class RecordAccess {
    * (its Who and What).
    */
   #activityFromParents(objectName: 'Event' | 'Task', record: StoredRecord): AccessLevel {
-    const parents = new Set<string>();
-    for (const f of ['WhoId', 'WhatId']) if (typeof record[f] === 'string') parents.add(record[f]);
-    const related = new Set(parents);
+    // Who and What first: edit on every one of them is delete on the activity, and read on one of
+    // them is read, without the relation rows (the levels are memoised, so the order changes nothing).
+    let primaries = 0;
+    let allEdit = true;
+    let anyRead = false;
+    for (const id of [record.WhoId, record.WhatId]) {
+      if (typeof id !== 'string') continue;
+      primaries++;
+      const level = this.#levelOfId(id);
+      if (level < EDIT) allEdit = false;
+      if (level >= READ) anyRead = true;
+    }
+    if (primaries > 0 && allEdit) return DELETE;
+    if (anyRead) return READ;
     for (const r of this.#relationsOf(objectName, record.Id as string)) {
       if (typeof r.RelationId !== 'string') continue;
       const rel = this.#located(r.RelationId);
       // Invitees (users) are not parents; contacts, leads and What records are.
-      if (rel && rel.objectName !== 'User') related.add(r.RelationId);
+      if (rel && rel.objectName !== 'User' && this.#levelOfId(r.RelationId) >= READ) return READ;
     }
-    if (related.size === 0) return NONE;
-    const levels = [...related].map((id) => this.#levelOfId(id));
-    const primary = [...parents].map((id) => this.#levelOfId(id));
-    const canRead = levels.some((l) => l >= READ);
-    const canEdit = primary.length > 0 && primary.every((l) => l >= EDIT);
-    return canEdit ? DELETE : canRead ? READ : NONE;
+    return NONE;
   }
 }

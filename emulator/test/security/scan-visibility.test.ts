@@ -56,6 +56,15 @@ beforeAll(async () => {
   await event(admin, 'E hidden who, own what', { WhoId: hiddenContact, WhatId: ownAccount });
   await event(admin, 'F own who, hidden what', { WhoId: ownContact, WhatId: hiddenAccount });
   await event(user, 'G the user’s own', {});
+  // Related through EventRelation rows only: a contact the user reads, then one they do not and the
+  // user as an invitee (an invitee is not a parent).
+  const relation = async (subject: string, relationIds: string[]) => {
+    const id = await event(admin, subject, {});
+    for (const relationId of relationIds)
+      await make(admin, 'EventRelation', { EventId: id, RelationId: relationId });
+  };
+  await relation('H own contact as relation', [ownContact]);
+  await relation('I hidden contact and the user as relations', [hiddenContact, created.id]);
   for (const [type, where] of [
     ['Account', "Name LIKE 'Diff%'"],
     ['Contact', "LastName LIKE 'Diff%'"],
@@ -92,9 +101,23 @@ const canRead = (id: string): boolean => {
 describe('a scan checks sharing after its WHERE', () => {
   it('when the records are made, then the user reads some of each object and not others', () => {
     // Both answers occur for every object, so the comparisons below can tell a leak from a loss.
-    expect(readable.size).toBe(2 + 3 + 7);
+    expect(readable.size).toBe(2 + 3 + 9);
     expect([...readable.values()].filter(Boolean).length).toBeGreaterThanOrEqual(5);
     expect([...readable.values()].filter((r) => !r).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('when the user scans the Events, then they read those with a parent they read, and their own', async () => {
+    const subjects = (
+      await query(user, "SELECT Subject FROM Event WHERE Location = 'Diff room' ORDER BY Subject")
+    ).records;
+    expect(subjects.map((r) => r.Subject)).toEqual([
+      'B own who',
+      'C own what',
+      'E hidden who, own what',
+      'F own who, hidden what',
+      'G the user’s own',
+      'H own contact as relation',
+    ]);
   });
 
   it.each([
