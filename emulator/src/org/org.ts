@@ -68,6 +68,11 @@ export class Org {
   /** The Standard User profile's id. */
   readonly standardProfileId: string;
   #fieldMaps = new Map<string, Map<string, FieldSchema>>();
+  /**
+   * Each schema's new row before its audit fields (empty fields, checkboxes false, picklist defaults),
+   * made once per schema: its values are immutable, and a rebuilt schema is a new key.
+   */
+  readonly #emptyRows = new WeakMap<ObjectSchema, MutableRecord>();
 
   constructor(options: {
     settings: OrgSettings;
@@ -446,12 +451,17 @@ export class Org {
    */
   newRow(schema: ObjectSchema): MutableRecord {
     const now = this.now();
-    const record: MutableRecord = {};
-    for (const f of schema.fields) record[f.name] = f.type === 'boolean' ? false : null;
-    for (const f of schema.fields) {
-      const def = f.picklistValues?.find((p) => p.defaultValue);
-      if (def && f.defaultedOnCreate) record[f.name] = def.value;
+    let empty = this.#emptyRows.get(schema);
+    if (!empty) {
+      empty = {};
+      for (const f of schema.fields) empty[f.name] = f.type === 'boolean' ? false : null;
+      for (const f of schema.fields) {
+        const def = f.picklistValues?.find((p) => p.defaultValue);
+        if (def && f.defaultedOnCreate) empty[f.name] = def.value;
+      }
+      this.#emptyRows.set(schema, empty);
     }
+    const record: MutableRecord = { ...empty };
     Object.assign(record, {
       Id: this.store.ids.next(schema.keyPrefix ?? '000'),
       IsDeleted: false,
