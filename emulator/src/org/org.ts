@@ -220,8 +220,13 @@ export class Org {
     }
     schemas = shapeSchemas(this.#modules, schemas, this.settings);
     this.store.setSchemas(schemas);
+    // Keyed by the lower-case name and by the name as spelled: request bodies spell names as the
+    // describe does, so most look-ups need no lower-casing (no two fields differ only by case).
     this.#fieldMaps = new Map(
-      schemas.map((s) => [s.name, new Map(s.fields.map((f) => [f.name.toLowerCase(), f]))]),
+      schemas.map((s) => [
+        s.name,
+        new Map(s.fields.flatMap((f) => [[f.name.toLowerCase(), f] as const, [f.name, f] as const])),
+      ]),
     );
   }
 
@@ -243,7 +248,8 @@ export class Org {
   }
 
   field(objectName: string, fieldName: string): FieldSchema | undefined {
-    return this.#fieldMaps.get(objectName)?.get(fieldName.toLowerCase());
+    const fields = this.#fieldMaps.get(objectName);
+    return fields?.get(fieldName) ?? fields?.get(fieldName.toLowerCase());
   }
 
   /** The object an id belongs to by its key prefix (ContentNote ids are ContentDocument ids). */
