@@ -13,6 +13,7 @@ const RUNS: readonly (readonly string[])[] = [
   ['emulator/bench/reads.ts', '--seconds', '5', '--kind', 'query'],
   ['emulator/bench/reads.ts', '--seconds', '5', '--kind', 'indexed'],
   ['emulator/bench/reads.ts', '--kind', 'writes'],
+  ['emulator/bench/reads.ts', '--seconds', '5', '--concurrency', '4', '--kind', 'sharing'],
   ['service/bench/ingest.ts', '--seconds', '5'],
   ['service/bench/sync.ts'],
   ['service/bench/associations.ts'],

@@ -2,16 +2,18 @@
  * Simple-read throughput of the local org: the org runs in its own process (as in the demo), and this
  * process keeps C concurrent keep-alive connections busy with GET sobjects/Account/{id} for D seconds.
  * Usage: node emulator/bench/reads.ts [--concurrency 32] [--seconds 10]
- *        [--kind record|query|indexed|writes] [--contacts 10000] [--rows 50000]
+ *        [--kind record|query|indexed|writes|sharing] [--contacts 10000] [--rows 50000] [--events 10000]
  * (`query` runs `SELECT Id, Name FROM Account WHERE Id = '…'` instead of the record read; `indexed`
  * loads N contacts and compares `Email IN (…)`, which the org indexes, with the same query on Title,
  * which it scans; `writes` times composite/graph inserts shaped like the service's meetings into an
- * empty org and again once it holds --rows rows, side by side).
+ * empty org and again once it holds --rows rows, side by side; `sharing` loads --events Events owned by
+ * the administrator and related to contacts, then scans them as the administrator and as a Standard
+ * User, whose rows are sharing-checked, side by side).
  */
 import { Agent, request } from 'node:http';
 import { parseFlags } from '../../scripts/lib/cli.ts';
 import { startOrgProcess } from '../src/cli-process.ts';
-import { passwordGrantToken, type AdminCredentials } from '../src/security/users.ts';
+import { createUser, passwordGrantToken, type AdminCredentials } from '../src/security/users.ts';
 
 const USAGE = `Usage: node emulator/bench/reads.ts [options]   (npm run bench runs every benchmark)
   --concurrency N   keep-alive connections kept busy (default 32)
@@ -20,6 +22,7 @@ const USAGE = `Usage: node emulator/bench/reads.ts [options]   (npm run bench ru
                     (Contacts by Email IN …, against a scanned field) (default record)
   --contacts N      Contacts seeded for --kind indexed (default 10000)
   --rows N          rows the org holds for the second half of --kind writes (default 50000)
+  --events N        Events seeded for --kind sharing (default 10000)
   --help            this text`;
 
 const values = parseFlags(
@@ -29,6 +32,7 @@ const values = parseFlags(
     kind: { type: 'string', default: 'record' },
     contacts: { type: 'string', default: '10000' },
     rows: { type: 'string', default: '50000' },
+    events: { type: 'string', default: '10000' },
   },
   USAGE,
 );
@@ -39,6 +43,8 @@ const { child, line } = await startOrgProcess([
   ...['--daily-api-limit', '100000000', '--concurrent-limit', '1000'],
 ]);
 const details = JSON.parse(line) as AdminCredentials;
+// The org process goes with this one, even when a measure throws.
+process.on('exit', () => child.kill('SIGTERM'));
 const token = await passwordGrantToken(details);
 const created = await fetch(`${details.url}/services/data/v66.0/sobjects/Account`, {
   method: 'POST',
@@ -49,10 +55,10 @@ const { id } = (await created.json()) as { id: string };
 
 const api = `${details.url}/services/data/v66.0`;
 const soql = `SELECT Id, Name FROM Account WHERE Id = '${id}'`;
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-const get = (url: URL): Promise<number> =>
+let agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+const get = (url: URL, bearer = token): Promise<number> =>
   new Promise((resolve, reject) => {
-    const req = request(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+    const req = request(url, { agent, headers: { authorization: `Bearer ${bearer}` } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -61,7 +67,10 @@ const get = (url: URL): Promise<number> =>
   });
 
 /** Keeps `concurrency` clients busy for `seconds` with the URLs `next` hands out; prints one JSON line. */
-async function measure(kind: string, next: () => URL, extra: Record<string, unknown> = {}) {
+async function measure(kind: string, next: () => URL, extra: Record<string, unknown> = {}, bearer = token) {
+  // Fresh sockets for each measure: one the org closed while it idled must not fail the next.
+  agent.destroy();
+  agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   let ok = 0;
   let failed = 0;
   const latencies: number[] = [];
@@ -70,7 +79,7 @@ async function measure(kind: string, next: () => URL, extra: Record<string, unkn
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < deadline) {
         const t0 = performance.now();
-        const status = await get(next());
+        const status = await get(next(), bearer);
         latencies.push(performance.now() - t0);
         if (status === 200) ok++;
         else failed++;
@@ -126,6 +135,8 @@ if (values.kind === 'indexed') {
   }
 } else if (values.kind === 'writes') {
   await measureWrites(Number(values.rows));
+} else if (values.kind === 'sharing') {
+  await measureSharing(Number(values.events));
 } else {
   const url = new URL(
     values.kind === 'query' ? `${api}/query?q=${encodeURIComponent(soql)}` : `${api}/sobjects/Account/${id}`,
@@ -229,4 +240,72 @@ async function measureWrites(rows: number): Promise<void> {
   await timed('empty org');
   while ((await count()) < rows) for (let i = 0; i < 20; i++) await graphCall();
   await timed(`org holding ≥ ${rows} rows`);
+}
+
+/**
+ * Queries that scan every Event row (Location is not indexed), as the administrator, who sees
+ * everything unchecked, and as a Standard User with the package's permission set, whose rows are
+ * sharing-checked: the Events are the administrator's, readable through their Who (a Contact) and What
+ * (its Account), as the service's Events are its sellers' (Help, Controlled by Parent:
+ * https://help.salesforce.com/s/articleView?id=sf.security_sharing_owd_about.htm). One query keeps 3
+ * rows (the look-up shape: the WHERE runs first, the check on what it keeps), one keeps them all (a
+ * COUNT(): the check on every row); each beside the administrator's same query.
+ */
+async function measureSharing(events: number): Promise<void> {
+  const collection = async (records: Record<string, unknown>[]): Promise<string[]> => {
+    const ids: string[] = [];
+    for (let i = 0; i < records.length; i += 200) {
+      const res = await fetch(`${api}/composite/sobjects`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ allOrNone: true, records: records.slice(i, i + 200) }),
+      });
+      if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
+      ids.push(...((await res.json()) as { id: string }[]).map((r) => r.id));
+    }
+    return ids;
+  };
+  // Signed in first: the clients' keep-alive sockets must not idle between the two measures.
+  const reader = await createUser(details, {
+    lastName: 'Sharing Reader',
+    permissionSets: ['Salescaling_Integration_User'],
+  });
+  const readerToken = await passwordGrantToken(details, reader);
+  const accounts = await collection(
+    Array.from({ length: 100 }, (_, i) => ({ attributes: { type: 'Account' }, Name: `Sharing ${i}` })),
+  );
+  const contacts = await collection(
+    Array.from({ length: 1000 }, (_, i) => ({
+      attributes: { type: 'Contact' },
+      LastName: `Guest ${i}`,
+      Email: `guest${i}@sharing.example`,
+      AccountId: accounts[i % accounts.length],
+    })),
+  );
+  await collection(
+    Array.from({ length: events }, (_, i) => ({
+      attributes: { type: 'Event' },
+      Subject: `Meeting ${i}`,
+      Location: `Room ${i}`,
+      StartDateTime: new Date(Date.UTC(2026, 0, 1) + i * 60000).toISOString(),
+      DurationInMinutes: 30,
+      WhoId: contacts[i % contacts.length],
+      WhatId: accounts[i % accounts.length],
+    })),
+  );
+  let k = 0;
+  const next = () => {
+    const rooms = [0, 1, 2].map((d) => `'Room ${(k * 3 + d) % events}'`).join(', ');
+    k++;
+    const q = `SELECT Id, Subject, WhoId, WhatId FROM Event WHERE Location IN (${rooms})`;
+    return new URL(`${api}/query?q=${encodeURIComponent(q)}`);
+  };
+  await measure('Event scan keeping 3 rows, as the administrator', next, { events });
+  await measure('Event scan keeping 3 rows, as a Standard User', next, { events }, readerToken);
+  // Every row kept, so every row sharing-checked: the check's own cost per row.
+  const all = new URL(
+    `${api}/query?q=${encodeURIComponent('SELECT COUNT() FROM Event WHERE Location != null')}`,
+  );
+  await measure('COUNT() of every Event, as the administrator', () => all, { events });
+  await measure('COUNT() of every Event, as a Standard User', () => all, { events }, readerToken);
 }

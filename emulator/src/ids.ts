@@ -29,10 +29,51 @@ export function checksumSuffix(id15: string): string {
  * A 15-character id is case-sensitive. An 18-character id is case-safe: its suffix says which letters
  * are upper case, so it names the same record in any case (that is what the suffix is for), and the
  * canonical form is restored from it.
+ *
+ * Every record look-up and sharing check passes through here, so it reads character codes instead of
+ * running regular expressions, and an id already canonical (what the org hands out and stores) comes
+ * back as the same string, unallocated, its hash already cached for the Map look-up that follows.
  */
 export function to18(id: string): string | undefined {
-  if (/^[a-zA-Z0-9]{15}$/.test(id)) return id + checksumSuffix(id);
-  if (!/^[a-zA-Z0-9]{18}$/.test(id)) return undefined;
+  if (id.length === 15) return isAlphanumeric(id, 15) ? id + checksumSuffix(id) : undefined;
+  if (id.length !== 18 || !isAlphanumeric(id, 18)) return undefined;
+  let canonical = true;
+  for (let chunk = 0; chunk < 3 && canonical; chunk++) {
+    const s = id.charCodeAt(15 + chunk);
+    // The suffix is read case-insensitively: a lower-case suffix letter is not canonical.
+    const flags = suffixFlags(s);
+    if (flags < 0) return undefined;
+    if (s >= 97) canonical = false;
+    for (let i = 0; i < 5; i++) {
+      const c = id.charCodeAt(chunk * 5 + i);
+      const flagged = ((flags >> i) & 1) === 1;
+      // A flag on a digit cannot be honoured: the suffix does not belong to these 15 characters.
+      if (flagged && c <= 57) return undefined;
+      if (flagged ? c >= 97 : c >= 65 && c <= 90) canonical = false;
+    }
+  }
+  return canonical ? id : slowTo18(id);
+}
+
+/** Letters and digits only, over the first `length` characters. */
+function isAlphanumeric(id: string, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    const c = id.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+  }
+  return true;
+}
+
+/** The 5 upper-case flags a suffix character stands for (either case), or -1 if it stands for none. */
+function suffixFlags(c: number): number {
+  if (c >= 65 && c <= 90) return c - 65;
+  if (c >= 97 && c <= 122) return c - 97;
+  if (c >= 48 && c <= 53) return c - 48 + 26;
+  return -1;
+}
+
+/** The canonical form of a well-formed 18-character id written in another case. */
+function slowTo18(id: string): string | undefined {
   const suffix = id.slice(15).toUpperCase();
   let id15 = '';
   for (let chunk = 0; chunk < 3; chunk++) {
@@ -43,7 +84,6 @@ export function to18(id: string): string | undefined {
       id15 += (flags >> i) & 1 ? ch.toUpperCase() : ch.toLowerCase();
     }
   }
-  // A flag on a digit cannot be honoured: the suffix does not belong to these 15 characters.
   return checksumSuffix(id15) === suffix ? id15 + suffix : undefined;
 }
 

@@ -68,6 +68,11 @@ export class Org {
   /** The Standard User profile's id. */
   readonly standardProfileId: string;
   #fieldMaps = new Map<string, Map<string, FieldSchema>>();
+  /**
+   * Each schema's new row before its audit fields (empty fields, checkboxes false, picklist defaults),
+   * made once per schema: its values are immutable, and a rebuilt schema is a new key.
+   */
+  readonly #emptyRows = new WeakMap<ObjectSchema, MutableRecord>();
 
   constructor(options: {
     settings: OrgSettings;
@@ -215,8 +220,13 @@ export class Org {
     }
     schemas = shapeSchemas(this.#modules, schemas, this.settings);
     this.store.setSchemas(schemas);
+    // Keyed by the lower-case name and by the name as spelled: request bodies spell names as the
+    // describe does, so most look-ups need no lower-casing (no two fields differ only by case).
     this.#fieldMaps = new Map(
-      schemas.map((s) => [s.name, new Map(s.fields.map((f) => [f.name.toLowerCase(), f]))]),
+      schemas.map((s) => [
+        s.name,
+        new Map(s.fields.flatMap((f) => [[f.name.toLowerCase(), f] as const, [f.name, f] as const])),
+      ]),
     );
   }
 
@@ -238,7 +248,8 @@ export class Org {
   }
 
   field(objectName: string, fieldName: string): FieldSchema | undefined {
-    return this.#fieldMaps.get(objectName)?.get(fieldName.toLowerCase());
+    const fields = this.#fieldMaps.get(objectName);
+    return fields?.get(fieldName) ?? fields?.get(fieldName.toLowerCase());
   }
 
   /** The object an id belongs to by its key prefix (ContentNote ids are ContentDocument ids). */
@@ -446,12 +457,17 @@ export class Org {
    */
   newRow(schema: ObjectSchema): MutableRecord {
     const now = this.now();
-    const record: MutableRecord = {};
-    for (const f of schema.fields) record[f.name] = f.type === 'boolean' ? false : null;
-    for (const f of schema.fields) {
-      const def = f.picklistValues?.find((p) => p.defaultValue);
-      if (def && f.defaultedOnCreate) record[f.name] = def.value;
+    let empty = this.#emptyRows.get(schema);
+    if (!empty) {
+      empty = {};
+      for (const f of schema.fields) empty[f.name] = f.type === 'boolean' ? false : null;
+      for (const f of schema.fields) {
+        const def = f.picklistValues?.find((p) => p.defaultValue);
+        if (def && f.defaultedOnCreate) empty[f.name] = def.value;
+      }
+      this.#emptyRows.set(schema, empty);
     }
+    const record: MutableRecord = { ...empty };
     Object.assign(record, {
       Id: this.store.ids.next(schema.keyPrefix ?? '000'),
       IsDeleted: false,

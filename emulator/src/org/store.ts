@@ -44,6 +44,11 @@ export class Store implements QueryDataSource {
   readonly #aliases = new Map<string, { as: string; project: (r: StoredRecord) => StoredRecord }>();
   /** table → field name → index, built on a field's first indexed look-up and kept up to date after. */
   readonly #fieldIndexes = new Map<string, Map<string, FieldIndex>>();
+  /**
+   * Object name → field name, both as asked → the indexed field it names (null: none), so a look-up
+   * repeated per row does not search the schema again; rebuilt when the schemas change.
+   */
+  readonly #indexedFields = new Map<string, Map<string, { tableName: string; field: FieldSchema } | null>>();
   /** When each stored row entered its table: candidates from an index are returned in scan order. */
   readonly #position = new Map<string, number>();
   #nextPosition = 0;
@@ -51,6 +56,8 @@ export class Store implements QueryDataSource {
   #userId = '';
   /** Bumped whenever a row that decides permissions changes (users, permission sets and their rows). */
   securityVersion = 0;
+  /** Bumped whenever any stored row is written or undone: what was read before may have changed. */
+  writeVersion = 0;
   /** The running user's view of the store for queries, installed by the org (see forRunningUser). */
   runningUserSource: (() => QueryDataSource | undefined) | undefined;
 
@@ -72,6 +79,7 @@ export class Store implements QueryDataSource {
 
   setSchemas(schemas: readonly ObjectSchema[]): void {
     this.#schemas.clear();
+    this.#indexedFields.clear();
     for (const s of schemas) {
       this.#schemas.set(s.name.toLowerCase(), s);
       if (!this.#tables.has(s.name)) this.#tables.set(s.name, new Map());
@@ -80,6 +88,7 @@ export class Store implements QueryDataSource {
 
   setView(objectName: string, fn: ViewFn): void {
     this.#views.set(objectName, fn);
+    this.#indexedFields.clear();
   }
 
   /** Whether an object's rows are derived by a view (nothing is stored under its name). */
@@ -160,6 +169,7 @@ export class Store implements QueryDataSource {
     this.#journal?.push({ kind: 'put', objectName, id, previous });
     this.#reindex(objectName, id, previous, record);
     if (SECURITY_TABLES.has(objectName)) this.securityVersion++;
+    this.writeVersion++;
     table.set(id, record);
     this.#index.set(id, objectName);
   }
@@ -205,11 +215,24 @@ export class Store implements QueryDataSource {
   }
 
   #indexFor(objectName: string, field: string): { tableName: string; index: FieldIndex } | undefined {
-    const schema = this.schema(objectName);
-    if (!schema || this.#views.has(schema.name)) return undefined;
-    const fieldSchema = schema.fields.find((f) => f.name.toLowerCase() === field.toLowerCase());
-    if (!fieldSchema || !isIndexed(fieldSchema)) return undefined;
-    return { tableName: schema.name, index: this.#fieldIndex(schema.name, fieldSchema) };
+    let byField = this.#indexedFields.get(objectName);
+    if (!byField) {
+      byField = new Map();
+      this.#indexedFields.set(objectName, byField);
+    }
+    let found = byField.get(field);
+    if (found === undefined) {
+      const schema = this.schema(objectName);
+      const fieldSchema = schema?.fields.find((f) => f.name.toLowerCase() === field.toLowerCase());
+      found =
+        schema && fieldSchema && !this.#views.has(schema.name) && isIndexed(fieldSchema)
+          ? { tableName: schema.name, field: fieldSchema }
+          : null;
+      byField.set(field, found);
+    }
+    return found
+      ? { tableName: found.tableName, index: this.#fieldIndex(found.tableName, found.field) }
+      : undefined;
   }
 
   #rowsFor(
@@ -219,8 +242,9 @@ export class Store implements QueryDataSource {
     options: { includeDeleted: boolean },
   ): MutableRecord[] {
     const table = this.table(tableName);
-    const ids = new Set<string>();
-    for (const key of keys) for (const id of index.ids.get(key) ?? []) ids.add(id);
+    // One key (a row's own look-up): its id set as it is, without a copy.
+    const ids = keys.length === 1 ? (index.ids.get(keys[0]!) ?? new Set<string>()) : new Set<string>();
+    if (keys.length > 1) for (const key of keys) for (const id of index.ids.get(key) ?? []) ids.add(id);
     const rows: MutableRecord[] = [];
     for (const id of ids) {
       const r = table.get(id);
@@ -290,7 +314,10 @@ export class Store implements QueryDataSource {
   }
 
   #undo(journal: UndoEntry[]): void {
-    if (journal.length > 0) this.securityVersion++;
+    if (journal.length > 0) {
+      this.securityVersion++;
+      this.writeVersion++;
+    }
     for (let i = journal.length - 1; i >= 0; i--) {
       const e = journal[i]!;
       if (e.kind === 'blob') {
@@ -316,6 +343,7 @@ export class Store implements QueryDataSource {
 
   load(data: { tables: Record<string, MutableRecord[]>; blobs?: Record<string, string> }): void {
     this.securityVersion++;
+    this.writeVersion++;
     for (const [name, rows] of Object.entries(data.tables)) {
       const t = this.table(name);
       t.clear();

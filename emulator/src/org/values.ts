@@ -7,8 +7,14 @@ import { ApiError } from '../errors.ts';
 import { to18 } from '../ids.ts';
 import type { FieldSchema, FieldValue } from '../schema/types.ts';
 
+/** The last instant formatted: a burst of writes stamps the same millisecond on many rows. */
+let lastFormatted: { ms: number; text: string } | undefined;
+
 export function formatDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+0000');
+  if (lastFormatted?.ms === ms) return lastFormatted.text;
+  const text = new Date(ms).toISOString().replace('Z', '+0000');
+  lastFormatted = { ms, text };
+  return text;
 }
 
 export function parseDateTime(v: string): number | undefined {

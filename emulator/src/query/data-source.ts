@@ -11,6 +11,16 @@ export interface QueryDataSource {
   /** Every record of the object; deleted ones (IsDeleted true, in the recycle bin) only when asked. */
   records(objectName: string, options: { includeDeleted: boolean }): Iterable<StoredRecord>;
   /**
+   * Optional: the object's records before the running user's sharing applies, and the check that says
+   * whether they may read one. A scan then checks only the rows its WHERE keeps — the rows `records`
+   * would give, filtered alike, since the check reads one row and the WHERE never needs a row the user
+   * cannot read — instead of every row of the object. Undefined when `records` is the way.
+   */
+  recordsToCheck?(
+    objectName: string,
+    options: { includeDeleted: boolean },
+  ): { records: Iterable<StoredRecord>; canRead: (record: StoredRecord) => boolean } | undefined;
+  /**
    * Optional: the rows of an object whose `field` equals one of `keys` (values already normalized as
    * filters compare them: text upper-cased, ids at 18 characters), in the order `records` yields
    * them; undefined when the field has no index, and the engine scans instead.

@@ -586,12 +586,25 @@ function rowsOf(run: Run, query: Query, schema: ObjectSchema): Located[] {
   // A semi-join's own WHERE is planned like a query's (`… IN (SELECT AccountId FROM Contact WHERE
   // Email IN (…))` reads the Email index); the whole WHERE still applies to the candidates.
   const candidates = idCandidates(run, query, schema)?.();
-  return kept(candidates ?? allRows(run, schema), [compileWhere(run, query, scope)]);
+  const source = candidates ? { rows: candidates } : allRows(run, schema);
+  return kept(source.rows, [compileWhere(run, query, scope), source.canRead]);
 }
 
-/** Every row of the object the query may see (deleted ones only for queryAll). */
-function allRows(run: Run, schema: ObjectSchema): Iterable<Located> {
-  return locatedRows(run.ds.records(schema.name, { includeDeleted: run.includeDeleted }), schema.name);
+/**
+ * Every row of the object the query may see (deleted ones only for queryAll). For a user whose
+ * sharing is checked row by row, the rows come unchecked with the check apart, to run last: only on
+ * the rows every other filter keeps (the same answer as checking first, at a fraction of the cost).
+ */
+function allRows(run: Run, schema: ObjectSchema): { rows: Iterable<Located>; canRead?: Pred<Located> } {
+  const options = { includeDeleted: run.includeDeleted };
+  const toCheck = run.ds.recordsToCheck?.(schema.name, options);
+  if (toCheck) {
+    return {
+      rows: locatedRows(toCheck.records, schema.name),
+      canRead: (at) => toCheck.canRead(at.record),
+    };
+  }
+  return { rows: locatedRows(run.ds.records(schema.name, options), schema.name) };
 }
 
 /** The rows every filter keeps (an absent filter keeps all), in the source's order. */
@@ -720,7 +733,9 @@ export function compileRows(
   const using = scopeFilter(run, query);
   const byIds = isSub ? undefined : idCandidates(run, query, schema);
   return (extra, candidates) => {
-    let rows = kept(candidates ?? byIds?.() ?? allRows(run, schema), [extra, where, using]);
+    const given = candidates ?? byIds?.();
+    const source = given ? { rows: given } : allRows(run, schema);
+    let rows = kept(source.rows, [extra, where, using, source.canRead]);
     rows = sortRows(rows, keys);
     const start = query.offset ?? 0;
     const end = query.limit === undefined ? undefined : start + query.limit;
@@ -838,7 +853,8 @@ function rowsWith(
   scope: PathScope,
   extra: Pred<Located>,
 ): Located[] {
-  return kept(allRows(run, schema), [extra, compileWhere(run, query, scope), scopeFilter(run, query)]);
+  const source = allRows(run, schema);
+  return kept(source.rows, [extra, compileWhere(run, query, scope), scopeFilter(run, query), source.canRead]);
 }
 
 const CLAUSE_KEYWORDS = new Set([

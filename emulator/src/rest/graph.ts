@@ -128,15 +128,30 @@ function depth(subs: Subrequest[]): number {
   const d = (s: Subrequest, seen: Set<string>): number => {
     const cached = memo.get(s.referenceId);
     if (cached !== undefined) return cached;
-    const text = s.url + JSON.stringify(s.body ?? null);
     let best = 1;
-    for (const m of text.matchAll(/@\{([A-Za-z0-9_]+)[.}]/g)) {
-      const dep = byRef.get(m[1]!);
-      if (dep && !seen.has(dep.referenceId))
-        best = Math.max(best, 1 + d(dep, new Set([...seen, s.referenceId])));
+    // A reference lies inside one string of the node (its URL, a key or a value of its body).
+    for (const text of [s.url, ...strings(s.body)]) {
+      if (!text.includes('@{')) continue;
+      for (const m of text.matchAll(/@\{([A-Za-z0-9_]+)[.}]/g)) {
+        const dep = byRef.get(m[1]!);
+        if (dep && !seen.has(dep.referenceId))
+          best = Math.max(best, 1 + d(dep, new Set([...seen, s.referenceId])));
+      }
     }
     memo.set(s.referenceId, best);
     return best;
   };
   return Math.max(0, ...subs.map((s) => d(s, new Set())));
+}
+
+/** Every string of a JSON value, keys included. */
+function* strings(value: unknown): Generator<string> {
+  if (typeof value === 'string') yield value;
+  else if (Array.isArray(value)) for (const v of value) yield* strings(v);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      yield k;
+      yield* strings(v);
+    }
+  }
 }

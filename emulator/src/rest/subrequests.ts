@@ -172,6 +172,8 @@ type Results = Map<string, { ok: boolean; body: unknown }>;
 /** Replaces `@{refId.path}` with values from earlier subresponses. */
 function resolve(value: unknown, results: Results, inUrl: boolean): unknown {
   if (typeof value === 'string') {
+    // Most values name no reference: no pattern to run.
+    if (!value.includes('@{')) return value;
     const whole = /^@\{([^}]+)\}$/.exec(value);
     if (whole && !inUrl) return lookup(whole[1]!, results);
     return value.replace(/@\{([^}]+)\}/g, (_m, ref: string) => {

@@ -54,6 +54,8 @@ export class UserPermissions {
   readonly system: ReadonlySet<SystemPermission>;
   readonly #objects = new Map<string, ObjectAccess>();
   readonly #fields = new Map<string, FieldAccess>();
+  /** object()'s answers: this user's permission rows are read once, at construction, so they hold. */
+  readonly #objectAccess = new Map<string, ObjectAccess>();
 
   constructor(source: PermissionSource, userId: string) {
     this.userId = userId;
@@ -117,6 +119,15 @@ export class UserPermissions {
    * https://help.salesforce.com/s/articleView?id=sf.users_profiles_object_perms.htm
    */
   object(name: string): ObjectAccess {
+    let access = this.#objectAccess.get(name);
+    if (!access) {
+      access = Object.freeze(this.#objectOf(name));
+      this.#objectAccess.set(name, access);
+    }
+    return access;
+  }
+
+  #objectOf(name: string): ObjectAccess {
     if (this.modifyAllData) return ALL;
     const viewAllData = this.has('ViewAllData');
     const withData = (a: ObjectAccess): ObjectAccess =>

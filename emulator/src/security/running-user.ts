@@ -101,6 +101,15 @@ export class RunningUser {
       userId: this.userId,
       schema: schemaOf,
       records: (objectName, options) => this.#visibleRecords(schemaOf(objectName), options),
+      // The same rows as #visibleRecords, the check left to the query to run after its WHERE.
+      recordsToCheck: (objectName, options) => {
+        const schema = schemaOf(objectName);
+        if (!schema || schema.name === 'UserRecordAccess') return undefined;
+        return {
+          records: store.records(schema.name, options),
+          canRead: (r) => this.canRead(schema.name, r),
+        };
+      },
       byId: (id) => {
         const found = store.byId(id);
         if (!found || !schemaOf(found.objectName)) return undefined;

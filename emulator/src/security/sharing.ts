@@ -48,8 +48,20 @@ export const ALL = 4;
 
 export interface SharingLookup {
   byId(id: string): { objectName: string; record: StoredRecord } | undefined;
-  /** Stored rows of a table, deleted included (EventRelation/TaskRelation). */
+  /**
+   * The live rows of a table whose `field` holds exactly `value` (an activity's relation rows), from
+   * the field's index; undefined when the field has no index.
+   */
+  rowsWithValue(
+    tableName: string,
+    field: string,
+    value: unknown,
+    options: { includeDeleted: boolean },
+  ): StoredRecord[] | undefined;
+  /** Stored rows of a table, deleted included (the scan when a field has no index). */
   table(objectName: string): Map<string, StoredRecord>;
+  /** Changes with every stored row written or undone: what was computed before may no longer hold. */
+  readonly writeVersion: number;
 }
 
 const ACTIVITIES = new Set(['Event', 'Task']);
@@ -60,21 +72,46 @@ const ACTIVITY_CHILDREN: Record<string, { parent: 'Event' | 'Task'; field: strin
   TaskWhoRelation: { parent: 'Task', field: 'TaskId' },
 };
 
+/**
+ * One user's access to records, for one API request. Levels are memoised, since one query's row checks
+ * ask again and again about the same parents (an Event's Who and What, a Contact's Account), but only
+ * while nothing is written: any write may change an owner, a parent or a relation, so the memo is
+ * dropped as soon as the store's write version moves (a query's reads share it, a graph's nodes do
+ * not).
+ */
 export class RecordAccess {
   readonly #perms: UserPermissions;
   readonly #owd: SharingDefaults;
   readonly #lookup: SharingLookup;
+  /** Record id → level, for the records computed since the store's write version `#version`. */
   readonly #cache = new Map<string, AccessLevel>();
-  readonly #relations = new Map<string, Map<string, StoredRecord[]>>();
+  /** Id as asked (any case, 15 or 18 characters) → its record (null: none), for the same writes. */
+  readonly #byAskedId = new Map<string, { objectName: string; record: StoredRecord } | null>();
+  #version: number;
 
   constructor(perms: UserPermissions, owd: SharingDefaults, lookup: SharingLookup) {
     this.#perms = perms;
     this.#owd = owd;
     this.#lookup = lookup;
+    this.#version = lookup.writeVersion;
+  }
+
+  /** Drops what a write since the last call may have changed. */
+  #fresh(): void {
+    const version = this.#lookup.writeVersion;
+    if (version === this.#version) return;
+    this.#version = version;
+    this.#cache.clear();
+    this.#byAskedId.clear();
   }
 
   /** The user's access to a record, capped by the object permissions. */
   level(objectName: string, record: StoredRecord): AccessLevel {
+    this.#fresh();
+    return this.#level(objectName, record);
+  }
+
+  #level(objectName: string, record: StoredRecord): AccessLevel {
     const id = record.Id as string | undefined;
     if (id) {
       const cached = this.#cache.get(id);
@@ -88,28 +125,34 @@ export class RecordAccess {
   }
 
   levelOfId(id: unknown): AccessLevel {
-    if (typeof id !== 'string') return NONE;
-    const found = this.#lookup.byId(id);
-    if (!found || found.record.IsDeleted === true) return NONE;
-    return this.level(found.objectName, found.record);
+    this.#fresh();
+    return this.#levelOfId(id);
   }
 
-  /** The live relation rows of an activity, indexed once per request. */
-  #relationsOf(objectName: 'Event' | 'Task', id: string): StoredRecord[] {
-    let index = this.#relations.get(objectName);
-    if (!index) {
-      index = new Map();
-      const parentField = `${objectName}Id`;
-      for (const r of this.#lookup.table(`${objectName}Relation`).values()) {
-        if (r.IsDeleted === true) continue;
-        const key = r[parentField] as string;
-        const list = index.get(key);
-        if (list) list.push(r);
-        else index.set(key, [r]);
-      }
-      this.#relations.set(objectName, index);
+  #levelOfId(id: unknown): AccessLevel {
+    if (typeof id !== 'string') return NONE;
+    const found = this.#located(id);
+    return found && found.record.IsDeleted !== true ? this.#level(found.objectName, found.record) : NONE;
+  }
+
+  /** The record an id names (deleted included), looked up once per id between writes. */
+  #located(id: string): { objectName: string; record: StoredRecord } | undefined {
+    let found = this.#byAskedId.get(id);
+    if (found === undefined) {
+      found = this.#lookup.byId(id) ?? null;
+      this.#byAskedId.set(id, found);
     }
-    return index.get(id) ?? [];
+    return found ?? undefined;
+  }
+
+  /** The live relation rows of an activity. */
+  #relationsOf(objectName: 'Event' | 'Task', id: string): StoredRecord[] {
+    const table = `${objectName}Relation`;
+    const parentField = `${objectName}Id`;
+    return (
+      this.#lookup.rowsWithValue(table, parentField, id, { includeDeleted: false }) ??
+      [...this.#lookup.table(table).values()].filter((r) => r.IsDeleted !== true && r[parentField] === id)
+    );
   }
 
   #compute(objectName: string, record: StoredRecord): AccessLevel {
@@ -117,8 +160,8 @@ export class RecordAccess {
     if (!obj.read) return NONE;
     if (obj.modifyAll) return ALL;
     const child = ACTIVITY_CHILDREN[objectName];
-    if (child) return this.levelOfId(record[child.field]);
-    if (objectName === 'OpportunityContactRole') return this.levelOfId(record.OpportunityId);
+    if (child) return this.#levelOfId(record[child.field]);
+    if (objectName === 'OpportunityContactRole') return this.#levelOfId(record.OpportunityId);
     let level: AccessLevel;
     if (PERMISSIONED_OBJECTS.has(objectName) || ACTIVITIES.has(objectName)) {
       level = this.#shared(objectName, record);
@@ -149,7 +192,7 @@ export class RecordAccess {
         return ACTIVITIES.has(objectName)
           ? this.#activityFromParents(objectName as 'Event' | 'Task', record)
           : // A contact follows its account; a private contact (no account) is its owner's alone.
-            (Math.min(this.levelOfId(record.AccountId), EDIT) as AccessLevel);
+            (Math.min(this.#levelOfId(record.AccountId), EDIT) as AccessLevel);
     }
   }
 
@@ -159,20 +202,26 @@ export class RecordAccess {
    * (its Who and What).
    */
   #activityFromParents(objectName: 'Event' | 'Task', record: StoredRecord): AccessLevel {
-    const parents = new Set<string>();
-    for (const f of ['WhoId', 'WhatId']) if (typeof record[f] === 'string') parents.add(record[f]);
-    const related = new Set(parents);
+    // Who and What first: edit on every one of them is delete on the activity, and read on one of
+    // them is read, without the relation rows (the levels are memoised, so the order changes nothing).
+    let primaries = 0;
+    let allEdit = true;
+    let anyRead = false;
+    for (const id of [record.WhoId, record.WhatId]) {
+      if (typeof id !== 'string') continue;
+      primaries++;
+      const level = this.#levelOfId(id);
+      if (level < EDIT) allEdit = false;
+      if (level >= READ) anyRead = true;
+    }
+    if (primaries > 0 && allEdit) return DELETE;
+    if (anyRead) return READ;
     for (const r of this.#relationsOf(objectName, record.Id as string)) {
       if (typeof r.RelationId !== 'string') continue;
-      const rel = this.#lookup.byId(r.RelationId);
+      const rel = this.#located(r.RelationId);
       // Invitees (users) are not parents; contacts, leads and What records are.
-      if (rel && rel.objectName !== 'User') related.add(r.RelationId);
+      if (rel && rel.objectName !== 'User' && this.#levelOfId(r.RelationId) >= READ) return READ;
     }
-    if (related.size === 0) return NONE;
-    const levels = [...related].map((id) => this.levelOfId(id));
-    const primary = [...parents].map((id) => this.levelOfId(id));
-    const canRead = levels.some((l) => l >= READ);
-    const canEdit = primary.length > 0 && primary.every((l) => l >= EDIT);
-    return canEdit ? DELETE : canRead ? READ : NONE;
+    return NONE;
   }
 }

@@ -125,6 +125,36 @@ describe('composite graph', () => {
     });
     expect(res.status).toBe(400);
     expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Too Deep'")).toBe(0);
+    // A reference in a node's URL deepens the graph as one in its body does.
+    const byUrl = await call('POST', `${V}/composite/graph`, {
+      graphs: [
+        {
+          graphId: 'deepUrl',
+          compositeRequest: [
+            ...chain.slice(0, 15),
+            {
+              method: 'PATCH',
+              url: `${V}/sobjects/Account/@{d14.id}`,
+              referenceId: 'rename',
+              body: { Name: 'X' },
+            },
+          ],
+        },
+      ],
+    });
+    expect(byUrl.status).toBe(400);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Too Deep'")).toBe(0);
+    // 15 levels exactly are accepted and written, each Account the parent of the next.
+    const fifteen = chain
+      .slice(0, 15)
+      .map((node) => ({ ...node, body: { ...node.body, Name: 'Deep Enough' } }));
+    const ok = await call('POST', `${V}/composite/graph`, {
+      graphs: [{ graphId: 'deep', compositeRequest: fifteen }],
+    });
+    expect(ok.body.graphs[0].isSuccessful).toBe(true);
+    expect(await count("SELECT COUNT() FROM Account WHERE Name = 'Deep Enough' AND ParentId != null")).toBe(
+      14,
+    );
   });
 
   it('when a graph has more than 500 nodes, then 400 and nothing is created', async () => {
