@@ -110,11 +110,19 @@ async function control(org: OrgDetails, path: string, method = 'GET'): Promise<R
 /** The service as `npm start` runs it, in its own process, so its memory is its own. */
 async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<ServiceProcess> {
   const root = process.cwd();
-  // The V8 flags `npm start` gives the service (package.json), so the memory measured is the shipped one.
+  // The V8 flags and environment (`NAME=value`) `npm start` gives the service (package.json), so the
+  // memory measured is the shipped one.
   const start = (
     JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
   ).scripts.start;
-  const flags = start.split(/\s+/).filter((a) => a.startsWith('--'));
+  const words = start.split(/\s+/);
+  const flags = words.filter((a) => a.startsWith('--'));
+  const startEnv = Object.fromEntries(
+    words.flatMap((w) => {
+      const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(w);
+      return m ? [[m[1]!, m[2]!]] : [];
+    }),
+  );
   const child = spawn(
     join(root, 'node_modules', '.bin', 'node'),
     [...flags, join(root, 'service', 'src', 'main.ts')],
@@ -122,6 +130,7 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
       cwd: root,
       env: {
         PATH: process.env['PATH'] ?? '',
+        ...startEnv,
         ...localEnv(dir, secrets, 'info'),
         // WORKER_CONCURRENCY / WORKER_BATCH_SIZE from this process reach the service (defaults otherwise)
         ...Object.fromEntries(
