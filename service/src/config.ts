@@ -103,6 +103,9 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: count('WORKER_CONCURRENCY', 4, 1, 100),
   // Meetings of one workspace synced together when several are due (1: no batching).
   WORKER_BATCH_SIZE: count('WORKER_BATCH_SIZE', 200, 1, 1_000),
+  // ...and whose stored meetings add up to at most this many bytes, so a batch's memory follows what
+  // it carries (a meeting larger than this alone is still synced, alone).
+  WORKER_BATCH_BYTES: count('WORKER_BATCH_BYTES', 1_048_576, 1_024, 268_435_456),
   // Every Salesforce call gives up after this long, so a hung org cannot hold a worker slot for ever.
   SALESFORCE_TIMEOUT_SECONDS: seconds('SALESFORCE_TIMEOUT_SECONDS', 60, 1, 3_600),
   // How long a write creating a meeting's records may still land after it was sent and its answer
@@ -148,6 +151,8 @@ export interface Config {
     readonly concurrency: number;
     /** Meetings of one workspace synced together at most (WORKER_BATCH_SIZE; 1: no batching). */
     readonly batchSize: number;
+    /** The stored size of a batch's meetings at most, in bytes (WORKER_BATCH_BYTES). */
+    readonly batchBytes: number;
   };
   readonly apiToken: string;
   readonly webhookSecrets: readonly string[];
@@ -209,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseSeconds: e.WORKER_LEASE_SECONDS,
       concurrency: e.WORKER_CONCURRENCY,
       batchSize: e.WORKER_BATCH_SIZE,
+      batchBytes: e.WORKER_BATCH_BYTES,
     },
     apiToken: e.SALESCALING_API_TOKEN,
     webhookSecrets: e.WEBHOOK_SECRET,

@@ -37,7 +37,14 @@ export interface ServiceOptions {
   readonly worker?: Partial<
     Pick<
       WorkerOptions,
-      'concurrency' | 'batchSize' | 'leaseMs' | 'pollMs' | 'backoff' | 'owner' | 'budgetCheckMs'
+      | 'concurrency'
+      | 'batchSize'
+      | 'batchBytes'
+      | 'leaseMs'
+      | 'pollMs'
+      | 'backoff'
+      | 'owner'
+      | 'budgetCheckMs'
     >
   >;
   /** false: serve HTTP only (the worker runs elsewhere). */
@@ -116,6 +123,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     leaseMs: config.worker.leaseSeconds * 1000,
     concurrency: config.worker.concurrency,
     batchSize: config.worker.batchSize,
+    batchBytes: config.worker.batchBytes,
     writeSettleMs: config.salesforce.writeSettleSeconds * 1000,
     ...options.worker,
   });
