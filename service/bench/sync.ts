@@ -122,11 +122,19 @@ async function control(org: OrgDetails, path: string, method = 'GET'): Promise<R
 /** The service as `npm start` runs it, in its own process, so its memory is its own. */
 async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<ServiceProcess> {
   const root = process.cwd();
-  // The V8 flags `npm start` gives the service (package.json), so the memory measured is the shipped one.
+  // The V8 flags and environment (`NAME=value`) `npm start` gives the service (package.json), so the
+  // memory measured is the shipped one.
   const start = (
     JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
   ).scripts.start;
-  const flags = start.split(/\s+/).filter((a) => a.startsWith('--'));
+  const words = start.split(/\s+/);
+  const flags = words.filter((a) => a.startsWith('--'));
+  const startEnv = Object.fromEntries(
+    words.flatMap((w) => {
+      const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(w);
+      return m ? [[m[1]!, m[2]!]] : [];
+    }),
+  );
   const child = spawn(
     join(root, 'node_modules', '.bin', 'node'),
     [...flags, join(root, 'service', 'src', 'main.ts')],
@@ -134,6 +142,7 @@ async function startServiceProcess(dir: string, secrets: LocalSecrets): Promise<
       cwd: root,
       env: {
         PATH: process.env['PATH'] ?? '',
+        ...startEnv,
         ...localEnv(dir, secrets, 'info'),
         // WORKER_CONCURRENCY / WORKER_BATCH_SIZE / SALESFORCE_CONCURRENT_REQUESTS from this process reach
         // the service (defaults otherwise)
@@ -447,6 +456,28 @@ async function apiCost(r: Running) {
   for (const [label, calls] of rows) console.log(`   ${label.padEnd(52)} ${calls}`);
 }
 
+/** The service's own view of its memory, from its /metrics (prom-client's default process metrics). */
+interface MemoryDetail {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+async function memoryDetail(r: Running): Promise<MemoryDetail> {
+  const text = await (await fetch(`${r.service.url}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    rss: r.service.memory().rss,
+    heapUsed: read('nodejs_heap_size_used_bytes'),
+    heapTotal: read('nodejs_heap_size_total_bytes'),
+    external: read('nodejs_external_memory_bytes'),
+  };
+}
+
+const detail = (d: MemoryDetail) =>
+  `rss ${mib(d.rss)} (V8 heap ${mib(d.heapUsed)} used of ${mib(d.heapTotal)}, external ${mib(d.external)})`;
+
 /** The service's meetings by state, from its own /metrics (one request, whatever the backlog). */
 async function meetingStates(r: Running): Promise<Record<string, number>> {
   const text = await (await fetch(`${r.service.url}/metrics`)).text();
@@ -466,7 +497,7 @@ async function backlog(r: Running, latencyMs: number) {
     );
     return meeting(id, 1, emails);
   });
-  const before = r.service.memory();
+  const before = await memoryDetail(r);
   const accept: number[] = [];
   const started = performance.now();
   let next = 0;
@@ -479,10 +510,22 @@ async function backlog(r: Running, latencyMs: number) {
     }),
   );
   const sent = (performance.now() - started) / 1000;
+  const ingested = await memoryDetail(r);
+  const ingestPeak = r.service.memory().peak;
   await control(r.org, 'counters/reset', 'POST');
-  // Sampled while draining, and the kernel's own peak (VmHWM) read at the end.
+  // Sampled while draining, and the kernel's own peak (VmHWM) read at the end; the service's heap
+  // figures every 2 s, the largest RSS sample's kept.
   let sampledPeak = 0;
+  let drainDetail: MemoryDetail | null = null;
   const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, r.service.memory().rss)), 200);
+  const detailSampler = setInterval(() => {
+    memoryDetail(r).then(
+      (d) => {
+        if (drainDetail === null || d.rss > drainDetail.rss) drainDetail = d;
+      },
+      () => undefined,
+    );
+  }, 2_000);
   const drainStarted = performance.now();
   await connect(r);
   let states = await meetingStates(r);
@@ -497,11 +540,13 @@ async function backlog(r: Running, latencyMs: number) {
   }
   const drained = (performance.now() - drainStarted) / 1000;
   clearInterval(sampler);
+  clearInterval(detailSampler);
   const counters = await control(r.org, 'counters');
   // The connect's org check describes the objects it needs; the sync itself never describes.
   const connectCalls = counters['describe'] ?? 0;
   const calls = (counters['total'] ?? 0) - connectCalls;
   const after = r.service.memory();
+  const afterDetail = await memoryDetail(r);
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const later = r.service.memory();
   accept.sort((a, b) => a - b);
@@ -524,8 +569,12 @@ async function backlog(r: Running, latencyMs: number) {
       `   theoretical minimum at the ${WORKSPACE_CONCURRENCY} requests the worker sends one org at once at most: ${workerMinimum.toFixed(2)} s (drain ${(drained / workerMinimum).toFixed(2)}× that)`,
     );
   console.log(
-    `   service process memory: rss ${mib(before.rss)} before the backlog, peak ${mib(Math.max(after.peak, sampledPeak))} (VmHWM), ${mib(after.rss)} once drained, ${mib(later.rss)} 2 s later`,
+    `   service process memory: rss ${mib(before.rss)} before the backlog, ${mib(ingested.rss)} once its webhooks were accepted (peak ${mib(ingestPeak)} so far), peak ${mib(Math.max(after.peak, sampledPeak))} (VmHWM), ${mib(after.rss)} once drained, ${mib(later.rss)} 2 s later`,
   );
+  console.log(`     idle:           ${detail(before)}`);
+  console.log(`     after ingest:   ${detail(ingested)}`);
+  if (drainDetail !== null) console.log(`     draining (max): ${detail(drainDetail)}`);
+  console.log(`     drained:        ${detail(afterDetail)}`);
   if (UPDATES) await changeBacklog(r, meetings, latencyMs);
   return Math.max(after.peak, sampledPeak);
 }

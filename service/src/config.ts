@@ -103,6 +103,9 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: count('WORKER_CONCURRENCY', 4, 1, 100),
   // Meetings of one workspace synced together when several are due (1: no batching).
   WORKER_BATCH_SIZE: count('WORKER_BATCH_SIZE', 200, 1, 1_000),
+  // ...and whose stored meetings add up to at most this many bytes, so a batch's memory follows what
+  // it carries (a meeting larger than this alone is still synced, alone).
+  WORKER_BATCH_BYTES: count('WORKER_BATCH_BYTES', 1_048_576, 1_024, 268_435_456),
   // Calls this instance has in flight to one org at most, shared by that workspace's batches (a
   // batch sends its look-up and write calls that many at once); at most 25, the org's concurrent
   // long-running requests (same page as above). Half of it by default: room for the org's other
@@ -153,6 +156,8 @@ export interface Config {
     readonly concurrency: number;
     /** Meetings of one workspace synced together at most (WORKER_BATCH_SIZE; 1: no batching). */
     readonly batchSize: number;
+    /** The stored size of a batch's meetings at most, in bytes (WORKER_BATCH_BYTES). */
+    readonly batchBytes: number;
     /** Calls in flight to one org at most (SALESFORCE_CONCURRENT_REQUESTS). */
     readonly requestsPerOrg: number;
   };
@@ -216,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseSeconds: e.WORKER_LEASE_SECONDS,
       concurrency: e.WORKER_CONCURRENCY,
       batchSize: e.WORKER_BATCH_SIZE,
+      batchBytes: e.WORKER_BATCH_BYTES,
       requestsPerOrg: e.SALESFORCE_CONCURRENT_REQUESTS,
     },
     apiToken: e.SALESCALING_API_TOKEN,

@@ -39,6 +39,7 @@ export interface ServiceOptions {
       WorkerOptions,
       | 'concurrency'
       | 'batchSize'
+      | 'batchBytes'
       | 'requestsPerOrg'
       | 'leaseMs'
       | 'pollMs'
@@ -123,6 +124,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     leaseMs: config.worker.leaseSeconds * 1000,
     concurrency: config.worker.concurrency,
     batchSize: config.worker.batchSize,
+    batchBytes: config.worker.batchBytes,
     requestsPerOrg: config.worker.requestsPerOrg,
     writeSettleMs: config.salesforce.writeSettleSeconds * 1000,
     ...options.worker,

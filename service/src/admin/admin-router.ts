@@ -214,15 +214,21 @@ function pageSecurityHeaders(res: Response): void {
 export function adminPagesRouter(d: AdminDeps): express.Router {
   const r = express.Router();
   const log = d.logger.child({ module: 'admin' });
-  const assets: Record<string, { type: string; body: string }> = {
-    'slds.css': { type: 'text/css; charset=utf-8', body: sldsCss() },
+  // Read when first asked for, not at start: the design system's CSS alone is ~2 MB of heap that a
+  // service which never serves the admin page (or not yet) need not hold.
+  const once = (read: () => string) => {
+    let body: string | undefined;
+    return () => (body ??= read());
+  };
+  const assets: Record<string, { type: string; body: () => string }> = {
+    'slds.css': { type: 'text/css; charset=utf-8', body: once(sldsCss) },
     'admin.css': {
       type: 'text/css; charset=utf-8',
-      body: readFileSync(join(here, 'assets/admin.css'), 'utf8'),
+      body: once(() => readFileSync(join(here, 'assets/admin.css'), 'utf8')),
     },
     'admin.js': {
       type: 'text/javascript; charset=utf-8',
-      body: readFileSync(join(here, 'assets/admin.js'), 'utf8'),
+      body: once(() => readFileSync(join(here, 'assets/admin.js'), 'utf8')),
     },
   };
   r.get('/admin/assets/:name', (req, res, next) => {
@@ -233,7 +239,7 @@ export function adminPagesRouter(d: AdminDeps): express.Router {
     }
     res.setHeader('content-type', a.type);
     res.setHeader('cache-control', 'public, max-age=3600');
-    res.send(a.body);
+    res.send(a.body());
   });
 
   const cookie = (value: string, maxAgeMs: number) =>

@@ -1,9 +1,10 @@
 /**
  * Email domains and Account websites, for matching an Account by domain (CONTRACT §7.9). Free-mail
  * providers come from a maintained list (the npm package free-email-domains-list, updated weekly
- * upstream) rather than a hand-written one: a hand list misses regional providers.
+ * upstream) rather than a hand-written one: a hand list misses regional providers. It is read as data
+ * (reference/free-mail-domains.ts), not imported as the package's 2 MB module, for the memory.
  */
-import { DOMAINS as FREE_MAIL_DOMAINS } from 'free-email-domains-list/build/src/constants.js';
+import { FREE_MAIL_DOMAINS } from '../reference/free-mail-domains.ts';
 import { normalizeEmail } from './emails.ts';
 
 /** The domain of an email address, lower-case, or null when there is none. */

@@ -29,7 +29,8 @@ export interface Dialect {
   /**
    * An UPDATE of at most `limit` rows of `table` that match `where`, taken in `orderBy` order,
    * returning `returning`. Instances sharing the database each take different rows and none waits
-   * for another. The statement's parameters are `set`'s, then `where`'s, then the limit.
+   * for another. The statement's parameters are `set`'s, then `where`'s, then the limit, then (with
+   * `size`) the budget.
    */
   updateFirst(statement: UpdateFirst): string;
 }
@@ -40,9 +41,20 @@ export interface UpdateFirst {
   readonly key: readonly string[];
   readonly set: string;
   readonly where: string;
+  /** Plain columns, ascending (a window re-reads them to total `size` in the same order). */
   readonly orderBy: string;
   readonly returning: readonly string[];
+  /**
+   * A row's size (an SQL expression): rows are then taken in order only while their sizes add up to
+   * at most the budget, so the first row larger than what is left ends the run.
+   */
+  readonly size?: string;
 }
+
+/** The rows of `inner` whose running total of `size`, in `orderBy` order, stays within the budget. */
+const withinBudget = (inner: string, keys: string, orderBy: string) =>
+  `SELECT ${keys} FROM (SELECT ${keys}, SUM(size) OVER (ORDER BY ${orderBy} ROWS UNBOUNDED PRECEDING) AS running
+     FROM (${inner}) sized) totals WHERE running <= ?`;
 
 export const sqliteDialect: Dialect = {
   engine: 'sqlite',
@@ -50,10 +62,17 @@ export const sqliteDialect: Dialect = {
   groupCommit: true,
   singleProcess: true,
   migrationLock: null,
-  updateFirst: (s) =>
-    `UPDATE ${s.table} SET ${s.set}
-     WHERE rowid IN (SELECT rowid FROM ${s.table} WHERE ${s.where} ORDER BY ${s.orderBy} LIMIT ?)
-     RETURNING ${s.returning.join(', ')}`,
+  updateFirst: (s) => {
+    const first = (columns: string) =>
+      `SELECT ${columns} FROM ${s.table} WHERE ${s.where} ORDER BY ${s.orderBy} LIMIT ?`;
+    const rows =
+      s.size === undefined
+        ? first('rowid')
+        : withinBudget(first(`rowid AS id, ${s.orderBy}, ${s.size} AS size`), 'id', `${s.orderBy}, id`);
+    return `UPDATE ${s.table} SET ${s.set}
+     WHERE rowid IN (${rows})
+     RETURNING ${s.returning.join(', ')}`;
+  },
 };
 
 export const postgresDialect: Dialect = {
@@ -65,12 +84,22 @@ export const postgresDialect: Dialect = {
   migrationLock: 'SELECT pg_advisory_xact_lock(727274)',
   // SKIP LOCKED: rows another instance is taking are passed over rather than waited for
   // (https://www.postgresql.org/docs/15/sql-select.html#SQL-FOR-UPDATE-SHARE).
-  updateFirst: (s) =>
-    `UPDATE ${s.table} t SET ${s.set}
-     FROM (SELECT ${s.key.join(', ')} FROM ${s.table} WHERE ${s.where}
-           ORDER BY ${s.orderBy} LIMIT ? FOR UPDATE SKIP LOCKED) due
+  // A window function cannot share a query level with FOR UPDATE, so a budget totals the locked rows
+  // one level up (rows locked but over the budget are released when the statement commits).
+  updateFirst: (s) => {
+    const keys = s.key.join(', ');
+    const first = (columns: string) =>
+      `SELECT ${columns} FROM ${s.table} WHERE ${s.where}
+           ORDER BY ${s.orderBy} LIMIT ? FOR UPDATE SKIP LOCKED`;
+    const rows =
+      s.size === undefined
+        ? first(keys)
+        : withinBudget(first(`${keys}, ${s.orderBy}, ${s.size} AS size`), keys, `${s.orderBy}, ${keys}`);
+    return `UPDATE ${s.table} t SET ${s.set}
+     FROM (${rows}) due
      WHERE ${s.key.map((k) => `t.${k} = due.${k}`).join(' AND ')}
-     RETURNING ${s.returning.map((c) => `t.${c}`).join(', ')}`,
+     RETURNING ${s.returning.map((c) => `t.${c}`).join(', ')}`;
+  },
 };
 
 /**

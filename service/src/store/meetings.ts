@@ -44,6 +44,11 @@ export interface Claim {
   readonly skipWorkspaces?: readonly string[];
   /** Only this workspace's meetings: a batch takes what else of it is due (worker.ts). */
   readonly onlyWorkspace?: string;
+  /**
+   * The stored inputs (their JSON, in bytes) of the meetings taken add up to at most this: meetings
+   * are taken in order until the next one would pass it. A batch's memory follows its meetings' size.
+   */
+  readonly maxInputBytes?: number;
 }
 
 export interface Complete extends Held {
@@ -264,7 +269,9 @@ export class MeetingRepository {
     now,
     skipWorkspaces = [],
     onlyWorkspace,
+    maxInputBytes,
   }: Claim): Promise<ClaimedMeeting[]> {
+    if (maxInputBytes !== undefined && maxInputBytes <= 0) return [];
     const filter: string[] =
       onlyWorkspace === undefined ? [...skipWorkspaces] : [...skipWorkspaces, onlyWorkspace];
     const skip =
@@ -294,8 +301,18 @@ export class MeetingRepository {
           'attempts',
           'create_started_at',
         ],
+        ...(maxInputBytes === undefined ? {} : { size: 'octet_length(input_json)' }),
       }),
-      [owner, now + leaseMs, now, now, now, ...filter, limit],
+      [
+        owner,
+        now + leaseMs,
+        now,
+        now,
+        now,
+        ...filter,
+        limit,
+        ...(maxInputBytes === undefined ? [] : [maxInputBytes]),
+      ],
     );
     return rows.map((r) => ({
       workspaceId: r.workspace_id,
@@ -305,6 +322,7 @@ export class MeetingRepository {
       previous: json<WrittenRecords | null>(r.written_json, null),
       attempts: Number(r.attempts),
       createStartedAt: r.create_started_at === null ? null : Number(r.create_started_at),
+      inputBytes: Buffer.byteLength(r.input_json),
     }));
   }
 

@@ -118,6 +118,8 @@ export interface ClaimedMeeting {
    * process, a call abandoned unanswered): it may still land until it settles. Null otherwise.
    */
   readonly createStartedAt: number | null;
+  /** The stored input's size (its JSON, in bytes): what a batch's byte budget counts. */
+  readonly inputBytes: number;
 }
 
 export interface MeetingKey {

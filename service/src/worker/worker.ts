@@ -68,6 +68,11 @@ export interface WorkerOptions {
    * batching off. A lone meeting is never held back waiting for a batch to fill.
    */
   readonly batchSize?: number;
+  /**
+   * The stored inputs of a batch's meetings add up to at most this many bytes (WORKER_BATCH_BYTES),
+   * so a batch of large meetings does not hold the heap; a meeting larger than it goes alone.
+   */
+  readonly batchBytes?: number;
   /** The batched sync (sync/sync-batch.ts); without it, a batch runs `syncMeeting` per meeting. */
   readonly syncBatch?: SyncBatchFn;
   /**
@@ -122,6 +127,7 @@ export class Worker {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #perWorkspace: number;
   readonly #batchSize: number;
+  readonly #batchBytes: number | undefined;
   /** Calls one batch sends at once: its share of the org's concurrent requests. */
   readonly #parallel: number;
   /** Syncs under way by workspace. */
@@ -147,6 +153,7 @@ export class Worker {
       Math.max(1, options.perWorkspace ?? this.#concurrency - 1),
     );
     this.#batchSize = Math.max(1, options.batchSize ?? 1);
+    this.#batchBytes = options.batchBytes;
     this.#parallel = Math.max(
       1,
       Math.floor(Math.min(SALESFORCE_CONCURRENT_LIMIT, options.requestsPerOrg ?? 1) / this.#perWorkspace),
@@ -236,6 +243,7 @@ export class Worker {
               owner: this.#owner,
               onlyWorkspace: m.workspaceId,
               limit: this.#batchSize - 1,
+              ...(this.#batchBytes === undefined ? {} : { maxInputBytes: this.#batchBytes - m.inputBytes }),
               leaseMs: this.#leaseMs,
               now: Date.now(),
             });

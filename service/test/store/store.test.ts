@@ -167,6 +167,59 @@ describe.each(engines.map((e) => [e.name, e] as const))('store on %s', (_name, e
     expect(new Set(ids).size).toBe(20);
   });
 
+  it('when a claim has a byte budget, then it takes meetings in order while their stored inputs fit', async () => {
+    await store.connections.save(connection());
+    // Sizes differ (a longer summary, multi-byte text); each meeting is due a millisecond after the last.
+    const summaries = ['short', 'é'.repeat(3_000), 'x'.repeat(500), 'y'.repeat(9_000), 'z'];
+    for (const [i, summary] of summaries.entries())
+      await store.meetings.accept(incoming(meeting({ id: `b${i}`, summary })), now + i);
+    const rows = await raw('SELECT meeting_id, input_json FROM meetings ORDER BY next_attempt_at');
+    const size = Object.fromEntries(
+      rows.map((r) => [String(r['meeting_id']), Buffer.byteLength(String(r['input_json']))]),
+    );
+    const claim = (maxInputBytes: number, limit = 10) =>
+      store.meetings.claim({ owner: 'w', limit, leaseMs: 60_000, now: now + 100, maxInputBytes });
+
+    // b0 and b1 fit; b2 would pass the budget, and nothing after it (b4 is small) is taken out of order.
+    const first = await claim(size['b0']! + size['b1']! + size['b2']! - 1);
+    expect(first.map((m) => m.meetingId)).toEqual(['b0', 'b1']);
+    expect(first.map((m) => m.inputBytes)).toEqual([size['b0'], size['b1']]);
+    // The next due (b2) alone is over what is left: nothing is claimed, it stays queued.
+    expect(await claim(size['b2']! - 1)).toEqual([]);
+    expect(await claim(0)).toEqual([]);
+    // The count limit still holds within a generous budget.
+    expect((await claim(1_000_000, 2)).map((m) => m.meetingId)).toEqual(['b2', 'b3']);
+    expect((await claim(1_000_000)).map((m) => m.meetingId)).toEqual(['b4']);
+    const states = await raw("SELECT meeting_id FROM meetings WHERE state = 'syncing'");
+    expect(states).toHaveLength(5);
+  });
+
+  it('when two workers claim with byte budgets at once, then each meeting goes to exactly one of them', async () => {
+    await store.connections.save(connection());
+    for (let i = 0; i < 20; i++) await store.meetings.accept(incoming(meeting({ id: `m${i}` })), now);
+    const [row] = await raw("SELECT input_json FROM meetings WHERE meeting_id = 'm0'");
+    const each = Buffer.byteLength(String(row?.['input_json']));
+    const claims = async () => {
+      const ids: string[] = [];
+      for (;;) {
+        const got = await store.meetings.claim({
+          owner: `w${Math.random()}`,
+          limit: 20,
+          leaseMs: 60_000,
+          now,
+          maxInputBytes: each * 3 + 10,
+        });
+        if (got.length === 0) return ids;
+        expect(got.length).toBeLessThanOrEqual(3);
+        ids.push(...got.map((m) => m.meetingId));
+      }
+    };
+    const [a, b] = await Promise.all([claims(), claims()]);
+    const ids = [...a, ...b];
+    expect(ids).toHaveLength(20);
+    expect(new Set(ids).size).toBe(20);
+  });
+
   it('when a lease expires (the worker died), then another worker claims the meeting again', async () => {
     await store.connections.save(connection());
     await store.meetings.accept(incoming(meeting()), now);
