@@ -221,10 +221,13 @@ export class Store implements QueryDataSource {
    * The rows an index plan allows (query/index-plan.ts), in scan order: an OR's branches united, an
    * AND answered by its most selective branch the indexes can count, so a query such as the
    * service's `Ref = X OR (StartDateTime < … AND EndDateTime > … AND Ref = null AND …)` reads a few
-   * rows instead of every Event. Salesforce's optimizer likewise answers each OR branch from an index
-   * when all of them are selective and an AND from its most selective indexed filter
-   * (https://developer.salesforce.com/docs/atlas.en-us.salesforce_large_data_volumes_bp.meta/salesforce_large_data_volumes_bp/ldv_deployments_infrastructure_indexes.htm).
-   * Undefined when a needed index does not exist (a view, an unindexed field): the engine scans.
+   * rows instead of every Event. Salesforce's query optimizer likewise drives a query from the best
+   * index its filters allow
+   * (https://developer.salesforce.com/docs/platform/salesforce-large-data-volumes-bp/guide/ldv-deployments-infrastructure-salesforce-query-optimizer.html);
+   * which index it picks is not observable here, only the rows, which are the scan's. The sorted
+   * date/datetime indexes and the null rows are this org's own bookkeeping, not a claim about which
+   * fields Salesforce indexes. Undefined when a needed index does not exist (a view, an unindexed
+   * field): the engine scans.
    */
   candidates(
     objectName: string,
