@@ -21,7 +21,7 @@ import {
   type ConnectionManager,
 } from '../salesforce/connection.ts';
 import { SalesforceError, type SalesforceErrorKind } from '../salesforce/errors.ts';
-import type { ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
+import type { ApiUsage, ClaimedMeeting, MeetingKey, Store } from '../store/types.ts';
 import { allowanceExhausted, budgetDecision, exhaustedUsage, overBudget, readUsage } from './budget.ts';
 import {
   oneByOne,
@@ -415,6 +415,12 @@ export class Worker {
       } else ready.push(m);
     }
     if (ready.length === 0) return labels;
+    // Asked together rather than one after the other: three reads, one wait (a round trip each with
+    // PostgreSQL). Their failures surface where they are awaited; unawaited ones are not unhandled.
+    const settingsRead = store.settings.get(workspaceId);
+    const usageRead = store.connections.get(workspaceId).then((c) => c?.apiUsage ?? null);
+    settingsRead.catch(() => undefined);
+    usageRead.catch(() => undefined);
     let entry: ConnectionEntry;
     try {
       entry = await connections.get(workspaceId);
@@ -440,8 +446,14 @@ export class Worker {
       }
       return labels;
     }
-    const { settings } = await store.settings.get(workspaceId);
-    const pausedUntil = await this.#budgetPause(workspaceId, entry, settings.apiBudget.stopAtPercent, log);
+    const { settings } = await settingsRead;
+    const pausedUntil = await this.#budgetPause(
+      workspaceId,
+      entry,
+      await usageRead,
+      settings.apiBudget.stopAtPercent,
+      log,
+    );
     if (pausedUntil !== null) {
       for (const m of ready) {
         await store.meetings.defer({
@@ -613,11 +625,11 @@ export class Worker {
   async #budgetPause(
     workspaceId: string,
     entry: ConnectionEntry,
+    seen: ApiUsage | null,
     stopAtPercent: number,
     log: Logger,
   ): Promise<number | null> {
     const interval = this.#o.budgetCheckMs ?? 5 * 60_000;
-    const seen = (await this.#o.store.connections.get(workspaceId))?.apiUsage ?? null;
     const now = Date.now();
     // No await between the decision and noting the check: meetings of one workspace claimed
     // together make one `/limits` call, not one each.
