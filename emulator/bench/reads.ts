@@ -2,13 +2,16 @@
  * Simple-read throughput of the local org: the org runs in its own process (as in the demo), and this
  * process keeps C concurrent keep-alive connections busy with GET sobjects/Account/{id} for D seconds.
  * Usage: node emulator/bench/reads.ts [--concurrency 32] [--seconds 10]
- *        [--kind record|query|indexed|writes|sharing] [--contacts 10000] [--rows 50000] [--events 10000]
+ *        [--kind record|query|indexed|lone|writes|sharing] [--contacts 10000] [--events 10000] [--rows 50000]
  * (`query` runs `SELECT Id, Name FROM Account WHERE Id = '…'` instead of the record read; `indexed`
  * loads N contacts and compares `Email IN (…)`, which the org indexes, with the same query on Title,
- * which it scans; `writes` times composite/graph inserts shaped like the service's meetings into an
- * empty org and again once it holds --rows rows, side by side; `sharing` loads --events Events owned by
- * the administrator and related to contacts, then scans them as the administrator and as a Standard
- * User, whose rows are sharing-checked, side by side).
+ * which it scans; `lone` loads --events Events and times the service's lone-meeting Event look-up —
+ * the meeting's reference OR the owner's untaken Events overlapping its window, which the org answers
+ * from its indexes — against the same query on Location, which it scans; `writes` times
+ * composite/graph inserts shaped like the service's meetings into an empty org and again once it
+ * holds --rows rows, side by side; `sharing` loads --events Events owned by the administrator and
+ * related to contacts, then scans them as the administrator and as a Standard User, whose rows are
+ * sharing-checked, side by side).
  */
 import { Agent, request } from 'node:http';
 import { parseFlags } from '../../scripts/lib/cli.ts';
@@ -18,11 +21,13 @@ import { createUser, passwordGrantToken, type AdminCredentials } from '../src/se
 const USAGE = `Usage: node emulator/bench/reads.ts [options]   (npm run bench runs every benchmark)
   --concurrency N   keep-alive connections kept busy (default 32)
   --seconds N       how long to measure (default 10)
-  --kind K          record (GET sobjects/Account/{id}), query (SELECT … WHERE Id = …) or indexed
-                    (Contacts by Email IN …, against a scanned field) (default record)
+  --kind K          record (GET sobjects/Account/{id}), query (SELECT … WHERE Id = …), indexed
+                    (Contacts by Email IN …, against a scanned field), lone (the service's lone
+                    Event look-up), writes (composite/graph inserts) or sharing (a Standard User's
+                    scan beside the administrator's) (default record)
   --contacts N      Contacts seeded for --kind indexed (default 10000)
   --rows N          rows the org holds for the second half of --kind writes (default 50000)
-  --events N        Events seeded for --kind sharing (default 10000)
+  --events N        Events seeded for --kind lone and --kind sharing (default 10000)
   --help            this text`;
 
 const values = parseFlags(
@@ -31,8 +36,8 @@ const values = parseFlags(
     seconds: { type: 'string', default: '10' },
     kind: { type: 'string', default: 'record' },
     contacts: { type: 'string', default: '10000' },
-    rows: { type: 'string', default: '50000' },
     events: { type: 'string', default: '10000' },
+    rows: { type: 'string', default: '50000' },
   },
   USAGE,
 );
@@ -133,6 +138,8 @@ if (values.kind === 'indexed') {
       contacts: n,
     });
   }
+} else if (values.kind === 'lone') {
+  await measureLone(Number(values.events));
 } else if (values.kind === 'writes') {
   await measureWrites(Number(values.rows));
 } else if (values.kind === 'sharing') {
@@ -145,6 +152,55 @@ if (values.kind === 'indexed') {
 }
 agent.destroy();
 child.kill('SIGTERM');
+
+/**
+ * The lone meeting's Event look-up (service/src/salesforce/lookups.ts eventQuery) in an org holding
+ * `n` Events written as the service writes them (its reference field set, seven start hours as in
+ * service/bench/sync.ts), one request at a time as the lone sync sends it: on the package's reference
+ * field (an External ID, indexed) and, as the same-run baseline, on Location holding the same values
+ * (not indexed, so the org scans every Event).
+ */
+async function measureLone(n: number): Promise<void> {
+  const me = (await (
+    await fetch(`${details.url}/services/oauth2/userinfo`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as { user_id: string; email: string };
+  const hour = (i: number) => Date.parse('2026-11-20T15:00:00Z') + (i % 7) * 3_600_000;
+  for (let i = 0; i < n; i += 200) {
+    const records = Array.from({ length: Math.min(200, n - i) }, (_, j) => {
+      const k = i + j;
+      return {
+        attributes: { type: 'Event' },
+        Subject: `Meeting ${k}`,
+        StartDateTime: new Date(hour(k)).toISOString(),
+        DurationInMinutes: 30,
+        Salescaling_Meeting_Id__c: `m-${k}`,
+        Location: `m-${k}`,
+      };
+    });
+    const res = await fetch(`${api}/composite/sobjects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ allOrNone: true, records }),
+    });
+    if (!res.ok) throw new Error(`seeding events failed: ${res.status} ${await res.text()}`);
+  }
+  for (const field of ['Salescaling_Meeting_Id__c', 'Location']) {
+    let k = 0;
+    const next = () => {
+      const start = hour(k);
+      const window = `StartDateTime < ${new Date(start + 30 * 60_000).toISOString()} AND EndDateTime > ${new Date(start).toISOString()} AND IsDeleted = false AND ${field} = null`;
+      const q = `SELECT Id, IsDeleted, WhoId, WhatId, Description, Subject, LastModifiedById, OwnerId, Owner.Email, CreatedDate, StartDateTime, EndDateTime, IsPrivate, IsChild, ${field}, (SELECT RelationId FROM EventRelations) FROM Event WHERE ${field} = 'lone-${k++}' OR (${window} AND (Owner.Email = '${me.email}' OR OwnerId = '${me.user_id}')) ORDER BY ${field} ASC NULLS LAST, CreatedDate ASC, Id ASC LIMIT 100`;
+      return new URL(`${api}/query?q=${encodeURIComponent(q)}`);
+    };
+    await measure(
+      field === 'Location'
+        ? 'lone Event look-up on Location (scan)'
+        : 'lone Event look-up on the reference (indexed)',
+      next,
+      { events: n },
+    );
+  }
+}
 
 /**
  * composite/graph inserts as the service sends them (75 graphs a call, one meeting a graph: an Event

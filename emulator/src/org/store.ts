@@ -5,7 +5,7 @@
  * (https://help.salesforce.com/s/articleView?id=sf.home_delete.htm), where queryAll still sees them.
  */
 import { IdFactory, to18 } from '../ids.ts';
-import type { QueryDataSource } from '../query/data-source.ts';
+import type { IndexPlan, QueryDataSource } from '../query/data-source.ts';
 import { kindOf, normalize, type Kind } from '../query/filter.ts';
 import { RecordResolver } from '../query/schema-paths.ts';
 import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
@@ -29,6 +29,17 @@ interface FieldIndex {
   readonly field: string;
   readonly kind: Kind;
   readonly ids: Map<string, Set<string>>;
+  /** The rows without a value (`field = null`, `field = ''`). */
+  readonly nulls: Set<string>;
+}
+
+/** A date or datetime field's rows sorted by value (epoch ms), for `<`, `<=`, `>`, `>=`. */
+interface RangeIndex {
+  readonly field: string;
+  readonly kind: Kind;
+  /** Sorted ascending; ids[i] holds keys[i]. Rows without a value are not in it. */
+  readonly keys: number[];
+  readonly ids: string[];
 }
 
 /** Views computed from other tables rather than stored (their rows are derived, read-only). */
@@ -49,6 +60,8 @@ export class Store implements QueryDataSource {
    * repeated per row does not search the schema again; rebuilt when the schemas change.
    */
   readonly #indexedFields = new Map<string, Map<string, { tableName: string; field: FieldSchema } | null>>();
+  /** table → field name → sorted index, built on a field's first range look-up and kept up to date. */
+  readonly #rangeIndexes = new Map<string, Map<string, RangeIndex>>();
   /** When each stored row entered its table: candidates from an index are returned in scan order. */
   readonly #position = new Map<string, number>();
   #nextPosition = 0;
@@ -214,6 +227,154 @@ export class Store implements QueryDataSource {
     );
   }
 
+  /**
+   * The rows an index plan allows (query/index-plan.ts), in scan order: an OR's branches united, an
+   * AND answered by its most selective branch the indexes can count, so a query such as the
+   * service's `Ref = X OR (StartDateTime < … AND EndDateTime > … AND Ref = null AND …)` reads a few
+   * rows instead of every Event. Salesforce's query optimizer likewise drives a query from the best
+   * index its filters allow
+   * (https://developer.salesforce.com/docs/platform/salesforce-large-data-volumes-bp/guide/ldv-deployments-infrastructure-salesforce-query-optimizer.html);
+   * which index it picks is not observable here, only the rows, which are the scan's. The sorted
+   * date/datetime indexes and the null rows are this org's own bookkeeping, not a claim about which
+   * fields Salesforce indexes. Undefined when a needed index does not exist (a view, an unindexed
+   * field): the engine scans.
+   */
+  candidates(
+    objectName: string,
+    plan: IndexPlan,
+    options: { includeDeleted: boolean },
+  ): StoredRecord[] | undefined {
+    const schema = this.schema(objectName);
+    if (!schema || this.#views.has(schema.name)) return undefined;
+    const ids = this.#planIds(schema, plan);
+    if (!ids) return undefined;
+    const table = this.table(schema.name);
+    const rows: MutableRecord[] = [];
+    for (const id of ids) {
+      const r = table.get(id);
+      if (r && (options.includeDeleted || r.IsDeleted !== true)) rows.push(r);
+    }
+    if (rows.length < 2) return rows;
+    const at = (r: MutableRecord) => this.#position.get(r.Id as string) ?? 0;
+    return rows.sort((a, b) => at(a) - at(b));
+  }
+
+  /** How many rows a plan's index look-up yields at most, or undefined when no index answers it. */
+  #planSize(schema: ObjectSchema, plan: IndexPlan): number | undefined {
+    switch (plan.kind) {
+      case 'eq': {
+        if (plan.field.toLowerCase() === 'id') return plan.keys.length;
+        const found = this.#indexFor(schema.name, plan.field);
+        if (!found) return undefined;
+        let n = 0;
+        for (const key of plan.keys) n += found.index.ids.get(key)?.size ?? 0;
+        return n;
+      }
+      case 'null': {
+        if (plan.field.toLowerCase() === 'id') return 0;
+        return this.#indexFor(schema.name, plan.field)?.index.nulls.size;
+      }
+      case 'range': {
+        const index = this.#rangeIndexFor(schema, plan.field);
+        if (!index) return undefined;
+        const [from, to] = rangeBounds(index, plan.min, plan.max);
+        return Math.max(0, to - from);
+      }
+      case 'or': {
+        let n = 0;
+        for (const item of plan.items) {
+          const size = this.#planSize(schema, item);
+          if (size === undefined) return undefined;
+          n += size;
+        }
+        return n;
+      }
+      case 'and': {
+        let best: number | undefined;
+        for (const item of plan.items) {
+          const size = this.#planSize(schema, item);
+          if (size !== undefined && (best === undefined || size < best)) best = size;
+        }
+        return best;
+      }
+    }
+  }
+
+  /** The ids a plan's index look-up yields (a superset of the matching rows), or undefined. */
+  #planIds(schema: ObjectSchema, plan: IndexPlan): Set<string> | undefined {
+    switch (plan.kind) {
+      case 'eq': {
+        if (plan.field.toLowerCase() === 'id') {
+          const table = this.table(schema.name);
+          return new Set(plan.keys.filter((k) => table.has(k)));
+        }
+        const found = this.#indexFor(schema.name, plan.field);
+        if (!found) return undefined;
+        const out = new Set<string>();
+        for (const key of plan.keys) for (const id of found.index.ids.get(key) ?? []) out.add(id);
+        return out;
+      }
+      case 'null': {
+        if (plan.field.toLowerCase() === 'id') return new Set();
+        const found = this.#indexFor(schema.name, plan.field);
+        return found ? new Set(found.index.nulls) : undefined;
+      }
+      case 'range': {
+        const index = this.#rangeIndexFor(schema, plan.field);
+        if (!index) return undefined;
+        const [from, to] = rangeBounds(index, plan.min, plan.max);
+        return new Set(index.ids.slice(from, to));
+      }
+      case 'or': {
+        if (this.#planSize(schema, plan) === undefined) return undefined;
+        const out = new Set<string>();
+        for (const item of plan.items) for (const id of this.#planIds(schema, item) ?? []) out.add(id);
+        return out;
+      }
+      case 'and': {
+        let best: IndexPlan | undefined;
+        let bestSize = Infinity;
+        for (const item of plan.items) {
+          const size = this.#planSize(schema, item);
+          if (size !== undefined && size < bestSize) {
+            best = item;
+            bestSize = size;
+          }
+        }
+        return best === undefined ? undefined : this.#planIds(schema, best);
+      }
+    }
+  }
+
+  #rangeIndexFor(schema: ObjectSchema, field: string): RangeIndex | undefined {
+    const fieldSchema = schema.fields.find((f) => f.name.toLowerCase() === field.toLowerCase());
+    if (!fieldSchema) return undefined;
+    const kind = kindOf(fieldSchema.type);
+    if (kind !== 'date' && kind !== 'datetime') return undefined;
+    let byField = this.#rangeIndexes.get(schema.name);
+    if (!byField) {
+      byField = new Map();
+      this.#rangeIndexes.set(schema.name, byField);
+    }
+    let index = byField.get(fieldSchema.name);
+    if (!index) {
+      const entries: [number, string][] = [];
+      for (const [id, r] of this.table(schema.name)) {
+        const key = rangeKey(kind, fieldSchema.name, schema.name, r);
+        if (key !== undefined) entries.push([key, id]);
+      }
+      entries.sort((a, b) => a[0] - b[0]);
+      index = {
+        field: fieldSchema.name,
+        kind,
+        keys: entries.map((e) => e[0]),
+        ids: entries.map((e) => e[1]),
+      };
+      byField.set(fieldSchema.name, index);
+    }
+    return index;
+  }
+
   #indexFor(objectName: string, field: string): { tableName: string; index: FieldIndex } | undefined {
     let byField = this.#indexedFields.get(objectName);
     if (!byField) {
@@ -263,7 +424,7 @@ export class Store implements QueryDataSource {
     }
     let index = byField.get(field.name);
     if (!index) {
-      index = { field: field.name, kind: kindOf(field.type), ids: new Map() };
+      index = { field: field.name, kind: kindOf(field.type), ids: new Map(), nulls: new Set() };
       for (const [id, r] of this.table(tableName)) indexAdd(index, tableName, id, r);
       byField.set(field.name, index);
     }
@@ -282,6 +443,10 @@ export class Store implements QueryDataSource {
     for (const index of this.#fieldIndexes.get(tableName)?.values() ?? []) {
       if (before) indexRemove(index, tableName, id, before);
       if (after) indexAdd(index, tableName, id, after);
+    }
+    for (const index of this.#rangeIndexes.get(tableName)?.values() ?? []) {
+      if (before) rangeRemove(index, tableName, id, before);
+      if (after) rangeAdd(index, tableName, id, after);
     }
   }
 
@@ -349,6 +514,7 @@ export class Store implements QueryDataSource {
       t.clear();
       // Rebuilt on the next look-up from what is loaded.
       this.#fieldIndexes.delete(name);
+      this.#rangeIndexes.delete(name);
       for (const r of rows) {
         const id = r.Id as string;
         this.#position.set(id, this.#nextPosition++);
@@ -385,7 +551,10 @@ function indexKey(index: FieldIndex, tableName: string, r: MutableRecord): strin
 
 function indexAdd(index: FieldIndex, tableName: string, id: string, r: MutableRecord): void {
   const key = indexKey(index, tableName, r);
-  if (key === undefined) return;
+  if (key === undefined) {
+    index.nulls.add(id);
+    return;
+  }
   let ids = index.ids.get(key);
   if (!ids) {
     ids = new Set();
@@ -396,8 +565,57 @@ function indexAdd(index: FieldIndex, tableName: string, id: string, r: MutableRe
 
 function indexRemove(index: FieldIndex, tableName: string, id: string, r: MutableRecord): void {
   const key = indexKey(index, tableName, r);
-  if (key === undefined) return;
+  if (key === undefined) {
+    index.nulls.delete(id);
+    return;
+  }
   const ids = index.ids.get(key);
   ids?.delete(id);
   if (ids?.size === 0) index.ids.delete(key);
+}
+
+/** A row's date or datetime value as filters compare it (epoch ms), or undefined without one. */
+function rangeKey(kind: Kind, field: string, tableName: string, r: MutableRecord): number | undefined {
+  const key = normalize(kind, RecordResolver.read({ objectName: tableName, record: r }, field, false));
+  return typeof key === 'number' && !Number.isNaN(key) ? key : undefined;
+}
+
+/** The first position whose key is ≥ `key` (or > `key` when `after`). */
+function firstAt(keys: readonly number[], key: number, after: boolean): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const k = keys[mid]!;
+    if (k < key || (after && k === key)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The positions [from, to) whose keys lie within min..max (inclusive; an absent bound is open). */
+function rangeBounds(index: RangeIndex, min: number | undefined, max: number | undefined): [number, number] {
+  const from = min === undefined ? 0 : firstAt(index.keys, min, false);
+  const to = max === undefined ? index.keys.length : firstAt(index.keys, max, true);
+  return [from, to];
+}
+
+function rangeAdd(index: RangeIndex, tableName: string, id: string, r: MutableRecord): void {
+  const key = rangeKey(index.kind, index.field, tableName, r);
+  if (key === undefined) return;
+  const at = firstAt(index.keys, key, true);
+  index.keys.splice(at, 0, key);
+  index.ids.splice(at, 0, id);
+}
+
+function rangeRemove(index: RangeIndex, tableName: string, id: string, r: MutableRecord): void {
+  const key = rangeKey(index.kind, index.field, tableName, r);
+  if (key === undefined) return;
+  for (let i = firstAt(index.keys, key, false); i < index.keys.length && index.keys[i] === key; i++) {
+    if (index.ids[i] === id) {
+      index.keys.splice(i, 1);
+      index.ids.splice(i, 1);
+      return;
+    }
+  }
 }

@@ -1,6 +1,19 @@
 import type { ObjectSchema, StoredRecord } from '../schema/types.ts';
 
 /**
+ * Which rows a WHERE may keep, as the data source's indexes can tell (query/index-plan.ts builds it):
+ * `eq` rows whose field holds one of the filter-normalized keys, `null` rows without a value,
+ * `range` rows whose date/datetime value lies within min..max (inclusive, epoch ms), `or` the union,
+ * `and` any one item's rows (the source picks the smallest it can answer). Always a superset of
+ * the rows the WHERE keeps: the engine still applies the whole WHERE to them.
+ */
+export type IndexPlan =
+  | { readonly kind: 'eq'; readonly field: string; readonly keys: readonly string[] }
+  | { readonly kind: 'null'; readonly field: string }
+  | { readonly kind: 'range'; readonly field: string; readonly min?: number; readonly max?: number }
+  | { readonly kind: 'and' | 'or'; readonly items: readonly IndexPlan[] };
+
+/**
  * What the query engine needs from the org: schemas and records. The org core implements it over its
  * store; the engine's tests implement it over fixtures. Look-ups by name are case-insensitive, as in
  * SOQL, and return canonical names.
@@ -29,6 +42,15 @@ export interface QueryDataSource {
     objectName: string,
     field: string,
     keys: readonly string[],
+    options: { includeDeleted: boolean },
+  ): StoredRecord[] | undefined;
+  /**
+   * Optional: the rows an index plan allows, in the order `records` yields them; undefined when the
+   * plan needs an index the source does not keep (the engine then scans).
+   */
+  candidates?(
+    objectName: string,
+    plan: IndexPlan,
     options: { includeDeleted: boolean },
   ): StoredRecord[] | undefined;
   /** A record by its 15- or 18-character id, with its object's name; deleted records included. */

@@ -383,8 +383,9 @@ export function compileCondition<T>(
     const lt = types[i] ?? types[0] ?? 'STRING';
     if (op === 'LIKE') return { kind: 'value', v: null } as Literal;
     const lit = convert(ctx, operand as Operand<unknown>, kind, raw, lt, ns[i] ?? ns[0]);
-    const kept: Literal = { kind: 'value', v: stringValue(raw) };
-    return exact && lit.kind === 'value' && lit.v !== null ? kept : lit;
+    const kept: Literal | undefined =
+      exact && lit.kind === 'value' && lit.v !== null ? { kind: 'value', v: stringValue(raw) } : undefined;
+    return kept ?? lit;
   });
   const first = lits[0] ?? { kind: 'value', v: null };
 

@@ -8,12 +8,14 @@ import type { QueryDataSource } from './data-source.ts';
 import { to18 } from '../ids.ts';
 import { QueryError, invalidField, locate, located, malformed, rethrowTooComplicated } from './errors.ts';
 import { stringValue } from './literals.ts';
+import { indexPlan } from './index-plan.ts';
 import {
   buildTree,
   compileCondition,
   compileTree,
   kindOf,
   normalize,
+  type BoolTree,
   type Operand,
   type Pred,
   type RawCondition,
@@ -805,7 +807,27 @@ function idCandidates(
       return out.sort((a, b) => (String(a.record['Id']) < String(b.record['Id']) ? -1 : 1));
     };
   }
-  return byField;
+  return byField ?? plannedCandidates(run, tree, schema, query.sObjectAlias);
+}
+
+/**
+ * The rows the data source's indexes allow for a WHERE the look-ups above cannot narrow (an OR of
+ * indexed branches, a range on a datetime, `= null`), or undefined to scan. Same rows, same order as
+ * the scan gives before the WHERE applies to them.
+ */
+function plannedCandidates(
+  run: Run,
+  tree: BoolTree,
+  schema: ObjectSchema,
+  alias: string | undefined,
+): (() => Located[] | undefined) | undefined {
+  if (!run.ds.candidates) return undefined;
+  const plan = indexPlan(tree, schema, alias);
+  if (!plan) return undefined;
+  return () =>
+    run.ds
+      .candidates?.(schema.name, plan, { includeDeleted: run.includeDeleted })
+      ?.map((record) => ({ objectName: schema.name, record }));
 }
 
 /** The rows an index gives for `field = …`/`field IN (…)`, or undefined to scan. */

@@ -94,6 +94,10 @@ export class RunningUser {
           store.schema(objectName)?.name === 'UserRecordAccess'
             ? undefined
             : store.indexed?.(objectName, field, keys, options),
+        candidates: (objectName, plan, options) =>
+          store.schema(objectName)?.name === 'UserRecordAccess'
+            ? undefined
+            : store.candidates?.(objectName, plan, options),
       };
     }
     const schemaOf = (name: string) => this.schema(store.schema(name));
@@ -122,6 +126,12 @@ export class RunningUser {
         return store
           .indexed?.(schema.name, field, keys, options)
           ?.filter((r) => this.canRead(schema.name, r));
+      },
+      // Likewise for an index plan's rows (query/index-plan.ts).
+      candidates: (objectName, plan, options) => {
+        const schema = schemaOf(objectName);
+        if (!schema || schema.name === 'UserRecordAccess') return undefined;
+        return store.candidates?.(schema.name, plan, options)?.filter((r) => this.canRead(schema.name, r));
       },
     };
   }
