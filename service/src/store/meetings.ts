@@ -278,7 +278,7 @@ export class MeetingRepository {
       (skipWorkspaces.length === 0
         ? ''
         : ` AND workspace_id NOT IN (${skipWorkspaces.map(() => '?').join(', ')})`) +
-      (onlyWorkspace === undefined ? '' : ' AND workspace_id = ?');
+      (onlyWorkspace === undefined ? '' : ` AND ${this.#db.dialect.notIndexed('workspace_id')} = ?`);
     const due = `((state = 'queued' AND next_attempt_at <= ?) OR (state = 'syncing' AND lease_expires_at < ?))${skip}`;
     const set = `state = 'syncing', lease_owner = ?, lease_expires_at = ?, claimed_version = version, updated_at = ?`;
     type Row = Pick<
