@@ -37,7 +37,11 @@ interface FieldIndex {
 interface RangeIndex {
   readonly field: string;
   readonly kind: Kind;
-  /** Sorted ascending; ids[i] holds keys[i]. Rows without a value are not in it. */
+  /**
+   * Sorted ascending by key, then by id (so one row's place is found by binary search even when
+   * thousands of rows share a key, as a day of meetings shares start times); ids[i] holds keys[i].
+   * Rows without a value are not in it.
+   */
   readonly keys: number[];
   readonly ids: string[];
 }
@@ -363,7 +367,7 @@ export class Store implements QueryDataSource {
         const key = rangeKey(kind, fieldSchema.name, schema.name, r);
         if (key !== undefined) entries.push([key, id]);
       }
-      entries.sort((a, b) => a[0] - b[0]);
+      entries.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
       index = {
         field: fieldSchema.name,
         kind,
@@ -441,10 +445,20 @@ export class Store implements QueryDataSource {
     if (before === undefined && after !== undefined) this.#position.set(id, this.#nextPosition++);
     if (after === undefined) this.#position.delete(id);
     for (const index of this.#fieldIndexes.get(tableName)?.values() ?? []) {
+      if (before && after && indexKey(index, tableName, before) === indexKey(index, tableName, after))
+        continue;
       if (before) indexRemove(index, tableName, id, before);
       if (after) indexAdd(index, tableName, id, after);
     }
     for (const index of this.#rangeIndexes.get(tableName)?.values() ?? []) {
+      // An update that leaves the indexed value as it was keeps the row where it is.
+      if (
+        before &&
+        after &&
+        rangeKey(index.kind, index.field, tableName, before) ===
+          rangeKey(index.kind, index.field, tableName, after)
+      )
+        continue;
       if (before) rangeRemove(index, tableName, id, before);
       if (after) rangeAdd(index, tableName, id, after);
     }
@@ -600,10 +614,23 @@ function rangeBounds(index: RangeIndex, min: number | undefined, max: number | u
   return [from, to];
 }
 
+/** Where the row (key, id) is, or would go, in the index's (key, id) order. */
+function placeOf(index: RangeIndex, key: number, id: string): number {
+  let lo = 0;
+  let hi = index.keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const k = index.keys[mid]!;
+    if (k < key || (k === key && index.ids[mid]! < id)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function rangeAdd(index: RangeIndex, tableName: string, id: string, r: MutableRecord): void {
   const key = rangeKey(index.kind, index.field, tableName, r);
   if (key === undefined) return;
-  const at = firstAt(index.keys, key, true);
+  const at = placeOf(index, key, id);
   index.keys.splice(at, 0, key);
   index.ids.splice(at, 0, id);
 }
@@ -611,11 +638,9 @@ function rangeAdd(index: RangeIndex, tableName: string, id: string, r: MutableRe
 function rangeRemove(index: RangeIndex, tableName: string, id: string, r: MutableRecord): void {
   const key = rangeKey(index.kind, index.field, tableName, r);
   if (key === undefined) return;
-  for (let i = firstAt(index.keys, key, false); i < index.keys.length && index.keys[i] === key; i++) {
-    if (index.ids[i] === id) {
-      index.keys.splice(i, 1);
-      index.ids.splice(i, 1);
-      return;
-    }
+  const at = placeOf(index, key, id);
+  if (index.keys[at] === key && index.ids[at] === id) {
+    index.keys.splice(at, 1);
+    index.ids.splice(at, 1);
   }
 }
