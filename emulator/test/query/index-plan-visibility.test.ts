@@ -4,7 +4,7 @@
  * who is not an administrator gets only their own Events, the administrator every one, and the
  * same query on Location (not indexed, so scanned) gives the same rows in the same order.
  */
-import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
+import { passwordGrantToken, startLocalOrg, type LocalOrg } from '../../src/index.ts';
 import { client, passwordToken, V, type Call } from '../support/http.ts';
 
 let org: LocalOrg;
@@ -22,17 +22,7 @@ beforeAll(async () => {
   const adminToken = await passwordToken(org);
   admin = client(org, adminToken);
   const created = await org.createUser({ permissionSets: ['Salescaling_Integration_User'] });
-  const res = await fetch(`${org.url}/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: org.clientId,
-      client_secret: org.clientSecret,
-      username: created.username,
-      password: created.password,
-    }),
-  });
-  const token = ((await res.json()) as { access_token: string }).access_token;
+  const token = await passwordGrantToken(org, created);
   user = client(org, token);
   userId = (await user('GET', '/services/oauth2/userinfo')).body.user_id;
   adminId = (await admin('GET', '/services/oauth2/userinfo')).body.user_id;

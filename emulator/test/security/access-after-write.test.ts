@@ -4,7 +4,7 @@
  * platform an activity Controlled by Parent is read through its Who and What
  * (https://help.salesforce.com/s/articleView?id=sf.security_sharing_owd_about.htm).
  */
-import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
+import { passwordGrantToken, startLocalOrg, type LocalOrg } from '../../src/index.ts';
 import { client, passwordToken, V, type Call } from '../support/http.ts';
 
 let org: LocalOrg;
@@ -16,17 +16,7 @@ beforeAll(async () => {
   org = await startLocalOrg({ knobs: { sharing: { Account: 'Private', Contact: 'Private' } } });
   admin = client(org, await passwordToken(org));
   const created = await org.createUser();
-  const res = await fetch(`${org.url}/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: org.clientId,
-      client_secret: org.clientSecret,
-      username: created.username,
-      password: created.password,
-    }),
-  });
-  user = client(org, ((await res.json()) as { access_token: string }).access_token);
+  user = client(org, await passwordGrantToken(org, created));
   const contact = await user('POST', `${V}/sobjects/Contact`, {
     LastName: 'Own',
     Email: 'own@after.example',

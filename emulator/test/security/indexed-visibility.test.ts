@@ -3,7 +3,7 @@
  * the index answers only what sharing lets them read: the same rows as the scan, never more. Checked
  * with one account the user may not see and one they own, each with a contact.
  */
-import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
+import { passwordGrantToken, startLocalOrg, type LocalOrg } from '../../src/index.ts';
 import { client, passwordToken, V, type Call } from '../support/http.ts';
 
 let org: LocalOrg;
@@ -17,17 +17,7 @@ beforeAll(async () => {
   org = await startLocalOrg({ knobs: { sharing: { Account: 'Private', Contact: 'Private' } } });
   admin = client(org, await passwordToken(org));
   const created = await org.createUser();
-  const res = await fetch(`${org.url}/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: org.clientId,
-      client_secret: org.clientSecret,
-      username: created.username,
-      password: created.password,
-    }),
-  });
-  user = client(org, ((await res.json()) as { access_token: string }).access_token);
+  user = client(org, await passwordGrantToken(org, created));
   hiddenId = (await admin('POST', `${V}/sobjects/Account`, { Name: 'Quillon Hidden' })).body.id;
   ownId = (await user('POST', `${V}/sobjects/Account`, { Name: 'Quillon Own' })).body.id;
   const hiddenContact = await admin('POST', `${V}/sobjects/Contact`, {

@@ -3,7 +3,7 @@
  * every way of reading holds to them: REST query, composite subrequests, SOSL search, relationship
  * fields. Checked with one account the user may not see and one they own.
  */
-import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
+import { passwordGrantToken, startLocalOrg, type LocalOrg } from '../../src/index.ts';
 import { client, passwordToken, V, type Call } from '../support/http.ts';
 
 let org: LocalOrg;
@@ -18,17 +18,7 @@ beforeAll(async () => {
   admin = client(org, await passwordToken(org));
   const created = await org.createUser();
   userId = created.id;
-  const res = await fetch(`${org.url}/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: org.clientId,
-      client_secret: org.clientSecret,
-      username: created.username,
-      password: created.password,
-    }),
-  });
-  user = client(org, ((await res.json()) as { access_token: string }).access_token);
+  user = client(org, await passwordGrantToken(org, created));
   hiddenId = (await admin('POST', `${V}/sobjects/Account`, { Name: 'Zephyrine Hidden' })).body.id;
   ownId = (await user('POST', `${V}/sobjects/Account`, { Name: 'Zephyrine Own' })).body.id;
 });

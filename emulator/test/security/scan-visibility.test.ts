@@ -6,7 +6,7 @@
  * contacts follow their account, accounts are private. (A path through a parent the user cannot read
  * is null for them, so a WHERE on such a path is left out of the comparison with the administrator.)
  */
-import { startLocalOrg, type LocalOrg } from '../../src/index.ts';
+import { passwordGrantToken, startLocalOrg, type LocalOrg } from '../../src/index.ts';
 import { client, passwordToken, V, type Call } from '../support/http.ts';
 
 let org: LocalOrg;
@@ -19,17 +19,7 @@ beforeAll(async () => {
   org = await startLocalOrg({ knobs: { sharing: { Account: 'Private' } } });
   admin = client(org, await passwordToken(org));
   const created = await org.createUser();
-  const res = await fetch(`${org.url}/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: org.clientId,
-      client_secret: org.clientSecret,
-      username: created.username,
-      password: created.password,
-    }),
-  });
-  user = client(org, ((await res.json()) as { access_token: string }).access_token);
+  user = client(org, await passwordGrantToken(org, created));
   const make = async (as: Call, type: string, body: Record<string, unknown>): Promise<string> => {
     const r = await as('POST', `${V}/sobjects/${type}`, body);
     expect(r.status).toBe(201);
