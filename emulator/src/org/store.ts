@@ -252,15 +252,7 @@ export class Store implements QueryDataSource {
     if (!schema || this.#views.has(schema.name)) return undefined;
     const ids = this.#planIds(schema, plan);
     if (!ids) return undefined;
-    const table = this.table(schema.name);
-    const rows: MutableRecord[] = [];
-    for (const id of ids) {
-      const r = table.get(id);
-      if (r && (options.includeDeleted || r.IsDeleted !== true)) rows.push(r);
-    }
-    if (rows.length < 2) return rows;
-    const at = (r: MutableRecord) => this.#position.get(r.Id as string) ?? 0;
-    return rows.sort((a, b) => at(a) - at(b));
+    return this.#inScanOrder(this.table(schema.name), ids, options);
   }
 
   /** How many rows a plan's index look-up yields at most, or undefined when no index answers it. */
@@ -406,10 +398,18 @@ export class Store implements QueryDataSource {
     keys: readonly string[],
     options: { includeDeleted: boolean },
   ): MutableRecord[] {
-    const table = this.table(tableName);
     // One key (a row's own look-up): its id set as it is, without a copy.
     const ids = keys.length === 1 ? (index.ids.get(keys[0]!) ?? new Set<string>()) : new Set<string>();
     if (keys.length > 1) for (const key of keys) for (const id of index.ids.get(key) ?? []) ids.add(id);
+    return this.#inScanOrder(this.table(tableName), ids, options);
+  }
+
+  /** The stored rows of `ids` (live ones unless `includeDeleted`), in the order a scan reads them. */
+  #inScanOrder(
+    table: Map<string, MutableRecord>,
+    ids: Iterable<string>,
+    options: { includeDeleted: boolean },
+  ): MutableRecord[] {
     const rows: MutableRecord[] = [];
     for (const id of ids) {
       const r = table.get(id);
