@@ -12,6 +12,7 @@ const RUNS: readonly (readonly string[])[] = [
   ['emulator/bench/reads.ts', '--seconds', '5'],
   ['emulator/bench/reads.ts', '--seconds', '5', '--kind', 'query'],
   ['emulator/bench/reads.ts', '--seconds', '5', '--kind', 'indexed'],
+  ['emulator/bench/reads.ts', '--seconds', '5', '--kind', 'lone'],
   ['emulator/bench/reads.ts', '--kind', 'writes'],
   ['emulator/bench/reads.ts', '--seconds', '5', '--concurrency', '4', '--kind', 'sharing'],
   ['service/bench/ingest.ts', '--seconds', '5'],
