@@ -9,6 +9,7 @@ import type {
   ObjectSchema,
   StoredRecord,
 } from '../../src/schema/types.ts';
+import type { Store } from '../../src/org/store.ts';
 import type { QueryDataSource } from '../../src/query/data-source.ts';
 import { IdFactory, to18 } from '../../src/ids.ts';
 
@@ -573,4 +574,14 @@ export function makeFixture(): Fixture {
     ds.add(objectName, record as StoredRecord);
   }
   return { ds, ids };
+}
+
+/** The same store without its indexes: the engine scans (the baseline the indexed answers must equal). */
+export function scanning(store: Store): QueryDataSource {
+  return {
+    schema: (name) => store.schema(name),
+    records: (name, options) => store.records(name, options),
+    byId: (id) => store.byId(id),
+    userId: store.userId,
+  };
 }

@@ -11,7 +11,7 @@ import { Store } from '../../src/org/store.ts';
 import type { IndexPlan, QueryDataSource } from '../../src/query/data-source.ts';
 import { executeSoql } from '../../src/query/index.ts';
 import type { ObjectSchema } from '../../src/schema/types.ts';
-import { SCHEMAS } from './fixture.ts';
+import { SCHEMAS, scanning } from './fixture.ts';
 
 /** Event with the package's reference field (an External ID, so indexed) and an unindexed twin. */
 const EVENT_SCHEMAS: readonly ObjectSchema[] = SCHEMAS.map((s) =>
@@ -40,16 +40,6 @@ const EVENT_SCHEMAS: readonly ObjectSchema[] = SCHEMAS.map((s) =>
 const REFS = ['m-1', 'M-1', 'm-2', 'm-3', '', null];
 const HOURS = [13, 14, 15, 16];
 const EMAILS = ['sam@seller.example', 'kim@seller.example'];
-
-/** The same store without its indexes: the engine scans. */
-function scanning(store: Store): QueryDataSource {
-  return {
-    schema: (name) => store.schema(name),
-    records: (name, options) => store.records(name, options),
-    byId: (id) => store.byId(id),
-    userId: store.userId,
-  };
-}
 
 /** The store, counting the plans its indexes answered (so the test knows they were used). */
 function counting(store: Store): { ds: QueryDataSource; hits: () => number } {

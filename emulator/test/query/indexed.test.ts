@@ -8,20 +8,10 @@ import { IdFactory } from '../../src/ids.ts';
 import { Store, type MutableRecord } from '../../src/org/store.ts';
 import type { QueryDataSource } from '../../src/query/data-source.ts';
 import { executeSoql } from '../../src/query/index.ts';
-import { SCHEMAS } from './fixture.ts';
+import { SCHEMAS, scanning } from './fixture.ts';
 
 const EMAILS = ['bea@buyer.example', 'BEA@Buyer.example', 'cy@corp.example', 'dee@x.example', '', null];
 const NAMES = ['Bea', 'Cy', 'Dee', null];
-
-/** The same store, without its index: the engine scans. */
-function scanning(store: Store): QueryDataSource {
-  return {
-    schema: (name) => store.schema(name),
-    records: (name, options) => store.records(name, options),
-    byId: (id) => store.byId(id),
-    userId: store.userId,
-  };
-}
 
 /** The store, counting the look-ups its index answered (so the test knows the index was used). */
 function counting(store: Store): { ds: QueryDataSource; hits: () => number } {
