@@ -81,34 +81,32 @@ export class RunningUser {
   /** The query engine's view of the org for this user: what they cannot see does not exist. */
   dataSource(): QueryDataSource {
     const store = this.#store;
+    // UserRecordAccess is computed for the running user, not stored: no index or stored row answers it.
+    const computed = (objectName: string) => store.schema(objectName)?.name === 'UserRecordAccess';
     if (this.unrestricted) {
       return {
         userId: this.userId,
         schema: (name) => store.schema(name),
         records: (objectName, options) =>
-          store.schema(objectName)?.name === 'UserRecordAccess'
-            ? this.#recordAccessRows()
-            : store.records(objectName, options),
+          computed(objectName) ? this.#recordAccessRows() : store.records(objectName, options),
         byId: (id) => store.byId(id),
         indexed: (objectName, field, keys, options) =>
-          store.schema(objectName)?.name === 'UserRecordAccess'
-            ? undefined
-            : store.indexed?.(objectName, field, keys, options),
+          computed(objectName) ? undefined : store.indexed?.(objectName, field, keys, options),
         candidates: (objectName, plan, options) =>
-          store.schema(objectName)?.name === 'UserRecordAccess'
-            ? undefined
-            : store.candidates?.(objectName, plan, options),
+          computed(objectName) ? undefined : store.candidates?.(objectName, plan, options),
       };
     }
     const schemaOf = (name: string) => this.schema(store.schema(name));
+    /** The user's schema of a stored object (undefined: hidden from them, or computed). */
+    const storedSchema = (name: string) => (computed(name) ? undefined : schemaOf(name));
     return {
       userId: this.userId,
       schema: schemaOf,
       records: (objectName, options) => this.#visibleRecords(schemaOf(objectName), options),
       // The same rows as #visibleRecords, the check left to the query to run after its WHERE.
       recordsToCheck: (objectName, options) => {
-        const schema = schemaOf(objectName);
-        if (!schema || schema.name === 'UserRecordAccess') return undefined;
+        const schema = storedSchema(objectName);
+        if (!schema) return undefined;
         return {
           records: store.records(schema.name, options),
           canRead: (r) => this.canRead(schema.name, r),
@@ -121,16 +119,16 @@ export class RunningUser {
       },
       // The index's rows, less those the user cannot read: the rows and order #visibleRecords gives.
       indexed: (objectName, field, keys, options) => {
-        const schema = schemaOf(objectName);
-        if (!schema || schema.name === 'UserRecordAccess') return undefined;
+        const schema = storedSchema(objectName);
+        if (!schema) return undefined;
         return store
           .indexed?.(schema.name, field, keys, options)
           ?.filter((r) => this.canRead(schema.name, r));
       },
       // Likewise for an index plan's rows (query/index-plan.ts).
       candidates: (objectName, plan, options) => {
-        const schema = schemaOf(objectName);
-        if (!schema || schema.name === 'UserRecordAccess') return undefined;
+        const schema = storedSchema(objectName);
+        if (!schema) return undefined;
         return store.candidates?.(schema.name, plan, options)?.filter((r) => this.canRead(schema.name, r));
       },
     };

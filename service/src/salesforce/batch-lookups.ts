@@ -26,6 +26,7 @@ import {
   COMPOSITE_MAX_SUBREQUESTS,
   composite,
   getMore,
+  inParallel,
   queryUrl,
   segment,
   type CallCounter,
@@ -83,31 +84,19 @@ export async function runShared(
   }
   if (current.length > 0) calls.push(current);
   const answers: Map<string, SubResponse>[] = [];
-  let next = 0;
-  let failed = false;
-  const lanes = Array.from({ length: Math.max(1, Math.min(parallel, calls.length)) }, async () => {
-    // A refused call fails the look-up as a whole: the calls not yet sent are not sent.
-    while (next < calls.length && !failed) {
-      const i = next++;
-      const call = calls[i]!;
-      try {
-        const responses = await composite(conn, counter, call);
-        const read = new Map<string, SubResponse>();
-        for (const sub of call) {
-          const response = responses.get(sub.referenceId);
-          read.set(
-            sub.referenceId,
-            isQuery(sub) && response !== undefined ? await readToEnd(conn, counter, response) : response!,
-          );
-        }
-        answers[i] = read;
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
+  // A refused call fails the look-up as a whole: the calls not yet sent are not sent.
+  await inParallel(calls, parallel, async (call, i) => {
+    const responses = await composite(conn, counter, call);
+    const read = new Map<string, SubResponse>();
+    for (const sub of call) {
+      const response = responses.get(sub.referenceId);
+      read.set(
+        sub.referenceId,
+        isQuery(sub) && response !== undefined ? await readToEnd(conn, counter, response) : response!,
+      );
     }
+    answers[i] = read;
   });
-  await Promise.all(lanes);
   // In the calls' order, whatever order they were answered in.
   return new Map(answers.flatMap((a) => [...a]));
 }

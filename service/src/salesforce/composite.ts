@@ -310,3 +310,28 @@ export function segment(value: string): string {
 export function queryUrl(soqlText: string, all = false): string {
   return `/${all ? 'queryAll' : 'query'}/?q=${encodeURIComponent(soqlText)}`;
 }
+
+/**
+ * `fn` for every item, at most `limit` at once (a sync's calls in flight to one org). A rejection
+ * stops the items not yet started and rejects with it; the ones under way are not waited for.
+ */
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length && !failed) {
+      const i = next++;
+      try {
+        await fn(items[i]!, i);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  });
+  await Promise.all(lanes);
+}

@@ -411,21 +411,18 @@ export class MeetingRepository {
    * owner); false when the lease was lost (the write must not be sent then).
    */
   async markCreateStarted({ owner, key, now }: Held & { readonly now: number }): Promise<boolean> {
-    const changed = await this.#db.run(
-      `UPDATE meetings SET create_started_at = ?, create_owner = ?
-       WHERE workspace_id = ? AND meeting_id = ? AND lease_owner = ? AND state = 'syncing'`,
-      [now, owner, key.workspaceId, key.meetingId, owner],
-    );
-    return changed > 0;
+    const marked = await this.markCreatesStarted({
+      owner,
+      workspaceId: key.workspaceId,
+      meetingIds: [key.meetingId],
+      now,
+    });
+    return marked.length > 0;
   }
 
   /** The create write was answered (saved or refused): it can no longer land later. */
   async clearCreateMark({ owner, key }: Held): Promise<void> {
-    await this.#db.run(
-      `UPDATE meetings SET create_started_at = NULL, create_owner = NULL
-       WHERE workspace_id = ? AND meeting_id = ? AND create_owner = ? AND lease_owner = ?`,
-      [key.workspaceId, key.meetingId, owner, owner],
-    );
+    await this.clearCreateMarks({ owner, workspaceId: key.workspaceId, meetingIds: [key.meetingId] });
   }
 
   /**

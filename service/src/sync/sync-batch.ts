@@ -28,7 +28,7 @@ import {
   lookUpRuleRecordsMany,
   type LookupRequest,
 } from '../salesforce/batch-lookups.ts';
-import { CallCounter, graphs, packGraphs, type Subrequest } from '../salesforce/composite.ts';
+import { CallCounter, graphs, inParallel, packGraphs, type Subrequest } from '../salesforce/composite.ts';
 import type { Connection } from '../salesforce/connection.ts';
 import { SalesforceError, classifySalesforceError, isUnanswered } from '../salesforce/errors.ts';
 import type { AssociationSettings } from '../settings/association-settings.ts';
@@ -67,19 +67,6 @@ export interface BatchOptions {
    * requests); 1 sends them one after another.
    */
   readonly parallel?: number;
-}
-
-/** `fn` for every item, at most `limit` at once; resolves when all are done (none rejects: each handles its own error). */
-export async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(lanes);
 }
 
 export type ItemResult =

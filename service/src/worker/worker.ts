@@ -576,7 +576,7 @@ export class Worker {
     }
     // The synced meetings' outcomes are stored together, in one transaction; the failures one by one
     // (each decides its own retry).
-    const completes: { m: ClaimedMeeting; mlog: Logger; complete: Complete }[] = [];
+    const completes: { mlog: Logger; complete: Complete }[] = [];
     for (const m of ready) {
       if (spent.includes(m)) continue;
       const key = keyOf(m);
@@ -591,7 +591,6 @@ export class Worker {
       }
       const o = r.outcome;
       completes.push({
-        m,
         mlog,
         complete: {
           owner: this.#owner,
