@@ -13,7 +13,7 @@ import {
   type Reply,
   type RestRequest,
 } from './resource.ts';
-import { parseSubrequests, rolledBack, runSequence, type SequenceRun } from './subrequests.ts';
+import { parseSubrequests, rolledBack, runInTransaction } from './subrequests.ts';
 
 const MAX_COMPOSITE = 25;
 /** Of the 25, at most 5 may be query or sObject Collections subrequests. */
@@ -48,20 +48,13 @@ export class CompositeResource {
       );
     }
     const allOrNone = body.allOrNone === true;
-    let run: SequenceRun = { responses: [], failed: -1 };
-    this.#org.store.transaction(
-      () => {
-        run = runSequence(this.#dispatch, {
-          version: req.version,
-          subs,
-          headers: req.headers,
-          haltOnError: allOrNone,
-          allowed,
-        });
-        return run;
-      },
-      (r) => !(allOrNone && r.failed >= 0),
-    );
+    const run = runInTransaction(this.#org.store, this.#dispatch, {
+      version: req.version,
+      subs,
+      headers: req.headers,
+      haltOnError: allOrNone,
+      allowed,
+    });
     if (allOrNone && run.failed >= 0) {
       return { status: 200, body: { compositeResponse: rolledBack(subs, run) } };
     }

@@ -14,13 +14,7 @@ import {
   type Reply,
   type RestRequest,
 } from './resource.ts';
-import {
-  parseSubrequests,
-  rolledBack,
-  runSequence,
-  type SequenceRun,
-  type Subrequest,
-} from './subrequests.ts';
+import { parseSubrequests, rolledBack, runInTransaction, type Subrequest } from './subrequests.ts';
 
 const MAX_GRAPHS = 75;
 const MAX_GRAPH_NODES = 500;
@@ -56,20 +50,13 @@ export class GraphResource {
         };
       }
       // Each graph is its own transaction: it commits whole or not at all, whatever the others do.
-      let run: SequenceRun = { responses: [], failed: -1 };
-      this.#org.store.transaction(
-        () => {
-          run = runSequence(this.#dispatch, {
-            version: req.version,
-            subs,
-            headers: req.headers,
-            haltOnError: true,
-            allowed,
-          });
-          return run;
-        },
-        (r) => r.failed < 0,
-      );
+      const run = runInTransaction(this.#org.store, this.#dispatch, {
+        version: req.version,
+        subs,
+        headers: req.headers,
+        haltOnError: true,
+        allowed,
+      });
       if (run.failed < 0)
         return { graphId, graphResponse: { compositeResponse: run.responses }, isSuccessful: true };
       failures++;

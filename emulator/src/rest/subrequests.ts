@@ -103,6 +103,22 @@ export interface Sequence {
   allowed: (method: string, parts: string[]) => boolean;
 }
 
+/** What runs a sequence atomically: the org's store (its undo journal). */
+export interface Transactional {
+  transaction<T>(fn: () => T, shouldCommit: (result: T) => boolean): T;
+}
+
+/**
+ * Runs a sequence in one transaction: a sequence that halts on an error (all-or-none) and met one is
+ * rolled back whole; otherwise what succeeded stays.
+ */
+export function runInTransaction(store: Transactional, dispatch: Dispatch, sequence: Sequence): SequenceRun {
+  return store.transaction(
+    () => runSequence(dispatch, sequence),
+    (run) => !(sequence.haltOnError && run.failed >= 0),
+  );
+}
+
 /** Runs subrequests in order through `dispatch`, resolving `@{ref.path}`. */
 export function runSequence(dispatch: Dispatch, sequence: Sequence): SequenceRun {
   const { version, subs, headers, haltOnError, allowed } = sequence;

@@ -75,12 +75,7 @@ export function laterEventWrite(
   enriched: boolean,
 ): EventWrite {
   return eventWrite(
-    {
-      whoId: plan.event.whoId,
-      whatId: plan.event.whatId,
-      subject: plan.event.subject,
-      otherContactIds: plan.event.otherContactIds,
-    },
+    planned(plan),
     {
       whoId: event.whoId,
       whatId: event.whatId,
@@ -91,6 +86,12 @@ export function laterEventWrite(
     previous?.eventState ?? null,
     enriched,
   );
+}
+
+/** What the plan would write on the Event: the values a person's edit is told apart from. */
+function planned(plan: MeetingPlan): Parameters<typeof eventWrite>[0] {
+  const { whoId, whatId, subject, otherContactIds } = plan.event;
+  return { whoId, whatId, subject, otherContactIds };
 }
 
 /** The person's kept changes as the status shows them (empty when none). */
@@ -113,12 +114,7 @@ export function keptEntries(
 /** The first write on the calendar tool's Event the meeting enriches: fill, never overwrite. */
 export function firstEnrichWrite(plan: MeetingPlan, event: CalendarEventRecord): EventWrite {
   return eventWrite(
-    {
-      whoId: plan.event.whoId,
-      whatId: plan.event.whatId,
-      subject: plan.event.subject,
-      otherContactIds: plan.event.otherContactIds,
-    },
+    planned(plan),
     {
       whoId: event.whoId,
       whatId: event.whatId,
