@@ -95,18 +95,22 @@ const SWALLOWING = [
 const SWALLOWING_OPEN = new RegExp(`<(?=/?(?:${SWALLOWING.join('|')})(?![a-z0-9-])|[!?])`, 'gi');
 
 /**
- * The last summary rendered and its HTML: a plan renders the same summary twice in a row (the note's
- * HTML, the Event description's text), and parsing Markdown was a visible share of a backlog's CPU.
- * One entry, so nothing grows; the function is pure, so a hit is the same answer.
+ * The last summary rendered: its HTML, and once asked, the note's body and the plain text. A plan
+ * renders the same summary twice (the note's HTML, the Event description's text), a lone sync renders
+ * it ahead while its look-up is in flight (`renderSummaryAhead`), and parsing and sanitizing Markdown
+ * were a visible share of a backlog's CPU. One entry, so nothing grows; the functions are pure, so a
+ * hit is the same answer.
  */
-let lastMarkdown: { markdown: string; html: string } | null = null;
+let last: { markdown: string; html: string; noteBody?: string; text?: string } | null = null;
+
+function rendered(markdown: string): NonNullable<typeof last> {
+  if (last?.markdown !== markdown) last = { markdown, html: markdownHtml(markdown) };
+  return last;
+}
 
 /** Markdown's HTML with every swallowing tag turned into text, so no text after it can be lost. */
 function markdownHtml(markdown: string): string {
-  if (lastMarkdown?.markdown === markdown) return lastMarkdown.html;
-  const html = markdownToHtml(markdown).replace(SWALLOWING_OPEN, '&lt;');
-  lastMarkdown = { markdown, html };
-  return html;
+  return markdownToHtml(markdown).replace(SWALLOWING_OPEN, '&lt;');
 }
 
 /** Any HTML reduced to the note subset; newlines removed, since Salesforce strips them anyway. */
@@ -124,7 +128,7 @@ export const EMPTY_SUMMARY_HTML = '<p><i>Salescaling produced no summary for thi
 
 /** The note body: the summary as safe HTML, then a link to the recording. */
 export function summaryNoteHtml(summary: string, recordingUrl: string | null): string {
-  const body = summary.trim().length === 0 ? EMPTY_SUMMARY_HTML : sanitizeNoteHtml(markdownHtml(summary));
+  const body = summary.trim().length === 0 ? EMPTY_SUMMARY_HTML : noteBody(summary);
   const link =
     recordingUrl === null
       ? ''
@@ -132,9 +136,30 @@ export function summaryNoteHtml(summary: string, recordingUrl: string | null): s
   return (body.length === 0 ? EMPTY_SUMMARY_HTML : body) + link;
 }
 
+function noteBody(summary: string): string {
+  const r = rendered(summary);
+  r.noteBody ??= sanitizeNoteHtml(r.html);
+  return r.noteBody;
+}
+
 /** Plain text from Markdown: for the Event description's summary opening. */
 export function markdownToText(markdown: string): string {
-  const html = markdownHtml(markdown).replace(/<\/(p|li|h[1-6]|blockquote|pre|tr)>/g, '$&\n');
+  const r = rendered(markdown);
+  r.text ??= htmlToText(r.html);
+  return r.text;
+}
+
+/**
+ * Renders a summary's note body and text now, so that the plan asked for them later finds them
+ * (sync-meeting.ts: while a lone meeting's look-up is in flight, when the service would idle).
+ */
+export function renderSummaryAhead(summary: string): void {
+  markdownToText(summary);
+  if (summary.trim().length > 0) noteBody(summary);
+}
+
+function htmlToText(summaryHtml: string): string {
+  const html = summaryHtml.replace(/<\/(p|li|h[1-6]|blockquote|pre|tr)>/g, '$&\n');
   const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
   return text
     .replace(/&lt;/g, '<')

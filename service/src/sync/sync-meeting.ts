@@ -24,6 +24,7 @@ import type { Associations } from '../associations/resolve.ts';
 import type { Meeting } from '../meetings/schema.ts';
 import { meetingMarker } from '../plan/marker.ts';
 import { planMeeting, versionFromDescription } from '../plan/meeting-plan.ts';
+import { renderSummaryAhead } from '../plan/summary-html.ts';
 import { CallCounter, createdId, graph, type SubResponse, type Subrequest } from '../salesforce/composite.ts';
 import type { Connection } from '../salesforce/connection.ts';
 import { SalesforceError, classifySalesforceError, isUnanswered } from '../salesforce/errors.ts';
@@ -100,6 +101,14 @@ function classify(err: unknown): unknown {
   return err instanceof WriteFenceError ? err : classifySalesforceError(err);
 }
 
+/**
+ * When a lone meeting's summary is rendered after its look-up is sent (renderSummaryAhead): late
+ * enough that the request has left (jsforce hands it to the socket within a few event-loop turns),
+ * before Salesforce answers (a call takes tens of milliseconds or more). Earlier, the rendering would
+ * hold the request back; if the answer comes first, the plan renders the summary as it always did.
+ */
+const RENDER_AHEAD_AFTER_MS = 5;
+
 export async function syncMeeting(
   conn: Connection,
   org: OrgProfile,
@@ -123,7 +132,23 @@ export async function syncMeeting(
       );
       decision = decideDelete(input.version, previous, found, org);
     } else {
-      const { found, links } = await lookUpAndResolve(conn, counter, org, input.meeting, previous, settings);
+      // Rendering the summary needs nothing the look-up finds: done while it is in flight, when the
+      // service would idle, the plan after it is shorter by that much.
+      const summary = input.meeting.summary;
+      const ahead = setTimeout(() => {
+        try {
+          renderSummaryAhead(summary);
+        } catch {
+          // the plan renders it again and meets the same error where it is handled
+        }
+      }, RENDER_AHEAD_AFTER_MS);
+      let looked;
+      try {
+        looked = await lookUpAndResolve(conn, counter, org, input.meeting, previous, settings);
+      } finally {
+        clearTimeout(ahead);
+      }
+      const { found, links } = looked;
       decision = decideUpsert(input.meeting, previous, found, links, org, settings, input.relink === true);
     }
     if (decision.kind === 'detail') {

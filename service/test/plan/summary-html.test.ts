@@ -3,6 +3,7 @@ import {
   EMPTY_SUMMARY_HTML,
   markdownToText,
   NOTE_TAGS,
+  renderSummaryAhead,
   sanitizeNoteHtml,
   summaryNoteHtml,
 } from '../../src/plan/summary-html.ts';
@@ -122,6 +123,35 @@ describe('summary note HTML', () => {
         expect(markdownToText(summary)).toContain('zzend tail');
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('when summaries are rendered ahead in any order, then each note and text is the one rendered afresh', () => {
+    // What each summary renders to with nothing remembered between them (another summary in between).
+    const fresh = (summary: string) => {
+      markdownToText('~other~');
+      const text = markdownToText(summary);
+      markdownToText('~other~');
+      return { text, note: summaryNoteHtml(summary, 'https://rec.example/1') };
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('', '  ', '# A\n\n- *x*', 'B <b>c</b> & d', 'two\n\nparagraphs'), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.array(fc.nat(2), { minLength: 6, maxLength: 6 }),
+        (summaries, steps) => {
+          const expected = new Map(summaries.map((s) => [s, fresh(s)]));
+          summaries.forEach((s, i) => {
+            // ahead then the plan's two asks, in either order, or no rendering ahead at all
+            if (steps[i] !== 0) renderSummaryAhead(s);
+            const note = steps[i] === 2 ? summaryNoteHtml(s, 'https://rec.example/1') : null;
+            expect(markdownToText(s)).toBe(expected.get(s)!.text);
+            expect(note ?? summaryNoteHtml(s, 'https://rec.example/1')).toBe(expected.get(s)!.note);
+          });
+        },
+      ),
     );
   });
 });
