@@ -12,7 +12,7 @@
  * Usage: node service/bench/sync.ts [--meetings 200] [--latency-ms 0,100] [--concurrency 8]
  *        (the 10,000 case: --meetings 10000 --latency-ms 100; it takes many minutes)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,26 @@ const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+/** Clock ticks per second of /proc's CPU times (proc(5): divide by sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) a process has spent so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    // Fields after the command's closing parenthesis: state is the 3rd field, utime the 14th, stime the 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
 
 async function startOrg(latencyMs: number, clientId: string, clientSecret: string, redirect: string) {
   const { child, line } = await startOrgProcess([
@@ -526,6 +546,7 @@ async function backlog(r: Running, latencyMs: number) {
       () => undefined,
     );
   }, 2_000);
+  const cpuBefore = [cpuSeconds(r.service.child.pid), cpuSeconds(r.child.pid)];
   const drainStarted = performance.now();
   await connect(r);
   let states = await meetingStates(r);
@@ -539,6 +560,7 @@ async function backlog(r: Running, latencyMs: number) {
     states = await meetingStates(r);
   }
   const drained = (performance.now() - drainStarted) / 1000;
+  const cpuAfter = [cpuSeconds(r.service.child.pid), cpuSeconds(r.child.pid)];
   clearInterval(sampler);
   clearInterval(detailSampler);
   const counters = await control(r.org, 'counters');
@@ -568,6 +590,17 @@ async function backlog(r: Running, latencyMs: number) {
     console.log(
       `   theoretical minimum at the ${WORKSPACE_CONCURRENCY} requests the worker sends one org at once at most: ${workerMinimum.toFixed(2)} s (drain ${(drained / workerMinimum).toFixed(2)}× that)`,
     );
+  const [serviceCpu, orgCpu] = cpuAfter.map((after, i) =>
+    after === null || cpuBefore[i] === null ? null : after - cpuBefore[i]!,
+  );
+  if (serviceCpu != null && orgCpu != null) {
+    // Both processes share this machine's cores: whatever the calls' latency, the drain cannot take
+    // less wall time than their CPU time spread over every core.
+    const floor = (serviceCpu + orgCpu) / cpus().length;
+    console.log(
+      `   CPU time while draining: service ${serviceCpu.toFixed(1)} s, local org ${orgCpu.toFixed(1)} s; on ${cpus().length} cores the drain cannot take less than ${floor.toFixed(1)} s here${minimum > 0 ? ` (${(floor / minimum).toFixed(1)}× the minimum for the calls)` : ''}`,
+    );
+  }
   console.log(
     `   service process memory: rss ${mib(before.rss)} before the backlog, ${mib(ingested.rss)} once its webhooks were accepted (peak ${mib(ingestPeak)} so far), peak ${mib(Math.max(after.peak, sampledPeak))} (VmHWM), ${mib(after.rss)} once drained, ${mib(later.rss)} 2 s later`,
   );
