@@ -2,6 +2,8 @@
  * The Limits resource: the org's allocations and what remains of them.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
  */
+import { ApiError } from '../errors.ts';
+import type { Org } from '../org/org.ts';
 import type { RestHost } from './host.ts';
 import { allow, type Reply, type RestRequest } from './resource.ts';
 
@@ -41,16 +43,36 @@ export function limitsTable(usage: { used: number; max: number }): Record<string
   };
 }
 
+/** The limits the Limits page shows only to a user with "Manage Users". */
+const MANAGE_USERS_ONLY = ['DataStorageMB', 'FileStorageMB'];
+
 export class LimitsResource {
   readonly #usage: () => { used: number; max: number };
+  readonly #org: Org;
 
-  constructor(host: Pick<RestHost, 'apiUsage'>) {
+  constructor(host: Pick<RestHost, 'apiUsage' | 'org'>) {
     this.#usage = () => host.apiUsage();
+    this.#org = host.org;
   }
 
-  /** GET limits */
+  /**
+   * GET limits: "available … for API users with the View Setup and Configuration permission", and the
+   * data and file storage limits only "if the API user has the Manage Users permission" (the Limits
+   * page above), which Salesforce never grants without View Setup and Configuration. The refusal's
+   * status and body are not documented (docs/local-org.md): the org's 403 INSUFFICIENT_ACCESS.
+   */
   handle(req: RestRequest): Reply {
     allow(req.method, ['GET']);
-    return { status: 200, body: limitsTable(this.#usage()) };
+    const user = this.#org.restrictedUser;
+    const manageUsers = user === undefined || user.perms.has('ManageUsers');
+    if (!manageUsers && !user!.perms.has('ViewSetup')) {
+      throw new ApiError(
+        'INSUFFICIENT_ACCESS',
+        'The Limits resource requires the View Setup and Configuration permission.',
+      );
+    }
+    const table = limitsTable(this.#usage());
+    if (!manageUsers) for (const name of MANAGE_USERS_ONLY) delete table[name];
+    return { status: 200, body: table };
   }
 }

@@ -464,3 +464,37 @@ describe('activities Controlled by Parent', () => {
     expect((await adminQuery(`SELECT Subject FROM Task WHERE Id = '${task.id}'`))[0].Subject).toBe('Changed');
   });
 });
+
+describe('the Limits resource', () => {
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm —
+  // "for API users with the View Setup and Configuration permission"; the storage limits only "if the
+  // API user has the Manage Users permission".
+  it('when a Standard User reads /limits, then it is refused unless a permission set gives View Setup, and storage needs Manage Users', async () => {
+    const user = await org.createUser();
+    const conn = await jsforceAs(user);
+    await expect(conn.limits()).rejects.toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS' });
+
+    const grant = async (name: string, permissions: Record<string, boolean>) => {
+      const ps = await admin('POST', `${V}/sobjects/PermissionSet`, {
+        Name: name,
+        Label: name,
+        ...permissions,
+      });
+      expect(ps.status).toBe(201);
+      const assigned = await admin('POST', `${V}/sobjects/PermissionSetAssignment`, {
+        AssigneeId: user.id,
+        PermissionSetId: ps.body.id,
+      });
+      expect(assigned.status).toBe(201);
+    };
+    await grant('View_Setup', { PermissionsViewSetup: true });
+    const seen = (await conn.limits()) as Record<string, unknown>;
+    expect(seen['DailyApiRequests']).toMatchObject({ Max: 15000 });
+    expect([seen['DataStorageMB'], seen['FileStorageMB']]).toEqual([undefined, undefined]);
+
+    await grant('Manage_Users', { PermissionsManageUsers: true });
+    const all = (await conn.limits()) as Record<string, unknown>;
+    expect(all['DataStorageMB']).toMatchObject({ Max: expect.any(Number) });
+    expect(all['FileStorageMB']).toMatchObject({ Max: expect.any(Number) });
+  });
+});
