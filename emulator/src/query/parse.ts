@@ -51,10 +51,11 @@ interface Lifted {
   readonly slots: readonly string[];
 }
 
+/** A shape's AST compiled into a builder of fresh copies holding a query's own literals. */
+type Build = (literals: readonly string[]) => unknown;
+
 interface Template {
-  readonly ast: Query;
-  /** Placeholder as the AST holds it → the index of the literal it stands for. */
-  readonly slots: ReadonlyMap<string, number>;
+  readonly build: Build;
 }
 
 const stringSlot = (n: number): string => `'${MARK}${n}'`;
@@ -140,22 +141,33 @@ function template(lifted: Lifted): Template | null {
   };
   walk(ast);
   if (!sound || seen.some((n) => n !== 1)) return null;
-  return { ast, slots };
+  return { build: compile(ast, slots) };
 }
 
-/** A fresh copy of the shape's AST holding this query's literals. */
-function fill(node: unknown, t: Template, literals: readonly string[]): unknown {
+/**
+ * A builder of fresh copies of `node` (plain objects, arrays and primitives, as the parser gives),
+ * each placeholder replaced by its literal: callers own what they are given, and a copy costs no
+ * look-up per key.
+ */
+function compile(node: unknown, slots: ReadonlyMap<string, number>): Build {
   if (typeof node === 'string') {
-    const slot = t.slots.size === 0 ? undefined : t.slots.get(node);
-    return slot === undefined ? node : literals[slot];
+    const slot = slots.get(node);
+    return slot === undefined ? () => node : (literals) => literals[slot];
   }
-  if (Array.isArray(node)) return node.map((item) => fill(item, t, literals));
+  if (Array.isArray(node)) {
+    const items = node.map((item) => compile(item, slots));
+    return (literals) => items.map((build) => build(literals));
+  }
   if (node !== null && typeof node === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(node)) out[key] = fill((node as Record<string, unknown>)[key], t, literals);
-    return out;
+    const keys = Object.keys(node);
+    const values = keys.map((key) => compile((node as Record<string, unknown>)[key], slots));
+    return (literals) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]!(literals);
+      return out;
+    };
   }
-  return node;
+  return () => node;
 }
 
 /** Parsed shapes (null: parse the text instead), least recently used first. */
@@ -164,6 +176,7 @@ const shapes = new Map<string, Template | null>();
 const texts = new Map<string, Template>();
 const CACHE_SIZE = 500;
 const NO_SLOTS: ReadonlyMap<string, number> = new Map();
+const NO_LITERALS: readonly string[] = [];
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
@@ -183,14 +196,14 @@ export function parseSoql(soql: string): Query {
       shapes.delete(lifted.shape);
       shapes.set(lifted.shape, t);
     }
-    if (t !== null) return fill(t.ast, t, lifted.literals) as Query;
+    if (t !== null) return t.build(lifted.literals) as Query;
   }
   let t = texts.get(soql);
   if (t === undefined) {
-    t = { ast: parseUncached(soql), slots: NO_SLOTS };
+    t = { build: compile(parseUncached(soql), NO_SLOTS) };
     remember(texts, soql, t);
   }
-  return fill(t.ast, t, []) as Query;
+  return t.build(NO_LITERALS) as Query;
 }
 
 /** How many parsed shapes and texts the cache holds (it stays bounded whatever the traffic). */
