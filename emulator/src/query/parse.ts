@@ -147,27 +147,54 @@ function template(lifted: Lifted): Template | null {
 /**
  * A builder of fresh copies of `node` (plain objects, arrays and primitives, as the parser gives),
  * each placeholder replaced by its literal: callers own what they are given, and a copy costs no
- * look-up per key.
+ * look-up per key. A value is kept as a constant, a literal's index or a nested builder, so an IN
+ * list of hundreds of values is two arrays, not a function per value.
  */
 function compile(node: unknown, slots: ReadonlyMap<string, number>): Build {
-  if (typeof node === 'string') {
-    const slot = slots.get(node);
-    return slot === undefined ? () => node : (literals) => literals[slot];
-  }
-  if (Array.isArray(node)) {
-    const items = node.map((item) => compile(item, slots));
-    return (literals) => items.map((build) => build(literals));
-  }
+  // The builders are made apart (arrayOf, objectOf, valueOf), so that they hold their parts and not
+  // the parsed shape or its placeholders.
+  if (Array.isArray(node)) return arrayOf(node.map((item) => part(item, slots)));
   if (node !== null && typeof node === 'object') {
     const keys = Object.keys(node);
-    const values = keys.map((key) => compile((node as Record<string, unknown>)[key], slots));
-    return (literals) => {
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]!(literals);
-      return out;
-    };
+    return objectOf(
+      keys,
+      keys.map((key) => part((node as Record<string, unknown>)[key], slots)),
+    );
   }
-  return () => node;
+  return valueOf(part(node, slots));
+}
+
+function arrayOf(parts: readonly Part[]): Build {
+  return (literals) => parts.map((p) => value(p, literals));
+}
+
+function objectOf(keys: readonly string[], parts: readonly Part[]): Build {
+  return (literals) => {
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = value(parts[i]!, literals);
+    return out;
+  };
+}
+
+function valueOf(p: Part): Build {
+  return (literals) => value(p, literals);
+}
+
+/** One value of a template: a constant, the index of a literal, or a builder of a nested object. */
+type Part = { readonly constant: unknown } | { readonly slot: number } | { readonly build: Build };
+
+function part(node: unknown, slots: ReadonlyMap<string, number>): Part {
+  if (typeof node === 'string') {
+    const slot = slots.get(node);
+    return slot === undefined ? { constant: node } : { slot };
+  }
+  return node !== null && typeof node === 'object' ? { build: compile(node, slots) } : { constant: node };
+}
+
+function value(p: Part, literals: readonly string[]): unknown {
+  if ('slot' in p) return literals[p.slot];
+  if ('build' in p) return p.build(literals);
+  return p.constant;
 }
 
 /** Parsed shapes (null: parse the text instead), least recently used first. */
