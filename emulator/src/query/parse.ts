@@ -148,7 +148,7 @@ function template(lifted: Lifted): Template | null {
  * A builder of fresh copies of `node` (plain objects, arrays and primitives, as the parser gives),
  * each placeholder replaced by its literal: callers own what they are given, and a copy costs no
  * look-up per key. A value is kept as a constant, a literal's index or a nested builder, so an IN
- * list of hundreds of values is two arrays, not a function per value.
+ * list of hundreds of values is one array of parts, not a function per value.
  */
 function compile(node: unknown, slots: ReadonlyMap<string, number>): Build {
   // The builders are made apart (arrayOf, objectOf, valueOf), so that they hold their parts and not
@@ -199,7 +199,10 @@ function value(p: Part, literals: readonly string[]): unknown {
 
 /** Parsed shapes (null: parse the text instead), least recently used first. */
 const shapes = new Map<string, Template | null>();
-/** Parsed texts that are not lifted (a NUL or a month 00 in them): rare, kept apart from shapes. */
+/**
+ * Parsed texts the shapes do not serve (a NUL or a month 00 in the text, or a shape the check in
+ * template() refused): rare, and kept apart from the shapes.
+ */
 const texts = new Map<string, Template>();
 const CACHE_SIZE = 500;
 const NO_SLOTS: ReadonlyMap<string, number> = new Map();
