@@ -7,12 +7,15 @@
  * loads N contacts and compares `Email IN (…)`, which the org indexes, with the same query on Title,
  * which it scans; `lone` loads --events Events and times the service's lone-meeting Event look-up —
  * the meeting's reference OR the owner's untaken Events overlapping its window, which the org answers
- * from its indexes — against the same query on Location, which it scans; `writes` times
+ * from its indexes, each request with its own literals as the service's — against the same query on
+ * Location, which it scans, and against one look-up's text repeated; before them, while the org is
+ * fresh, a lone meeting's composite/graph write, one call at a time; `writes` times
  * composite/graph inserts shaped like the service's meetings into an empty org and again once it
  * holds --rows rows, side by side; `sharing` loads --events Events owned by the administrator and
  * related to contacts, then scans them as the administrator and as a Standard User, whose rows are
  * sharing-checked, side by side).
  */
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { parseFlags } from '../../scripts/lib/cli.ts';
 import { startOrgProcess } from '../src/cli-process.ts';
@@ -139,6 +142,8 @@ if (values.kind === 'indexed') {
     });
   }
 } else if (values.kind === 'lone') {
+  // The graph first, while the org process is fresh: a lone meeting meets an org that is not warm.
+  await measureLoneMeeting();
   await measureLone(Number(values.events));
 } else if (values.kind === 'writes') {
   await measureWrites(Number(values.rows));
@@ -152,6 +157,232 @@ if (values.kind === 'indexed') {
 }
 agent.destroy();
 child.kill('SIGTERM');
+
+/**
+ * A lone meeting's two calls, shaped as the service sends them (captured from service/bench/sync.ts's
+ * lone meetings): the look-up composite, then one composite/graph call holding one graph of 14 nodes
+ * — the Event and its two other contacts' EventRelations, the summary ContentNote and its five links,
+ * the Task and its two TaskRelations, then both activities handed to the seller. Sent one call at a
+ * time, as the service's Standard User with the package's permission set, to an org process that has
+ * done little else yet (as a lone meeting on an idle worker finds it): the first calls' cost, not a
+ * warmed-up loop's. Beside each call's latency, the org's own CPU time for it (the median call's).
+ */
+async function measureLoneMeeting(): Promise<void> {
+  const CALLS = 40;
+  const call = async (path: string, body: unknown, bearer: string, method = 'POST'): Promise<unknown> => {
+    const res = await fetch(`${api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${path} failed: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const integration = await createUser(details, {
+    lastName: 'Integration',
+    permissionSets: ['Salescaling_Integration_User'],
+  });
+  const seller = await createUser(details, {
+    lastName: 'Seller',
+    username: 'seller@lone.example.localorg',
+  });
+  const userToken = await passwordGrantToken(details, integration);
+  const account = ((await call('/sobjects/Account', { Name: 'Lone' }, token)) as { id: string }).id;
+  const contacts = (
+    (await call(
+      '/composite/sobjects',
+      {
+        allOrNone: true,
+        records: [0, 1, 2].map((i) => ({
+          attributes: { type: 'Contact' },
+          LastName: `Buyer ${i}`,
+          Email: `buyer${i}@lone.example`,
+          AccountId: account,
+        })),
+      },
+      token,
+    )) as { id: string }[]
+  ).map((c) => c.id);
+  const node = (method: string, object: string, referenceId: string, body: unknown) => ({
+    method,
+    url: `/services/data/v66.0/sobjects/${object}`,
+    referenceId,
+    body,
+  });
+  const graph = (m: number) => {
+    const start = new Date(Date.UTC(2026, 10, 20, 15) + m * 3_600_000);
+    const text = `Meeting ${m}\nParticipants: ${contacts.map((_, i) => `buyer${i}@lone.example`).join(', ')}`;
+    const mine = { Salescaling_Meeting_Id__c: `lone-${m}`, Salescaling_Attendees__c: text };
+    return {
+      graphs: [
+        {
+          graphId: 'meeting',
+          compositeRequest: [
+            node('POST', 'Event', 'event', {
+              Subject: `Meeting ${m}`,
+              StartDateTime: start.toISOString(),
+              EndDateTime: new Date(start.getTime() + 30 * 60_000).toISOString(),
+              Type: 'Meeting',
+              Description: text,
+              WhoId: contacts[0],
+              WhatId: account,
+              IsPrivate: false,
+              ...mine,
+            }),
+            ...[1, 2].map((i) =>
+              node('POST', 'EventRelation', `eventRelation${i}`, {
+                EventId: '@{event.id}',
+                RelationId: contacts[i],
+                IsParent: true,
+                IsInvitee: false,
+              }),
+            ),
+            node('POST', 'ContentNote', 'note', {
+              Title: `Meeting summary ${m}`,
+              Content: Buffer.from(`<p>Summary of meeting ${m}</p><ul><li>budget</li></ul>`).toString(
+                'base64',
+              ),
+            }),
+            ...['@{event.id}', ...contacts, account].map((linked, i) =>
+              node('POST', 'ContentDocumentLink', `noteLink${i}`, {
+                ContentDocumentId: '@{note.id}',
+                LinkedEntityId: linked,
+                ShareType: 'V',
+                Visibility: 'AllUsers',
+              }),
+            ),
+            node('POST', 'Task', 'task', {
+              Subject: `Notes ${m}`,
+              Description: text,
+              ActivityDate: start.toISOString().slice(0, 10),
+              Status: 'Completed',
+              Priority: 'Normal',
+              WhoId: contacts[0],
+              WhatId: account,
+              ...mine,
+            }),
+            ...[1, 2].map((i) =>
+              node('POST', 'TaskRelation', `taskRelation${i}`, {
+                TaskId: '@{task.id}',
+                RelationId: contacts[i],
+                IsWhat: false,
+              }),
+            ),
+            node('PATCH', 'Event/@{event.id}', 'eventOwner', { OwnerId: seller.id }),
+            node('PATCH', 'Task/@{task.id}', 'taskOwner', { OwnerId: seller.id }),
+          ],
+        },
+      ],
+    };
+  };
+  // The look-up composite the service sends first (service/src/salesforce/lookups.ts): the
+  // meeting's Events and the owner's overlapping ones, its people as Users, Contacts and Leads, and
+  // the opportunity rule's query; each meeting with its own reference, window and stranger's email.
+  const me = (await (
+    await fetch(`${details.url}/services/oauth2/userinfo`, {
+      headers: { authorization: `Bearer ${userToken}` },
+    })
+  ).json()) as { user_id: string };
+  const lookUp = (m: number) => {
+    const start = new Date(Date.UTC(2026, 10, 20, 15) + m * 3_600_000);
+    const end = new Date(start.getTime() + 30 * 60_000);
+    const at = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const people = `${contacts.map((_, i) => `'buyer${i}@lone.example'`).join(', ')}, 'stranger-${m}@nowhere.example'`;
+    const query = (referenceId: string, all: boolean, q: string) => ({
+      method: 'GET',
+      referenceId,
+      url: `/services/data/v66.0/${all ? 'queryAll' : 'query'}/?q=${encodeURIComponent(q)}`,
+    });
+    return {
+      allOrNone: false,
+      compositeRequest: [
+        query(
+          'events',
+          true,
+          `SELECT Id, IsDeleted, WhoId, WhatId, Description, Subject, LastModifiedById, OwnerId, Owner.Email, CreatedDate, StartDateTime, EndDateTime, IsPrivate, IsChild, Salescaling_Meeting_Id__c, (SELECT RelationId FROM EventRelations) FROM Event WHERE Salescaling_Meeting_Id__c = 'lone-${m}' OR (StartDateTime < ${at(end)} AND EndDateTime > ${at(start)} AND IsDeleted = false AND Salescaling_Meeting_Id__c = null AND (Owner.Email = 'seller@lone.example' OR OwnerId = '${me.user_id}')) ORDER BY Salescaling_Meeting_Id__c ASC NULLS LAST, CreatedDate ASC, Id ASC LIMIT 100`,
+        ),
+        query(
+          'users',
+          false,
+          `SELECT Id, Email, IsActive FROM User WHERE Email IN ('seller@lone.example', ${people})`,
+        ),
+        query(
+          'contacts',
+          true,
+          `SELECT Id, Email, AccountId, LastModifiedDate, IsDeleted FROM Contact WHERE Email IN (${people})`,
+        ),
+        query(
+          'leads',
+          false,
+          `SELECT Id, Email, LastModifiedDate FROM Lead WHERE Email IN (${people}) AND IsConverted = false`,
+        ),
+        query(
+          'ruleOpportunities',
+          false,
+          `SELECT Id, AccountId, CloseDate, IsClosed, (SELECT ContactId FROM OpportunityContactRoles) FROM Opportunity WHERE IsClosed = false AND AccountId IN (SELECT AccountId FROM Contact WHERE Email IN (${people})) ORDER BY CloseDate ASC, Id ASC LIMIT 200`,
+        ),
+      ],
+    };
+  };
+  const calls = {
+    lookUp: { latencies: [] as number[], cpu: [] as number[] },
+    graph: { latencies: [] as number[], cpu: [] as number[] },
+  };
+  const timed = async <T>(which: keyof typeof calls, send: () => Promise<T>): Promise<T> => {
+    const cpu = orgCpuMs();
+    const t = performance.now();
+    const out = await send();
+    calls[which].latencies.push(performance.now() - t);
+    const after = orgCpuMs();
+    if (cpu !== undefined && after !== undefined) calls[which].cpu.push(after - cpu);
+    return out;
+  };
+  for (let m = 0; m < CALLS; m++) {
+    const found = (await timed('lookUp', () => call('/composite', lookUp(m), userToken))) as {
+      compositeResponse: { httpStatusCode: number }[];
+    };
+    if (!found.compositeResponse.every((r) => r.httpStatusCode === 200))
+      throw new Error(`lone look-up failed: ${JSON.stringify(found)}`);
+    const out = (await timed('graph', () => call('/composite/graph', graph(m), userToken))) as {
+      graphs: { isSuccessful: boolean }[];
+    };
+    if (!out.graphs.every((g) => g.isSuccessful))
+      throw new Error(`lone graph failed: ${JSON.stringify(out)}`);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const [which, { latencies, cpu }] of Object.entries(calls)) {
+    const first = latencies[0]!;
+    latencies.sort((a, b) => a - b);
+    const at = (p: number) => latencies[Math.floor((p / 100) * latencies.length)]!.toFixed(1);
+    console.log(
+      JSON.stringify({
+        kind:
+          which === 'graph'
+            ? "a lone meeting's graph (14 nodes), as a Standard User, fresh org"
+            : "a lone meeting's look-up composite (5 queries), as a Standard User, fresh org",
+        calls: CALLS,
+        firstMs: first.toFixed(1),
+        p25ms: at(25),
+        p50ms: at(50),
+        p75ms: at(75),
+        ...(cpu.length === CALLS ? { orgCpuP50ms: median(cpu).toFixed(2) } : {}),
+      }),
+    );
+  }
+}
+
+/**
+ * The org process's main-thread CPU time so far, in ms (Linux: /proc/<pid>/schedstat), or undefined
+ * elsewhere. Beside the wall-clock latencies it is what the org itself spent, whatever else the
+ * machine runs at the same time.
+ */
+function orgCpuMs(): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${child.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The lone meeting's Event look-up (service/src/salesforce/lookups.ts eventQuery) in an org holding
@@ -184,22 +415,30 @@ async function measureLone(n: number): Promise<void> {
     });
     if (!res.ok) throw new Error(`seeding events failed: ${res.status} ${await res.text()}`);
   }
+  const lookUp = (field: string, k: number): URL => {
+    const start = hour(k);
+    const window = `StartDateTime < ${new Date(start + 30 * 60_000).toISOString()} AND EndDateTime > ${new Date(start).toISOString()} AND IsDeleted = false AND ${field} = null`;
+    const q = `SELECT Id, IsDeleted, WhoId, WhatId, Description, Subject, LastModifiedById, OwnerId, Owner.Email, CreatedDate, StartDateTime, EndDateTime, IsPrivate, IsChild, ${field}, (SELECT RelationId FROM EventRelations) FROM Event WHERE ${field} = 'lone-${k}' OR (${window} AND (Owner.Email = '${me.email}' OR OwnerId = '${me.user_id}')) ORDER BY ${field} ASC NULLS LAST, CreatedDate ASC, Id ASC LIMIT 100`;
+    return new URL(`${api}/query?q=${encodeURIComponent(q)}`);
+  };
   for (const field of ['Salescaling_Meeting_Id__c', 'Location']) {
+    // Each request carries its own meeting's reference and window, as the service's do.
     let k = 0;
-    const next = () => {
-      const start = hour(k);
-      const window = `StartDateTime < ${new Date(start + 30 * 60_000).toISOString()} AND EndDateTime > ${new Date(start).toISOString()} AND IsDeleted = false AND ${field} = null`;
-      const q = `SELECT Id, IsDeleted, WhoId, WhatId, Description, Subject, LastModifiedById, OwnerId, Owner.Email, CreatedDate, StartDateTime, EndDateTime, IsPrivate, IsChild, ${field}, (SELECT RelationId FROM EventRelations) FROM Event WHERE ${field} = 'lone-${k++}' OR (${window} AND (Owner.Email = '${me.email}' OR OwnerId = '${me.user_id}')) ORDER BY ${field} ASC NULLS LAST, CreatedDate ASC, Id ASC LIMIT 100`;
-      return new URL(`${api}/query?q=${encodeURIComponent(q)}`);
-    };
     await measure(
       field === 'Location'
         ? 'lone Event look-up on Location (scan)'
         : 'lone Event look-up on the reference (indexed)',
-      next,
-      { events: n },
+      () => lookUp(field, k++),
+      { events: n, literals: 'new each request' },
     );
   }
+  // The same look-up's text again and again: the parse is cached by text alone, so beside the line
+  // above it shows what a query's own literals cost the org.
+  const same = lookUp('Salescaling_Meeting_Id__c', 0);
+  await measure('lone Event look-up on the reference (indexed)', () => same, {
+    events: n,
+    literals: 'one text repeated',
+  });
 }
 
 /**

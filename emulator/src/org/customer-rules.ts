@@ -156,12 +156,28 @@ export function applyToSchemas(schemas: ObjectSchema[], rules: CustomerRules): O
 const blank = (v: unknown): boolean =>
   v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
+/** Each schema's restricted picklists by name (the first of a name); a schema is replaced, never changed. */
+const restrictedPicklists = new WeakMap<ObjectSchema, ReadonlyMap<string, FieldSchema>>();
+
+function restrictedOf(schema: ObjectSchema): ReadonlyMap<string, FieldSchema> {
+  let found = restrictedPicklists.get(schema);
+  if (!found) {
+    const byName = new Map<string, FieldSchema>();
+    for (const f of schema.fields) if (!byName.has(f.name)) byName.set(f.name, f);
+    found = new Map([...byName].filter(([, f]) => f.restrictedPicklist));
+    restrictedPicklists.set(schema, found);
+  }
+  return found;
+}
+
 /** Restricted picklists refuse values they do not list, as system validation does before the save. */
 function checkRestrictedPicklists(schema: ObjectSchema, record: MutableRecord, changed: Set<string>): void {
+  const restricted = restrictedOf(schema);
+  if (restricted.size === 0) return;
   for (const name of changed) {
-    const f = schema.fields.find((x) => x.name === name);
+    const f = restricted.get(name);
     const v = record[name];
-    if (!f?.restrictedPicklist || typeof v !== 'string') continue;
+    if (!f || typeof v !== 'string') continue;
     if (!(f.picklistValues ?? []).some((p) => p.active && p.value === v)) {
       throw new ApiError(
         'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',

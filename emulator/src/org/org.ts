@@ -73,6 +73,8 @@ export class Org {
    * made once per schema: its values are immutable, and a rebuilt schema is a new key.
    */
   readonly #emptyRows = new WeakMap<ObjectSchema, MutableRecord>();
+  /** The fields an insert must fill, per schema (a schema is replaced, never changed). */
+  readonly #requiredOnCreate = new WeakMap<ObjectSchema, readonly string[]>();
 
   constructor(options: {
     settings: OrgSettings;
@@ -364,10 +366,14 @@ export class Org {
   ): void {
     const isNull = (v: FieldValue | undefined): boolean => v === null || v === undefined;
     if (!previous) {
-      const missing = schema.fields
-        .filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean')
-        .filter((f) => isNull(record[f.name]))
-        .map((f) => f.name);
+      let required = this.#requiredOnCreate.get(schema);
+      if (!required) {
+        required = schema.fields
+          .filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean')
+          .map((f) => f.name);
+        this.#requiredOnCreate.set(schema, required);
+      }
+      const missing = required.filter((name) => isNull(record[name]));
       if (missing.length) throw requiredFieldsMissing(missing);
       return;
     }
@@ -468,16 +474,15 @@ export class Org {
       this.#emptyRows.set(schema, empty);
     }
     const record: MutableRecord = { ...empty };
-    Object.assign(record, {
-      Id: this.store.ids.next(schema.keyPrefix ?? '000'),
-      IsDeleted: false,
-      CreatedDate: now,
-      CreatedById: this.currentUserId,
-      LastModifiedDate: now,
-      LastModifiedById: this.currentUserId,
-      SystemModstamp: now,
-    });
-    if ('OwnerId' in record) record.OwnerId = this.currentUserId;
+    const me = this.currentUserId;
+    record.Id = this.store.ids.next(schema.keyPrefix ?? '000');
+    record.IsDeleted = false;
+    record.CreatedDate = now;
+    record.CreatedById = me;
+    record.LastModifiedDate = now;
+    record.LastModifiedById = me;
+    record.SystemModstamp = now;
+    if ('OwnerId' in record) record.OwnerId = me;
     Object.assign(record, this.#rules.get(schema.name)?.defaults);
     return record;
   }

@@ -52,6 +52,9 @@ function flatten(clause: WhereClause | HavingClause | undefined, out: Token[]): 
   flatten((clause as { right?: WhereClause }).right, out);
 }
 
+/** Trees built, by clause: a query plans its WHERE from the tree more than once (look-ups, filter). */
+const trees = new WeakMap<WhereClause | HavingClause, BoolTree>();
+
 /**
  * Rebuilds the tree. SOQL gives AND and OR no precedence: mixing them without parentheses is a
  * MALFORMED_QUERY, as on the platform.
@@ -60,6 +63,14 @@ export function buildTree(
   clause: WhereClause | HavingClause | undefined,
   soql: string,
 ): BoolTree | undefined {
+  const known = clause && trees.get(clause);
+  if (known) return known;
+  const tree = buildTreeOnce(clause, soql);
+  if (clause && tree) trees.set(clause, tree);
+  return tree;
+}
+
+function buildTreeOnce(clause: WhereClause | HavingClause | undefined, soql: string): BoolTree | undefined {
   const tokens: Token[] = [];
   flatten(clause, tokens);
   if (tokens.length === 0) return undefined;

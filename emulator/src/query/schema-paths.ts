@@ -77,9 +77,35 @@ const USER_ONLY = new Set([
   'SmallPhotoUrl',
 ]);
 
+/**
+ * Each schema's fields and relationships by lower-case name (the first of a name, as a scan finds
+ * it): a query resolves every field it names, and a schema is replaced, never changed.
+ */
+const byName = new WeakMap<
+  ObjectSchema,
+  { fields: Map<string, FieldSchema>; relationships: Map<string, FieldSchema> }
+>();
+
+function namesOf(schema: ObjectSchema): {
+  fields: Map<string, FieldSchema>;
+  relationships: Map<string, FieldSchema>;
+} {
+  let names = byName.get(schema);
+  if (!names) {
+    names = { fields: new Map(), relationships: new Map() };
+    for (const f of schema.fields) {
+      const lower = f.name.toLowerCase();
+      if (!names.fields.has(lower)) names.fields.set(lower, f);
+      const rel = f.type === 'reference' ? f.relationshipName?.toLowerCase() : undefined;
+      if (rel !== undefined && !names.relationships.has(rel)) names.relationships.set(rel, f);
+    }
+    byName.set(schema, names);
+  }
+  return names;
+}
+
 export function findField(schema: ObjectSchema, name: string): FieldSchema | undefined {
-  const lower = name.toLowerCase();
-  return schema.fields.find((f) => f.name.toLowerCase() === lower);
+  return namesOf(schema).fields.get(name.toLowerCase());
 }
 
 /** A reference field traversed by a path, and the schema it leads to (NAME_SCHEMA when polymorphic). */
@@ -122,8 +148,7 @@ function segmentsOf(scope: PathScope, text: string): string[] {
 }
 
 export function findRelationship(schema: ObjectSchema, name: string): FieldSchema | undefined {
-  const lower = name.toLowerCase();
-  return schema.fields.find((f) => f.type === 'reference' && f.relationshipName?.toLowerCase() === lower);
+  return namesOf(schema).relationships.get(name.toLowerCase());
 }
 
 function relationshipError(scope: PathScope, name: string, text: string): Error {

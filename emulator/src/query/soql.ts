@@ -2,12 +2,13 @@
  * SOQL over a QueryDataSource, with results in the REST API's JSON shape.
  * SELECT reference: https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select.htm
  */
-import { parseQuery, type FieldType, type Query } from '@jetstreamapp/soql-parser-js';
+import type { FieldType, Query } from '@jetstreamapp/soql-parser-js';
 import type { FieldSchema, FieldValue, ObjectSchema, StoredRecord } from '../schema/types.ts';
 import type { QueryDataSource } from './data-source.ts';
 import { to18 } from '../ids.ts';
 import { QueryError, invalidField, locate, located, malformed, rethrowTooComplicated } from './errors.ts';
 import { stringValue } from './literals.ts';
+import { parseSoql } from './parse.ts';
 import { indexPlan } from './index-plan.ts';
 import {
   buildTree,
@@ -59,38 +60,6 @@ function maxChildDepth(run: Run): number {
   return Number.parseFloat(run.version) >= 58 ? 4 : 1;
 }
 const FIELDS_LIMIT = 200;
-
-/** Parsed queries by text: clients repeat the same few queries, and parsing costs more than running them. */
-const parsed = new Map<string, Query>();
-const PARSE_CACHE_SIZE = 500;
-
-/** Parses with @jetstreamapp/soql-parser-js, turning its errors into Salesforce's MALFORMED_QUERY. */
-export function parseSoql(soql: string): Query {
-  const cached = parsed.get(soql);
-  if (cached) return cached;
-  const query = parseUncached(soql);
-  if (parsed.size >= PARSE_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
-  parsed.set(soql, query);
-  return query;
-}
-
-function parseUncached(soql: string): Query {
-  try {
-    return parseQuery(soql);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const found = /but found: '([^']*)'/.exec(message) ?? /but found: (\S+)/.exec(message);
-    const offset = /at offset: (\d+)/.exec(message);
-    if (offset) {
-      const at = Number(offset[1]);
-      throw malformed(soql, at, `unexpected token: '${soql[at] ?? ''}'`);
-    }
-    if (found && found[1] !== undefined && found[1] !== '') {
-      throw malformed(soql, locate(soql, found[1]), `unexpected token: '${found[1]}'`);
-    }
-    throw malformed(soql, soql.length, 'unexpected token: <EOF>');
-  }
-}
 
 export function recordUrl(version: string, objectName: string, id: FieldValue): string {
   return `/services/data/v${version}/sobjects/${objectName}/${String(id)}`;

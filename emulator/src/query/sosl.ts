@@ -11,7 +11,8 @@ import type { QueryDataSource } from './data-source.ts';
 import { QueryError, excerpt, located, rethrowTooComplicated } from './errors.ts';
 import { isAggregateQuery } from './aggregate.ts';
 import { RecordResolver, type Located } from './schema-paths.ts';
-import { NO_CHILDREN, compileRows, parseSoql, schemaOrThrow } from './soql.ts';
+import { NO_CHILDREN, compileRows, schemaOrThrow } from './soql.ts';
+import { parseSoql } from './parse.ts';
 import type { Run } from './run.ts';
 
 export interface SoslOptions {

@@ -112,18 +112,15 @@ function parseGraphs(body: Record<string, unknown>): { graphId: string; subs: Su
 function depth(subs: Subrequest[]): number {
   const memo = new Map<string, number>();
   const byRef = new Map(subs.map((s) => [s.referenceId, s]));
+  const refs = new Map(subs.map((s) => [s.referenceId, referencesOf(s)]));
   const d = (s: Subrequest, seen: Set<string>): number => {
     const cached = memo.get(s.referenceId);
     if (cached !== undefined) return cached;
     let best = 1;
-    // A reference lies inside one string of the node (its URL, a key or a value of its body).
-    for (const text of [s.url, ...strings(s.body)]) {
-      if (!text.includes('@{')) continue;
-      for (const m of text.matchAll(/@\{([A-Za-z0-9_]+)[.}]/g)) {
-        const dep = byRef.get(m[1]!);
-        if (dep && !seen.has(dep.referenceId))
-          best = Math.max(best, 1 + d(dep, new Set([...seen, s.referenceId])));
-      }
+    for (const ref of refs.get(s.referenceId) ?? []) {
+      const dep = byRef.get(ref);
+      if (dep && !seen.has(dep.referenceId))
+        best = Math.max(best, 1 + d(dep, new Set([...seen, s.referenceId])));
     }
     memo.set(s.referenceId, best);
     return best;
@@ -131,14 +128,27 @@ function depth(subs: Subrequest[]): number {
   return Math.max(0, ...subs.map((s) => d(s, new Set())));
 }
 
-/** Every string of a JSON value, keys included. */
-function* strings(value: unknown): Generator<string> {
-  if (typeof value === 'string') yield value;
-  else if (Array.isArray(value)) for (const v of value) yield* strings(v);
-  else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      yield k;
-      yield* strings(v);
+/**
+ * The referenceIds a node names, in the order they appear: a reference lies inside one string of
+ * the node (its URL, a key or a value of its body). One walk, without copying the body.
+ */
+function referencesOf(s: Subrequest): string[] {
+  const out: string[] = [];
+  const scan = (text: string): void => {
+    if (!text.includes('@{')) return;
+    for (const m of text.matchAll(/@\{([A-Za-z0-9_]+)[.}]/g)) out.push(m[1]!);
+  };
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') scan(value);
+    else if (Array.isArray(value)) for (const v of value) walk(v);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        scan(k);
+        walk(v);
+      }
     }
-  }
+  };
+  scan(s.url);
+  walk(s.body);
+  return out;
 }

@@ -14,6 +14,15 @@ export interface SecuredStore extends PermissionSource, SharingLookup, QueryData
   allSchemas(): ObjectSchema[];
 }
 
+/**
+ * Each user's view of each object, kept with the permissions it is computed from: the org keeps a
+ * user's UserPermissions until a security row changes (org.ts #permissionsOf), and the org's settings
+ * replace a schema, never change it, so a view holds while both are the same objects. Every API
+ * request runs as a new RunningUser; without this each one filtered every field of every object it
+ * touched again (a sixth of a lone meeting's look-up and graph calls).
+ */
+const VIEWS = new WeakMap<UserPermissions, WeakMap<ObjectSchema, ObjectSchema | null>>();
+
 /** Objects UserRecordAccess answers for (those with a sharing setting). */
 const RECORD_ACCESS_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity', 'Event', 'Task'];
 
@@ -23,7 +32,7 @@ export class RunningUser {
   readonly access: RecordAccess;
   readonly #store: SecuredStore;
   readonly #owd: SharingDefaults;
-  readonly #schemas = new Map<string, ObjectSchema | null>();
+  readonly #schemas: WeakMap<ObjectSchema, ObjectSchema | null>;
 
   constructor(store: SecuredStore, userId: string, owd: SharingDefaults, perms?: UserPermissions) {
     this.userId = userId;
@@ -31,6 +40,12 @@ export class RunningUser {
     this.#owd = owd;
     this.perms = perms ?? new UserPermissions(store, userId);
     this.access = new RecordAccess(this.perms, owd, store);
+    let views = VIEWS.get(this.perms);
+    if (!views) {
+      views = new WeakMap();
+      VIEWS.set(this.perms, views);
+    }
+    this.#schemas = views;
   }
 
   /** Whether nothing is filtered for this user ("Modify All Data"). */
@@ -46,7 +61,7 @@ export class RunningUser {
   schema(base: ObjectSchema | undefined): ObjectSchema | undefined {
     if (!base) return undefined;
     if (this.unrestricted) return base;
-    const cached = this.#schemas.get(base.name);
+    const cached = this.#schemas.get(base);
     if (cached !== undefined) return cached ?? undefined;
     const obj = this.perms.object(base.name);
     let out: ObjectSchema | null = null;
@@ -70,7 +85,7 @@ export class RunningUser {
         deletable: base.deletable && obj.delete,
       };
     }
-    this.#schemas.set(base.name, out);
+    this.#schemas.set(base, out);
     return out ?? undefined;
   }
 

@@ -288,6 +288,33 @@ describe('object permissions and field-level security', () => {
     await expect(viewer.query('SELECT Id, Salescaling_Meeting_Id__c FROM Event')).resolves.toBeDefined();
   });
 
+  it('when a signed-in user is given a permission set and it is taken away again, then their next requests see the field appear and go', async () => {
+    const user = await org.createUser();
+    const conn = await jsforceAs(user);
+    // Asked of the org each time (jsforce's describe() may answer from its cache).
+    const fieldsOf = async () =>
+      (await conn.request<{ fields: { name: string }[] }>(`${V}/sobjects/Event/describe`)).fields.map(
+        (f) => f.name,
+      );
+    expect(await fieldsOf()).not.toContain('Salescaling_Meeting_Id__c');
+    const [ps] = await adminQuery(
+      "SELECT Id FROM PermissionSet WHERE Name = 'Salescaling_Recordings_Viewer'",
+    );
+    const assigned = await admin('POST', `${V}/sobjects/PermissionSetAssignment`, {
+      AssigneeId: user.id,
+      PermissionSetId: ps.Id,
+    });
+    expect(assigned.status).toBe(201);
+    expect(await fieldsOf()).toContain('Salescaling_Meeting_Id__c');
+    await expect(conn.query('SELECT Id, Salescaling_Meeting_Id__c FROM Event')).resolves.toBeDefined();
+    const removed = await admin('DELETE', `${V}/sobjects/PermissionSetAssignment/${assigned.body.id}`);
+    expect(removed.status).toBe(204);
+    expect(await fieldsOf()).not.toContain('Salescaling_Meeting_Id__c');
+    await expect(conn.query('SELECT Id, Salescaling_Meeting_Id__c FROM Event')).rejects.toMatchObject({
+      errorCode: 'INVALID_FIELD',
+    });
+  });
+
   it('when a field is readable but not editable, then a write of it is refused with INVALID_FIELD_FOR_INSERT_UPDATE and the record is unchanged', async () => {
     const account = await admin('POST', `${V}/sobjects/Account`, { Name: 'Acme FLS' });
     const created = await admin('POST', `${V}/sobjects/Event`, {
