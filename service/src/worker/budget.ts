@@ -62,20 +62,38 @@ export interface UsageSource {
 }
 
 /**
+ * Connections whose user Salesforce refused `/limits`: their later looks read the header at once, one
+ * call each. Keyed by the connection object, so a new connection (a reconnect, another user) asks
+ * `/limits` again.
+ */
+const headerOnly = new WeakSet<UsageSource>();
+
+/**
  * The org's usage now, for a paused workspace: `/limits` first. That resource is documented for
  * users with "View Setup and Configuration", which the integration user need not have
  * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm);
  * refused, one GET of the version's resource list reads the same figure from its `Sforce-Limit-Info`
- * header. Over the allowance itself (REQUEST_LIMIT_EXCEEDED) there is nothing more to ask: null.
+ * header, and so do the connection's later looks, without asking `/limits` again. Over the allowance
+ * itself (REQUEST_LIMIT_EXCEEDED) there is nothing more to ask: null.
  */
 export async function readUsage(conn: UsageSource): Promise<ApiUsageSeen | null> {
+  if (!headerOnly.has(conn)) {
+    try {
+      const fromLimits = usageFromLimits(await conn.limits());
+      if (fromLimits) return fromLimits;
+    } catch (err) {
+      const code = (err as { errorCode?: unknown }).errorCode;
+      if (code === 'REQUEST_LIMIT_EXCEEDED') return null;
+      // Salesforce answered with a refusal (the permission); a failure without one may pass.
+      if (typeof code === 'string') headerOnly.add(conn);
+    }
+  }
   try {
-    const fromLimits = usageFromLimits(await conn.limits());
-    if (fromLimits) return fromLimits;
+    await conn.request(`/services/data/v${conn.version}/`);
   } catch (err) {
     if ((err as { errorCode?: unknown }).errorCode === 'REQUEST_LIMIT_EXCEEDED') return null;
+    throw err;
   }
-  await conn.request(`/services/data/v${conn.version}/`);
   const header = conn.limitInfo?.apiUsage;
   return header ? { used: header.used, max: header.limit } : null;
 }

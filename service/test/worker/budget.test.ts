@@ -108,6 +108,27 @@ describe('readUsage', () => {
     expect(calls).toEqual(['/limits', '/services/data/v66.0/']);
   });
 
+  test('when /limits was refused once, then the same connection reads the header at once, a new one asks again', async () => {
+    const { conn, calls } = source(refused('INSUFFICIENT_ACCESS'), { used: 70, limit: 100 });
+    await readUsage(conn);
+    calls.length = 0;
+    expect(await readUsage(conn)).toEqual({ used: 70, max: 100 });
+    expect(calls).toEqual(['/services/data/v66.0/']);
+    const other = source(refused('INSUFFICIENT_ACCESS'), { used: 71, limit: 100 });
+    expect(await readUsage(other.conn)).toEqual({ used: 71, max: 100 });
+    expect(other.calls).toEqual(['/limits', '/services/data/v66.0/']);
+  });
+
+  test('when /limits fails without a refusal (the network), then the next look asks it again', async () => {
+    const { conn, calls } = source(() => Promise.reject(new Error('socket hang up')), {
+      used: 5,
+      limit: 100,
+    });
+    expect(await readUsage(conn)).toEqual({ used: 5, max: 100 });
+    expect(await readUsage(conn)).toEqual({ used: 5, max: 100 });
+    expect(calls).toEqual(['/limits', '/services/data/v66.0/', '/limits', '/services/data/v66.0/']);
+  });
+
   test('when the org refuses for its limit itself, then no further call is made', async () => {
     const { conn, calls } = source(refused('REQUEST_LIMIT_EXCEEDED'), { used: 100, limit: 100 });
     expect(await readUsage(conn)).toBeNull();
