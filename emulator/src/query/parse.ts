@@ -197,7 +197,7 @@ function value(p: Part, literals: readonly string[]): unknown {
   return p.constant;
 }
 
-/** Parsed shapes (null: parse the text instead), least recently used first. */
+/** Parsed shapes (null: parse the text instead), least recently used first (`cached`). */
 const shapes = new Map<string, Template | null>();
 /**
  * Parsed texts the shapes do not serve (a NUL or a month 00 in the text, or a shape the check in
@@ -208,31 +208,31 @@ const CACHE_SIZE = 500;
 const NO_SLOTS: ReadonlyMap<string, number> = new Map();
 const NO_LITERALS: readonly string[] = [];
 
-function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+/**
+ * The value kept for `key`, made and kept when missing (a `make` that throws keeps nothing); the
+ * least recently used goes beyond CACHE_SIZE, so what a client keeps sending stays.
+ */
+function cached<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  if (cache.has(key)) {
+    const value = cache.get(key) as V;
+    cache.delete(key);
+    cache.set(key, value);
+    return value;
+  }
+  const value = make();
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(key, value);
+  return value;
 }
 
 /** Parses with @jetstreamapp/soql-parser-js, turning its errors into Salesforce's MALFORMED_QUERY. */
 export function parseSoql(soql: string): Query {
   const lifted = lift(soql);
   if (lifted) {
-    let t = shapes.get(lifted.shape);
-    if (t === undefined) {
-      t = template(lifted);
-      remember(shapes, lifted.shape, t);
-    } else {
-      // Most recently used last, so the shapes a client keeps sending stay.
-      shapes.delete(lifted.shape);
-      shapes.set(lifted.shape, t);
-    }
+    const t = cached(shapes, lifted.shape, () => template(lifted));
     if (t !== null) return t.build(lifted.literals) as Query;
   }
-  let t = texts.get(soql);
-  if (t === undefined) {
-    t = { build: compile(parseUncached(soql), NO_SLOTS) };
-    remember(texts, soql, t);
-  }
+  const t = cached(texts, soql, () => ({ build: compile(parseUncached(soql), NO_SLOTS) }));
   return t.build(NO_LITERALS) as Query;
 }
 
