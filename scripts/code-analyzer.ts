@@ -27,6 +27,7 @@ import * as pmdEngine from '@salesforce/code-analyzer-pmd-engine';
 import * as regexEngine from '@salesforce/code-analyzer-regex-engine';
 import * as retireJsEngine from '@salesforce/code-analyzer-retirejs-engine';
 import { runIfMain } from './lib/cli.ts';
+import { buildLwc, staleSources } from './lwc-build.ts';
 import { findProjectRoot } from './lib/project-root.ts';
 
 export const SELECTORS = ['Recommended', 'AppExchange', 'Security'] as const;
@@ -65,6 +66,11 @@ export async function analyze(
 ): Promise<AnalysisResult> {
   const use = new Set(options.engines ?? ['eslint', 'regex', 'retire-js', 'pmd']);
   const warnings: string[] = [];
+  // What ships is the components' compiled .js, a build output git does not hold: in a fresh clone it
+  // is missing until something builds it, and retire-js, finding no JavaScript, selects no rule and
+  // silently does not run. So the project's own components are built first when stale, as the LWC
+  // preview does.
+  if (options.target === undefined && staleSources(root).length > 0) buildLwc(root);
   const config = CodeAnalyzerConfig.fromObject(
     {
       // Only what ships: the components' compiled .js is a build output next to its .ts source, and
